@@ -1,0 +1,431 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/adrg/frontmatter"
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/sv"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// MaxFileSize is the largest content file the builder reads.
+const MaxFileSize = 4 << 20
+
+// splitFile checks raw file bytes and splits them into front matter and body.
+// It strips a UTF-8 BOM and turns CRLF into LF. fmLine is the file line of
+// the first front matter line and bodyLine that of the first body line.
+func splitFile(file string, raw []byte) (fm []byte, fmLine int, body []byte, bodyLine int, err error) {
+	if len(raw) > MaxFileSize {
+		return nil, 0, nil, 0, diag.Errorf(file, 0, "filen är för stor (%s byte; högst %s byte)",
+			sv.FormatInt(int64(len(raw))), sv.FormatInt(MaxFileSize))
+	}
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		return nil, 0, nil, 0, diag.Errorf(file, lineAt(raw, i), "filen innehåller en NUL-byte; är det verkligen en textfil?")
+	}
+	if !utf8.Valid(raw) {
+		i := invalidUTF8(raw)
+		return nil, 0, nil, 0, diag.Errorf(file, lineAt(raw, i), "ogiltig UTF-8 (byte 0x%02x); spara filen som UTF-8", raw[i])
+	}
+	if bytes.Contains(raw, []byte("\r")) {
+		raw = bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
+		raw = bytes.ReplaceAll(raw, []byte("\r"), []byte("\n"))
+	}
+	var captured []byte
+	format := frontmatter.NewFormat("---", "---", func(data []byte, _ any) error {
+		captured = append([]byte(nil), data...)
+		return nil
+	})
+	rest, perr := frontmatter.MustParse(bytes.NewReader(raw), nil, format)
+	if perr != nil {
+		if !errors.Is(perr, frontmatter.ErrNotFound) {
+			return nil, 0, nil, 0, diag.Errorf(file, 0, "kan inte läsa front matter: %v", perr)
+		}
+		// Tell "no front matter" from "front matter never closed".
+		if open := firstNonBlankLine(raw); open > 0 && strings.TrimSpace(lineText(raw, open)) == "---" {
+			return nil, 0, nil, 0, diag.Errorf(file, open, "front matter avslutas aldrig: lägg till en rad med bara --- efter sista fältet")
+		}
+		return nil, 0, nil, 0, diag.Errorf(file, 1, "front matter saknas: filen ska börja med en rad ---, fälten (title: ...) och en rad ---")
+	}
+	open := firstNonBlankLine(raw)
+	consumed := len(raw) - len(rest)
+	bodyLine = 1 + bytes.Count(raw[:consumed], []byte("\n"))
+	return captured, open + 1, rest, bodyLine, nil
+}
+
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return 0
+}
+
+// lineAt returns the 1-based line of byte offset i.
+func lineAt(b []byte, i int) int { return 1 + bytes.Count(b[:i], []byte("\n")) }
+
+func firstNonBlankLine(b []byte) int {
+	for n, l := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(l) != "" {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+func lineText(b []byte, line int) string {
+	lines := strings.SplitN(string(b), "\n", line+1)
+	if line-1 < len(lines) {
+		return lines[line-1]
+	}
+	return ""
+}
+
+var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+
+// parseYAML parses front matter or a YAML file into a mapping node. Line
+// numbers in errors are shifted by offset (the file line of the first YAML
+// line minus one).
+func parseYAML(file string, data []byte, offset int) (*yaml.Node, *diag.Error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := err.Error()
+		line := 0
+		if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+			if m[1] != "" {
+				line, _ = strconv.Atoi(m[1])
+			}
+			msg = msg[len(m[0]):]
+		}
+		hint := ""
+		if i := tabIndentLine(data); i > 0 {
+			if line == 0 || line >= i {
+				line = i
+			}
+			hint = " (tabbar får inte användas för indrag i YAML; använd mellanslag)"
+		} else if strings.Contains(msg, "found unexpected end of stream") || strings.Contains(msg, "did not find expected") {
+			hint = " (saknas ett avslutande citattecken eller en rad ---?)"
+		}
+		if line > 0 {
+			line += offset
+		}
+		return nil, diag.Errorf(file, line, "ogiltig YAML: %s%s", msg, hint)
+	}
+	if len(doc.Content) == 0 {
+		return &yaml.Node{Kind: yaml.MappingNode, Line: 1}, nil
+	}
+	root := doc.Content[0]
+	shiftLines(root, offset)
+	if root.Kind != yaml.MappingNode {
+		return nil, diag.Errorf(file, root.Line, "front matter ska vara fält med namn och värde (title: ...), inte %s", kindName(root))
+	}
+	return root, nil
+}
+
+func tabIndentLine(data []byte) int {
+	for n, l := range strings.Split(string(data), "\n") {
+		trimmed := strings.TrimLeft(l, " ")
+		if strings.HasPrefix(trimmed, "\t") {
+			return n + 1
+		}
+	}
+	return 0
+}
+
+func shiftLines(n *yaml.Node, offset int) {
+	n.Line += offset
+	for _, c := range n.Content {
+		shiftLines(c, offset)
+	}
+}
+
+// fields is a decoded YAML mapping with positions, read field by field.
+// Reading a key marks it used; unknown keys are reported by checkUnknown.
+type fields struct {
+	file  string
+	line  int // line of the mapping itself
+	keys  map[string]*yaml.Node
+	kline map[string]int
+	order []string
+	errs  *diag.List
+}
+
+func newFields(file string, m *yaml.Node, errs *diag.List) *fields {
+	f := &fields{file: file, line: m.Line, keys: map[string]*yaml.Node{}, kline: map[string]int{}, errs: errs}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			errs.Addf(file, k.Line, "fältnamn måste vara text")
+			continue
+		}
+		if prev, dup := f.kline[k.Value]; dup {
+			errs.Addf(file, k.Line, "fältet %q förekommer två gånger (första gången på rad %d)", k.Value, prev)
+			continue
+		}
+		f.keys[k.Value] = v
+		f.kline[k.Value] = k.Line
+		f.order = append(f.order, k.Value)
+	}
+	return f
+}
+
+// checkUnknown reports every key that is not in known, with a suggestion.
+func (f *fields) checkUnknown(known []string, what string) {
+	set := map[string]bool{}
+	for _, k := range known {
+		set[k] = true
+	}
+	for _, k := range f.order {
+		if set[k] {
+			continue
+		}
+		msg := fmt.Sprintf("okänt fält %q i %s", k, what)
+		if s := sv.Suggest(k, known); s != "" {
+			msg += fmt.Sprintf(" (menade du %q?)", s)
+		} else {
+			msg += fmt.Sprintf("; tillåtna fält: %s", strings.Join(known, ", "))
+		}
+		f.errs.Addf(f.file, f.kline[k], "%s", msg)
+	}
+}
+
+// present reports whether key has a non-null value.
+func (f *fields) present(key string) bool {
+	v, ok := f.keys[key]
+	return ok && !isNull(v)
+}
+
+// lineOf returns the line of key, or of the mapping when key is absent.
+func (f *fields) lineOf(key string) int {
+	if l, ok := f.kline[key]; ok {
+		return l
+	}
+	return f.line
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "en lista"
+	case yaml.MappingNode:
+		return "fält med underfält"
+	case yaml.AliasNode:
+		return "en YAML-referens"
+	}
+	switch n.Tag {
+	case "!!int", "!!float":
+		return "ett tal (" + n.Value + ")"
+	case "!!bool":
+		return "ett sant/falskt-värde (" + n.Value + ")"
+	case "!!timestamp":
+		return "ett datum (" + n.Value + ")"
+	case "!!null":
+		return "inget värde"
+	}
+	return fmt.Sprintf("texten %q", n.Value)
+}
+
+// str reads a text field. required reports a missing or empty value.
+func (f *fields) str(key string, required bool) (string, int) {
+	v, ok := f.keys[key]
+	if !ok || isNull(v) {
+		if required {
+			f.errs.Addf(f.file, f.lineOf(key), "obligatoriskt fält %q saknas", key)
+		}
+		return "", f.lineOf(key)
+	}
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!str" {
+		hint := ""
+		if v.Kind == yaml.ScalarNode {
+			hint = fmt.Sprintf(" (skriv %s: \"%s\" om värdet ska vara text)", key, v.Value)
+		}
+		f.errs.Addf(f.file, v.Line, "%s: förväntade text, fick %s%s", key, kindName(v), hint)
+		return "", v.Line
+	}
+	s := strings.TrimSpace(v.Value)
+	if s == "" && required {
+		f.errs.Addf(f.file, v.Line, "%s får inte vara tomt", key)
+	}
+	return s, v.Line
+}
+
+// item is a list element with its line.
+type item struct {
+	Value string
+	Line  int
+}
+
+// list reads a list of text; a single text value is accepted as a list of one.
+func (f *fields) list(key string, required bool) []item {
+	v, ok := f.keys[key]
+	if !ok || isNull(v) {
+		if required {
+			f.errs.Addf(f.file, f.lineOf(key), "obligatoriskt fält %q saknas", key)
+		}
+		return nil
+	}
+	var nodes []*yaml.Node
+	switch {
+	case v.Kind == yaml.SequenceNode:
+		nodes = v.Content
+	case v.Kind == yaml.ScalarNode:
+		nodes = []*yaml.Node{v}
+	default:
+		f.errs.Addf(f.file, v.Line, "%s: förväntade en lista av text, fick %s", key, kindName(v))
+		return nil
+	}
+	var out []item
+	for _, n := range nodes {
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+			f.errs.Addf(f.file, n.Line, "%s: förväntade text, fick %s", key, kindName(n))
+			continue
+		}
+		s := strings.TrimSpace(n.Value)
+		if s == "" {
+			f.errs.Addf(f.file, n.Line, "%s: tomt värde i listan", key)
+			continue
+		}
+		out = append(out, item{s, n.Line})
+	}
+	if required && len(out) == 0 && len(nodes) == 0 {
+		f.errs.Addf(f.file, v.Line, "%s får inte vara en tom lista", key)
+	}
+	return out
+}
+
+// year reads a four-digit year.
+func (f *fields) year(key string) int {
+	v, ok := f.keys[key]
+	if !ok || isNull(v) {
+		return 0
+	}
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!int" {
+		n, err := strconv.Atoi(v.Value)
+		if err == nil && n >= 1800 && n <= 2200 {
+			return n
+		}
+	}
+	f.errs.Addf(f.file, v.Line, "%s: förväntade ett årtal med fyra siffror (till exempel 2015), fick %s", key, kindName(v))
+	return 0
+}
+
+// integer reads a non-negative whole number.
+func (f *fields) integer(key string) (int64, bool) {
+	v, ok := f.keys[key]
+	if !ok || isNull(v) {
+		return 0, false
+	}
+	if v.Kind == yaml.ScalarNode {
+		switch v.Tag {
+		case "!!int":
+			if n, err := strconv.ParseInt(strings.ReplaceAll(v.Value, "_", ""), 0, 64); err == nil && n >= 0 {
+				return n, true
+			}
+		case "!!float":
+			if x, err := strconv.ParseFloat(v.Value, 64); err == nil && x >= 0 && x == float64(int64(x)) && x < 1e18 {
+				return int64(x), true
+			}
+		}
+	}
+	f.errs.Addf(f.file, v.Line, "%s: förväntade ett belopp i kronor som heltal utan mellanslag (till exempel 12500000), fick %s", key, kindName(v))
+	return 0, false
+}
+
+// boolean reads true/false.
+func (f *fields) boolean(key string) bool {
+	v, ok := f.keys[key]
+	if !ok || isNull(v) {
+		return false
+	}
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" {
+		b, _ := strconv.ParseBool(strings.ToLower(v.Value))
+		return b
+	}
+	f.errs.Addf(f.file, v.Line, "%s: förväntade true eller false, fick %s", key, kindName(v))
+	return false
+}
+
+// date reads a YYYY-MM-DD date.
+func (f *fields) date(key string, required bool) time.Time {
+	v, ok := f.keys[key]
+	if !ok || isNull(v) {
+		if required {
+			f.errs.Addf(f.file, f.lineOf(key), "obligatoriskt fält %q saknas (datum som ÅÅÅÅ-MM-DD)", key)
+		}
+		return time.Time{}
+	}
+	if v.Kind == yaml.ScalarNode && (v.Tag == "!!timestamp" || v.Tag == "!!str") {
+		if t, err := time.Parse("2006-01-02", strings.TrimSpace(v.Value)); err == nil {
+			return t
+		}
+	}
+	f.errs.Addf(f.file, v.Line, "%s: ogiltigt datum %s; skriv ÅÅÅÅ-MM-DD, till exempel 2015-07-03", key, kindName(v))
+	return time.Time{}
+}
+
+// sources reads a list of {title, page?, url?}; a single text or mapping is
+// accepted as a list of one.
+func (f *fields) sources(key string) []Source {
+	v, ok := f.keys[key]
+	if !ok || isNull(v) {
+		return nil
+	}
+	nodes := []*yaml.Node{v}
+	if v.Kind == yaml.SequenceNode {
+		nodes = v.Content
+	}
+	var out []Source
+	for _, n := range nodes {
+		switch {
+		case n.Kind == yaml.ScalarNode && n.Tag == "!!str" && strings.TrimSpace(n.Value) != "":
+			out = append(out, Source{Title: strings.TrimSpace(n.Value)})
+		case n.Kind == yaml.MappingNode:
+			sf := newFields(f.file, n, f.errs)
+			sf.checkUnknown([]string{"title", "page", "url"}, "en källa")
+			var s Source
+			s.Title, _ = sf.str("title", true)
+			if p, ok := sf.keys["page"]; ok && !isNull(p) {
+				if p.Kind == yaml.ScalarNode && (p.Tag == "!!int" || p.Tag == "!!str") && strings.TrimSpace(p.Value) != "" {
+					s.Page = strings.TrimSpace(p.Value)
+				} else {
+					f.errs.Addf(f.file, p.Line, "page: förväntade ett sidnummer (5 eller \"6–7\"), fick %s", kindName(p))
+				}
+			}
+			if u, line := sf.str("url", false); u != "" {
+				if !safeURL(u) {
+					f.errs.Addf(f.file, line, "url: %q är ingen webbadress (börja med https://)", u)
+				} else {
+					s.URL = u
+				}
+			}
+			if s.Title != "" {
+				out = append(out, s)
+			}
+		default:
+			f.errs.Addf(f.file, n.Line, "%s: förväntade en källa med title och page, fick %s", key, kindName(n))
+		}
+	}
+	return out
+}
+
+// safeURL reports whether u is an absolute http(s) URL.
+func safeURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != ""
+}

@@ -1,0 +1,551 @@
+package content
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/sv"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Option configures Load.
+type Option func(*options)
+
+type options struct {
+	drafts bool
+	cache  *Cache
+}
+
+// WithDrafts includes documents marked draft: true.
+func WithDrafts(on bool) Option { return func(o *options) { o.drafts = on } }
+
+// WithCache reuses parsed documents whose file bytes did not change since
+// the previous Load with the same cache (used by the preview server).
+func WithCache(c *Cache) Option { return func(o *options) { o.cache = c } }
+
+func foldKey(s string) string { return sv.FoldLabel(s) }
+
+// Load reads and validates the site below root. On any content error it
+// returns a nil *Site and a *diag.List holding every problem, sorted by file.
+func Load(root string, opts ...Option) (*Site, error) {
+	var o options
+	for _, fn := range opts {
+		fn(&o)
+	}
+	errs := &diag.List{}
+	s := &Site{Root: root, Drafts: o.drafts, Vocab: map[string]*Vocabulary{}}
+	s.Config = readConfig(root, errs)
+	readGeo(root, s, errs)
+	readVocab(root, s, errs)
+
+	files := listDocs(root, errs)
+	docs := parseAll(root, files, o.cache, errs)
+	s.resolve(docs, errs)
+	if errs.Len() > 0 {
+		return nil, errs
+	}
+	return s, nil
+}
+
+// rel returns the slash path of p relative to root, for messages.
+func rel(root, p string) string {
+	if r, err := filepath.Rel(root, p); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(p)
+}
+
+func readFile(root, name string, errs *diag.List) ([]byte, bool) {
+	p := filepath.Join(root, filepath.FromSlash(name))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			errs.Addf(name, 0, "filen saknas")
+		} else {
+			errs.Addf(name, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
+		}
+		return nil, false
+	}
+	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), true
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func readConfig(root string, errs *diag.List) Config {
+	const name = "content/site.yaml"
+	c := Config{Language: "sv", RelatedWeights: DefaultRelatedWeights}
+	b, ok := readFile(root, name, errs)
+	if !ok {
+		return c
+	}
+	node, perr := parseYAML(name, b, 0)
+	if perr != nil {
+		errs.Add(perr)
+		return c
+	}
+	f := newFields(name, node, errs)
+	f.checkUnknown([]string{"title", "baseURL", "language", "description", "menu", "related"}, "site.yaml")
+	c.Title, _ = f.str("title", true)
+	c.BaseURL, _ = f.str("baseURL", false)
+	if lang, line := f.str("language", false); lang != "" {
+		if lang != "sv" {
+			errs.Addf(name, line, "language: portalen är på svenska; ange sv (fick %q)", lang)
+		}
+	}
+	c.Description, _ = f.str("description", false)
+	if c.BaseURL != "" && !safeURL(c.BaseURL) {
+		errs.Addf(name, f.lineOf("baseURL"), "baseURL: %q är ingen webbadress (till exempel https://exempelbanken.se/)", c.BaseURL)
+	}
+	if m, ok := f.keys["menu"]; ok && !isNull(m) {
+		c.Menu = readMenu(name, m, errs)
+	}
+	if r, ok := f.keys["related"]; ok && !isNull(r) {
+		readWeights(name, r, &c.RelatedWeights, errs)
+	}
+	return c
+}
+
+func readMenu(name string, m *yaml.Node, errs *diag.List) []MenuItem {
+	if m.Kind != yaml.SequenceNode {
+		errs.Addf(name, m.Line, "menu: förväntade en lista av {title, url}, fick %s", kindName(m))
+		return nil
+	}
+	var out []MenuItem
+	for _, n := range m.Content {
+		if n.Kind != yaml.MappingNode {
+			errs.Addf(name, n.Line, "menu: förväntade {title, url}, fick %s", kindName(n))
+			continue
+		}
+		f := newFields(name, n, errs)
+		f.checkUnknown([]string{"title", "url"}, "en menypost")
+		var it MenuItem
+		it.Title, _ = f.str("title", true)
+		var line int
+		it.URL, line = f.str("url", true)
+		if it.URL != "" && !strings.HasPrefix(it.URL, "/") && !safeURL(it.URL) {
+			errs.Addf(name, line, "url: %q ska börja med / eller https://", it.URL)
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func readWeights(name string, n *yaml.Node, w *RelatedWeights, errs *diag.List) {
+	if n.Kind != yaml.MappingNode {
+		errs.Addf(name, n.Line, "related: förväntade vikter per fält (investment_model: 3 ...), fick %s", kindName(n))
+		return
+	}
+	f := newFields(name, n, errs)
+	targets := map[string]*float64{
+		"investment_model": &w.InvestmentModel, "target_group": &w.TargetGroup, "focus_area": &w.FocusArea,
+		"municipality": &w.Municipality, "region": &w.Region, "case_type": &w.CaseType,
+	}
+	keys := make([]string, 0, len(targets))
+	for k := range targets {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	f.checkUnknown(keys, "related")
+	for k, p := range targets {
+		v, ok := f.keys[k]
+		if !ok {
+			continue
+		}
+		var x float64
+		if v.Kind != yaml.ScalarNode || (v.Tag != "!!int" && v.Tag != "!!float") || v.Decode(&x) != nil || x < 0 {
+			errs.Addf(name, v.Line, "related.%s: förväntade ett tal ≥ 0, fick %s", k, kindName(v))
+			continue
+		}
+		*p = x
+	}
+}
+
+func readCSV(root, name string, want []string, errs *diag.List) [][]string {
+	b, ok := readFile(root, name, errs)
+	if !ok {
+		return nil
+	}
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord = len(want)
+	recs, err := r.ReadAll()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			errs.Addf(name, pe.Line, "ogiltig CSV: %v", pe.Err)
+		} else {
+			errs.Addf(name, 0, "ogiltig CSV: %v", err)
+		}
+		return nil
+	}
+	if len(recs) == 0 || strings.Join(recs[0], ",") != strings.Join(want, ",") {
+		errs.Addf(name, 1, "rubrikraden ska vara %s", strings.Join(want, ","))
+		return nil
+	}
+	return recs[1:]
+}
+
+func readGeo(root string, s *Site, errs *diag.List) {
+	s.lanFold = map[string]*Lan{}
+	s.kommunFold = map[string]*Kommun{}
+	byCode := map[string]*Lan{}
+	for i, r := range readCSV(root, "content/data/lan.csv", []string{"lanskod", "lan", "lansbokstav", "residensstad"}, errs) {
+		l := &Lan{Code: r[0], Name: r[1], Slug: sv.Slugify(r[1]), Letter: r[2], Seat: r[3]}
+		if _, dup := byCode[l.Code]; dup {
+			errs.Addf("content/data/lan.csv", i+2, "länskoden %s förekommer två gånger", l.Code)
+			continue
+		}
+		byCode[l.Code] = l
+		s.Lan = append(s.Lan, l)
+		s.lanFold[foldKey(l.Name)] = l
+	}
+	for i, r := range readCSV(root, "content/data/kommuner.csv", []string{"kommunkod", "kommun", "lan", "lanskod", "lat", "lon"}, errs) {
+		l := byCode[r[3]]
+		if l == nil {
+			errs.Addf("content/data/kommuner.csv", i+2, "okänd länskod %s för %s", r[3], r[1])
+			continue
+		}
+		k := &Kommun{Code: r[0], Name: r[1], Slug: sv.Slugify(r[1]), Lan: l, Lat: r[4], Lon: r[5]}
+		if _, dup := s.kommunFold[foldKey(k.Name)]; dup {
+			errs.Addf("content/data/kommuner.csv", i+2, "kommunen %s förekommer två gånger", k.Name)
+			continue
+		}
+		s.kommunFold[foldKey(k.Name)] = k
+		s.Kommuner = append(s.Kommuner, k)
+		l.Kommuner = append(l.Kommuner, k)
+	}
+	sort.SliceStable(s.Lan, func(i, j int) bool { return sv.Less(s.Lan[i].Name, s.Lan[j].Name) })
+	sort.SliceStable(s.Kommuner, func(i, j int) bool { return sv.Less(s.Kommuner[i].Name, s.Kommuner[j].Name) })
+	for _, l := range s.Lan {
+		sort.SliceStable(l.Kommuner, func(i, j int) bool { return sv.Less(l.Kommuner[i].Name, l.Kommuner[j].Name) })
+	}
+}
+
+func readVocab(root string, s *Site, errs *diag.List) {
+	const name = "content/vokabular.yaml"
+	b, ok := readFile(root, name, errs)
+	if !ok {
+		return
+	}
+	node, perr := parseYAML(name, b, 0)
+	if perr != nil {
+		errs.Add(perr)
+		return
+	}
+	f := newFields(name, node, errs)
+	f.checkUnknown(VocabNames, "vokabular.yaml")
+	for _, vn := range VocabNames {
+		v := &Vocabulary{Name: vn, byFold: map[string]*Value{}}
+		s.Vocab[vn] = v
+		seq, ok := f.keys[vn]
+		if !ok || isNull(seq) {
+			continue
+		}
+		if seq.Kind != yaml.SequenceNode {
+			errs.Addf(name, seq.Line, "%s: förväntade en lista av {label, slug, description}, fick %s", vn, kindName(seq))
+			continue
+		}
+		slugs := map[string]int{}
+		for _, n := range seq.Content {
+			var val Value
+			val.Vocab, val.Line = vn, n.Line
+			switch n.Kind {
+			case yaml.ScalarNode:
+				if n.Tag != "!!str" {
+					errs.Addf(name, n.Line, "%s: förväntade en etikett, fick %s", vn, kindName(n))
+					continue
+				}
+				val.Label = strings.TrimSpace(n.Value)
+			case yaml.MappingNode:
+				vf := newFields(name, n, errs)
+				vf.checkUnknown([]string{"label", "slug", "description"}, vn)
+				val.Label, _ = vf.str("label", true)
+				val.Slug, _ = vf.str("slug", false)
+				val.Description, _ = vf.str("description", false)
+			default:
+				errs.Addf(name, n.Line, "%s: förväntade {label, slug, description}, fick %s", vn, kindName(n))
+				continue
+			}
+			if val.Label == "" {
+				continue
+			}
+			if val.Slug == "" {
+				val.Slug = sv.Slugify(val.Label)
+			} else if sv.Slugify(val.Slug) != val.Slug {
+				errs.Addf(name, n.Line, "%s: slug %q får bara innehålla a–z, 0–9 och bindestreck (till exempel %q)", vn, val.Slug, sv.Slugify(val.Slug))
+				continue
+			}
+			if prev, dup := slugs[val.Slug]; dup {
+				errs.Addf(name, n.Line, "%s: %q ger samma slug %q som värdet på rad %d", vn, val.Label, val.Slug, prev)
+				continue
+			}
+			slugs[val.Slug] = n.Line
+			p := &val
+			v.Values = append(v.Values, p)
+			v.byFold[foldKey(val.Label)] = p
+			if _, taken := v.byFold[val.Slug]; !taken {
+				v.byFold[val.Slug] = p
+			}
+		}
+	}
+	if len(s.Vocab["target_group"].Values) == 0 {
+		errs.Addf(name, 0, "vokabulären target_group saknas eller är tom")
+	}
+}
+
+// listDocs finds the markdown files of the three sections, reporting
+// sub-folders, symlinked folders and unreadable entries.
+func listDocs(root string, errs *diag.List) map[Section][]string {
+	out := map[Section][]string{}
+	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
+		dir := path.Join("content", sec.Dir())
+		entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(dir)))
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) || sec == SectionCase {
+				errs.Addf(dir, 0, "kan inte läsa mappen: %v", unwrapPathErr(err))
+			}
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			p := path.Join(dir, name)
+			if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
+				continue // hidden and editor temp files
+			}
+			typ := e.Type()
+			if typ&fs.ModeSymlink != 0 {
+				fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
+				if err != nil {
+					errs.Addf(p, 0, "trasig eller cirkulär symbolisk länk: %v", unwrapPathErr(err))
+					continue
+				}
+				if fi.IsDir() {
+					errs.Addf(p, 0, "symboliska länkar till mappar följs inte; flytta filerna till %s/", dir)
+					continue
+				}
+				typ = fi.Mode().Type()
+			}
+			if typ.IsDir() {
+				errs.Addf(p, 0, "undermappar stöds inte; lägg .md-filerna direkt i %s/", dir)
+				continue
+			}
+			if !strings.EqualFold(path.Ext(name), ".md") {
+				continue
+			}
+			if !typ.IsRegular() {
+				errs.Addf(p, 0, "ingen vanlig fil")
+				continue
+			}
+			out[sec] = append(out[sec], p)
+		}
+	}
+	return out
+}
+
+// parsed is one file after parsing, before cross-references are resolved.
+type parsed struct {
+	sec    Section
+	file   string
+	doc    any // *Case, *Term or *Page
+	fields *fields
+	errs   *diag.List
+	raw    []byte
+	hash   uint64
+}
+
+// parseAll parses every file in parallel; results are in a stable order.
+func parseAll(root string, files map[Section][]string, cache *Cache, errs *diag.List) []*parsed {
+	var jobs []*parsed
+	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
+		for _, f := range files[sec] {
+			jobs = append(jobs, &parsed{sec: sec, file: f})
+		}
+	}
+	var wg sync.WaitGroup
+	ch := make(chan *parsed)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range ch {
+				parseOne(root, p, cache)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	out := jobs[:0]
+	for _, p := range jobs {
+		errs.Merge(p.errs)
+		if p.doc != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func hashBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}
+
+func parseOne(root string, p *parsed, cache *Cache) {
+	p.errs = &diag.List{}
+	full := filepath.Join(root, filepath.FromSlash(p.file))
+	fi, err := os.Stat(full)
+	if err == nil && fi.Size() > MaxFileSize {
+		p.errs.Addf(p.file, 0, "filen är för stor (%s byte; högst %s byte)", sv.FormatInt(fi.Size()), sv.FormatInt(MaxFileSize))
+		return
+	}
+	raw, err := os.ReadFile(full)
+	if err != nil {
+		p.errs.Addf(p.file, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
+		return
+	}
+	p.hash = hashBytes(raw)
+	if c := cache.get(p.file, p.hash); c != nil {
+		f := *c.fields
+		f.errs = p.errs
+		p.doc, p.fields = cloneDoc(c.doc), &f
+		p.errs.Merge(c.errs)
+		return
+	}
+	fm, fmLine, body, bodyLine, derr := splitFile(p.file, raw)
+	if derr != nil {
+		p.errs.AddErr(p.file, derr)
+		return
+	}
+	node, perr := parseYAML(p.file, fm, fmLine-1)
+	if perr != nil {
+		p.errs.Add(perr)
+		return
+	}
+	f := newFields(p.file, node, p.errs)
+	if node.Line == 0 || len(node.Content) == 0 {
+		f.line = fmLine
+	}
+	p.fields = f
+	doc := Doc{Section: p.sec, File: p.file, Body: body, BodyLine: bodyLine, Hash: p.hash}
+	base := strings.TrimSuffix(path.Base(p.file), path.Ext(p.file))
+	doc.Slug = sv.Slugify(base)
+	if doc.Slug == "" {
+		p.errs.Addf(p.file, 0, "filnamnet %q ger ingen slug; använd bokstäver a–ö och siffror", path.Base(p.file))
+	}
+	doc.Title, _ = f.str("title", true)
+	doc.Draft = f.boolean("draft")
+	doc.Updated = f.date("updated", false)
+	switch p.sec {
+	case SectionCase:
+		p.doc = parseCase(doc, f)
+	case SectionTerm:
+		p.doc = parseTerm(doc, f)
+	default:
+		f.checkUnknown([]string{"title", "summary", "draft", "updated"}, "en sida")
+		doc.Summary, _ = f.str("summary", false)
+		p.doc = &Page{Doc: doc}
+	}
+	cache.put(p.file, p.hash, p.doc, f, p.errs)
+}
+
+var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",
+	"target_group", "investment_model", "focus_area", "case_type", "status", "start", "end",
+	"budget_sek", "organisation", "partners", "related", "sources", "date", "updated", "draft"}
+
+var termKeys = []string{"title", "summary", "aliases", "kind", "related", "sources", "draft", "updated",
+	"financier", "repayment", "risk", "horizon", "typical_use"}
+
+// parseCase reads the fields that need no other document; references are
+// resolved later by Site.resolve.
+func parseCase(doc Doc, f *fields) *Case {
+	f.checkUnknown(caseKeys, "ett exempel")
+	c := &Case{Doc: doc}
+	c.Summary, _ = f.str("summary", true)
+	c.Date = f.date("date", true)
+	c.Sources = f.sources("sources")
+	c.Country, _ = f.str("country", false)
+	c.Place, _ = f.str("place", false)
+	if st, line := f.str("status", true); st != "" {
+		c.Status = Status(strings.ToLower(st))
+		valid := false
+		names := make([]string, len(Statuses))
+		for i, s := range Statuses {
+			names[i] = string(s)
+			valid = valid || c.Status == s
+		}
+		if !valid {
+			msg := fmt.Sprintf("status: okänt värde %q; tillåtna: %s", st, strings.Join(names, ", "))
+			if s := sv.Suggest(st, names); s != "" {
+				msg = fmt.Sprintf("status: okänt värde %q (menade du %q?)", st, s)
+			}
+			f.errs.Addf(f.file, line, "%s", msg)
+		}
+	}
+	c.Start = f.year("start")
+	c.End = f.year("end")
+	if c.Start > 0 && c.End > 0 && c.End < c.Start {
+		f.errs.Addf(f.file, f.lineOf("end"), "end (%d) ligger före start (%d)", c.End, c.Start)
+	}
+	c.Budget, c.HasBudget = f.integer("budget_sek")
+	c.Organisation, _ = f.str("organisation", false)
+	for _, it := range f.list("partners", false) {
+		c.Partners = append(c.Partners, it.Value)
+	}
+	return c
+}
+
+func parseTerm(doc Doc, f *fields) *Term {
+	f.checkUnknown(termKeys, "ett begrepp")
+	t := &Term{Doc: doc}
+	t.Summary, _ = f.str("summary", true)
+	t.Sources = f.sources("sources")
+	for _, it := range f.list("aliases", false) {
+		t.Aliases = append(t.Aliases, it.Value)
+	}
+	kind, line := f.str("kind", true)
+	switch TermKind(kind) {
+	case KindModel, KindConcept:
+		t.Kind = TermKind(kind)
+	case "":
+	default:
+		msg := fmt.Sprintf("kind: okänt värde %q; ange investeringsmodell eller begrepp", kind)
+		if s := sv.Suggest(kind, []string{string(KindModel), string(KindConcept)}); s != "" {
+			msg = fmt.Sprintf("kind: okänt värde %q (menade du %q?)", kind, s)
+		}
+		f.errs.Addf(f.file, line, "%s", msg)
+	}
+	t.Financier, _ = f.str("financier", false)
+	t.Repayment, _ = f.str("repayment", false)
+	t.Risk, _ = f.str("risk", false)
+	t.Horizon, _ = f.str("horizon", false)
+	t.TypicalUse, _ = f.str("typical_use", false)
+	if t.Kind == KindConcept {
+		for _, k := range []string{"financier", "repayment", "risk", "horizon", "typical_use"} {
+			if f.present(k) {
+				f.errs.Addf(f.file, f.lineOf(k), "%s gäller bara begrepp av kind: investeringsmodell", k)
+			}
+		}
+	}
+	return t
+}

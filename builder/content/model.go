@@ -1,0 +1,262 @@
+// Package content is the portal's content model: it reads a site root
+// (content/site.yaml, content/vokabular.yaml, content/data/*.csv and the
+// markdown files under content/exempel, content/begrepp and content/sidor),
+// validates everything against the content contract and returns a *Site.
+//
+// It knows nothing of rendering, templates, serving or output. All problems
+// are collected and returned at once as a *diag.List sorted by file.
+package content
+
+import (
+	"time"
+)
+
+// Section is the kind of a markdown document.
+type Section int
+
+const (
+	// SectionCase is a case study in content/exempel/.
+	SectionCase Section = iota
+	// SectionTerm is a glossary term in content/begrepp/.
+	SectionTerm
+	// SectionPage is a plain page in content/sidor/.
+	SectionPage
+)
+
+// Dir returns the section's folder below content/.
+func (s Section) Dir() string {
+	switch s {
+	case SectionCase:
+		return "exempel"
+	case SectionTerm:
+		return "begrepp"
+	default:
+		return "sidor"
+	}
+}
+
+// Doc holds what every markdown document has.
+type Doc struct {
+	Section  Section
+	File     string // slash path relative to the site root: content/exempel/x.md
+	Slug     string
+	Title    string
+	Summary  string
+	Body     []byte // markdown after the front matter, LF line endings
+	BodyLine int    // file line of the first body line
+	Draft    bool
+	Date     time.Time
+	Updated  time.Time
+	Sources  []Source
+	Hash     uint64 // hash of the raw file, for incremental rebuilds
+}
+
+// URL returns the document's site-relative URL, always with a trailing slash.
+func (d *Doc) URL() string {
+	switch d.Section {
+	case SectionCase:
+		return "/exempel/" + d.Slug + "/"
+	case SectionTerm:
+		return "/begrepp/" + d.Slug + "/"
+	default:
+		return "/" + d.Slug + "/"
+	}
+}
+
+// Source is a cited document.
+type Source struct {
+	Title string
+	Page  string // "5", "6–7" or ""
+	URL   string
+}
+
+// Status is a case's phase.
+type Status string
+
+// The four statuses of the content contract, in life-cycle order.
+const (
+	StatusPlanned  Status = "planerad"
+	StatusStarting Status = "uppstart"
+	StatusOngoing  Status = "pågående"
+	StatusEnded    Status = "avslutad"
+)
+
+// Statuses lists every status in life-cycle order.
+var Statuses = []Status{StatusPlanned, StatusStarting, StatusOngoing, StatusEnded}
+
+// Label returns the status as shown to readers ("Pågående").
+func (s Status) Label() string {
+	switch s {
+	case StatusPlanned:
+		return "Planerad"
+	case StatusStarting:
+		return "Uppstart"
+	case StatusOngoing:
+		return "Pågående"
+	case StatusEnded:
+		return "Avslutad"
+	}
+	return string(s)
+}
+
+// Slug returns the status's URL slug ("pagaende").
+func (s Status) Slug() string {
+	switch s {
+	case StatusOngoing:
+		return "pagaende"
+	}
+	return string(s)
+}
+
+// Case is a case study.
+type Case struct {
+	Doc
+	Municipalities   []*Kommun
+	Regions          []*Lan // explicit regions, then the län of each municipality
+	ExplicitRegions  []*Lan
+	Country          string // "" or "Sverige" for Swedish cases
+	Place            string
+	TargetGroups     []*Value
+	FocusAreas       []*Value
+	CaseType         *Value
+	InvestmentModels []*Term
+	Status           Status
+	Start, End       int // years; 0 when not given
+	Budget           int64
+	HasBudget        bool
+	Organisation     string
+	Partners         []string
+	RelatedSlugs     []string // as written, validated
+	Related          []*Case  // explicit related cases, resolved
+}
+
+// International reports whether the case lies outside Sweden.
+func (c *Case) International() bool {
+	return c.Country != "" && c.Country != Sverige
+}
+
+// National reports whether the case is national (country Sverige with no
+// municipality or region).
+func (c *Case) National() bool {
+	return c.Country == Sverige && len(c.Municipalities) == 0 && len(c.Regions) == 0
+}
+
+// Sverige is the country name that marks a national Swedish case.
+const Sverige = "Sverige"
+
+// TermKind is the kind of a glossary term.
+type TermKind string
+
+// The glossary kinds.
+const (
+	KindModel   TermKind = "investeringsmodell"
+	KindConcept TermKind = "begrepp"
+)
+
+// Term is a glossary term (content/begrepp/).
+type Term struct {
+	Doc
+	Aliases      []string
+	Kind         TermKind
+	RelatedSlugs []string
+	Related      []*Term
+	// Comparison fields, for investment models.
+	Financier, Repayment, Risk, Horizon, TypicalUse string
+}
+
+// IsModel reports whether the term is an investment model.
+func (t *Term) IsModel() bool { return t.Kind == KindModel }
+
+// Page is a plain page (content/sidor/), published at /<slug>/.
+type Page struct {
+	Doc
+}
+
+// Value is one entry of a controlled vocabulary.
+type Value struct {
+	Vocab       string // target_group, focus_area, case_type
+	Label       string
+	Slug        string
+	Description string
+	Line        int
+}
+
+// Vocabulary is an ordered controlled vocabulary.
+type Vocabulary struct {
+	Name   string
+	Values []*Value
+	byFold map[string]*Value
+}
+
+// Lookup finds a value by label (case-insensitive, dash-tolerant) or slug.
+func (v *Vocabulary) Lookup(label string) *Value {
+	if v == nil {
+		return nil
+	}
+	return v.byFold[foldKey(label)]
+}
+
+// Kommun is a Swedish municipality from content/data/kommuner.csv.
+type Kommun struct {
+	Code     string
+	Name     string
+	Slug     string
+	Lan      *Lan
+	Lat, Lon string
+}
+
+// Lan is a Swedish county from content/data/lan.csv.
+type Lan struct {
+	Code       string
+	Name       string
+	Slug       string
+	Letter     string
+	Seat       string
+	Kommuner   []*Kommun
+}
+
+// MenuItem is an entry of the site's main menu.
+type MenuItem struct {
+	Title string
+	URL   string
+}
+
+// Config is content/site.yaml.
+type Config struct {
+	Title       string
+	BaseURL     string
+	Language    string
+	Description string
+	Menu        []MenuItem
+	// Weights for ranking related cases, by facet.
+	RelatedWeights RelatedWeights
+}
+
+// RelatedWeights weighs shared facet values when ranking similar cases.
+type RelatedWeights struct {
+	InvestmentModel, TargetGroup, FocusArea, Municipality, Region, CaseType float64
+}
+
+// DefaultRelatedWeights are used for weights site.yaml does not set.
+var DefaultRelatedWeights = RelatedWeights{
+	InvestmentModel: 3, TargetGroup: 2, FocusArea: 2, Municipality: 1.5, Region: 1, CaseType: 0.5,
+}
+
+// Site is the whole validated content.
+type Site struct {
+	Root       string
+	Config     Config
+	Vocab      map[string]*Vocabulary
+	Kommuner   []*Kommun
+	Lan        []*Lan
+	Cases      []*Case // published, sorted by title in Swedish order
+	Terms      []*Term // published, sorted by title in Swedish order
+	Pages      []*Page // published, sorted by title in Swedish order
+	Drafts     bool    // drafts were included
+	kommunFold map[string]*Kommun
+	lanFold    map[string]*Lan
+}
+
+// VocabNames are the controlled vocabularies the contract knows, in the
+// order they are shown.
+var VocabNames = []string{"target_group", "focus_area", "case_type"}

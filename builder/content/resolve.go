@@ -1,0 +1,310 @@
+package content
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// ReservedSlugs are top-level URL segments a page in content/sidor may not use.
+var ReservedSlugs = []string{"exempel", "begrepp", "kommun", "lan", "malgrupp", "fokus", "status",
+	"typ", "sok", "css", "js", "static", "pagefind", "404", "index", "sitemap", "feed"}
+
+// resolve checks slugs and resolves every cross-reference: vocabularies,
+// municipalities, regions, investment models and related documents.
+func (s *Site) resolve(docs []*parsed, errs *diag.List) {
+	// Unique slugs per section (after transliteration and case folding, which
+	// Slugify already did), in file order so the first file keeps its slug.
+	sort.SliceStable(docs, func(i, j int) bool { return docs[i].file < docs[j].file })
+	seen := map[Section]map[string]string{}
+	reserved := map[string]bool{}
+	for _, r := range ReservedSlugs {
+		reserved[r] = true
+	}
+	var cases []*Case
+	var terms []*Term
+	var pages []*Page
+	caseFields := map[*Case]*fields{}
+	termFields := map[*Term]*fields{}
+	for _, p := range docs {
+		d := docOf(p.doc)
+		if d.Slug == "" {
+			continue
+		}
+		if seen[p.sec] == nil {
+			seen[p.sec] = map[string]string{}
+		}
+		if prev, dup := seen[p.sec][d.Slug]; dup {
+			errs.Addf(p.file, 1, "sluggen %q används redan av %s (filnamn som bara skiljer sig i versaler, å/ä/ö eller skiljetecken ger samma adress); byt namn på en av filerna", d.Slug, prev)
+			continue
+		}
+		seen[p.sec][d.Slug] = p.file
+		if p.sec == SectionPage && reserved[d.Slug] {
+			errs.Addf(p.file, 1, "sidan skulle få adressen /%s/, som portalen själv använder; byt filnamn", d.Slug)
+			continue
+		}
+		switch v := p.doc.(type) {
+		case *Case:
+			cases = append(cases, v)
+			caseFields[v] = p.fields
+		case *Term:
+			terms = append(terms, v)
+			termFields[v] = p.fields
+		case *Page:
+			pages = append(pages, v)
+		}
+	}
+
+	// Glossary index by title and alias.
+	termIdx := map[string]*Term{}
+	termSrc := map[string]string{}
+	for _, t := range terms {
+		f := termFields[t]
+		names := append([]string{t.Title}, t.Aliases...)
+		for i, n := range names {
+			k := foldKey(n)
+			if k == "" {
+				continue
+			}
+			if other, dup := termIdx[k]; dup && other != t {
+				line := f.lineOf("title")
+				if i > 0 {
+					line = f.lineOf("aliases")
+				}
+				errs.Addf(t.File, line, "%q är redan titel eller alias för %s; ett namn kan bara leda till ett begrepp", n, termSrc[k])
+				continue
+			}
+			termIdx[k] = t
+			termSrc[k] = t.File
+		}
+	}
+	var modelNames []string
+	for _, t := range terms {
+		if t.IsModel() {
+			modelNames = append(modelNames, t.Title)
+		}
+	}
+	termBySlug := map[string]*Term{}
+	for _, t := range terms {
+		termBySlug[t.Slug] = t
+	}
+	caseBySlug := map[string]*Case{}
+	for _, c := range cases {
+		caseBySlug[c.Slug] = c
+	}
+	published := func(d *Doc) bool { return s.Drafts || !d.Draft }
+	var slugList []string
+	caseSlugs := func() []string { // built on the first unknown slug only
+		if slugList == nil {
+			for _, o := range cases {
+				slugList = append(slugList, o.Slug)
+			}
+		}
+		return slugList
+	}
+
+	var kommunNames, lanNames []string
+	for _, k := range s.Kommuner {
+		kommunNames = append(kommunNames, k.Name)
+	}
+	for _, l := range s.Lan {
+		lanNames = append(lanNames, l.Name)
+	}
+
+	for _, c := range cases {
+		f := caseFields[c]
+		for _, it := range f.list("municipality", false) {
+			k := s.kommunFold[foldKey(strings.TrimSuffix(strings.TrimSuffix(it.Value, " kommun"), " stad"))]
+			if k == nil {
+				errs.Addf(c.File, it.Line, "%s", unknownMsg("municipality", "okänd kommun", it.Value, kommunNames))
+				continue
+			}
+			c.Municipalities = appendUnique(c.Municipalities, k)
+		}
+		for _, it := range f.list("region", false) {
+			l := s.lanFold[foldKey(it.Value)]
+			if l == nil {
+				l = s.lanFold[foldKey(it.Value+" län")]
+			}
+			if l == nil {
+				errs.Addf(c.File, it.Line, "%s", unknownMsg("region", "okänt län", it.Value, lanNames))
+				continue
+			}
+			c.ExplicitRegions = appendUnique(c.ExplicitRegions, l)
+		}
+		c.Regions = append([]*Lan(nil), c.ExplicitRegions...)
+		for _, k := range c.Municipalities {
+			c.Regions = appendUnique(c.Regions, k.Lan)
+		}
+		switch {
+		case c.Place != "" && c.Country == "":
+			errs.Addf(c.File, f.lineOf("place"), "place kräver country (till exempel country: Storbritannien)")
+		case c.International() && (f.present("municipality") || f.present("region")):
+			errs.Addf(c.File, f.lineOf("country"), "ett internationellt exempel (country: %s) har place i stället för municipality och region", c.Country)
+		case !f.present("municipality") && !f.present("region") && c.Country == "":
+			errs.Addf(c.File, f.line, "ange municipality (en kommun) eller region (ett län), eller country för nationella och internationella exempel")
+		}
+		c.TargetGroups = s.values(c, f, "target_group", true, errs)
+		c.FocusAreas = s.values(c, f, "focus_area", false, errs)
+		if ct := s.values(c, f, "case_type", false, errs); len(ct) > 1 {
+			errs.Addf(c.File, f.lineOf("case_type"), "case_type: ange en enda typ, inte %d", len(ct))
+		} else if len(ct) == 1 {
+			c.CaseType = ct[0]
+		}
+		for _, it := range f.list("investment_model", true) {
+			t := termIdx[foldKey(it.Value)]
+			switch {
+			case t == nil:
+				errs.Addf(c.File, it.Line, "%s", unknownMsg("investment_model", "okänd investeringsmodell", it.Value, modelNames)+
+					" (en investeringsmodell är ett begrepp i content/begrepp/ med kind: investeringsmodell)")
+			case !t.IsModel():
+				errs.Addf(c.File, it.Line, "investment_model: %q är ett begrepp (%s), inte en investeringsmodell", it.Value, t.File)
+			default:
+				if published(&t.Doc) {
+					c.InvestmentModels = appendUnique(c.InvestmentModels, t)
+				}
+			}
+		}
+		for _, it := range f.list("related", false) {
+			slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(it.Value, "/"), "exempel/"), ".md")
+			o := caseBySlug[slug]
+			switch {
+			case o == nil:
+				errs.Addf(c.File, it.Line, "%s", unknownMsg("related", "okänt exempel", it.Value, caseSlugs()))
+			case o == c:
+				errs.Addf(c.File, it.Line, "related: ett exempel kan inte vara relaterat till sig självt")
+			default:
+				c.RelatedSlugs = append(c.RelatedSlugs, o.Slug)
+				if published(&o.Doc) {
+					c.Related = appendUnique(c.Related, o)
+				}
+			}
+		}
+	}
+	var termSlugs []string
+	for _, o := range terms {
+		termSlugs = append(termSlugs, o.Slug)
+	}
+	for _, t := range terms {
+		f := termFields[t]
+		for _, it := range f.list("related", false) {
+			slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(it.Value, "/"), "begrepp/"), ".md")
+			o := termBySlug[slug]
+			if o == nil {
+				if byName := termIdx[foldKey(it.Value)]; byName != nil {
+					o = byName
+				}
+			}
+			switch {
+			case o == nil:
+				errs.Addf(t.File, it.Line, "%s", unknownMsg("related", "okänt begrepp", it.Value, termSlugs))
+			case o == t:
+				errs.Addf(t.File, it.Line, "related: ett begrepp kan inte vara relaterat till sig självt")
+			default:
+				t.RelatedSlugs = append(t.RelatedSlugs, o.Slug)
+				if published(&o.Doc) {
+					t.Related = appendUnique(t.Related, o)
+				}
+			}
+		}
+	}
+
+	for _, c := range cases {
+		if published(&c.Doc) {
+			s.Cases = append(s.Cases, c)
+		}
+	}
+	for _, t := range terms {
+		if published(&t.Doc) {
+			s.Terms = append(s.Terms, t)
+		}
+	}
+	for _, p := range pages {
+		if published(&p.Doc) {
+			s.Pages = append(s.Pages, p)
+		}
+	}
+	sortDocs(s.Cases, func(c *Case) *Doc { return &c.Doc })
+	sortDocs(s.Terms, func(t *Term) *Doc { return &t.Doc })
+	sortDocs(s.Pages, func(p *Page) *Doc { return &p.Doc })
+}
+
+// values resolves a vocabulary field of a case.
+func (s *Site) values(c *Case, f *fields, vocab string, required bool, errs *diag.List) []*Value {
+	v := s.Vocab[vocab]
+	var out []*Value
+	for _, it := range f.list(vocab, required) {
+		val := v.Lookup(it.Value)
+		if val == nil {
+			var labels []string
+			for _, x := range v.Values {
+				labels = append(labels, x.Label)
+			}
+			msg := unknownMsg(vocab, "okänt värde", it.Value, labels)
+			if len(labels) == 0 {
+				msg = fmt.Sprintf("%s: vokabulären %s saknas i content/vokabular.yaml", vocab, vocab)
+			}
+			errs.Addf(c.File, it.Line, "%s", msg)
+			continue
+		}
+		out = appendUnique(out, val)
+	}
+	return out
+}
+
+// unknownMsg builds "field: okänt värde "x" (menade du "y"?)", listing the
+// allowed values when there are few and no close match.
+func unknownMsg(field, what, value string, candidates []string) string {
+	msg := fmt.Sprintf("%s: %s %q", field, what, value)
+	if s := sv.Suggest(value, candidates); s != "" {
+		return msg + fmt.Sprintf(" (menade du %q?)", s)
+	}
+	if len(candidates) > 0 && len(candidates) <= 20 {
+		sorted := append([]string(nil), candidates...)
+		sort.Slice(sorted, func(i, j int) bool { return sv.Less(sorted[i], sorted[j]) })
+		return msg + "; tillåtna värden: " + strings.Join(sorted, ", ")
+	}
+	return msg
+}
+
+func appendUnique[T comparable](s []T, v T) []T {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// sortDocs sorts by title in Swedish order, then by slug.
+func sortDocs[T any](s []T, doc func(T) *Doc) {
+	keys := make(map[*Doc][]byte, len(s))
+	for _, x := range s {
+		d := doc(x)
+		keys[d] = sv.Key(d.Title)
+	}
+	sort.SliceStable(s, func(i, j int) bool {
+		a, b := doc(s[i]), doc(s[j])
+		if c := compareBytes(keys[a], keys[b]); c != 0 {
+			return c < 0
+		}
+		return a.Slug < b.Slug
+	})
+}
+
+func compareBytes(a, b []byte) int { return strings.Compare(string(a), string(b)) }
+
+func docOf(d any) *Doc {
+	switch v := d.(type) {
+	case *Case:
+		return &v.Doc
+	case *Term:
+		return &v.Doc
+	case *Page:
+		return &v.Doc
+	}
+	return nil
+}
