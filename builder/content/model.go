@@ -207,12 +207,12 @@ type Kommun struct {
 
 // Lan is a Swedish county from content/data/lan.csv.
 type Lan struct {
-	Code       string
-	Name       string
-	Slug       string
-	Letter     string
-	Seat       string
-	Kommuner   []*Kommun
+	Code     string
+	Name     string
+	Slug     string
+	Letter   string
+	Seat     string
+	Kommuner []*Kommun
 }
 
 // MenuItem is an entry of the site's main menu.

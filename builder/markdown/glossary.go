@@ -1,0 +1,248 @@
+package markdown
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/util"
+)
+
+// GlossaryTerm is a term that is linked on its first mention in a page.
+type GlossaryTerm struct {
+	Slug    string
+	URL     string
+	Title   string
+	Summary string
+	Names   []string // title and aliases
+}
+
+// Glossary finds mentions of glossary terms in running text, tolerant of
+// Swedish inflection: a word matches a term word when it is that word plus
+// a common ending ("investeringsfond" → "investeringsfonden",
+// "investeringsfonder", "investeringsfondernas"), and a term word ending in
+// -e also matches with -na ("utförare" → "utförarna"). Multi-word names
+// match word by word ("sociala investeringsfonder"). It is immutable after
+// NewGlossary and safe for concurrent use.
+type Glossary struct {
+	byFirst map[string][]*phrase // first word (or its -e-less stem) → phrases
+	prefix  map[string]bool      // first three bytes of every key, a fast filter
+	terms   []*GlossaryTerm
+}
+
+type phrase struct {
+	words []string
+	chars int
+	term  *GlossaryTerm
+}
+
+// suffixes are the Swedish endings a term word may take, longest first.
+var suffixes = []string{"ernas", "arnas", "ornas", "erna", "arna", "orna", "ens", "ets", "nas",
+	"ers", "ars", "ors", "en", "et", "er", "ar", "or", "na", "ns", "ts", "a", "e", "n", "t", "s"}
+
+// minInflect is the shortest term word (in bytes) that takes endings;
+// shorter words (ESF, SIB) must match exactly.
+const minInflect = 4
+
+// NewGlossary indexes terms. Names that fold to nothing are ignored.
+func NewGlossary(terms []*GlossaryTerm) *Glossary {
+	g := &Glossary{byFirst: map[string][]*phrase{}, prefix: map[string]bool{}, terms: terms}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		for _, name := range t.Names {
+			words := tokenizeWords(strings.ToLower(name))
+			if len(words) == 0 {
+				continue
+			}
+			key := strings.Join(words, " ")
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			p := &phrase{words: words, chars: len(key), term: t}
+			first := words[0]
+			g.add(first, p)
+			if alt, ok := altStem(first); ok {
+				g.add(alt, p)
+			}
+		}
+	}
+	return g
+}
+
+func (g *Glossary) add(key string, p *phrase) {
+	g.byFirst[key] = append(g.byFirst[key], p)
+	g.prefix[prefix3(key)] = true
+}
+
+func prefix3(s string) string {
+	if len(s) > 3 {
+		return s[:3]
+	}
+	return s
+}
+
+// altStem returns a term word without its final -e, for -na endings.
+func altStem(w string) (string, bool) {
+	if len(w) >= minInflect+1 && strings.HasSuffix(w, "e") {
+		return w[:len(w)-1], true
+	}
+	return "", false
+}
+
+// wordMatches reports whether text word tok is an inflected form of term word w.
+func wordMatches(tok, w string) bool {
+	if tok == w {
+		return true
+	}
+	if len(w) < minInflect || !strings.HasPrefix(tok, w[:len(w)-1]) {
+		return false
+	}
+	if strings.HasPrefix(tok, w) {
+		rest := tok[len(w):]
+		for _, s := range suffixes {
+			if rest == s {
+				return true
+			}
+		}
+	}
+	if alt, ok := altStem(w); ok && strings.HasPrefix(tok, alt) {
+		rest := tok[len(alt):]
+		return rest == "na" || rest == "nas"
+	}
+	return false
+}
+
+// token is a word in a text with its byte range.
+type token struct {
+	start, end int
+	lower      string
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// tokens splits s into words: letters and digits, with inner hyphens kept
+// ("EU-finansiering" is one word).
+func tokens(s string) []token {
+	var out []token
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			i += n
+			continue
+		}
+		start := i
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if isWordRune(r) {
+				i += n
+				continue
+			}
+			if r == '-' && i+1 < len(s) {
+				r2, _ := utf8.DecodeRuneInString(s[i+1:])
+				if isWordRune(r2) {
+					i += n
+					continue
+				}
+			}
+			break
+		}
+		out = append(out, token{start: start, end: i, lower: strings.ToLower(s[start:i])})
+	}
+	return out
+}
+
+func tokenizeWords(s string) []string {
+	var out []string
+	for _, t := range tokens(s) {
+		out = append(out, t.lower)
+	}
+	return out
+}
+
+// match is a mention found in a text.
+type match struct {
+	start, end int
+	term       *GlossaryTerm
+}
+
+// find returns the longest mention starting at token i, or nil.
+func (g *Glossary) find(s string, toks []token, i int) (*phrase, int) {
+	tok := toks[i].lower
+	if !g.prefix[prefix3(tok)] {
+		return nil, 0
+	}
+	var best *phrase
+	bestEnd := 0
+	try := func(key string) {
+		for _, p := range g.byFirst[key] {
+			if i+len(p.words) > len(toks) || !wordMatches(tok, p.words[0]) {
+				continue
+			}
+			ok := true
+			for j := 1; j < len(p.words); j++ {
+				a, b := toks[i+j-1], toks[i+j]
+				if strings.TrimSpace(s[a.end:b.start]) != "" || !wordMatches(b.lower, p.words[j]) {
+					ok = false
+					break
+				}
+			}
+			if ok && (best == nil || len(p.words) > len(best.words) ||
+				(len(p.words) == len(best.words) && p.chars > best.chars)) {
+				best, bestEnd = p, toks[i+len(p.words)-1].end
+			}
+		}
+	}
+	try(tok)
+	for _, suf := range suffixes {
+		if len(tok) > len(suf) && strings.HasSuffix(tok, suf) {
+			try(tok[:len(tok)-len(suf)])
+		}
+	}
+	return best, bestEnd
+}
+
+// KindGlossaryLink is the node kind of an automatic glossary link.
+var KindGlossaryLink = ast.NewNodeKind("GlossaryLink")
+
+// GlossaryLink wraps the first mention of a term.
+type GlossaryLink struct {
+	ast.BaseInline
+	Term *GlossaryTerm
+}
+
+// Kind implements ast.Node.
+func (n *GlossaryLink) Kind() ast.NodeKind { return KindGlossaryLink }
+
+// Dump implements ast.Node.
+func (n *GlossaryLink) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, map[string]string{"Term": n.Term.Slug}, nil)
+}
+
+// renderGlossaryLink writes the link and an accessible definition: the
+// definition is a tooltip referenced by aria-describedby, shown on hover and
+// on keyboard focus by the stylesheet, and skipped by the search index.
+func renderGlossaryLink(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*GlossaryLink)
+	id := "def-" + n.Term.Slug
+	if entering {
+		w.WriteString(`<span class="term"><a class="term-link" href="`)
+		w.Write(util.EscapeHTML([]byte(n.Term.URL)))
+		w.WriteString(`" aria-describedby="`)
+		w.WriteString(id)
+		w.WriteString(`">`)
+		return ast.WalkContinue, nil
+	}
+	w.WriteString(`</a><span class="term-def" role="tooltip" id="`)
+	w.WriteString(id)
+	w.WriteString(`" data-pagefind-ignore><span class="term-def-title">`)
+	w.Write(util.EscapeHTML([]byte(n.Term.Title)))
+	w.WriteString(`:</span> `)
+	w.Write(util.EscapeHTML([]byte(n.Term.Summary)))
+	w.WriteString(`</span></span>`)
+	return ast.WalkContinue, nil
+}

@@ -1,0 +1,438 @@
+// Package markdown renders the portal's markdown with goldmark: GFM tables,
+// strikethrough, autolinks, footnotes, Swedish heading ids, [[wiki links]],
+// links to .md files and automatic glossary links on a term's first mention.
+// Raw HTML is never passed through and only http(s), mailto and tel links
+// and site-relative links survive.
+//
+// A Renderer is safe for concurrent use; each Render call has its own state.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	stdhtml "html"
+	"net/url"
+	"path"
+	"strings"
+
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/sv"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Target is what a link resolves to.
+type Target struct {
+	URL   string
+	Title string
+}
+
+// Resolver resolves link targets across the site. Implementations must be
+// safe for concurrent use.
+type Resolver interface {
+	// Resolve finds a document by slug, title or alias, case-insensitively,
+	// optionally prefixed by its section ("begrepp/psynk").
+	Resolve(name string) (Target, bool)
+	// ResolveFile finds a document by its file path relative to content/
+	// ("exempel/minimili.md").
+	ResolveFile(p string) (Target, bool)
+	// Suggest returns the closest known name for an unresolved one, or "".
+	Suggest(name string) string
+}
+
+// Input is one document to render.
+type Input struct {
+	File     string // for messages: content/exempel/x.md
+	Dir      string // the document's folder below content/: "exempel"
+	Source   []byte // the markdown body
+	Line     int    // file line of the first body line
+	SelfURL  string // the document's own URL; never linked from itself
+	Glossary bool   // link glossary terms on first mention
+}
+
+// Rendered is the result of rendering one document.
+type Rendered struct {
+	HTML  []byte
+	Links []string // site URLs this document links to, in order, unique
+	Terms []string // glossary slugs linked automatically, in order
+	Errs  *diag.List
+}
+
+// Renderer converts markdown to HTML.
+type Renderer struct {
+	md       goldmark.Markdown
+	resolver Resolver
+	glossary *Glossary
+}
+
+// Option configures a Renderer.
+type Option func(*Renderer)
+
+// WithResolver sets the resolver for wiki links and .md links. Without one,
+// every wiki link is reported as unresolved.
+func WithResolver(r Resolver) Option { return func(x *Renderer) { x.resolver = r } }
+
+// WithGlossary sets the glossary whose terms are linked on first mention.
+func WithGlossary(g *Glossary) Option { return func(x *Renderer) { x.glossary = g } }
+
+// New returns a Renderer.
+func New(opts ...Option) *Renderer {
+	r := &Renderer{}
+	for _, o := range opts {
+		o(r)
+	}
+	r.md = goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithInlineParsers(util.Prioritized(wikiParser{}, 199)),
+			parser.WithASTTransformers(util.Prioritized(&transformer{r: r}, 1000)),
+		),
+		goldmark.WithRendererOptions(
+			html.WithXHTML(),
+			renderer.WithNodeRenderers(util.Prioritized(nodeRenderers{}, 100)),
+		),
+	)
+	return r
+}
+
+type nodeRenderers struct{}
+
+// RegisterFuncs implements renderer.NodeRenderer.
+func (nodeRenderers) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindWikiLink, wikiRenderer{}.render)
+	reg.Register(KindGlossaryLink, renderGlossaryLink)
+}
+
+var stateKey = parser.NewContextKey()
+
+// state is the per-document rendering state, kept in the parser context.
+type state struct {
+	in    Input
+	out   *Rendered
+	links map[string]bool
+	used  map[string]bool
+}
+
+// Render renders in. Unresolved links are reported in Rendered.Errs with
+// their file line; the HTML is still produced.
+func (r *Renderer) Render(in Input) (*Rendered, error) {
+	out := &Rendered{Errs: &diag.List{}}
+	st := &state{in: in, out: out, links: map[string]bool{}, used: map[string]bool{}}
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	ctx.Set(stateKey, st)
+	var buf bytes.Buffer
+	buf.Grow(len(in.Source) * 3 / 2)
+	if err := r.md.Convert(in.Source, &buf, parser.WithContext(ctx)); err != nil {
+		return nil, fmt.Errorf("%s: markdown: %w", in.File, err)
+	}
+	out.HTML = buf.Bytes()
+	return out, nil
+}
+
+func (st *state) line(offset int) int {
+	if offset < 0 || offset > len(st.in.Source) {
+		return st.in.Line
+	}
+	return st.in.Line + bytes.Count(st.in.Source[:offset], []byte("\n"))
+}
+
+func (st *state) addLink(u string) {
+	if u == "" || st.links[u] || u == st.in.SelfURL {
+		return
+	}
+	st.links[u] = true
+	st.out.Links = append(st.out.Links, u)
+}
+
+type transformer struct{ r *Renderer }
+
+// Transform resolves wiki links and .md links, drops unsafe link targets,
+// records internal links and links glossary terms.
+func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	st, _ := pc.Get(stateKey).(*state)
+	if st == nil {
+		return
+	}
+	src := reader.Source()
+	var unlink []ast.Node
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch v := n.(type) {
+		case *WikiLink:
+			t.resolveWiki(st, v)
+		case *ast.Link:
+			dest, ok := t.rewrite(st, string(v.Destination), nodeOffset(v, src))
+			if !ok {
+				unlink = append(unlink, v)
+				return ast.WalkContinue, nil
+			}
+			v.Destination = []byte(dest)
+		case *ast.AutoLink:
+			if !safeExternal(string(v.URL(src))) {
+				unlink = append(unlink, v)
+			}
+		case *ast.Image:
+			dest := string(v.Destination)
+			if !safeExternal(dest) && !strings.HasPrefix(dest, "/") {
+				unlink = append(unlink, v)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range unlink {
+		replaceWithText(n, src)
+	}
+	if st.in.Glossary && t.r.glossary != nil {
+		t.linkTerms(st, doc, src)
+	}
+}
+
+func (t *transformer) resolveWiki(st *state, v *WikiLink) {
+	name := string(v.Target)
+	if t.r.resolver != nil {
+		if tg, ok := t.r.resolver.Resolve(name); ok {
+			v.URL, v.Title = tg.URL, tg.Title
+			st.addLink(tg.URL)
+			return
+		}
+	}
+	msg := fmt.Sprintf("okänd länk [[%s]]", name)
+	if t.r.resolver != nil {
+		if s := t.r.resolver.Suggest(name); s != "" {
+			msg += fmt.Sprintf(" (menade du [[%s]]?)", s)
+		}
+	}
+	st.out.Errs.Addf(st.in.File, st.line(v.Offset), "%s", msg)
+}
+
+// rewrite returns the destination to keep for a markdown link, resolving
+// links to .md files; ok is false when the link must become plain text.
+func (t *transformer) rewrite(st *state, dest string, offset int) (string, bool) {
+	if dest == "" || strings.HasPrefix(dest, "#") {
+		return dest, true
+	}
+	if safeExternal(stdhtml.UnescapeString(dest)) {
+		return dest, true
+	}
+	if hasScheme(dest) || strings.HasPrefix(dest, "//") {
+		return "", false
+	}
+	p, frag, _ := strings.Cut(dest, "#")
+	if strings.HasSuffix(strings.ToLower(p), ".md") {
+		clean := p
+		if !strings.HasPrefix(clean, "/") {
+			clean = path.Join(st.in.Dir, clean)
+		}
+		clean = strings.TrimPrefix(strings.TrimPrefix(path.Clean(clean), "/"), "content/")
+		if t.r.resolver != nil {
+			if tg, ok := t.r.resolver.ResolveFile(clean); ok {
+				st.addLink(tg.URL)
+				if frag != "" {
+					return tg.URL + "#" + frag, true
+				}
+				return tg.URL, true
+			}
+		}
+		st.out.Errs.Addf(st.in.File, st.line(offset), "länken till %q leder ingenstans: filen content/%s finns inte", dest, clean)
+		return dest, true
+	}
+	if strings.HasPrefix(p, "/") {
+		st.addLink(p)
+	}
+	return dest, true
+}
+
+// hasScheme reports whether u starts with a URL scheme, ignoring the ASCII
+// whitespace and control characters browsers strip ("java\tscript:"), also
+// when percent-encoded.
+func hasScheme(u string) bool {
+	u = stdhtml.UnescapeString(u)
+	if d, err := url.PathUnescape(u); err == nil {
+		u = d
+	}
+	var b strings.Builder
+	for _, r := range u {
+		if r > ' ' {
+			b.WriteRune(r)
+		}
+	}
+	s := b.String()
+	i := strings.IndexByte(s, ':')
+	if i <= 0 {
+		return false
+	}
+	if j := strings.IndexAny(s, "/?#"); j >= 0 && j < i {
+		return false
+	}
+	return true
+}
+
+// safeExternal reports whether u is an absolute http(s), mailto or tel URL.
+func safeExternal(u string) bool {
+	if strings.ContainsAny(u, "\t\n\r\x00") {
+		return false
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(p.Scheme) {
+	case "http", "https":
+		return p.Host != ""
+	case "mailto", "tel":
+		return true
+	}
+	return false
+}
+
+func nodeOffset(n ast.Node, src []byte) int {
+	for c := n.FirstChild(); c != nil; c = c.FirstChild() {
+		if t, ok := c.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+	}
+	if n.Parent() != nil {
+		if lines := n.Parent().Lines(); lines != nil && lines.Len() > 0 {
+			return lines.At(0).Start
+		}
+	}
+	return -1
+}
+
+// replaceWithText replaces a link or image by its text content.
+func replaceWithText(n ast.Node, src []byte) {
+	parent := n.Parent()
+	if parent == nil {
+		return
+	}
+	var txt []byte
+	switch v := n.(type) {
+	case *ast.AutoLink:
+		txt = v.Label(src)
+	default:
+		txt = nodeText(n, src)
+	}
+	parent.ReplaceChild(parent, n, ast.NewString(txt))
+}
+
+func nodeText(n ast.Node, src []byte) []byte {
+	var b bytes.Buffer
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch v := c.(type) {
+		case *ast.Text:
+			b.Write(v.Segment.Value(src))
+			if v.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(v.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.Bytes()
+}
+
+// linkTerms wraps the first mention of each glossary term in a GlossaryLink,
+// skipping headings, links, code and the document's own term.
+func (t *transformer) linkTerms(st *state, doc *ast.Document, src []byte) {
+	g := t.r.glossary
+	var texts []*ast.Text
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.(type) {
+		case *ast.Heading, *ast.Link, *ast.AutoLink, *ast.Image, *ast.CodeSpan, *ast.CodeBlock,
+			*ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML, *WikiLink, *GlossaryLink,
+			*east.FootnoteLink, *east.FootnoteBacklink:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			texts = append(texts, n.(*ast.Text))
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, tx := range texts {
+		t.linkInText(st, g, tx, src)
+	}
+}
+
+func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byte) {
+	seg := tx.Segment
+	s := string(seg.Value(src))
+	toks := tokens(s)
+	var matches []match
+	for i := 0; i < len(toks); i++ {
+		p, end := g.find(s, toks, i)
+		if p == nil {
+			continue
+		}
+		skip := i
+		for skip < len(toks) && toks[skip].end <= end {
+			skip++
+		}
+		if !st.used[p.term.Slug] && p.term.URL != st.in.SelfURL {
+			st.used[p.term.Slug] = true
+			matches = append(matches, match{toks[i].start, end, p.term})
+		}
+		i = skip - 1
+	}
+	if len(matches) == 0 {
+		return
+	}
+	parent := tx.Parent()
+	soft, hard := tx.SoftLineBreak(), tx.HardLineBreak()
+	cur := tx
+	pos := 0
+	for _, m := range matches {
+		before := text.NewSegment(seg.Start+pos, seg.Start+m.start)
+		inner := text.NewSegment(seg.Start+m.start, seg.Start+m.end)
+		if before.Len() > 0 {
+			parent.InsertBefore(parent, cur, ast.NewTextSegment(before))
+		}
+		link := &GlossaryLink{Term: m.term}
+		link.AppendChild(link, ast.NewTextSegment(inner))
+		parent.InsertBefore(parent, cur, link)
+		st.out.Terms = append(st.out.Terms, m.term.Slug)
+		st.addLink(m.term.URL)
+		pos = m.end
+	}
+	rest := ast.NewTextSegment(text.NewSegment(seg.Start+pos, seg.Stop))
+	rest.SetSoftLineBreak(soft)
+	rest.SetHardLineBreak(hard)
+	parent.ReplaceChild(parent, cur, rest)
+}
+
+// ids generates heading ids as Swedish slugs, unique within a document.
+type ids struct{ used map[string]bool }
+
+func newIDs() *ids { return &ids{used: map[string]bool{}} }
+
+// Generate implements parser.IDs.
+func (x *ids) Generate(value []byte, _ ast.NodeKind) []byte {
+	base := sv.Slugify(string(value))
+	if base == "" {
+		base = "avsnitt"
+	}
+	id := base
+	for i := 1; x.used[id]; i++ {
+		id = fmt.Sprintf("%s-%d", base, i)
+	}
+	x.used[id] = true
+	return []byte(id)
+}
+
+// Put implements parser.IDs.
+func (x *ids) Put(value []byte) { x.used[string(value)] = true }
