@@ -1,0 +1,208 @@
+// Package assets compiles the site's stylesheet with Dart Sass (through
+// godartsass and the binary the npm package sass-embedded ships), and
+// fingerprints CSS and JavaScript so they can be cached forever.
+package assets
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/bep/godartsass/v2"
+	"github.com/exempelbanken/portal/builder/diag"
+)
+
+// ErrNoSass is returned when no Dart Sass binary can be found.
+var ErrNoSass = errors.New("Dart Sass saknas: kör `make` (installerar npm-paketet sass-embedded i node_modules/), eller ange sökvägen i DART_SASS_BINARY")
+
+// FindDartSass locates the Dart Sass binary: $DART_SASS_BINARY, then the
+// binary sass-embedded ships in node_modules (searched from each of dirs and
+// their parents), then `sass` on PATH.
+func FindDartSass(dirs ...string) (string, error) {
+	if p := os.Getenv("DART_SASS_BINARY"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			return "", fmt.Errorf("DART_SASS_BINARY=%s: %w", p, err)
+		}
+		return p, nil
+	}
+	if p := findInNodeModules(dirs, "sass-embedded-*/dart-sass/sass"); p != "" {
+		return p, nil
+	}
+	if p, err := exec.LookPath("sass"); err == nil {
+		return p, nil
+	}
+	return "", ErrNoSass
+}
+
+// FindNodeBinary finds a file matching pattern below node_modules in one of
+// dirs or their parents; used for tools shipped by npm packages.
+func FindNodeBinary(pattern string, dirs ...string) string {
+	return findInNodeModules(dirs, pattern)
+}
+
+func findInNodeModules(dirs []string, pattern string) string {
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			continue
+		}
+		for dir := abs; !seen[dir]; dir = filepath.Dir(dir) {
+			seen[dir] = true
+			matches, _ := filepath.Glob(filepath.Join(dir, "node_modules", pattern))
+			sort.Strings(matches)
+			for _, m := range matches {
+				if fi, err := os.Stat(m); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+					return m
+				}
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	return ""
+}
+
+// Sass is a long-lived Dart Sass process. It is safe for concurrent use.
+type Sass struct {
+	mu  sync.Mutex
+	bin string
+	t   *godartsass.Transpiler
+}
+
+// NewSass starts Dart Sass from bin.
+func NewSass(bin string) (*Sass, error) {
+	t, err := godartsass.Start(godartsass.Options{DartSassEmbeddedFilename: bin})
+	if err != nil {
+		return nil, fmt.Errorf("starta Dart Sass (%s): %w", bin, err)
+	}
+	return &Sass{bin: bin, t: t}, nil
+}
+
+// Close stops the Dart Sass process.
+func (s *Sass) Close() error {
+	if s == nil || s.t == nil {
+		return nil
+	}
+	return s.t.Close()
+}
+
+// Compile compiles the SCSS file entry (relative to root) to compressed CSS.
+// Sass errors are returned as *diag.Error with the file and line.
+func (s *Sass) Compile(root, entry string) ([]byte, error) {
+	full := filepath.Join(root, filepath.FromSlash(entry))
+	src, err := os.ReadFile(full)
+	if err != nil {
+		return nil, diag.Errorf(entry, 0, "kan inte läsa stilmallen: %v", err)
+	}
+	abs, _ := filepath.Abs(full)
+	s.mu.Lock()
+	if s.t.IsShutDown() {
+		t, err := godartsass.Start(godartsass.Options{DartSassEmbeddedFilename: s.bin})
+		if err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+		s.t = t
+	}
+	t := s.t
+	s.mu.Unlock()
+	res, err := t.Execute(godartsass.Args{
+		Source:       string(src),
+		URL:          "file://" + filepath.ToSlash(abs),
+		OutputStyle:  godartsass.OutputStyleCompressed,
+		IncludePaths: []string{filepath.Dir(abs)},
+	})
+	if err != nil {
+		var se godartsass.SassError
+		if errors.As(err, &se) {
+			return nil, sassError(root, entry, abs, src, se)
+		}
+		return nil, diag.Errorf(entry, 0, "Sass: %v", err)
+	}
+	return []byte(res.CSS), nil
+}
+
+// sassError maps a Sass failure to the file and line it points at.
+func sassError(root, entry, abs string, src []byte, se godartsass.SassError) error {
+	file, text := entry, src
+	if u := strings.TrimPrefix(se.Span.Url, "file://"); u != "" && u != abs {
+		if b, err := os.ReadFile(u); err == nil {
+			text = b
+			if r, err := filepath.Rel(mustAbs(root), u); err == nil {
+				file = filepath.ToSlash(r)
+			}
+		}
+	}
+	line := 0
+	if off := se.Span.Start.Offset; off >= 0 && off <= len(text) && (se.Span.Url != "" || se.Span.Text != "") {
+		line = 1 + strings.Count(string(text[:off]), "\n")
+	}
+	return &diag.Error{File: file, Line: line, Msg: "Sass: " + se.Message, Err: se}
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+// Fingerprint returns name with a content hash before its extension:
+// ("css/main.css", data) → "css/main.3f2a9c1b0d.css".
+func Fingerprint(name string, data []byte) string {
+	sum := sha256.Sum256(data)
+	ext := filepath.Ext(name)
+	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+}
+
+// File is a static file to publish.
+type File struct {
+	Name string // output path
+	Data []byte
+}
+
+// Static reads every file below dir (relative to root), keeping paths.
+// Hidden files are skipped.
+func Static(root, dir string) ([]File, error) {
+	base := filepath.Join(root, filepath.FromSlash(dir))
+	var out []File
+	err := filepath.WalkDir(base, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == base {
+				return fs.SkipDir
+			}
+			return err
+		}
+		if strings.HasPrefix(e.Name(), ".") && p != base {
+			if e.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if e.IsDir() || !e.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		r, _ := filepath.Rel(base, p)
+		out = append(out, File{Name: filepath.ToSlash(r), Data: b})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return out, nil
+}

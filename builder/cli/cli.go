@@ -1,0 +1,287 @@
+// Package cli implements the portal command: build, serve, check, new and
+// help. Run returns the exit status: 0 on success, 1 on content errors, 2 on
+// usage errors. cmd/portal only wires it to the process.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/site"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// Exit statuses.
+const (
+	ExitOK      = 0
+	ExitContent = 1
+	ExitUsage   = 2
+)
+
+// Env is the process environment of a run.
+type Env struct {
+	Stdout, Stderr io.Writer
+	// Serve runs the preview server; set by the caller so that cli does not
+	// depend on the serve package (which depends on site).
+	Serve func(args []string, env Env) int
+	// Search indexes a built site; nil disables indexing.
+	Search func(dir string, root string, stderr io.Writer) error
+}
+
+const usage = `portal – bygger Exempelbanken, en statisk portal om sociala investeringar.
+
+Användning:
+  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-v]
+  portal serve [-root DIR] [-addr 127.0.0.1:1313] [-drafts] [-open]
+  portal check [-root DIR] [-drafts]
+  portal new [-root DIR] exempel|begrepp|sida "Titel"
+  portal help
+
+Kommandon:
+  build   Läser och validerar innehållet, bygger hela webbplatsen i en temporär
+          mapp bredvid -out och byter in den först när allt lyckats.
+  serve   Förhandsgranskning med automatisk omladdning: bygger i minnet,
+          bevakar content/, layouts/ och assets/ och laddar om webbläsaren.
+  check   Validerar innehåll, länkar, mallar och stilmallar utan att skriva något.
+  new     Skapar en ny markdown-fil med ifylld front matter.
+  help    Visar den här texten.
+
+Flaggor för build:
+  -root DIR       webbplatsens rot med content/, layouts/ och assets/ (standard .)
+  -out DIR        utdatamapp (standard ROOT/public)
+  -drafts         ta med utkast (draft: true)
+  -baseurl URL    ersätter baseURL i content/site.yaml
+  -search         indexera för sökning med Pagefind (standard true)
+  -v              visa tiden för varje byggsteg
+  -cpuprofile F   skriv en CPU-profil till F
+  -memprofile F   skriv en minnesprofil till F
+
+Felkoder: 0 lyckades, 1 fel i innehållet, 2 felaktigt anrop.
+`
+
+// Run runs the command line args (without the program name).
+func Run(args []string, env Env) int {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "build":
+		return runBuild(args[1:], env)
+	case "check":
+		return runCheck(args[1:], env)
+	case "new":
+		return runNew(args[1:], env)
+	case "serve":
+		if env.Serve == nil {
+			fmt.Fprintln(env.Stderr, "portal serve: förhandsgranskning saknas i den här versionen")
+			return ExitUsage
+		}
+		return env.Serve(args[1:], env)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK
+	}
+	fmt.Fprintf(env.Stderr, "portal: okänt kommando %q\n\n%s", args[0], usage)
+	return ExitUsage
+}
+
+// newFlags returns a flag set that prints the usage text on -h.
+func newFlags(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet("portal "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() { fmt.Fprint(env.Stderr, usage) }
+	return fs
+}
+
+// parse parses flags; it returns an exit status ≥ 0 when the run is over.
+func parse(fs *flag.FlagSet, args []string, env Env) int {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 && fs.Name() != "portal new" {
+		fmt.Fprintf(env.Stderr, "%s: oväntat argument %q\n", fs.Name(), fs.Arg(0))
+		return ExitUsage
+	}
+	return -1
+}
+
+// PrintErrors prints every build error on its own line, with a count.
+func PrintErrors(w io.Writer, err error) {
+	errs := diag.AsList(err)
+	for _, e := range errs {
+		fmt.Fprintln(w, e.Error())
+	}
+	if len(errs) > 1 {
+		fmt.Fprintf(w, "%d fel; inget skrevs.\n", len(errs))
+	} else {
+		fmt.Fprintln(w, "1 fel; inget skrevs.")
+	}
+}
+
+func isContentError(err error) bool {
+	var l *diag.List
+	var e *diag.Error
+	return errors.As(err, &l) || errors.As(err, &e)
+}
+
+func runBuild(args []string, env Env) int {
+	fs := newFlags("build", env)
+	root := fs.String("root", ".", "")
+	out := fs.String("out", "", "")
+	drafts := fs.Bool("drafts", false, "")
+	baseURL := fs.String("baseurl", "", "")
+	search := fs.Bool("search", true, "")
+	verbose := fs.Bool("v", false, "")
+	cpuProf := fs.String("cpuprofile", "", "")
+	memProf := fs.String("memprofile", "", "")
+	if st := parse(fs, args, env); st >= 0 {
+		return st
+	}
+	if *out == "" {
+		*out = filepath.Join(*root, "public")
+	}
+	if *cpuProf != "" {
+		f, err := os.Create(*cpuProf)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
+			return ExitUsage
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if fi, err := os.Stat(*root); err != nil || !fi.IsDir() {
+		fmt.Fprintf(env.Stderr, "portal build: -root %s är ingen mapp\n", *root)
+		return ExitUsage
+	}
+	start := time.Now()
+	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL})
+	defer b.Close()
+	disk, err := output.NewDisk(*out)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
+		return ExitContent
+	}
+	res, err := b.Build(disk)
+	if err != nil {
+		disk.Abort()
+		PrintErrors(env.Stderr, err)
+		return ExitContent
+	}
+	if *search && env.Search != nil {
+		t := time.Now()
+		if err := env.Search(disk.Dir(), *root, env.Stderr); err != nil {
+			disk.Abort()
+			fmt.Fprintf(env.Stderr, "portal build: sökindex: %v\n", err)
+			return ExitContent
+		}
+		res.Phases = append(res.Phases, site.Phase{Name: "sökindex (Pagefind)", Duration: time.Since(t)})
+	}
+	if err := disk.Commit(); err != nil {
+		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
+		return ExitContent
+	}
+	res.Report(env.Stdout, time.Since(start), *verbose)
+	if *memProf != "" {
+		f, err := os.Create(*memProf)
+		if err == nil {
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
+	return ExitOK
+}
+
+func runCheck(args []string, env Env) int {
+	fs := newFlags("check", env)
+	root := fs.String("root", ".", "")
+	drafts := fs.Bool("drafts", false, "")
+	if st := parse(fs, args, env); st >= 0 {
+		return st
+	}
+	b := site.New(site.Options{Root: *root, Drafts: *drafts})
+	defer b.Close()
+	mem := output.NewMemory()
+	res, err := b.Build(mem)
+	if err != nil {
+		PrintErrors(env.Stderr, err)
+		if isContentError(err) {
+			return ExitContent
+		}
+		return ExitContent
+	}
+	fmt.Fprintf(env.Stdout, "Inga fel: %d exempel, %d begrepp, %d sidor, %d filer.\n",
+		len(res.Site.Cases), len(res.Site.Terms), len(res.Site.Pages), res.Files)
+	return ExitOK
+}
+
+func runNew(args []string, env Env) int {
+	fs := newFlags("new", env)
+	root := fs.String("root", ".", "")
+	if st := parse(fs, args, env); st >= 0 {
+		return st
+	}
+	if fs.NArg() != 2 {
+		fmt.Fprintln(env.Stderr, `portal new: ange typ och titel, till exempel: portal new exempel "Fotosyntes"`)
+		return ExitUsage
+	}
+	kind, title := fs.Arg(0), strings.TrimSpace(fs.Arg(1))
+	slug := sv.Slugify(title)
+	if slug == "" {
+		fmt.Fprintln(env.Stderr, "portal new: titeln ger ingen slug; använd bokstäver eller siffror")
+		return ExitUsage
+	}
+	today := time.Now().Format("2006-01-02")
+	var dir, body string
+	q := yamlQuote(title)
+	switch kind {
+	case "exempel":
+		dir = "exempel"
+		body = "---\ntitle: " + q + "\nsummary: \"\"\nmunicipality: []\ntarget_group: []\ninvestment_model: Finansiering ej angiven\nfocus_area: []\nstatus: pågående\nsources:\n  - title: \"\"\n    page: 1\ndate: " + today + "\ndraft: true\n---\n\nSammanfattning i ett stycke.\n\n## Bakgrund\n\n## Insats\n\n## Finansiering\n\n## Uppföljning och utvärdering\n\n## Resultat och lärdomar\n"
+	case "begrepp":
+		dir = "begrepp"
+		body = "---\ntitle: " + q + "\nsummary: \"\"\nkind: begrepp\naliases: []\ndraft: true\n---\n\n"
+	case "sida":
+		dir = "sidor"
+		body = "---\ntitle: " + q + "\nsummary: \"\"\ndraft: true\n---\n\n"
+	default:
+		fmt.Fprintf(env.Stderr, "portal new: okänd typ %q; ange exempel, begrepp eller sida\n", kind)
+		return ExitUsage
+	}
+	p := filepath.Join(*root, "content", dir, slug+".md")
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			fmt.Fprintf(env.Stderr, "portal new: %s finns redan; inget skrevs över\n", p)
+		} else {
+			fmt.Fprintf(env.Stderr, "portal new: %v\n", err)
+		}
+		return ExitContent
+	}
+	defer f.Close()
+	if _, err := f.WriteString(body); err != nil {
+		fmt.Fprintf(env.Stderr, "portal new: %v\n", err)
+		return ExitContent
+	}
+	fmt.Fprintf(env.Stdout, "Skapade %s (utkast: ta bort draft: true när texten är klar)\n", p)
+	return ExitOK
+}
+
+// yamlQuote quotes s as a YAML double-quoted string.
+func yamlQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+

@@ -1,0 +1,244 @@
+// Package output is the single place the builder writes a site to. A
+// Writer receives every file of one build; Commit publishes them all at once.
+//
+// Disk builds into a temporary sibling of the target directory and swaps it
+// in with one atomic rename exchange, so a failed or killed build leaves the
+// previous site untouched. Memory keeps the files in a map for the preview
+// server.
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// Writer receives the files of one build. Write may be called from several
+// goroutines. Paths are slash-separated, relative, without "..".
+type Writer interface {
+	Write(name string, data []byte) error
+}
+
+// CleanPath validates a site-relative output path.
+func CleanPath(name string) (string, error) {
+	c := path.Clean("/" + name)[1:]
+	if c == "" || c != strings.TrimPrefix(name, "/") || strings.Contains(name, "\\") {
+		return "", fmt.Errorf("ogiltig sökväg i utdata: %q", name)
+	}
+	return c, nil
+}
+
+// Disk writes a build into dir atomically. Create it with NewDisk, write
+// the files, then Commit or Abort.
+type Disk struct {
+	dir string // the published directory, e.g. public
+	tmp string // the build directory, a sibling of dir
+	mu  sync.Mutex
+	mk  map[string]bool
+	n   int
+}
+
+var _ Writer = (*Disk)(nil)
+
+// NewDisk prepares a build of dir in a fresh temporary sibling directory.
+// It also removes leftovers of earlier killed builds.
+func NewDisk(dir string) (*Disk, error) {
+	dir = filepath.Clean(dir)
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("skapa %s: %w", parent, err)
+	}
+	cleanLeftovers(dir)
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+"-bygge-")
+	if err != nil {
+		return nil, fmt.Errorf("skapa byggmapp: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, err
+	}
+	return &Disk{dir: dir, tmp: tmp, mk: map[string]bool{}}, nil
+}
+
+// cleanLeftovers removes temporary directories of earlier builds of dir.
+// If dir itself is missing but an old copy survived an interrupted
+// fallback swap, that copy is restored first.
+func cleanLeftovers(dir string) {
+	parent, base := filepath.Dir(dir), filepath.Base(dir)
+	entries, _ := os.ReadDir(parent)
+	old := filepath.Join(parent, "."+base+"-gammal")
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(old); err == nil {
+			os.Rename(old, dir)
+		}
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if strings.HasPrefix(n, "."+base+"-bygge-") || n == "."+base+"-gammal" {
+			os.RemoveAll(filepath.Join(parent, n))
+		}
+	}
+}
+
+// Write implements Writer.
+func (d *Disk) Write(name string, data []byte) error {
+	c, err := CleanPath(name)
+	if err != nil {
+		return err
+	}
+	full := filepath.Join(d.tmp, filepath.FromSlash(c))
+	dir := filepath.Dir(full)
+	d.mu.Lock()
+	if !d.mk[dir] {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			d.mu.Unlock()
+			return err
+		}
+		d.mk[dir] = true
+	}
+	d.n++
+	d.mu.Unlock()
+	return os.WriteFile(full, data, 0o644)
+}
+
+// Dir returns the temporary build directory, for tools (such as a search
+// indexer) that must run on the complete site before it is published.
+func (d *Disk) Dir() string { return d.tmp }
+
+// Files reports how many files were written.
+func (d *Disk) Files() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.n
+}
+
+// Commit syncs the build to disk and swaps it in place of dir atomically:
+// readers see either the whole old site or the whole new one.
+func (d *Disk) Commit() error {
+	if err := syncTree(d.tmp); err != nil {
+		d.Abort()
+		return fmt.Errorf("skriv %s till disk: %w", d.tmp, err)
+	}
+	if _, err := os.Lstat(d.dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(d.tmp, d.dir); err != nil {
+			d.Abort()
+			return fmt.Errorf("publicera %s: %w", d.dir, err)
+		}
+		return syncDir(filepath.Dir(d.dir))
+	}
+	err := unix.Renameat2(unix.AT_FDCWD, d.tmp, unix.AT_FDCWD, d.dir, unix.RENAME_EXCHANGE)
+	if err != nil {
+		// Filesystems without RENAME_EXCHANGE: two renames, with recovery
+		// of the old copy by the next build if we are killed in between.
+		old := filepath.Join(filepath.Dir(d.dir), "."+filepath.Base(d.dir)+"-gammal")
+		os.RemoveAll(old)
+		if err := os.Rename(d.dir, old); err != nil {
+			d.Abort()
+			return fmt.Errorf("publicera %s: %w", d.dir, err)
+		}
+		if err := os.Rename(d.tmp, d.dir); err != nil {
+			os.Rename(old, d.dir)
+			d.Abort()
+			return fmt.Errorf("publicera %s: %w", d.dir, err)
+		}
+		syncDir(filepath.Dir(d.dir))
+		return os.RemoveAll(old)
+	}
+	// d.tmp now holds the previous site.
+	syncDir(filepath.Dir(d.dir))
+	return os.RemoveAll(d.tmp)
+}
+
+// Abort discards the build.
+func (d *Disk) Abort() { os.RemoveAll(d.tmp) }
+
+// syncTree flushes the build to stable storage with one syncfs(2) call on
+// its filesystem, far cheaper than an fsync per file.
+func syncTree(root string) error {
+	f, err := os.Open(root)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return unix.Syncfs(int(f.Fd()))
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// Memory keeps a build in memory. It is safe for concurrent use.
+type Memory struct {
+	mu    sync.RWMutex
+	files map[string][]byte
+}
+
+var _ Writer = (*Memory)(nil)
+
+// NewMemory returns an empty in-memory site.
+func NewMemory() *Memory { return &Memory{files: map[string][]byte{}} }
+
+// Write implements Writer.
+func (m *Memory) Write(name string, data []byte) error {
+	c, err := CleanPath(name)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	m.files[c] = data
+	m.mu.Unlock()
+	return nil
+}
+
+// Get returns the file at name.
+func (m *Memory) Get(name string) ([]byte, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	b, ok := m.files[name]
+	return b, ok
+}
+
+// Delete removes name.
+func (m *Memory) Delete(name string) {
+	m.mu.Lock()
+	delete(m.files, name)
+	m.mu.Unlock()
+}
+
+// Names returns every path, sorted.
+func (m *Memory) Names() []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]string, 0, len(m.files))
+	for k := range m.files {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Len reports the number of files.
+func (m *Memory) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.files)
+}
+
+// Equal reports whether name holds exactly data.
+func (m *Memory) Equal(name string, data []byte) bool {
+	b, ok := m.Get(name)
+	return ok && bytes.Equal(b, data)
+}

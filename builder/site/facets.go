@@ -1,0 +1,191 @@
+package site
+
+import (
+	"sort"
+
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// Facet is one dimension readers browse by (kommun, län, målgrupp, ...).
+type Facet struct {
+	Key         string // URL segment and search filter key: kommun, lan, malgrupp, ...
+	Name        string // singular label: "Kommun"
+	Plural      string // "Kommuner"
+	Intro       string // one sentence shown on the facet index
+	Values      []*FacetValue
+	byKey       map[string]*FacetValue
+	noIndexPage bool // values live elsewhere (investment models: glossary pages)
+}
+
+// URL returns the facet index page.
+func (f *Facet) URL() string { return "/" + f.Key + "/" }
+
+// HasIndex reports whether the facet has its own index page.
+func (f *Facet) HasIndex() bool { return !f.noIndexPage }
+
+// Used returns the values that have at least one case.
+func (f *Facet) Used() []*FacetValue {
+	var out []*FacetValue
+	for _, v := range f.Values {
+		if len(v.Cases) > 0 {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// FacetValue is one value of a facet and the cases that have it.
+type FacetValue struct {
+	Facet       *Facet
+	Slug        string
+	Label       string
+	Description string
+	URL         string
+	Cases       []*content.Case // in the site's case order
+	Group       string          // for kommuner: the län
+	Kommun      *content.Kommun
+	Lan         *content.Lan
+	Term        *content.Term
+}
+
+// Count returns the number of cases.
+func (v *FacetValue) Count() int { return len(v.Cases) }
+
+func (f *Facet) value(key string, mk func() *FacetValue) *FacetValue {
+	if v, ok := f.byKey[key]; ok {
+		return v
+	}
+	v := mk()
+	v.Facet = f
+	f.byKey[key] = v
+	f.Values = append(f.Values, v)
+	return v
+}
+
+// facets computes every facet of the site with its values and cases.
+// Controlled vocabularies keep their order and list values without cases;
+// kommuner and län list only places with cases, sorted in Swedish order.
+func buildFacets(s *content.Site) []*Facet {
+	mk := func(key, name, plural, intro string) *Facet {
+		return &Facet{Key: key, Name: name, Plural: plural, Intro: intro, byKey: map[string]*FacetValue{}}
+	}
+	kommun := mk("kommun", "Kommun", "Kommuner", "Exempel från Sveriges kommuner, ordnade efter län.")
+	lan := mk("lan", "Län", "Län", "Exempel ordnade efter län, både kommunala och regionala.")
+	malgrupp := mk("malgrupp", "Målgrupp", "Målgrupper", "Vilka insatserna riktar sig till.")
+	fokus := mk("fokus", "Fokusområde", "Fokusområden", "Vad insatserna vill förbättra.")
+	modell := mk("modell", "Investeringsmodell", "Investeringsmodeller", "Hur insatserna finansieras.")
+	modell.noIndexPage = true
+	status := mk("status", "Status", "Status", "Var i arbetet exemplen befinner sig.")
+	typ := mk("typ", "Typ av exempel", "Typer av exempel", "Insatser, fonder, forskning och program.")
+
+	vocabFacet := map[string]*Facet{"target_group": malgrupp, "focus_area": fokus, "case_type": typ}
+	for name, f := range vocabFacet {
+		for _, v := range s.Vocab[name].Values {
+			val := v
+			f.value(val.Slug, func() *FacetValue {
+				return &FacetValue{Slug: val.Slug, Label: val.Label, Description: val.Description, URL: f.URL() + val.Slug + "/"}
+			})
+		}
+	}
+	for _, st := range content.Statuses {
+		st := st
+		status.value(st.Slug(), func() *FacetValue {
+			return &FacetValue{Slug: st.Slug(), Label: st.Label(), Description: statusDescription[st], URL: status.URL() + st.Slug() + "/"}
+		})
+	}
+	for _, t := range s.Terms {
+		if t.IsModel() {
+			t := t
+			modell.value(t.Slug, func() *FacetValue {
+				return &FacetValue{Slug: t.Slug, Label: t.Title, Description: t.Summary, URL: t.URL(), Term: t}
+			})
+		}
+	}
+	for _, c := range s.Cases {
+		for _, k := range c.Municipalities {
+			k := k
+			v := kommun.value(k.Slug, func() *FacetValue {
+				return &FacetValue{Slug: k.Slug, Label: k.Name, URL: kommun.URL() + k.Slug + "/", Group: k.Lan.Name, Kommun: k, Lan: k.Lan}
+			})
+			v.Cases = append(v.Cases, c)
+		}
+		for _, l := range c.Regions {
+			l := l
+			v := lan.value(l.Slug, func() *FacetValue {
+				return &FacetValue{Slug: l.Slug, Label: l.Name, URL: lan.URL() + l.Slug + "/", Lan: l}
+			})
+			v.Cases = append(v.Cases, c)
+		}
+		for _, x := range c.TargetGroups {
+			malgrupp.byKey[x.Slug].Cases = append(malgrupp.byKey[x.Slug].Cases, c)
+		}
+		for _, x := range c.FocusAreas {
+			fokus.byKey[x.Slug].Cases = append(fokus.byKey[x.Slug].Cases, c)
+		}
+		if c.CaseType != nil {
+			typ.byKey[c.CaseType.Slug].Cases = append(typ.byKey[c.CaseType.Slug].Cases, c)
+		}
+		for _, t := range c.InvestmentModels {
+			if v := modell.byKey[t.Slug]; v != nil {
+				v.Cases = append(v.Cases, c)
+			}
+		}
+		if v := status.byKey[c.Status.Slug()]; v != nil {
+			v.Cases = append(v.Cases, c)
+		}
+	}
+	byLabel := func(vs []*FacetValue) {
+		sort.SliceStable(vs, func(i, j int) bool { return sv.Less(vs[i].Label, vs[j].Label) })
+	}
+	byLabel(kommun.Values)
+	byLabel(lan.Values)
+	byLabel(modell.Values)
+	out := []*Facet{kommun, lan, malgrupp, fokus, modell, status}
+	if len(s.Vocab["case_type"].Values) > 0 {
+		out = append(out, typ)
+	}
+	return out
+}
+
+var statusDescription = map[content.Status]string{
+	content.StatusPlanned:  "Beslutade eller förberedda insatser som ännu inte har börjat.",
+	content.StatusStarting: "Insatser som just har startat.",
+	content.StatusOngoing:  "Insatser som pågår.",
+	content.StatusEnded:    "Avslutade insatser, ofta med resultat och lärdomar.",
+}
+
+// facetByKey finds a facet.
+func facetByKey(fs []*Facet, key string) *Facet {
+	for _, f := range fs {
+		if f.Key == key {
+			return f
+		}
+	}
+	return nil
+}
+
+// LanGroup is a län with the kommuner in it that have cases.
+type LanGroup struct {
+	Lan      *content.Lan
+	URL      string
+	Kommuner []*FacetValue
+	Count    int // cases in the län, kommunal and regional
+}
+
+// groupKommuner groups kommun values by län, both in Swedish order.
+func groupKommuner(kommun, lan *Facet) []*LanGroup {
+	byLan := map[string]*LanGroup{}
+	var out []*LanGroup
+	for _, lv := range lan.Values {
+		g := &LanGroup{Lan: lv.Lan, URL: lv.URL, Count: len(lv.Cases)}
+		byLan[lv.Lan.Code] = g
+		out = append(out, g)
+	}
+	for _, kv := range kommun.Values {
+		if g := byLan[kv.Lan.Code]; g != nil {
+			g.Kommuner = append(g.Kommuner, kv)
+		}
+	}
+	return out
+}

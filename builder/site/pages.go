@@ -1,0 +1,373 @@
+package site
+
+import (
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/exempelbanken/portal/builder/assets"
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// SiteData is what every page knows about the site.
+type SiteData struct {
+	Title       string
+	Description string
+	BaseURL     string
+	Menu        []content.MenuItem
+	CSS         string
+	JS          []string
+	Facets      []*Facet
+	Footer      []content.MenuItem
+	CaseCount   int
+	TermCount   int
+	ModelCount  int
+	KommunCount int
+	Drafts      bool
+}
+
+// Crumb is a breadcrumb.
+type Crumb struct {
+	Title string
+	URL   string
+}
+
+// Page is the data every layout receives.
+type Page struct {
+	Site        *SiteData
+	Layout      string
+	Title       string
+	Description string
+	Path        string // URL path of this page
+	Canonical   string // absolute URL when baseURL is known
+	Crumbs      []Crumb
+	Body        template.HTML
+	Indexed     bool // the main content is indexed for search
+
+	Case      *content.Case
+	Term      *content.Term
+	Doc       *content.Doc
+	Draft     bool
+	Cases     []*content.Case
+	Related   []*content.Case
+	Backlinks []link
+	Models    []*content.Term // investment models (compare page, home)
+	Facet     *Facet
+	Value     *FacetValue
+	LanGroups []*LanGroup
+	Kommuner  []*FacetValue // kommuner of a län page
+	Letters   []Letter
+	Concepts  []*content.Term
+	Filters   []Filter
+	Latest    []*content.Case
+	UsedBy    []*content.Case // cases using a model
+	Mentions  []*content.Case // cases mentioning a term
+
+	ModelCases map[string][]*content.Case // compare page: model slug → cases
+}
+
+// Filter is a search filter value of a page (data-pagefind-filter).
+type Filter struct {
+	Key   string
+	Value string
+}
+
+// Letter is one letter of the glossary's A–Ö navigation.
+type Letter struct {
+	Letter string
+	ID     string
+	Terms  []*content.Term
+}
+
+// job is one file to write.
+type job struct {
+	path   string
+	layout string
+	page   *Page
+	data   []byte
+}
+
+// writePages builds the list of files, renders HTML in parallel and writes
+// everything through w. It returns the number of files and HTML pages.
+func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []byte, static []assets.File, w output.Writer) (int, int, error) {
+	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
+		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts}
+	var jobs []*job
+	cssName := assets.Fingerprint("css/main.css", css)
+	sd.CSS = "/" + cssName
+	jobs = append(jobs, &job{path: cssName, data: css})
+	for _, f := range static {
+		name := f.Name
+		if strings.HasPrefix(name, "js/") {
+			name = assets.Fingerprint(name, f.Data)
+			sd.JS = append(sd.JS, "/"+name)
+		}
+		jobs = append(jobs, &job{path: name, data: f.Data})
+	}
+	sd.Menu = s.Config.Menu
+	if len(sd.Menu) == 0 {
+		sd.Menu = []content.MenuItem{{Title: "Exempel", URL: "/exempel/"}, {Title: "Kommuner", URL: "/kommun/"},
+			{Title: "Målgrupper", URL: "/malgrupp/"}, {Title: "Begrepp", URL: "/begrepp/"}}
+		for _, p := range s.Pages {
+			if p.Slug == "om-portalen" {
+				sd.Menu = append(sd.Menu, content.MenuItem{Title: p.Title, URL: p.URL()})
+			}
+		}
+	}
+	for _, p := range s.Pages {
+		sd.Footer = append(sd.Footer, content.MenuItem{Title: p.Title, URL: p.URL()})
+	}
+	sd.CaseCount, sd.TermCount = len(s.Cases), len(s.Terms)
+	var models, concepts []*content.Term
+	for _, t := range s.Terms {
+		if t.IsModel() {
+			models = append(models, t)
+		} else {
+			concepts = append(concepts, t)
+		}
+	}
+	sd.ModelCount = len(models)
+	kommun, lan := facetByKey(g.facets, "kommun"), facetByKey(g.facets, "lan")
+	sd.KommunCount = len(kommun.Values)
+
+	page := func(path, layout string, p *Page) {
+		p.Site, p.Layout, p.Path = sd, layout, path
+		if sd.BaseURL != "" {
+			p.Canonical = sd.BaseURL + path
+		}
+		file := strings.TrimPrefix(path, "/")
+		if strings.HasSuffix(file, "/") || file == "" {
+			file += "index.html"
+		}
+		jobs = append(jobs, &job{path: file, layout: layout, page: p})
+	}
+	home := Crumb{"Startsida", "/"}
+	examples := Crumb{"Exempel", "/exempel/"}
+	glossary := Crumb{"Begrepp", "/begrepp/"}
+
+	latest := append([]*content.Case(nil), s.Cases...)
+	sort.SliceStable(latest, func(i, j int) bool { return latest[i].Date.After(latest[j].Date) })
+	if len(latest) > 6 {
+		latest = latest[:6]
+	}
+	page("/", "home", &Page{Description: s.Config.Description, Latest: latest, Models: models, Cases: s.Cases})
+	page("/exempel/", "case-list", &Page{Title: "Alla exempel", Description: "Alla exempel på sociala investeringar i portalen, med filter för kommun, målgrupp, investeringsmodell och mer.",
+		Crumbs: []Crumb{home}, Cases: s.Cases})
+	for _, c := range s.Cases {
+		p := &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
+			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true,
+			Filters: caseFilters(c)}
+		page(c.URL(), "case", p)
+	}
+	// Glossary.
+	page("/begrepp/", "glossary-index", &Page{Title: "Begrepp", Description: "Ordlista över investeringsmodeller och begrepp inom sociala investeringar, från A till Ö.",
+		Crumbs: []Crumb{home}, Models: models, Concepts: concepts, Letters: letters(s.Terms)})
+	if len(models) > 0 && tpl.sets["compare"] != nil {
+		page("/begrepp/jamfor-modeller/", "compare", &Page{Title: "Jämför investeringsmodellerna",
+			Description: "Alla investeringsmodeller sida vid sida: vem som finansierar, återbetalning, risk, tidshorisont och exempel.",
+			Crumbs: []Crumb{home, glossary}, Models: models, ModelCases: modelCases(facetByKey(g.facets, "modell"))})
+	}
+	modell := facetByKey(g.facets, "modell")
+	for _, t := range s.Terms {
+		p := &Page{Title: t.Title, Description: t.Summary, Crumbs: []Crumb{home, glossary}, Term: t, Doc: &t.Doc,
+			Draft: t.Draft, Body: g.body[&t.Doc], Backlinks: g.backlinks[t.URL()], Indexed: true,
+			Mentions: uniqueCases(g.termCases[t])}
+		if v := modell.byKey[t.Slug]; v != nil && t.IsModel() {
+			p.UsedBy = v.Cases
+		}
+		page(t.URL(), "glossary-term", p)
+	}
+	// Facets.
+	for _, f := range g.facets {
+		if !f.HasIndex() {
+			continue
+		}
+		ip := &Page{Title: f.Plural, Description: f.Intro, Crumbs: []Crumb{home}, Facet: f}
+		if f.Key == "kommun" {
+			ip.LanGroups = groupKommuner(kommun, lan)
+		}
+		page(f.URL(), "facet-index", ip)
+		for _, v := range f.Values {
+			if f.Key == "status" && len(v.Cases) == 0 {
+				continue
+			}
+			p := &Page{Title: v.Label, Description: facetDescription(f, v), Crumbs: []Crumb{home, {f.Plural, f.URL()}},
+				Facet: f, Value: v, Cases: v.Cases}
+			if f.Key == "lan" {
+				for _, kv := range kommun.Values {
+					if kv.Lan == v.Lan {
+						p.Kommuner = append(p.Kommuner, kv)
+					}
+				}
+			}
+			if f.Key == "kommun" {
+				p.Crumbs = append(p.Crumbs, Crumb{v.Lan.Name, "/lan/" + v.Lan.Slug + "/"})
+			}
+			page(v.URL, "facet-term", p)
+		}
+	}
+	for _, pg := range s.Pages {
+		page(pg.URL(), "page", &Page{Title: pg.Title, Description: pg.Summary, Crumbs: []Crumb{home}, Doc: &pg.Doc,
+			Draft: pg.Draft, Body: g.body[&pg.Doc], Backlinks: g.backlinks[pg.URL()], Indexed: true})
+	}
+	if tpl.sets["search"] != nil {
+		page("/sok/", "search", &Page{Title: "Sök", Description: "Sök bland exempel och begrepp, och filtrera på kommun, län, målgrupp, investeringsmodell, fokusområde och status.",
+			Crumbs: []Crumb{home}})
+	}
+	nf := &Page{Title: "Sidan finns inte", Description: "Sidan du letade efter finns inte."}
+	page("/404.html", "404", nf)
+	jobs[len(jobs)-1].path = "404.html"
+
+	// Render and write in parallel; output depends only on the job.
+	errs := &diag.List{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan *job)
+	pages := 0
+	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				data := j.data
+				if j.page != nil {
+					var err error
+					data, err = tpl.execute(j.layout, j.page)
+					if err != nil {
+						mu.Lock()
+						errs.AddErr("layouts/"+j.layout+".html", err)
+						mu.Unlock()
+						continue
+					}
+				}
+				if err := w.Write(j.path, data); err != nil {
+					mu.Lock()
+					errs.Addf(j.path, 0, "skriv: %v", err)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		if j.page != nil {
+			pages++
+		}
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	if errs.Len() > 0 {
+		return 0, 0, errs
+	}
+	files := len(jobs)
+	if sd.BaseURL != "" {
+		if err := w.Write("sitemap.xml", sitemap(sd.BaseURL, jobs)); err != nil {
+			return 0, 0, err
+		}
+		files++
+	}
+	robots := "User-agent: *\nAllow: /\n"
+	if sd.BaseURL != "" {
+		robots += "Sitemap: " + sd.BaseURL + "/sitemap.xml\n"
+	}
+	if err := w.Write("robots.txt", []byte(robots)); err != nil {
+		return 0, 0, err
+	}
+	return files + 1, pages, nil
+}
+
+func facetDescription(f *Facet, v *FacetValue) string {
+	if v.Description != "" {
+		return v.Description
+	}
+	return fmt.Sprintf("Exempel på sociala investeringar – %s: %s.", strings.ToLower(f.Name), v.Label)
+}
+
+// caseFilters lists a case's search filters.
+func caseFilters(c *content.Case) []Filter {
+	var out []Filter
+	for _, k := range c.Municipalities {
+		out = append(out, Filter{"kommun", k.Name})
+	}
+	for _, l := range c.Regions {
+		out = append(out, Filter{"län", l.Name})
+	}
+	for _, v := range c.TargetGroups {
+		out = append(out, Filter{"målgrupp", v.Label})
+	}
+	for _, t := range c.InvestmentModels {
+		out = append(out, Filter{"investeringsmodell", t.Title})
+	}
+	for _, v := range c.FocusAreas {
+		out = append(out, Filter{"fokusområde", v.Label})
+	}
+	out = append(out, Filter{"status", c.Status.Label()})
+	if c.CaseType != nil {
+		out = append(out, Filter{"typ", c.CaseType.Label})
+	}
+	return out
+}
+
+func modelCases(f *Facet) map[string][]*content.Case {
+	m := map[string][]*content.Case{}
+	for _, v := range f.Values {
+		m[v.Slug] = v.Cases
+	}
+	return m
+}
+
+func uniqueCases(cs []*content.Case) []*content.Case {
+	var out []*content.Case
+	seen := map[*content.Case]bool{}
+	for _, c := range cs {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// letters groups terms by initial for the A–Ö index.
+func letters(terms []*content.Term) []Letter {
+	by := map[string][]*content.Term{}
+	for _, t := range terms {
+		l := sv.FirstLetter(t.Title)
+		by[l] = append(by[l], t)
+	}
+	var out []Letter
+	for _, l := range append(sv.Alphabet, "#") {
+		out = append(out, Letter{Letter: l, ID: "bokstav-" + letterIDs.Replace(strings.ToLower(l)), Terms: by[l]})
+	}
+	return out
+}
+
+// letterIDs spells the Swedish extra letters in ASCII element ids.
+var letterIDs = strings.NewReplacer("å", "aa", "ä", "ae", "ö", "oe", "#", "ovrigt")
+
+func sitemap(base string, jobs []*job) []byte {
+	type u struct {
+		Loc string `xml:"loc"`
+	}
+	var urls []u
+	for _, j := range jobs {
+		if j.page == nil || j.layout == "404" || j.page.Draft {
+			continue
+		}
+		urls = append(urls, u{base + j.page.Path})
+	}
+	sort.Slice(urls, func(i, k int) bool { return urls[i].Loc < urls[k].Loc })
+	out, _ := xml.MarshalIndent(struct {
+		XMLName xml.Name `xml:"urlset"`
+		NS      string   `xml:"xmlns,attr"`
+		URLs    []u      `xml:"url"`
+	}{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: urls}, "", " ")
+	return append([]byte(xml.Header), out...)
+}

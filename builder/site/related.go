@@ -1,0 +1,185 @@
+package site
+
+import (
+	"hash/fnv"
+	"math"
+	"sort"
+
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// Related-case ranking. Each case is a set of features (investment models,
+// target groups, focus areas, kommuner, län, case type), each weighted by
+// its kind (site.yaml related: weights) and by how rare it is (an inverse
+// document frequency). Candidates come from inverted indexes, rarest
+// feature first; very common features contribute only a bounded,
+// deterministic sample of candidates, so the cost per case is bounded and
+// the whole computation grows linearly with the number of cases.
+
+const (
+	commonCap    = 400 // a posting list longer than this is sampled
+	sampleSize   = 64  // candidates taken from a sampled list
+	maxCandidate = 600 // stop collecting candidates after this many
+)
+
+type feature struct {
+	id     int
+	weight float64
+}
+
+func hashString(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+func lessSv(a, b string) bool { return sv.Less(a, b) }
+
+// relatedCases returns, per case, up to k related cases: explicit related:
+// entries first, then the best-scoring others. Ties are broken by the site
+// order (Swedish title order), so the result is deterministic.
+func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
+	w := s.Config.RelatedWeights
+	n := len(s.Cases)
+	idx := make(map[*content.Case]int, n)
+	for i, c := range s.Cases {
+		idx[c] = i
+	}
+	ids := map[string]int{}
+	var kindW []float64
+	feat := func(key string, weight float64) int {
+		if id, ok := ids[key]; ok {
+			return id
+		}
+		ids[key] = len(kindW)
+		kindW = append(kindW, weight)
+		return len(kindW) - 1
+	}
+	raw := make([][]int, n)
+	for i, c := range s.Cases {
+		var f []int
+		for _, t := range c.InvestmentModels {
+			f = append(f, feat("m:"+t.Slug, w.InvestmentModel))
+		}
+		for _, v := range c.TargetGroups {
+			f = append(f, feat("t:"+v.Slug, w.TargetGroup))
+		}
+		for _, v := range c.FocusAreas {
+			f = append(f, feat("f:"+v.Slug, w.FocusArea))
+		}
+		for _, m := range c.Municipalities {
+			f = append(f, feat("k:"+m.Slug, w.Municipality))
+		}
+		for _, l := range c.Regions {
+			f = append(f, feat("l:"+l.Slug, w.Region))
+		}
+		if c.CaseType != nil {
+			f = append(f, feat("y:"+c.CaseType.Slug, w.CaseType))
+		}
+		sort.Ints(f)
+		raw[i] = dedupe(f)
+	}
+	postings := make([][]int32, len(kindW))
+	for i, f := range raw {
+		for _, id := range f {
+			postings[id] = append(postings[id], int32(i))
+		}
+	}
+	weight := make([]float64, len(kindW))
+	for id := range kindW {
+		weight[id] = kindW[id] * (1 + math.Log(float64(n)/float64(len(postings[id]))))
+	}
+	out := make(map[*content.Case][]*content.Case, n)
+	score := make([]float64, n)
+	seen := make([]bool, n)
+	var cands []int32
+	for i, c := range s.Cases {
+		res := append([]*content.Case(nil), c.Related...)
+		if len(res) > k {
+			res = res[:k]
+		}
+		if len(res) < k && len(raw[i]) > 0 {
+			order := append([]int(nil), raw[i]...)
+			sort.SliceStable(order, func(a, b int) bool { return len(postings[order[a]]) < len(postings[order[b]]) })
+			cands = cands[:0]
+			for _, id := range order {
+				p := postings[id]
+				if len(p) <= commonCap {
+					for _, j := range p {
+						if !seen[j] {
+							seen[j] = true
+							cands = append(cands, j)
+						}
+					}
+				} else {
+					start := int(uint64(i)*2654435761%uint64(len(p)))
+					for t := 0; t < sampleSize; t++ {
+						j := p[(start+t)%len(p)]
+						if !seen[j] {
+							seen[j] = true
+							cands = append(cands, j)
+						}
+					}
+				}
+				if len(cands) >= maxCandidate {
+					break
+				}
+			}
+			for _, j := range cands {
+				seen[j] = false
+				score[j] = intersectWeight(raw[i], raw[j], weight)
+			}
+			skip := map[int32]bool{int32(i): true}
+			for _, r := range res {
+				skip[int32(idx[r])] = true
+			}
+			sort.Slice(cands, func(a, b int) bool {
+				x, y := cands[a], cands[b]
+				if score[x] != score[y] {
+					return score[x] > score[y]
+				}
+				return x < y
+			})
+			for _, j := range cands {
+				if len(res) >= k {
+					break
+				}
+				if skip[j] || score[j] <= 0 {
+					continue
+				}
+				res = append(res, s.Cases[j])
+			}
+		}
+		out[c] = res
+	}
+	return out
+}
+
+func dedupe(s []int) []int {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// intersectWeight sums the weights of the features a and b share.
+func intersectWeight(a, b []int, w []float64) float64 {
+	var sum float64
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			sum += w[a[i]]
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return sum
+}

@@ -1,0 +1,372 @@
+// Package site builds the portal: it loads and validates content, renders
+// markdown, computes backlinks and facets, compiles styles, executes the
+// layouts and writes every file through one output.Writer.
+//
+// A build is a list of named, timed phases. Content, link, Sass and template
+// errors are all collected and reported at once; when there is any error,
+// Build writes nothing.
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/assets"
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/markdown"
+	"github.com/exempelbanken/portal/builder/output"
+)
+
+// Options configures a Builder.
+type Options struct {
+	Root    string // site root holding content/, layouts/, assets/
+	Drafts  bool   // include drafts
+	BaseURL string // overrides site.yaml baseURL when set
+}
+
+// Phase is one timed step of a build.
+type Phase struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Result describes a finished build.
+type Result struct {
+	Files  int // files written
+	Pages  int // HTML pages written
+	Phases []Phase
+	Site   *content.Site
+}
+
+// Builder builds a site. It keeps a Dart Sass process and parse caches
+// between builds, so the preview server can rebuild quickly; call Close
+// when done. A Builder must not run two builds at once.
+type Builder struct {
+	opts  Options
+	sass  *assets.Sass
+	cache *content.Cache
+	md    mdCache
+}
+
+// New returns a Builder for opts.
+func New(opts Options) *Builder {
+	if opts.Root == "" {
+		opts.Root = "."
+	}
+	return &Builder{opts: opts, cache: content.NewCache(), md: mdCache{m: map[string]mdEntry{}}}
+}
+
+// Close releases the Dart Sass process.
+func (b *Builder) Close() error {
+	if b.sass != nil {
+		err := b.sass.Close()
+		b.sass = nil
+		return err
+	}
+	return nil
+}
+
+// timer records phases.
+type timer struct {
+	phases []Phase
+	last   time.Time
+}
+
+func (t *timer) done(name string) {
+	now := time.Now()
+	t.phases = append(t.phases, Phase{name, now.Sub(t.last)})
+	t.last = now
+}
+
+// Build builds the whole site into w. On error nothing has been written and
+// the error is a *diag.List (content, link, template and Sass errors) or a
+// plain error (I/O).
+func (b *Builder) Build(w output.Writer) (*Result, error) {
+	t := &timer{last: time.Now()}
+	errs := &diag.List{}
+	s, err := content.Load(b.opts.Root, content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache))
+	t.done("läs och validera innehåll")
+	if err != nil {
+		errs.AddErr("content", err)
+	}
+	var css []byte
+	var static []assets.File
+	var tpl *templates
+	var assetErrs diag.List
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // styles and layouts do not depend on content
+		defer wg.Done()
+		css, static = b.compileAssets(&assetErrs)
+		tpl = loadTemplates(b.opts.Root, &assetErrs)
+	}()
+	var rendered map[*content.Doc]*markdown.Rendered
+	if s != nil {
+		if b.opts.BaseURL != "" {
+			s.Config.BaseURL = b.opts.BaseURL
+		}
+		rendered = b.renderMarkdown(s, errs)
+		t.done("rendera markdown")
+	}
+	wg.Wait()
+	errs.Merge(&assetErrs)
+	t.done("stilmallar och mallar")
+	if errs.Len() > 0 {
+		return nil, errs
+	}
+	g := newGraph(s, rendered)
+	t.done("länkar, relationer och facetter")
+	files, pages, err := b.writePages(s, g, tpl, css, static, w)
+	if err != nil {
+		return nil, err
+	}
+	t.done("skriv sidor")
+	return &Result{Files: files, Pages: pages, Phases: t.phases, Site: s}, nil
+}
+
+// compileAssets compiles assets/scss/main.scss and reads assets/js and
+// assets/static.
+func (b *Builder) compileAssets(errs *diag.List) ([]byte, []assets.File) {
+	root := b.opts.Root
+	var css []byte
+	if _, err := os.Stat(filepath.Join(root, "assets", "scss", "main.scss")); err == nil {
+		if b.sass == nil {
+			cwd, _ := os.Getwd()
+			exe, _ := os.Executable()
+			bin, err := assets.FindDartSass(root, cwd, filepath.Dir(exe))
+			if err != nil {
+				errs.Addf("assets/scss/main.scss", 0, "%v", err)
+				return nil, nil
+			}
+			s, err := assets.NewSass(bin)
+			if err != nil {
+				errs.Addf("assets/scss/main.scss", 0, "%v", err)
+				return nil, nil
+			}
+			b.sass = s
+		}
+		out, err := b.sass.Compile(root, "assets/scss/main.scss")
+		if err != nil {
+			errs.AddErr("assets/scss/main.scss", err)
+		}
+		css = out
+	} else {
+		errs.Addf("assets/scss/main.scss", 0, "stilmallen saknas")
+	}
+	var files []assets.File
+	for _, dir := range []string{"assets/js", "assets/static"} {
+		fs, err := assets.Static(root, dir)
+		if err != nil {
+			errs.Addf(dir, 0, "%v", err)
+			continue
+		}
+		if dir == "assets/js" {
+			for i := range fs {
+				fs[i].Name = "js/" + fs[i].Name
+			}
+		}
+		files = append(files, fs...)
+	}
+	return css, files
+}
+
+// mdCache keeps rendered markdown between builds of the preview server,
+// keyed by document and invalidated when the document or the site's link
+// targets change.
+type mdCache struct {
+	mu sync.Mutex
+	m  map[string]mdEntry
+}
+
+type mdEntry struct {
+	hash uint64
+	sig  uint64
+	r    *markdown.Rendered
+}
+
+// renderMarkdown renders every document's body in parallel.
+func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) map[*content.Doc]*markdown.Rendered {
+	res := newResolver(s)
+	var gterms []*markdown.GlossaryTerm
+	for _, t := range s.Terms {
+		gterms = append(gterms, &markdown.GlossaryTerm{Slug: t.Slug, URL: t.URL(), Title: t.Title,
+			Summary: t.Summary, Names: append([]string{t.Title}, t.Aliases...)})
+	}
+	r := markdown.New(markdown.WithResolver(res), markdown.WithGlossary(markdown.NewGlossary(gterms)))
+	sig := siteSignature(s)
+	var docs []*content.Doc
+	for _, c := range s.Cases {
+		docs = append(docs, &c.Doc)
+	}
+	for _, t := range s.Terms {
+		docs = append(docs, &t.Doc)
+	}
+	for _, p := range s.Pages {
+		docs = append(docs, &p.Doc)
+	}
+	out := make([]*markdown.Rendered, len(docs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	var mu sync.Mutex
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				d := docs[i]
+				b.md.mu.Lock()
+				e, ok := b.md.m[d.File]
+				b.md.mu.Unlock()
+				if ok && e.hash == d.Hash && e.sig == sig {
+					out[i] = e.r
+					continue
+				}
+				rd, err := r.Render(markdown.Input{File: d.File, Dir: d.Section.Dir(), Source: d.Body,
+					Line: d.BodyLine, SelfURL: d.URL(), Glossary: true})
+				if err != nil {
+					mu.Lock()
+					errs.AddErr(d.File, err)
+					mu.Unlock()
+					continue
+				}
+				out[i] = rd
+				b.md.mu.Lock()
+				b.md.m[d.File] = mdEntry{hash: d.Hash, sig: sig, r: rd}
+				b.md.mu.Unlock()
+			}
+		}()
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	m := make(map[*content.Doc]*markdown.Rendered, len(docs))
+	for i, d := range docs {
+		if out[i] == nil {
+			continue
+		}
+		m[d] = out[i]
+		errs.Merge(out[i].Errs)
+	}
+	return m
+}
+
+// siteSignature hashes everything a document's rendering depends on besides
+// its own text: the set of link targets and glossary terms.
+func siteSignature(s *content.Site) uint64 {
+	var sb strings.Builder
+	for _, c := range s.Cases {
+		sb.WriteString(c.Slug + "\x00" + c.Title + "\x01")
+	}
+	for _, t := range s.Terms {
+		sb.WriteString(t.Slug + "\x00" + t.Title + "\x00" + t.Summary + "\x00" + strings.Join(t.Aliases, "\x00") + "\x01")
+	}
+	for _, p := range s.Pages {
+		sb.WriteString(p.Slug + "\x00" + p.Title + "\x01")
+	}
+	return hashString(sb.String())
+}
+
+// graph holds what is derived across documents.
+type graph struct {
+	body      map[*content.Doc]template.HTML
+	backlinks map[string][]link // target URL → linking documents
+	facets    []*Facet
+	related   map[*content.Case][]*content.Case
+	termCases map[*content.Term][]*content.Case // cases that mention a term
+}
+
+// link is a link to a document, for lists.
+type link struct {
+	Title   string
+	URL     string
+	Summary string
+	Kind    string // Exempel, Begrepp, Sida
+}
+
+func kindLabel(d *content.Doc) string {
+	switch d.Section {
+	case content.SectionCase:
+		return "Exempel"
+	case content.SectionTerm:
+		return "Begrepp"
+	}
+	return "Sida"
+}
+
+func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *graph {
+	g := &graph{body: map[*content.Doc]template.HTML{}, backlinks: map[string][]link{},
+		termCases: map[*content.Term][]*content.Case{}}
+	termByURL := map[string]*content.Term{}
+	for _, t := range s.Terms {
+		termByURL[t.URL()] = t
+	}
+	add := func(d *content.Doc, c *content.Case) {
+		r := rendered[d]
+		if r == nil {
+			return
+		}
+		g.body[d] = template.HTML(r.HTML)
+		for _, u := range r.Links {
+			g.backlinks[u] = append(g.backlinks[u], link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d)})
+			if t := termByURL[u]; t != nil && c != nil {
+				g.termCases[t] = append(g.termCases[t], c)
+			}
+		}
+	}
+	for _, c := range s.Cases {
+		add(&c.Doc, c)
+	}
+	for _, t := range s.Terms {
+		add(&t.Doc, nil)
+	}
+	for _, p := range s.Pages {
+		add(&p.Doc, nil)
+	}
+	for u, ls := range g.backlinks {
+		sortLinks(ls)
+		g.backlinks[u] = ls
+	}
+	g.facets = buildFacets(s)
+	g.related = relatedCases(s, 4)
+	return g
+}
+
+func sortLinks(ls []link) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		if ls[i].Kind != ls[j].Kind {
+			return kindRank(ls[i].Kind) < kindRank(ls[j].Kind)
+		}
+		return lessSv(ls[i].Title, ls[j].Title)
+	})
+}
+
+func kindRank(k string) int {
+	switch k {
+	case "Exempel":
+		return 0
+	case "Begrepp":
+		return 1
+	}
+	return 2
+}
+
+// Report writes the one-line summary and, when verbose, every phase.
+func (r *Result) Report(w io.Writer, total time.Duration, verbose bool) {
+	fmt.Fprintf(w, "Byggde %d sidor (%d filer) på %s\n", r.Pages, r.Files, total.Round(time.Millisecond))
+	if verbose {
+		for _, p := range r.Phases {
+			fmt.Fprintf(w, "  %-34s %8s\n", p.Name, p.Duration.Round(time.Microsecond))
+		}
+	}
+}

@@ -1,0 +1,226 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// Layouts are the page templates every site has in layouts/. Each defines
+// the blocks "main" (and optionally "head"), executed inside base.html.
+var Layouts = []string{"home", "case", "case-list", "facet-term", "facet-index",
+	"glossary-index", "glossary-term", "compare", "page", "search", "404"}
+
+// optionalLayouts may be missing; their pages are then not built.
+var optionalLayouts = map[string]bool{"search": true, "compare": true}
+
+// templates holds one parsed template set per layout.
+type templates struct {
+	sets map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"sek":  func(n int64) string { return sv.FormatSEK(n) },
+	"num":  func(n int) string { return sv.FormatInt(int64(n)) },
+	"date": func(t time.Time) string { return sv.FormatDate(t) },
+	"iso":  func(t time.Time) string { return t.Format("2006-01-02") },
+	"count": func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return sv.FormatInt(int64(n)) + " " + many
+	},
+	"join": strings.Join,
+	"url":  urlOf,
+	"period": func(c *content.Case) string {
+		switch {
+		case c.Start > 0 && c.End > 0 && c.Start == c.End:
+			return strconv.Itoa(c.Start)
+		case c.Start > 0 && c.End > 0:
+			return strconv.Itoa(c.Start) + "–" + strconv.Itoa(c.End)
+		case c.Start > 0:
+			return "Från " + strconv.Itoa(c.Start)
+		case c.End > 0:
+			return "Till " + strconv.Itoa(c.End)
+		}
+		return ""
+	},
+	"place": placeOf,
+	"add":   func(a, b int) int { return a + b },
+	"lower": strings.ToLower,
+}
+
+// urlOf returns the page URL of a content value.
+func urlOf(v any) string {
+	switch x := v.(type) {
+	case *content.Case:
+		return x.URL()
+	case *content.Term:
+		return x.URL()
+	case *content.Page:
+		return x.URL()
+	case *content.Kommun:
+		return "/kommun/" + x.Slug + "/"
+	case *content.Lan:
+		return "/lan/" + x.Slug + "/"
+	case *content.Value:
+		switch x.Vocab {
+		case "target_group":
+			return "/malgrupp/" + x.Slug + "/"
+		case "focus_area":
+			return "/fokus/" + x.Slug + "/"
+		case "case_type":
+			return "/typ/" + x.Slug + "/"
+		}
+	case content.Status:
+		return "/status/" + x.Slug() + "/"
+	case *FacetValue:
+		return x.URL
+	}
+	return ""
+}
+
+// placeOf describes where a case is: its municipalities, else its län,
+// else "Hela Sverige" or the foreign place.
+func placeOf(c *content.Case) string {
+	var parts []string
+	for _, k := range c.Municipalities {
+		parts = append(parts, k.Name)
+	}
+	if len(parts) == 0 {
+		for _, l := range c.ExplicitRegions {
+			parts = append(parts, l.Name)
+		}
+	}
+	switch {
+	case len(parts) > 0:
+	case c.International() && c.Place != "":
+		parts = append(parts, c.Place+", "+c.Country)
+	case c.International():
+		parts = append(parts, c.Country)
+	case c.Country == content.Sverige:
+		parts = append(parts, "Hela Sverige")
+	}
+	return joinSv(parts)
+}
+
+// joinSv joins a list the Swedish way: "A, B och C".
+func joinSv(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " och " + parts[len(parts)-1]
+}
+
+// loadTemplates parses layouts/base.html, layouts/partials/*.html and each
+// layout. Parse errors are returned with file and line.
+func loadTemplates(root string, errs *diag.List) *templates {
+	dir := filepath.Join(root, "layouts")
+	read := func(name string) (string, bool) {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			errs.Addf("layouts/"+name, 0, "kan inte läsa mallen: %v", err)
+			return "", false
+		}
+		return string(b), true
+	}
+	base := template.New("base.html").Funcs(funcs)
+	src, ok := read("base.html")
+	if !ok {
+		return nil
+	}
+	if _, err := base.Parse(src); err != nil {
+		errs.Add(templateError(err))
+		return nil
+	}
+	partials, _ := filepath.Glob(filepath.Join(dir, "partials", "*.html"))
+	sort.Strings(partials)
+	for _, p := range partials {
+		name := "partials/" + filepath.Base(p)
+		src, ok := read(name)
+		if !ok {
+			continue
+		}
+		if _, err := base.New(name).Parse(src); err != nil {
+			errs.Add(templateError(err))
+		}
+	}
+	t := &templates{sets: map[string]*template.Template{}}
+	for _, l := range Layouts {
+		name := l + ".html"
+		if optionalLayouts[l] {
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				continue
+			}
+		}
+		src, ok := read(name)
+		if !ok {
+			continue
+		}
+		set, err := base.Clone()
+		if err != nil {
+			errs.Addf("layouts/"+name, 0, "%v", err)
+			continue
+		}
+		if _, err := set.New(name).Parse(src); err != nil {
+			errs.Add(templateError(err))
+			continue
+		}
+		t.sets[l] = set
+	}
+	return t
+}
+
+var tmplErrRe = regexp.MustCompile(`^(?:html/)?template: ([^:]+?):(\d+)(?::\d+)?: (.*)$`)
+var tmplExecRe = regexp.MustCompile(`^(?:html/)?template: ([^:]+?):(\d+):\d+: (.*)$`)
+
+// templateError maps a text/template or html/template error to the
+// layout file and line it names.
+func templateError(err error) *diag.Error {
+	msg := err.Error()
+	for _, re := range []*regexp.Regexp{tmplExecRe, tmplErrRe} {
+		if m := re.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[2])
+			return &diag.Error{File: "layouts/" + m[1], Line: line, Msg: "mallfel: " + m[3], Err: err}
+		}
+	}
+	// html/template escaping errors: "html/template:case.html:12:3: ..."
+	if i := strings.Index(msg, "html/template:"); i >= 0 {
+		rest := msg[i+len("html/template:"):]
+		parts := strings.SplitN(rest, ":", 3)
+		if len(parts) == 3 {
+			if line, err := strconv.Atoi(parts[1]); err == nil {
+				return &diag.Error{File: "layouts/" + parts[0], Line: line, Msg: "mallfel: " + strings.TrimSpace(parts[2])}
+			}
+		}
+	}
+	return &diag.Error{File: "layouts", Msg: "mallfel: " + msg, Err: err}
+}
+
+// execute renders layout with data through base.html.
+func (t *templates) execute(layout string, data any) ([]byte, error) {
+	set := t.sets[layout]
+	if set == nil {
+		return nil, diag.Errorf("layouts/"+layout+".html", 0, "mallen saknas")
+	}
+	var buf bytes.Buffer
+	buf.Grow(16 << 10)
+	if err := set.ExecuteTemplate(&buf, "base.html", data); err != nil {
+		return nil, templateError(fmt.Errorf("%w", err))
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,12 @@
+// Command portal builds, checks and previews Exempelbanken. See `portal help`.
+package main
+
+import (
+	"os"
+
+	"github.com/exempelbanken/portal/builder/cli"
+)
+
+func main() {
+	os.Exit(cli.Run(os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+}
