@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -35,6 +36,8 @@ type Env struct {
 	Serve func(args []string, env Env) int
 	// Search indexes a built site; nil disables indexing.
 	Search func(dir string, root string, stderr io.Writer) error
+	// Theme provides layouts/ and assets/ for roots without them.
+	Theme fs.FS
 }
 
 const usage = `portal – bygger Exempelbanken, en statisk portal om sociala investeringar.
@@ -168,7 +171,7 @@ func runBuild(args []string, env Env) int {
 		return ExitUsage
 	}
 	start := time.Now()
-	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL})
+	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL, Theme: env.Theme})
 	defer b.Close()
 	disk, err := output.NewDisk(*out)
 	if err != nil {
@@ -212,7 +215,7 @@ func runCheck(args []string, env Env) int {
 	if st := parse(fs, args, env); st >= 0 {
 		return st
 	}
-	b := site.New(site.Options{Root: *root, Drafts: *drafts})
+	b := site.New(site.Options{Root: *root, Drafts: *drafts, Theme: env.Theme})
 	defer b.Close()
 	mem := output.NewMemory()
 	res, err := b.Build(mem)
@@ -284,4 +287,3 @@ func runNew(args []string, env Env) int {
 func yamlQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
-

@@ -16,6 +16,8 @@ type Cache struct {
 
 type cacheEntry struct {
 	hash   uint64
+	drafts bool
+	draft  string
 	doc    any
 	fields *fields
 	errs   *diag.List
@@ -24,27 +26,27 @@ type cacheEntry struct {
 // NewCache returns an empty cache.
 func NewCache() *Cache { return &Cache{m: map[string]cacheEntry{}} }
 
-func (c *Cache) get(file string, hash uint64) *cacheEntry {
+func (c *Cache) get(file string, hash uint64, drafts bool) *cacheEntry {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[file]
-	if !ok || e.hash != hash {
+	if !ok || e.hash != hash || e.drafts != drafts {
 		return nil
 	}
 	return &e
 }
 
-func (c *Cache) put(file string, hash uint64, doc any, f *fields, errs *diag.List) {
+func (c *Cache) put(file string, hash uint64, drafts bool, doc any, f *fields, errs *diag.List, draft string) {
 	if c == nil {
 		return
 	}
 	snap := &diag.List{}
 	snap.Merge(errs)
 	c.mu.Lock()
-	c.m[file] = cacheEntry{hash: hash, doc: cloneDoc(doc), fields: f, errs: snap}
+	c.m[file] = cacheEntry{hash: hash, drafts: drafts, doc: cloneDoc(doc), fields: f, errs: snap, draft: draft}
 	c.mu.Unlock()
 }
 

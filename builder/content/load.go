@@ -51,7 +51,7 @@ func Load(root string, opts ...Option) (*Site, error) {
 	readVocab(root, s, errs)
 
 	files := listDocs(root, errs)
-	docs := parseAll(root, files, o.cache, errs)
+	docs := parseAll(root, files, o.cache, o.drafts, errs)
 	s.resolve(docs, errs)
 	if errs.Len() > 0 {
 		return nil, errs
@@ -369,10 +369,11 @@ type parsed struct {
 	errs   *diag.List
 	raw    []byte
 	hash   uint64
+	draft  string // slug of a draft that was skipped (drafts not included)
 }
 
 // parseAll parses every file in parallel; results are in a stable order.
-func parseAll(root string, files map[Section][]string, cache *Cache, errs *diag.List) []*parsed {
+func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool, errs *diag.List) []*parsed {
 	var jobs []*parsed
 	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
 		for _, f := range files[sec] {
@@ -386,7 +387,7 @@ func parseAll(root string, files map[Section][]string, cache *Cache, errs *diag.
 		go func() {
 			defer wg.Done()
 			for p := range ch {
-				parseOne(root, p, cache)
+				parseOne(root, p, cache, drafts)
 			}
 		}()
 	}
@@ -398,7 +399,7 @@ func parseAll(root string, files map[Section][]string, cache *Cache, errs *diag.
 	out := jobs[:0]
 	for _, p := range jobs {
 		errs.Merge(p.errs)
-		if p.doc != nil {
+		if p.doc != nil || p.draft != "" {
 			out = append(out, p)
 		}
 	}
@@ -411,7 +412,7 @@ func hashBytes(b []byte) uint64 {
 	return h.Sum64()
 }
 
-func parseOne(root string, p *parsed, cache *Cache) {
+func parseOne(root string, p *parsed, cache *Cache, drafts bool) {
 	p.errs = &diag.List{}
 	full := filepath.Join(root, filepath.FromSlash(p.file))
 	fi, err := os.Stat(full)
@@ -425,11 +426,13 @@ func parseOne(root string, p *parsed, cache *Cache) {
 		return
 	}
 	p.hash = hashBytes(raw)
-	if c := cache.get(p.file, p.hash); c != nil {
-		f := *c.fields
-		f.errs = p.errs
-		p.doc, p.fields = cloneDoc(c.doc), &f
+	if c := cache.get(p.file, p.hash, drafts); c != nil {
 		p.errs.Merge(c.errs)
+		p.draft = c.draft
+		if c.doc != nil {
+			f := *c.fields
+			p.doc, p.fields = cloneDoc(c.doc), &f
+		}
 		return
 	}
 	fm, fmLine, body, bodyLine, derr := splitFile(p.file, raw)
@@ -453,8 +456,15 @@ func parseOne(root string, p *parsed, cache *Cache) {
 	if doc.Slug == "" {
 		p.errs.Addf(p.file, 0, "filnamnet %q ger ingen slug; använd bokstäver a–ö och siffror", path.Base(p.file))
 	}
-	doc.Title, _ = f.str("title", true)
 	doc.Draft = f.boolean("draft")
+	if doc.Draft && !drafts {
+		// Drafts are left out unread, as in Hugo: a half-written draft
+		// never stops a build. `portal serve -drafts` validates them.
+		p.draft = doc.Slug
+		cache.put(p.file, p.hash, drafts, nil, nil, p.errs, p.draft)
+		return
+	}
+	doc.Title, _ = f.str("title", true)
 	doc.Updated = f.date("updated", false)
 	switch p.sec {
 	case SectionCase:
@@ -466,7 +476,7 @@ func parseOne(root string, p *parsed, cache *Cache) {
 		doc.Summary, _ = f.str("summary", false)
 		p.doc = &Page{Doc: doc}
 	}
-	cache.put(p.file, p.hash, p.doc, f, p.errs)
+	cache.put(p.file, p.hash, drafts, p.doc, f, p.errs, "")
 }
 
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",

@@ -249,13 +249,18 @@ type Site struct {
 	Vocab      map[string]*Vocabulary
 	Kommuner   []*Kommun
 	Lan        []*Lan
-	Cases      []*Case // published, sorted by title in Swedish order
-	Terms      []*Term // published, sorted by title in Swedish order
-	Pages      []*Page // published, sorted by title in Swedish order
-	Drafts     bool    // drafts were included
+	Cases      []*Case         // published, sorted by title in Swedish order
+	Terms      []*Term         // published, sorted by title in Swedish order
+	Pages      []*Page         // published, sorted by title in Swedish order
+	Drafts     bool            // drafts were included
+	draftSlugs map[string]bool // "exempel/slug" of drafts left out
 	kommunFold map[string]*Kommun
 	lanFold    map[string]*Lan
 }
+
+// IsDraft reports whether section/slug ("exempel/x") names a draft that
+// was left out of this build.
+func (s *Site) IsDraft(section, slug string) bool { return s.draftSlugs[section+"/"+slug] }
 
 // VocabNames are the controlled vocabularies the contract knows, in the
 // order they are shown.

@@ -29,7 +29,14 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 	var pages []*Page
 	caseFields := map[*Case]*fields{}
 	termFields := map[*Term]*fields{}
+	s.draftSlugs = map[string]bool{}
 	for _, p := range docs {
+		if p.doc == nil { // a skipped draft
+			s.draftSlugs[p.sec.Dir()+"/"+p.draft] = true
+			continue
+		}
+		// Errors found while resolving go straight to the build's list.
+		p.fields.errs = errs
 		d := docOf(p.doc)
 		if d.Slug == "" {
 			continue
@@ -172,6 +179,8 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 			slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(it.Value, "/"), "exempel/"), ".md")
 			o := caseBySlug[slug]
 			switch {
+			case o == nil && s.draftSlugs["exempel/"+slug]:
+				// related to a draft: shown once the draft is published
 			case o == nil:
 				errs.Addf(c.File, it.Line, "%s", unknownMsg("related", "okänt exempel", it.Value, caseSlugs()))
 			case o == c:
@@ -199,6 +208,7 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 				}
 			}
 			switch {
+			case o == nil && s.draftSlugs["begrepp/"+slug]:
 			case o == nil:
 				errs.Addf(t.File, it.Line, "%s", unknownMsg("related", "okänt begrepp", it.Value, termSlugs))
 			case o == t:

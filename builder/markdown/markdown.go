@@ -28,7 +28,8 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// Target is what a link resolves to.
+// Target is what a link resolves to. An empty URL marks a draft that is
+// not part of this build.
 type Target struct {
 	URL   string
 	Title string
@@ -201,7 +202,9 @@ func (t *transformer) resolveWiki(st *state, v *WikiLink) {
 	name := string(v.Target)
 	if t.r.resolver != nil {
 		if tg, ok := t.r.resolver.Resolve(name); ok {
-			v.URL, v.Title = tg.URL, tg.Title
+			// A target without URL is a draft left out of the build: the
+			// link shows as plain text until the draft is published.
+			v.URL, v.Title, v.Resolved = tg.URL, tg.Title, true
 			st.addLink(tg.URL)
 			return
 		}
@@ -383,7 +386,8 @@ func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byt
 		for skip < len(toks) && toks[skip].end <= end {
 			skip++
 		}
-		if !st.used[p.term.Slug] && p.term.URL != st.in.SelfURL {
+		// A term the author already linked by hand is not linked again.
+		if !st.used[p.term.Slug] && !st.links[p.term.URL] && p.term.URL != st.in.SelfURL {
 			st.used[p.term.Slug] = true
 			matches = append(matches, match{toks[i].start, end, p.term})
 		}

@@ -26,6 +26,7 @@ func (f fakeResolver) Suggest(name string) string {
 }
 
 var testResolver = fakeResolver{
+	"utforaren":                  {URL: "/begrepp/utforare/", Title: "Utförare"},
 	"minimili":                   {URL: "/exempel/minimili/", Title: "MiniMili"},
 	"psynk":                      {URL: "/begrepp/psynk/", Title: "Psynk"},
 	"file:exempel/fotosyntes.md": {URL: "/exempel/fotosyntes/", Title: "Fotosyntes"},
@@ -148,6 +149,8 @@ func TestGlossary(t *testing.T) {
 		{name: "not in code", src: "`utförare` och\n\n    utförare", terms: nil},
 		{name: "not on own page", src: "En utförare.", self: "/begrepp/utforare/", terms: nil},
 		{name: "inside emphasis", src: "Det är *tidiga insatser* som.", terms: []string{"tidig-insats"}},
+		{name: "not when linked by hand", src: "Se [[utforaren]] och en utförare.", terms: nil},
+		{name: "other term still linked", src: "Se [[psynk]] och en utförare.", terms: []string{"utforare"}},
 		{name: "word boundary", src: "Outförare och utförarens.", terms: []string{"utforare"}, want: []string{`>utförarens</a>`}},
 	}
 	for _, tt := range tests {

@@ -16,11 +16,12 @@ var KindWikiLink = ast.NewNodeKind("WikiLink")
 // fills URL and Title; an unresolved link keeps an empty URL.
 type WikiLink struct {
 	ast.BaseInline
-	Target []byte
-	Label  []byte // text after |, or nil
-	Offset int    // byte offset of "[[" in the source
-	URL    string
-	Title  string
+	Target   []byte
+	Label    []byte // text after |, or nil
+	Offset   int    // byte offset of "[[" in the source
+	URL      string
+	Title    string
+	Resolved bool // false: unknown target (an error was reported)
 }
 
 // Kind implements ast.Node.
@@ -83,6 +84,10 @@ func (wikiRenderer) render(w util.BufWriter, source []byte, node ast.Node, enter
 		return ast.WalkContinue, nil
 	}
 	n := node.(*WikiLink)
+	if n.URL == "" && n.Resolved {
+		w.Write(util.EscapeHTML(n.Display()))
+		return ast.WalkSkipChildren, nil
+	}
 	if n.URL == "" {
 		w.WriteString(`<span class="broken-link">`)
 		w.Write(util.EscapeHTML(n.Display()))

@@ -172,7 +172,7 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	if len(models) > 0 && tpl.sets["compare"] != nil {
 		page("/begrepp/jamfor-modeller/", "compare", &Page{Title: "Jämför investeringsmodellerna",
 			Description: "Alla investeringsmodeller sida vid sida: vem som finansierar, återbetalning, risk, tidshorisont och exempel.",
-			Crumbs: []Crumb{home, glossary}, Models: models, ModelCases: modelCases(facetByKey(g.facets, "modell"))})
+			Crumbs:      []Crumb{home, glossary}, Models: models, ModelCases: modelCases(facetByKey(g.facets, "modell"))})
 	}
 	modell := facetByKey(g.facets, "modell")
 	for _, t := range s.Terms {

@@ -113,7 +113,7 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 						}
 					}
 				} else {
-					start := int(uint64(i)*2654435761%uint64(len(p)))
+					start := int(uint64(i) * 2654435761 % uint64(len(p)))
 					for t := 0; t < sampleSize; t++ {
 						j := p[(start+t)%len(p)]
 						if !seen[j] {

@@ -12,6 +12,7 @@ import (
 // Lookups are case-insensitive: by slug, then by title and alias. Cases win
 // over terms, terms over pages; a section prefix ("begrepp/x") narrows it.
 type resolver struct {
+	site      *content.Site
 	bySection map[string]map[string]markdown.Target // section → key → target
 	byFile    map[string]markdown.Target            // "exempel/x.md" → target
 	names     []string
@@ -22,7 +23,7 @@ var _ markdown.Resolver = (*resolver)(nil)
 var sectionOrder = []string{"exempel", "begrepp", "sidor"}
 
 func newResolver(s *content.Site) *resolver {
-	r := &resolver{bySection: map[string]map[string]markdown.Target{}, byFile: map[string]markdown.Target{}}
+	r := &resolver{site: s, bySection: map[string]map[string]markdown.Target{}, byFile: map[string]markdown.Target{}}
 	for _, sec := range sectionOrder {
 		r.bySection[sec] = map[string]markdown.Target{}
 	}
@@ -72,6 +73,15 @@ func (r *resolver) Resolve(name string) (markdown.Target, bool) {
 			return t, true
 		}
 	}
+	slug := sv.Slugify(name)
+	if sec, rest, ok := strings.Cut(name, "/"); ok {
+		return markdown.Target{}, r.site.IsDraft(sec, sv.Slugify(rest))
+	}
+	for _, sec := range sectionOrder {
+		if r.site.IsDraft(sec, slug) {
+			return markdown.Target{Title: name}, true
+		}
+	}
 	return markdown.Target{}, false
 }
 
@@ -93,8 +103,10 @@ func (r *resolver) ResolveFile(p string) (markdown.Target, bool) {
 	}
 	dir, file := pathSplit(p)
 	slug := sv.Slugify(strings.TrimSuffix(file, ".md"))
-	t, ok := r.byFile[dir+slug+".md"]
-	return t, ok
+	if t, ok := r.byFile[dir+slug+".md"]; ok {
+		return t, true
+	}
+	return markdown.Target{}, r.site.IsDraft(strings.TrimSuffix(dir, "/"), slug)
 }
 
 func pathSplit(p string) (string, string) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,6 +32,9 @@ type Options struct {
 	Root    string // site root holding content/, layouts/, assets/
 	Drafts  bool   // include drafts
 	BaseURL string // overrides site.yaml baseURL when set
+	// Theme provides layouts/ and assets/ for a root that lacks them
+	// (usually portal.Theme, the repository's own).
+	Theme fs.FS
 }
 
 // Phase is one timed step of a build.
@@ -55,6 +59,8 @@ type Builder struct {
 	sass  *assets.Sass
 	cache *content.Cache
 	md    mdCache
+
+	themeDir string
 }
 
 // New returns a Builder for opts.
@@ -106,8 +112,18 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	wg.Add(1)
 	go func() { // styles and layouts do not depend on content
 		defer wg.Done()
-		css, static = b.compileAssets(&assetErrs)
-		tpl = loadTemplates(b.opts.Root, &assetErrs)
+		ad, err := b.dirFor("assets")
+		if err != nil {
+			assetErrs.Addf("assets", 0, "%v", err)
+			return
+		}
+		css, static = b.compileAssets(ad, &assetErrs)
+		ld, err := b.dirFor("layouts")
+		if err != nil {
+			assetErrs.Addf("layouts", 0, "%v", err)
+			return
+		}
+		tpl = loadTemplates(ld, &assetErrs)
 	}()
 	var rendered map[*content.Doc]*markdown.Rendered
 	if s != nil {
@@ -135,14 +151,13 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 
 // compileAssets compiles assets/scss/main.scss and reads assets/js and
 // assets/static.
-func (b *Builder) compileAssets(errs *diag.List) ([]byte, []assets.File) {
-	root := b.opts.Root
+func (b *Builder) compileAssets(root string, errs *diag.List) ([]byte, []assets.File) {
 	var css []byte
 	if _, err := os.Stat(filepath.Join(root, "assets", "scss", "main.scss")); err == nil {
 		if b.sass == nil {
 			cwd, _ := os.Getwd()
 			exe, _ := os.Executable()
-			bin, err := assets.FindDartSass(root, cwd, filepath.Dir(exe))
+			bin, err := assets.FindDartSass(b.opts.Root, cwd, filepath.Dir(exe))
 			if err != nil {
 				errs.Addf("assets/scss/main.scss", 0, "%v", err)
 				return nil, nil

@@ -4,9 +4,10 @@ package main
 import (
 	"os"
 
+	portal "github.com/exempelbanken/portal"
 	"github.com/exempelbanken/portal/builder/cli"
 )
 
 func main() {
-	os.Exit(cli.Run(os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+	os.Exit(cli.Run(os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Theme: portal.Theme}))
 }

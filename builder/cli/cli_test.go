@@ -1,0 +1,251 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(args, Env{Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+const fm = "---\ntitle: X\nsummary: Y\nmunicipality: Ale\ntarget_group: Barn 6–12 år\ninvestment_model: Social investeringsfond\nstatus: pågående\nsources:\n  - title: K\n    page: 1\ndate: 2015-07-03\n---\n"
+
+// TestBadInput is the catalogue of bad input: each fixture must fail with
+// exit status 1, name the file and line, and leave the previous public/
+// untouched.
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name  string
+		files string
+		setup func(t *testing.T, dir string)
+		want  []string
+	}{
+		{name: "no front matter", files: "-- content/exempel/x.md --\nBara text.\n",
+			want: []string{"content/exempel/x.md:1: front matter saknas"}},
+		{name: "unclosed front matter", files: "-- content/exempel/x.md --\n---\ntitle: X\nsummary: Y\n\nText\n",
+			want: []string{"content/exempel/x.md:1: front matter avslutas aldrig"}},
+		{name: "tab indentation", files: "-- content/exempel/x.md --\n---\ntitle: X\npartners:\n\t- A\n---\n",
+			want: []string{"content/exempel/x.md:4: ogiltig YAML", "tabbar"}},
+		{name: "unclosed quote", files: "-- content/exempel/x.md --\n---\ntitle: \"X\nsummary: Y\n---\n",
+			want: []string{"content/exempel/x.md:", "ogiltig YAML", "citattecken"}},
+		{name: "duplicate key", files: "-- content/exempel/x.md --\n---\ntitle: A\ntitle: B\n---\n",
+			want: []string{`content/exempel/x.md:3: fältet "title" förekommer två gånger (första gången på rad 2)`}},
+		{name: "municipality is a number", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "municipality: Ale", "municipality: 5", 1),
+			want: []string{"content/exempel/x.md:4: municipality: förväntade text, fick ett tal (5)"}},
+		{name: "start is text", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status:", "start: \"tjugo\"\nstatus:", 1),
+			want: []string{`content/exempel/x.md:7: start: förväntade ett årtal med fyra siffror (till exempel 2015), fick texten "tjugo"`}},
+		{name: "unknown key", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "summary: Y", "summary: Y\nkommun: Ale", 1),
+			want: []string{`content/exempel/x.md:4: okänt fält "kommun" i ett exempel`}},
+		{name: "unknown key suggestion", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "summary: Y", "summary: Y\nstaus: x", 1),
+			want: []string{`content/exempel/x.md:4: okänt fält "staus" i ett exempel (menade du "status"?)`}},
+		{name: "empty title", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "title: X", `title: ""`, 1),
+			want: []string{"content/exempel/x.md:2: title får inte vara tomt"}},
+		{name: "missing required", files: "-- content/exempel/x.md --\n---\ntitle: X\n---\n",
+			want: []string{`content/exempel/x.md:2: obligatoriskt fält "summary" saknas`, `obligatoriskt fält "target_group" saknas`,
+				`obligatoriskt fält "investment_model" saknas`, `obligatoriskt fält "status" saknas`, `obligatoriskt fält "date" saknas`, "ange municipality"}},
+		{name: "unknown vocabulary value", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "target_group: Barn 6–12 år", "target_group: Barn 6-12", 1),
+			want: []string{`content/exempel/x.md:5: target_group: okänt värde "Barn 6-12" (menade du "Barn 6–12 år"?)`}},
+		{name: "unknown municipality", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "municipality: Ale", "municipality: Alle", 1),
+			want: []string{`content/exempel/x.md:4: municipality: okänd kommun "Alle" (menade du "Ale"?)`}},
+		{name: "model that is a concept", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "investment_model: Social investeringsfond", "investment_model: Tidig insats", 1),
+			want: []string{`content/exempel/x.md:6: investment_model: "Tidig insats" är ett begrepp (content/begrepp/tidig-insats.md), inte en investeringsmodell`}},
+		{name: "unknown model", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "investment_model: Social investeringsfond", "investment_model: Social investeringsfon", 1),
+			want: []string{`content/exempel/x.md:6: investment_model: okänd investeringsmodell "Social investeringsfon" (menade du "Social investeringsfond"?)`}},
+		{name: "bad date", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "date: 2015-07-03", "date: 2015-13-01", 1),
+			want: []string{"content/exempel/x.md:11: date: ogiltigt datum"}},
+		{name: "bad status", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status: pågående", "status: pagaende", 1),
+			want: []string{`content/exempel/x.md:7: status: okänt värde "pagaende" (menade du "pågående"?)`}},
+		{name: "unknown related", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status:", "related: minimil\nstatus:", 1),
+			want: []string{`content/exempel/x.md:7: related: okänt exempel "minimil" (menade du "minimili"?)`}},
+		{name: "duplicate slug after transliteration", files: "-- content/exempel/Åby.md --\n" + fm + "-- content/exempel/aby.md --\n" + fm,
+			want: []string{`content/exempel/Åby.md:1: sluggen "aby" används redan av content/exempel/aby.md`}},
+		{name: "invalid utf-8", files: "-- content/exempel/x.md --\n---\ntitle: \xff\xfe\n---\n",
+			want: []string{"content/exempel/x.md:2: ogiltig UTF-8"}},
+		{name: "nul byte", files: "-- content/exempel/x.md --\n---\ntitle: X\n---\nText\x00\n",
+			want: []string{"content/exempel/x.md:4: filen innehåller en NUL-byte"}},
+		{name: "20 MB file", setup: func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "content/exempel/stor.md"), fm+strings.Repeat("Text text text.\n", 20<<20/16))
+		}, want: []string{"content/exempel/stor.md: filen är för stor"}},
+		{name: "directory in content", setup: func(t *testing.T, dir string) {
+			os.MkdirAll(filepath.Join(dir, "content/exempel/arkiv"), 0o755)
+		}, want: []string{"content/exempel/arkiv: undermappar stöds inte"}},
+		{name: "symlink loop", setup: func(t *testing.T, dir string) {
+			if err := os.Symlink("loop.md", filepath.Join(dir, "content/exempel/loop.md")); err != nil {
+				t.Fatal(err)
+			}
+		}, want: []string{"content/exempel/loop.md: trasig eller cirkulär symbolisk länk"}},
+		{name: "symlinked directory loop", setup: func(t *testing.T, dir string) {
+			if err := os.Symlink(".", filepath.Join(dir, "content/exempel/igen")); err != nil {
+				t.Fatal(err)
+			}
+		}, want: []string{"content/exempel/igen: symboliska länkar till mappar följs inte"}},
+		{name: "unreadable file", setup: func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "content/exempel/hemlig.md")
+			if os.Geteuid() == 0 {
+				// root reads any file; a FIFO is unreadable as a document.
+				if err := syscall.Mkfifo(p, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			writeFile(t, p, fm)
+			os.Chmod(p, 0)
+		}, want: []string{"content/exempel/hemlig.md"}},
+		{name: "broken wiki link", files: "-- content/exempel/x.md --\n" + fm + "\nFörsta stycket.\n\nSe [[minimil]].\n",
+			want: []string{"content/exempel/x.md:16: okänd länk [[minimil]] (menade du [[minimili]]?)"}},
+		{name: "layout template error", files: "-- layouts/case.html --\n{{define \"main\"}}\n<h1>{{.Case.Title}</h1>\n{{end}}\n",
+			want: []string{"layouts/case.html:2: mallfel"}},
+		{name: "layout execution error", files: "-- layouts/case.html --\n{{define \"main\"}}\n<h1>{{.Case.Nope}}</h1>\n{{end}}\n",
+			want: []string{"layouts/case.html:2: mallfel", "Nope"}},
+		{name: "sass syntax error", files: "-- assets/scss/main.scss --\n@use \"tokens\";\n\nbody {\n  color: ;\n}\n",
+			want: []string{"assets/scss/main.scss:4: Sass: Expected expression."}},
+		{name: "many errors sorted", files: "-- content/exempel/b.md --\n---\ntitle: B\n---\n-- content/exempel/a.md --\n---\ntitel: A\n---\n",
+			want: []string{"content/exempel/a.md:2: okänt fält \"titel\"", "content/exempel/b.md:2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sitetest.Write(t, dir, tt.files)
+			if tt.setup != nil {
+				tt.setup(t, dir)
+			}
+			pub := filepath.Join(dir, "public")
+			writeFile(t, filepath.Join(pub, "index.html"), "gammal sajt")
+			code, _, stderr := run(t, "build", "-root", dir, "-search=false")
+			if code != ExitContent {
+				t.Errorf("exit = %d, want %d; stderr:\n%s", code, ExitContent, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if !strings.Contains(stderr, "inget skrevs") {
+				t.Errorf("stderr does not say nothing was written:\n%s", stderr)
+			}
+			assertUntouched(t, dir)
+		})
+	}
+	t.Run("errors sorted by file", func(t *testing.T) {
+		dir := t.TempDir()
+		sitetest.Write(t, dir, "-- content/exempel/b.md --\n---\ntitle: B\n---\n-- content/exempel/a.md --\n---\ntitel: A\n---\n")
+		_, _, stderr := run(t, "build", "-root", dir, "-search=false")
+		if a, b := strings.Index(stderr, "content/exempel/a.md"), strings.Index(stderr, "content/exempel/b.md"); a < 0 || b < 0 || a > b {
+			t.Errorf("errors not sorted by file:\n%s", stderr)
+		}
+	})
+}
+
+// assertUntouched checks that public/ still holds only the old site and no
+// temporary build folder was left behind.
+func assertUntouched(t *testing.T, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "public", "index.html"))
+	if err != nil || string(b) != "gammal sajt" {
+		t.Errorf("public/index.html changed: %q, %v", b, err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "public"))
+	if len(entries) != 1 {
+		t.Errorf("public/ has %d entries, want 1", len(entries))
+	}
+	all, _ := os.ReadDir(dir)
+	for _, e := range all {
+		if strings.HasPrefix(e.Name(), ".public") {
+			t.Errorf("left-over build folder %s", e.Name())
+		}
+	}
+}
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAcceptedInput: BOM, CRLF, upper case and spaces in file names and an
+// empty body are all fine.
+func TestAcceptedInput(t *testing.T) {
+	dir := t.TempDir()
+	crlf := strings.ReplaceAll(strings.Replace(fm, "title: X", "title: Med CRLF", 1), "\n", "\r\n")
+	sitetest.Write(t, dir, "-- content/exempel/Min Fina Insats.md --\n\xef\xbb\xbf"+strings.Replace(fm, "title: X", "title: Med BOM", 1)+"\nText.\n"+
+		"-- content/exempel/crlf.md --\n"+crlf+"\r\nBrödtext på rad två.\r\n"+
+		"-- content/exempel/tom.md --\n"+strings.Replace(fm, "title: X", "title: Tom", 1))
+	code, stdout, stderr := run(t, "build", "-root", dir, "-search=false")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Byggde") {
+		t.Errorf("no summary line: %q", stdout)
+	}
+	for p, want := range map[string]string{
+		"public/exempel/min-fina-insats/index.html": "Med BOM",
+		"public/exempel/crlf/index.html":            "Brödtext på rad två.",
+		"public/exempel/tom/index.html":             "<h1 data-pagefind-meta=\"title\">Tom</h1>",
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s lacks %q (%v)", p, want, err)
+		}
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{nil, ExitUsage, "Användning"},
+		{[]string{"help"}, ExitOK, "portal build"},
+		{[]string{"-h"}, ExitOK, "-baseurl URL"},
+		{[]string{"bygg"}, ExitUsage, `okänt kommando "bygg"`},
+		{[]string{"build", "-nope"}, ExitUsage, "flag provided but not defined"},
+		{[]string{"build", "-root", "/finns/inte"}, ExitUsage, "ingen mapp"},
+		{[]string{"new", "exempel"}, ExitUsage, "ange typ och titel"},
+	}
+	for _, tt := range tests {
+		code, out, errs := run(t, tt.args...)
+		if code != tt.code || !strings.Contains(out+errs, tt.out) {
+			t.Errorf("%v: exit %d, output %q; want %d and %q", tt.args, code, out+errs, tt.code, tt.out)
+		}
+	}
+}
+
+func TestNew(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	code, out, errs := run(t, "new", "-root", dir, "exempel", "Ny insats i Åre")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	p := filepath.Join(dir, "content/exempel/ny-insats-i-are.md")
+	b, err := os.ReadFile(p)
+	if err != nil || !strings.Contains(string(b), `title: "Ny insats i Åre"`) || !strings.Contains(out, "ny-insats-i-are.md") {
+		t.Fatalf("new file: %q %v (%s)", b, err, out)
+	}
+	if code, _, _ := run(t, "new", "-root", dir, "exempel", "Ny insats i Åre"); code != ExitContent {
+		t.Errorf("overwrote an existing file")
+	}
+	// As created it is a draft: it does not stop a build, but checking
+	// with -drafts tells the editor what to fill in.
+	if code, _, errs := run(t, "check", "-root", dir); code != ExitOK {
+		t.Errorf("check with a fresh draft: %d %s", code, errs)
+	}
+	if code, _, errs := run(t, "check", "-root", dir, "-drafts"); code != ExitContent || !strings.Contains(errs, "ny-insats-i-are.md:3: summary får inte vara tomt") {
+		t.Errorf("check -drafts: %d %s", code, errs)
+	}
+}

@@ -1,0 +1,202 @@
+// Package sitetest writes small test sites from one string, Hugo style:
+//
+//	-- content/exempel/a.md --
+//	---
+//	title: A
+//	---
+//
+// Base is a complete valid site that tests override file by file.
+package sitetest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// RepoRoot returns the repository root (the folder holding go.mod).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+// Parse splits an archive into file paths and contents. A file's content
+// runs to the next "-- path --" line; the final newline is kept.
+func Parse(archive string) map[string]string {
+	files := map[string]string{}
+	var name string
+	var b strings.Builder
+	flush := func() {
+		if name != "" {
+			files[name] = b.String()
+		}
+		b.Reset()
+	}
+	for _, line := range strings.SplitAfter(archive, "\n") {
+		trim := strings.TrimRight(line, "\r\n")
+		if strings.HasPrefix(trim, "-- ") && strings.HasSuffix(trim, " --") && len(trim) > 6 {
+			flush()
+			name = strings.TrimSpace(trim[3 : len(trim)-3])
+			continue
+		}
+		if name != "" {
+			b.WriteString(line)
+		}
+	}
+	flush()
+	return files
+}
+
+// Write creates a site in dir from Base, then archive (files in archive
+// replace Base's; a file whose content is exactly "DELETE\n" is removed).
+// It also copies the real layouts/, assets/ and content/data/ of the
+// repository unless the archive provides its own files there.
+func Write(t testing.TB, dir string, archive string) {
+	t.Helper()
+	root := RepoRoot(t)
+	files := Parse(Base)
+	for k, v := range Parse(archive) {
+		files[k] = v
+	}
+	for _, sub := range []string{"layouts", "assets", "content/data"} {
+		copyTree(t, filepath.Join(root, sub), filepath.Join(dir, sub))
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if data == "DELETE\n" {
+			os.Remove(p)
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func copyTree(t testing.TB, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		out := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(out, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Base is a small valid site: two cases, two glossary terms, one page.
+const Base = `-- content/site.yaml --
+title: Testbanken
+baseURL: https://test.example/
+language: sv
+description: En testportal.
+-- content/vokabular.yaml --
+target_group:
+  - label: Barn 6–12 år
+    description: Barn i skolåldern.
+  - label: Ungdomar 13–19 år
+focus_area:
+  - label: Psykisk hälsa
+  - label: Skola och lärande
+case_type:
+  - label: Insats
+  - label: Fond eller finansiering
+-- content/begrepp/social-investeringsfond.md --
+---
+title: Social investeringsfond
+summary: En fond för förebyggande insatser som ska löna sig.
+aliases:
+  - fondmodell
+kind: investeringsmodell
+financier: Kommunen
+repayment: Ofta genom återföring
+---
+
+En social investeringsfond finansierar tidiga insatser.
+-- content/begrepp/tidig-insats.md --
+---
+title: Tidig insats
+summary: En insats tidigt i livet eller i ett förlopp.
+kind: begrepp
+---
+
+Tidiga insatser förebygger. Se [[social-investeringsfond]].
+-- content/exempel/fotosyntes.md --
+---
+title: Fotosyntes
+summary: Samordnat stöd till barn i mellanstadiet.
+municipality: Ale
+target_group: Barn 6–12 år
+investment_model: Social investeringsfond
+focus_area:
+  - Skola och lärande
+case_type: Insats
+status: pågående
+start: 2013
+budget_sek: 12500000
+organisation: Ale kommun
+related:
+  - minimili
+sources:
+  - title: Källan
+    page: 5
+date: 2015-07-03
+---
+
+Fotosyntes är en tidig insats som finansieras av kommunens sociala investeringsfond.
+
+## Bakgrund
+
+Se också [[minimili]].
+-- content/exempel/minimili.md --
+---
+title: MiniMili
+summary: Förebygger missbruk bland unga.
+municipality: Ale
+target_group: Ungdomar 13–19 år
+investment_model: Social investeringsfond
+focus_area: Psykisk hälsa
+status: uppstart
+sources:
+  - title: Källan
+    page: 6
+date: 2015-07-04
+---
+
+MiniMili arbetar mot missbruk bland unga.
+-- content/sidor/om-portalen.md --
+---
+title: Om portalen
+summary: Vad portalen är.
+---
+
+Portalen samlar exempel.
+`
