@@ -1,0 +1,65 @@
+# Exempelbanken. `make` installs what it needs and builds the portal into
+# public/; `make test` runs the whole test suite. Nothing is installed by hand.
+SHELL := /bin/bash
+GO ?= go
+NPM ?= npm
+PORTAL := bin/portal
+GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
+THEME := $(shell find layouts assets -type f)
+
+.PHONY: all build deps npm gomod chromium test test-go test-browser lint bench fuzz serve clean
+
+all: build
+
+## deps: npm packages (Dart Sass, Pagefind, playwright-core) and Go modules
+deps: npm gomod
+
+npm: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+gomod: .cache/gomod
+.cache/gomod: go.mod go.sum
+	$(GO) mod download
+	@mkdir -p .cache && touch $@
+
+$(PORTAL): $(GOFILES) $(THEME) go.mod go.sum
+	$(GO) build -o $(PORTAL) ./cmd/portal
+
+## build: the real portal into public/
+build: deps $(PORTAL)
+	./$(PORTAL) build -v
+
+## serve: live preview on http://127.0.0.1:1313/
+serve: deps $(PORTAL)
+	./$(PORTAL) serve
+
+## chromium: Debian's Chromium for the browser tests (never a browser download)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installerar Debians chromium för webbläsartesterna"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt behövs för:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## test: everything: lint, Go tests with the race detector, browser tests
+test: deps lint test-go
+
+test-go: deps
+	$(GO) test -race -count=1 ./...
+
+## bench: build benchmarks on generated sites
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./builder/...
+
+## fuzz: each fuzz target for FUZZTIME
+FUZZTIME ?= 20s
+fuzz: deps
+	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf bin public .cache
