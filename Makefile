@@ -15,8 +15,10 @@ all: build
 deps: npm gomod
 
 npm: node_modules/.installed
+# `npm install` with the committed lockfile (npm ci refuses lockfiles that
+# list only this platform's optional binaries, which is what npm writes here).
 node_modules/.installed: package.json package-lock.json
-	$(NPM) ci --no-audit --no-fund --loglevel=error
+	$(NPM) install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 gomod: .cache/gomod
