@@ -425,6 +425,11 @@ func parseOne(root string, p *parsed, cache *Cache, drafts bool) {
 		p.errs.Addf(p.file, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
 		return
 	}
+	parseRaw(p, raw, cache, drafts)
+}
+
+// parseRaw parses the bytes of one document file into p.
+func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 	p.hash = hashBytes(raw)
 	if c := cache.get(p.file, p.hash, drafts); c != nil {
 		p.errs.Merge(c.errs)
@@ -447,7 +452,7 @@ func parseOne(root string, p *parsed, cache *Cache, drafts bool) {
 	}
 	f := newFields(p.file, node, p.errs)
 	if node.Line == 0 || len(node.Content) == 0 {
-		f.line = fmLine
+		f.line = fmLine - 1 // the opening ---
 	}
 	p.fields = f
 	doc := Doc{Section: p.sec, File: p.file, Body: body, BodyLine: bodyLine, Hash: p.hash}

@@ -367,9 +367,32 @@ func (t *transformer) linkTerms(st *state, doc *ast.Document, src []byte) {
 		}
 		return ast.WalkContinue, nil
 	})
+	texts = coalesce(texts)
 	for _, tx := range texts {
 		t.linkInText(st, g, tx, src)
 	}
+}
+
+// coalesce merges runs of adjacent text nodes that cover contiguous source
+// on one line (inline parsers such as linkify split text at every space),
+// so that multi-word terms can match. It returns the remaining nodes.
+func coalesce(texts []*ast.Text) []*ast.Text {
+	var out []*ast.Text
+	for _, tx := range texts {
+		if n := len(out); n > 0 {
+			prev := out[n-1]
+			if prev.NextSibling() == ast.Node(tx) && prev.Segment.Stop == tx.Segment.Start &&
+				!prev.SoftLineBreak() && !prev.HardLineBreak() && !prev.IsRaw() && !tx.IsRaw() {
+				prev.Segment = prev.Segment.WithStop(tx.Segment.Stop)
+				prev.SetSoftLineBreak(tx.SoftLineBreak())
+				prev.SetHardLineBreak(tx.HardLineBreak())
+				tx.Parent().RemoveChild(tx.Parent(), tx)
+				continue
+			}
+		}
+		out = append(out, tx)
+	}
+	return out
 }
 
 func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byte) {

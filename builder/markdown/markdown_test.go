@@ -149,6 +149,8 @@ func TestGlossary(t *testing.T) {
 		{name: "not in code", src: "`utförare` och\n\n    utförare", terms: nil},
 		{name: "not on own page", src: "En utförare.", self: "/begrepp/utforare/", terms: nil},
 		{name: "inside emphasis", src: "Det är *tidiga insatser* som.", terms: []string{"tidig-insats"}},
+		{name: "phrase split by linkify triggers", src: "Fotosyntes är en tidig insats som finansieras av kommunens sociala investeringsfond.",
+			terms: []string{"tidig-insats", "social-investeringsfond"}, want: []string{`>sociala investeringsfond</a>`}},
 		{name: "not when linked by hand", src: "Se [[utforaren]] och en utförare.", terms: nil},
 		{name: "other term still linked", src: "Se [[psynk]] och en utförare.", terms: []string{"utforare"}},
 		{name: "word boundary", src: "Outförare och utförarens.", terms: []string{"utforare"}, want: []string{`>utförarens</a>`}},

@@ -1,0 +1,91 @@
+package content
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/diag"
+)
+
+func parseBytes(file string, sec Section, raw string) (*parsed, *diag.List) {
+	p := &parsed{sec: sec, file: file, errs: &diag.List{}}
+	parseRaw(p, []byte(raw), nil, false)
+	return p, p.errs
+}
+
+func TestParseFrontMatter(t *testing.T) {
+	tests := []struct {
+		name     string
+		raw      string
+		bodyLine int
+		errs     []string
+	}{
+		{name: "plain", raw: "---\ntitle: A\nsummary: B\n---\n\nText\n", bodyLine: 5},
+		{name: "leading blank lines", raw: "\n\n---\ntitle: A\n---\nText\n", bodyLine: 6},
+		{name: "bom and crlf", raw: "\xef\xbb\xbf---\r\ntitle: A\r\n---\r\nText\r\n", bodyLine: 4},
+		{name: "empty front matter", raw: "---\n---\nText\n", bodyLine: 3, errs: []string{`x.md:1: obligatoriskt fält "title" saknas`}},
+		{name: "list where text expected", raw: "---\ntitle:\n  - a\n---\n", errs: []string{"x.md:3: title: förväntade text, fick en lista"}},
+		{name: "yaml not a mapping", raw: "---\n- a\n- b\n---\n", errs: []string{"x.md:2: front matter ska vara fält med namn och värde"}},
+		{name: "bad yaml line mapped to file", raw: "---\ntitle: A\nsummary: [oops\n---\n", errs: []string{"x.md:", "ogiltig YAML"}},
+		{name: "boolean draft wrong type", raw: "---\ntitle: A\ndraft: ja\n---\n", errs: []string{`x.md:3: draft: förväntade true eller false, fick texten "ja"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, errs := parseBytes("x.md", SectionPage, tt.raw)
+			got := errs.Error()
+			for _, e := range tt.errs {
+				if !strings.Contains(got, e) {
+					t.Errorf("errors %q lack %q", got, e)
+				}
+			}
+			if len(tt.errs) == 0 && errs.Len() > 0 {
+				t.Errorf("unexpected errors: %s", got)
+			}
+			if tt.bodyLine > 0 && p.doc != nil {
+				if bl := docOf(p.doc).BodyLine; bl != tt.bodyLine {
+					t.Errorf("body line = %d, want %d", bl, tt.bodyLine)
+				}
+			}
+		})
+	}
+}
+
+func TestCaseFields(t *testing.T) {
+	raw := "---\ntitle: A\nsummary: B\nstatus: Pågående\nstart: 2012\nend: 2010\nbudget_sek: 12500000\npartners: En partner\nsources:\n  - title: Källa\n    page: \"6–7\"\n  - Bara titel\n  - title: Webb\n    url: javascript:alert(1)\ndate: 2015-07-03\n---\n"
+	p, errs := parseBytes("content/exempel/a.md", SectionCase, raw)
+	c := p.doc.(*Case)
+	if c.Status != StatusOngoing || c.Start != 2012 || c.Budget != 12500000 || !c.HasBudget || len(c.Partners) != 1 {
+		t.Errorf("case = %+v", c)
+	}
+	if len(c.Sources) != 3 || c.Sources[0].Page != "6–7" || c.Sources[1].Title != "Bara titel" || c.Sources[2].URL != "" {
+		t.Errorf("sources = %+v", c.Sources)
+	}
+	got := errs.Error()
+	for _, want := range []string{"content/exempel/a.md:6: end (2010) ligger före start (2012)", `content/exempel/a.md:14: url: "javascript:alert(1)" är ingen webbadress`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("errors %q lack %q", got, want)
+		}
+	}
+}
+
+// FuzzParse feeds arbitrary bytes to the front matter parser and the
+// field readers: no panics, and every error names the file.
+func FuzzParse(f *testing.F) {
+	seeds := []string{
+		"---\ntitle: A\n---\n", "---\ntitle: [\n---\n", "---\n\t- a\n---\n", "\xef\xbb\xbf---\r\ntitle: A\r\n---\r\n",
+		"---\ntitle: A\ntitle: B\nstart: tjugo\nbudget_sek: 1e99\nsources: {title: x, page: [1]}\n---\n",
+		"---\nmunicipality: 5\ndate: 2015-02-30\n---\n", "no front matter", "---\ntitle: &a x\nsummary: *a\n---\n",
+		"---\n" + strings.Repeat("a: [", 50) + "\n---\n",
+	}
+	for _, s := range seeds {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, raw string, sec uint8) {
+		_, errs := parseBytes("content/exempel/f.md", Section(sec%3), raw)
+		for _, e := range errs.Errors() {
+			if e.File != "content/exempel/f.md" {
+				t.Fatalf("error without the file: %v", e)
+			}
+		}
+	})
+}

@@ -1,0 +1,196 @@
+package site
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/output"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// build builds the Base site plus archive into memory.
+func build(t *testing.T, archive string, opts ...func(*Options)) (*output.Memory, *Result) {
+	t.Helper()
+	dir := t.TempDir()
+	sitetest.Write(t, dir, archive)
+	o := Options{Root: dir}
+	for _, fn := range opts {
+		fn(&o)
+	}
+	b := New(o)
+	defer b.Close()
+	m := output.NewMemory()
+	res, err := b.Build(m)
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return m, res
+}
+
+func page(t *testing.T, m *output.Memory, name string) string {
+	t.Helper()
+	b, ok := m.Get(name)
+	if !ok {
+		t.Fatalf("no %s; have %v", name, m.Names())
+	}
+	return string(b)
+}
+
+func TestGolden(t *testing.T) {
+	m, _ := build(t, "")
+	for _, name := range []string{"index.html", "exempel/index.html", "exempel/fotosyntes/index.html", "exempel/minimili/index.html",
+		"begrepp/index.html", "begrepp/social-investeringsfond/index.html", "begrepp/jamfor-modeller/index.html",
+		"kommun/index.html", "kommun/ale/index.html", "malgrupp/barn-6-12-ar/index.html", "om-portalen/index.html", "404.html", "sitemap.xml"} {
+		got := page(t, m, name)
+		golden := filepath.Join("testdata", "golden", strings.ReplaceAll(name, "/", "__"))
+		if *update {
+			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update)", err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from %s (run go test ./builder/site -update after checking the change):\n%s", name, golden, firstDiff(string(want), got))
+		}
+	}
+}
+
+func firstDiff(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(la) || i < len(lb); i++ {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y {
+			return "line " + itoa(i+1) + ":\n- " + x + "\n+ " + y
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestDeterministic(t *testing.T) {
+	a, _ := build(t, "")
+	b, _ := build(t, "")
+	if strings.Join(a.Names(), ",") != strings.Join(b.Names(), ",") {
+		t.Fatalf("file lists differ")
+	}
+	for _, n := range a.Names() {
+		x, _ := a.Get(n)
+		y, _ := b.Get(n)
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two builds", n)
+		}
+	}
+}
+
+func TestBuildContents(t *testing.T) {
+	m, res := build(t, "")
+	if res.Pages == 0 || res.Files <= res.Pages {
+		t.Errorf("result = %+v", res)
+	}
+	tests := []struct {
+		file string
+		want []string
+		not  []string
+	}{
+		{"exempel/fotosyntes/index.html", []string{
+			`<html lang="sv">`, `<span class="num">12 500 000 kr</span>`, `<a href="/kommun/ale/">Ale</a>`,
+			`<a href="/lan/vastra-gotalands-lan/">Västra Götalands län</a>`, `<a href="/malgrupp/barn-6-12-ar/">Barn 6–12 år</a>`,
+			`<a href="/begrepp/social-investeringsfond/">Social investeringsfond</a>`, `<a href="/fokus/skola-och-larande/">Skola och lärande</a>`,
+			`href="/status/pagaende/">Pågående</a>`, "Från 2013", `<time datetime="2015-07-03">3 juli 2015</time>`,
+			`data-pagefind-body`, `data-pagefind-filter="kommun">Ale</span>`, `data-pagefind-filter="län">Västra Götalands län</span>`,
+			`data-pagefind-sort="start">2013</span>`, `data-pagefind-sort="datum">2015-07-03</span>`,
+			`aria-describedby="def-tidig-insats">tidig insats</a>`, `aria-describedby="def-social-investeringsfond">sociala investeringsfond</a>`,
+			`<h2 id="bakgrund">Bakgrund</h2>`, `<a href="/exempel/minimili/">MiniMili</a>`, `Liknande exempel`, `<cite>Källan</cite>, s. 5`,
+			`<a class="skip-link" href="#innehall">`}, nil},
+		{"exempel/minimili/index.html", []string{`<h2 id="namns-i">Nämns i</h2>`, `<a href="/exempel/fotosyntes/">Fotosyntes</a> <span class="kind">Exempel</span>`,
+			`data-pagefind-sort="start">0000</span>`}, nil},
+		{"begrepp/social-investeringsfond/index.html", []string{"Exempel som använder modellen", `href="/exempel/fotosyntes/"`, `href="/exempel/minimili/"`,
+			"Nämns i", `<dt>Vem finansierar</dt><dd>Kommunen</dd>`, "Kallas också: fondmodell"}, nil},
+		{"begrepp/index.html", []string{`href="#bokstav-s"`, `id="bokstav-t"`, "Investeringsmodell</span>", `<span aria-hidden="true">Å</span>`}, nil},
+		{"kommun/index.html", []string{`<h2 id="vastra-gotalands-lan"><a href="/lan/vastra-gotalands-lan/">Västra Götalands län</a>`, `<a href="/kommun/ale/">Ale</a>`}, nil},
+		{"lan/vastra-gotalands-lan/index.html", []string{"Kommuner med exempel", `href="/kommun/ale/"`}, nil},
+		{"malgrupp/index.html", []string{"Barn 6–12 år", "Ungdomar 13–19 år"}, nil},
+		{"status/uppstart/index.html", []string{"MiniMili"}, []string{"Fotosyntes"}},
+		{"begrepp/jamfor-modeller/index.html", []string{`<th scope="row"><a href="/begrepp/social-investeringsfond/">Social investeringsfond</a></th>`, `<td class="num">2</td>`}, nil},
+		{"index.html", []string{"Testbanken", `href="/malgrupp/barn-6-12-ar/"`}, nil},
+		{"robots.txt", []string{"Sitemap: https://test.example/sitemap.xml"}, nil},
+		{"sitemap.xml", []string{"<loc>https://test.example/exempel/fotosyntes/</loc>"}, []string{"404"}},
+	}
+	for _, tt := range tests {
+		got := page(t, m, tt.file)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %s", tt.file, w)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(got, w) {
+				t.Errorf("%s has %s", tt.file, w)
+			}
+		}
+	}
+	if _, ok := m.Get("status/avslutad/index.html"); ok {
+		t.Error("empty status page written")
+	}
+	var css string
+	for _, n := range m.Names() {
+		if strings.HasPrefix(n, "css/main.") && strings.HasSuffix(n, ".css") {
+			css = n
+		}
+	}
+	if css == "" || !strings.Contains(page(t, m, "index.html"), `href="/`+css+`"`) {
+		t.Errorf("fingerprinted stylesheet %q not linked", css)
+	}
+}
+
+func TestDrafts(t *testing.T) {
+	draft := "-- content/exempel/utkast.md --\n---\ntitle: Utkast\nsummary: S\nmunicipality: Ale\ntarget_group: Barn 6–12 år\ninvestment_model: Social investeringsfond\nstatus: planerad\ndate: 2016-01-01\ndraft: true\n---\nText\n" +
+		"-- content/sidor/om-portalen.md --\n---\ntitle: Om portalen\n---\nSe [[utkast]].\n"
+	m, _ := build(t, draft)
+	if _, ok := m.Get("exempel/utkast/index.html"); ok {
+		t.Error("draft published without -drafts")
+	}
+	if got := page(t, m, "om-portalen/index.html"); !strings.Contains(got, "Se utkast.") {
+		t.Errorf("link to a draft should be plain text")
+	}
+	m, _ = build(t, draft, func(o *Options) { o.Drafts = true })
+	if got := page(t, m, "exempel/utkast/index.html"); !strings.Contains(got, `class="draft-banner"`) || !strings.Contains(got, "Utkast.") {
+		t.Error("draft page lacks the Utkast banner")
+	}
+}
+
+func TestTheme(t *testing.T) {
+	// A root without layouts/ and assets/ is built with the theme.
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	os.RemoveAll(filepath.Join(dir, "layouts"))
+	os.RemoveAll(filepath.Join(dir, "assets"))
+	root := sitetest.RepoRoot(t)
+	b := New(Options{Root: dir, Theme: os.DirFS(root)})
+	defer b.Close()
+	m := output.NewMemory()
+	if _, err := b.Build(m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.Get("exempel/fotosyntes/index.html"); !ok {
+		t.Error("no case page")
+	}
+}

@@ -1,0 +1,99 @@
+package sv
+
+import (
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSlugify(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Barn 6–12 år", "barn-6-12-ar"},
+		{"Åby", "aby"},
+		{"ÄLVÄNGEN Ö", "alvangen-o"},
+		{"Min Fina Insats", "min-fina-insats"},
+		{"EU-finansiering", "eu-finansiering"},
+		{"  --Jämlikt   Norra Hisingen – socialt hållbar stadsdel--  ", "jamlikt-norra-hisingen-socialt-hallbar-stadsdel"},
+		{"Children's Support Services", "childrens-support-services"},
+		{"FoU i Väst/GR", "fou-i-vast-gr"},
+		{"Café Über Straße", "cafe-uber-strasse"},
+		{"!!!", ""},
+		{"2015", "2015"},
+	}
+	for _, tt := range tests {
+		if got := Slugify(tt.in); got != tt.want {
+			t.Errorf("Slugify(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzSlugify(f *testing.F) {
+	for _, s := range []string{"Barn 6–12 år", "Åby", "ß", "a--b", "\xff", "x y z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Slugify(s)
+		for _, r := range got {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				t.Fatalf("Slugify(%q) = %q has %q", s, got, r)
+			}
+		}
+		if strings.HasPrefix(got, "-") || strings.HasSuffix(got, "-") || strings.Contains(got, "--") {
+			t.Fatalf("Slugify(%q) = %q has stray hyphens", s, got)
+		}
+		if Slugify(got) != got {
+			t.Fatalf("Slugify not idempotent: %q → %q → %q", s, got, Slugify(got))
+		}
+	})
+}
+
+func TestSwedishOrder(t *testing.T) {
+	in := []string{"Örebro", "Ale", "Åre", "Älvdalen", "Zinkgruvan", "Borås", "ale"}
+	sort.Slice(in, func(i, j int) bool { return Less(in[i], in[j]) })
+	want := "ale Ale Borås Zinkgruvan Åre Älvdalen Örebro"
+	if got := strings.Join(in, " "); got != want {
+		t.Errorf("order = %s, want %s", got, want)
+	}
+}
+
+func TestFormat(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 2015: "2015", 10000: "10 000", 12500000: "12 500 000", -45000: "−45 000"} {
+		if got := FormatInt(n); got != want {
+			t.Errorf("FormatInt(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := FormatSEK(12500000); got != "12 500 000 kr" {
+		t.Errorf("FormatSEK = %q", got)
+	}
+	if got := FormatDate(time.Date(2015, 7, 3, 0, 0, 0, 0, time.UTC)); got != "3 juli 2015" {
+		t.Errorf("FormatDate = %q", got)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	cands := []string{"Ale", "Alingsås", "Göteborg", "Barn 6–12 år", "status", "summary"}
+	tests := []struct{ in, want string }{
+		{"Alle", "Ale"},
+		{"goteborg", "Göteborg"},
+		{"Barn 6-12", "Barn 6–12 år"},
+		{"staus", "status"},
+		{"zzzzzz", ""},
+	}
+	for _, tt := range tests {
+		if got := Suggest(tt.in, cands); got != tt.want {
+			t.Errorf("Suggest(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFoldLabelAndLetters(t *testing.T) {
+	if FoldLabel("  Barn 6-12  ÅR ") != FoldLabel("barn 6–12 år") {
+		t.Error("FoldLabel is not tolerant of case, dashes and spaces")
+	}
+	for in, want := range map[string]string{"Återföringsmodell": "Å", "effekt": "E", "Éclair": "E", "2020-talet": "#", "Örebro": "Ö"} {
+		if got := FirstLetter(in); got != want {
+			t.Errorf("FirstLetter(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
