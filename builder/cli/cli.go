@@ -193,10 +193,12 @@ func runBuild(args []string, env Env) int {
 		}
 		res.Phases = append(res.Phases, site.Phase{Name: "sökindex (Pagefind)", Duration: time.Since(t)})
 	}
+	t := time.Now()
 	if err := disk.Commit(); err != nil {
 		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
 		return ExitContent
 	}
+	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
 	res.Report(env.Stdout, time.Since(start), *verbose)
 	if *memProf != "" {
 		f, err := os.Create(*memProf)

@@ -52,7 +52,10 @@ var _ Writer = (*Disk)(nil)
 // NewDisk prepares a build of dir in a fresh temporary sibling directory.
 // It also removes leftovers of earlier killed builds.
 func NewDisk(dir string) (*Disk, error) {
-	dir = filepath.Clean(dir)
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("skapa %s: %w", parent, err)
@@ -88,25 +91,38 @@ func cleanLeftovers(dir string) {
 	}
 }
 
-// Write implements Writer.
+// Write implements Writer. Writes are serialised: on the disks this
+// builder runs on, parallel metadata operations are slower than sequential
+// ones, and one writer keeps the number of system calls minimal.
 func (d *Disk) Write(name string, data []byte) error {
 	c, err := CleanPath(name)
 	if err != nil {
 		return err
 	}
 	full := filepath.Join(d.tmp, filepath.FromSlash(c))
-	dir := filepath.Dir(full)
 	d.mu.Lock()
-	if !d.mk[dir] {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			d.mu.Unlock()
-			return err
-		}
-		d.mk[dir] = true
+	defer d.mu.Unlock()
+	if err := d.mkdir(filepath.Dir(full)); err != nil {
+		return err
 	}
 	d.n++
-	d.mu.Unlock()
 	return os.WriteFile(full, data, 0o644)
+}
+
+// mkdir creates dir and its missing parents below the build folder, one
+// mkdir(2) each, remembering what exists. d.mu must be held.
+func (d *Disk) mkdir(dir string) error {
+	if d.mk[dir] || len(dir) <= len(d.tmp) {
+		return nil // the build folder itself, or something outside it
+	}
+	if err := d.mkdir(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	d.mk[dir] = true
+	return nil
 }
 
 // Dir returns the temporary build directory, for tools (such as a search

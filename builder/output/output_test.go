@@ -47,6 +47,24 @@ func TestDiskCommitSwapsAtomically(t *testing.T) {
 	assertOnly(t, dir, "public")
 }
 
+func TestDiskRelativePath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	d, err := NewDisk("public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Write("a/b/index.html", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "public/a/b/index.html")); err != nil || string(b) != "x" {
+		t.Errorf("got %q %v", b, err)
+	}
+}
+
 func TestDiskAbortKeepsOld(t *testing.T) {
 	dir := t.TempDir()
 	pub := filepath.Join(dir, "public")

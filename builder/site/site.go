@@ -108,10 +108,13 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	var static []assets.File
 	var tpl *templates
 	var assetErrs diag.List
+	var assetTime time.Duration
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // styles and layouts do not depend on content
 		defer wg.Done()
+		start := time.Now()
+		defer func() { assetTime = time.Since(start) }()
 		ad, err := b.dirFor("assets")
 		if err != nil {
 			assetErrs.Addf("assets", 0, "%v", err)
@@ -135,7 +138,8 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	wg.Wait()
 	errs.Merge(&assetErrs)
-	t.done("stilmallar och mallar")
+	t.done("vänta på stilmallar och mallar")
+	t.phases = append(t.phases, Phase{"  (stilmallar och mallar, parallellt)", assetTime})
 	if errs.Len() > 0 {
 		return nil, errs
 	}
@@ -154,26 +158,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 func (b *Builder) compileAssets(root string, errs *diag.List) ([]byte, []assets.File) {
 	var css []byte
 	if _, err := os.Stat(filepath.Join(root, "assets", "scss", "main.scss")); err == nil {
-		if b.sass == nil {
-			cwd, _ := os.Getwd()
-			exe, _ := os.Executable()
-			bin, err := assets.FindDartSass(b.opts.Root, cwd, filepath.Dir(exe))
-			if err != nil {
-				errs.Addf("assets/scss/main.scss", 0, "%v", err)
-				return nil, nil
-			}
-			s, err := assets.NewSass(bin)
-			if err != nil {
-				errs.Addf("assets/scss/main.scss", 0, "%v", err)
-				return nil, nil
-			}
-			b.sass = s
-		}
-		out, err := b.sass.Compile(root, "assets/scss/main.scss")
-		if err != nil {
-			errs.AddErr("assets/scss/main.scss", err)
-		}
-		css = out
+		css = b.compileSass(root, errs)
 	} else {
 		errs.Addf("assets/scss/main.scss", 0, "stilmallen saknas")
 	}
@@ -192,6 +177,51 @@ func (b *Builder) compileAssets(root string, errs *diag.List) ([]byte, []assets.
 		files = append(files, fs...)
 	}
 	return css, files
+}
+
+// compileSass compiles assets/scss/main.scss, reusing the CSS of an
+// earlier compile of exactly the same SCSS files (kept in the user's cache
+// folder), so Dart Sass is only started when the styles change.
+func (b *Builder) compileSass(root string, errs *diag.List) []byte {
+	key, err := assets.SourceHash(filepath.Join(root, "assets", "scss"))
+	cacheFile := ""
+	if err == nil {
+		if dir, err := os.UserCacheDir(); err == nil {
+			cacheFile = filepath.Join(dir, "exempelbanken", "css", key+".css")
+			if css, err := os.ReadFile(cacheFile); err == nil {
+				return css
+			}
+		}
+	}
+	if b.sass == nil {
+		cwd, _ := os.Getwd()
+		exe, _ := os.Executable()
+		bin, err := assets.FindDartSass(b.opts.Root, cwd, filepath.Dir(exe))
+		if err != nil {
+			errs.Addf("assets/scss/main.scss", 0, "%v", err)
+			return nil
+		}
+		s, err := assets.NewSass(bin)
+		if err != nil {
+			errs.Addf("assets/scss/main.scss", 0, "%v", err)
+			return nil
+		}
+		b.sass = s
+	}
+	css, err := b.sass.Compile(root, "assets/scss/main.scss")
+	if err != nil {
+		errs.AddErr("assets/scss/main.scss", err)
+		return nil
+	}
+	if cacheFile != "" {
+		if os.MkdirAll(filepath.Dir(cacheFile), 0o755) == nil {
+			tmp := cacheFile + ".tmp"
+			if os.WriteFile(tmp, css, 0o644) == nil {
+				os.Rename(tmp, cacheFile)
+			}
+		}
+	}
+	return css
 }
 
 // mdCache keeps rendered markdown between builds of the preview server,
