@@ -26,9 +26,8 @@ type GlossaryTerm struct {
 // match word by word ("sociala investeringsfonder"). It is immutable after
 // NewGlossary and safe for concurrent use.
 type Glossary struct {
-	byFirst map[string][]*phrase // first word (or its -e-less stem) → phrases
-	prefix  map[string]bool      // first three bytes of every key, a fast filter
-	terms   []*GlossaryTerm
+	forms map[string][]*phrase // every inflected form of a first word → phrases
+	terms []*GlossaryTerm
 }
 
 type phrase struct {
@@ -47,7 +46,7 @@ const minInflect = 4
 
 // NewGlossary indexes terms. Names that fold to nothing are ignored.
 func NewGlossary(terms []*GlossaryTerm) *Glossary {
-	g := &Glossary{byFirst: map[string][]*phrase{}, prefix: map[string]bool{}, terms: terms}
+	g := &Glossary{forms: map[string][]*phrase{}, terms: terms}
 	seen := map[string]bool{}
 	for _, t := range terms {
 		for _, name := range t.Names {
@@ -61,26 +60,27 @@ func NewGlossary(terms []*GlossaryTerm) *Glossary {
 			}
 			seen[key] = true
 			p := &phrase{words: words, chars: len(key), term: t}
-			first := words[0]
-			g.add(first, p)
-			if alt, ok := altStem(first); ok {
-				g.add(alt, p)
+			for _, f := range inflections(words[0]) {
+				g.forms[f] = append(g.forms[f], p)
 			}
 		}
 	}
 	return g
 }
 
-func (g *Glossary) add(key string, p *phrase) {
-	g.byFirst[key] = append(g.byFirst[key], p)
-	g.prefix[prefix3(key)] = true
-}
-
-func prefix3(s string) string {
-	if len(s) > 3 {
-		return s[:3]
+// inflections lists every form wordMatches accepts for term word w.
+func inflections(w string) []string {
+	out := []string{w}
+	if len(w) < minInflect {
+		return out
 	}
-	return s
+	for _, suf := range suffixes {
+		out = append(out, w+suf)
+	}
+	if alt, ok := altStem(w); ok {
+		out = append(out, alt+"na", alt+"nas")
+	}
+	return out
 }
 
 // altStem returns a term word without its final -e, for -na endings.
@@ -114,22 +114,58 @@ func wordMatches(tok, w string) bool {
 	return false
 }
 
-// token is a word in a text with its byte range.
+// token is a word in a text with its byte range. lower is filled lazily,
+// only for words that may start a term.
 type token struct {
 	start, end int
 	lower      string
 }
 
+// lowered returns the lower-case text of toks[i], computing it once.
+func lowered(s string, toks []token, i int) string {
+	t := &toks[i]
+	if t.lower == "" {
+		t.lower = lowerString(s[t.start:t.end])
+	}
+	return t.lower
+}
+
+// lowerString lower-cases w without allocating when it already is.
+func lowerString(w string) string {
+	for i := 0; i < len(w); {
+		c := w[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return strings.ToLower(w)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w[i:])
+		if unicode.IsUpper(r) {
+			return strings.ToLower(w)
+		}
+		i += n
+	}
+	return w
+}
+
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // tokens splits s into words: letters and digits, with inner hyphens kept
-// ("EU-finansiering" is one word).
-func tokens(s string) []token {
-	var out []token
+// ("EU-finansiering" is one word). It appends to out.
+func tokens(s string, out []token) []token {
 	i := 0
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf && !isWordRune(rune(c)) {
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if !isWordRune(r) {
 			i += n
@@ -137,6 +173,10 @@ func tokens(s string) []token {
 		}
 		start := i
 		for i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf && isWordRune(rune(c)) {
+				i++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if isWordRune(r) {
 				i += n
@@ -151,15 +191,15 @@ func tokens(s string) []token {
 			}
 			break
 		}
-		out = append(out, token{start: start, end: i, lower: strings.ToLower(s[start:i])})
+		out = append(out, token{start: start, end: i})
 	}
 	return out
 }
 
 func tokenizeWords(s string) []string {
 	var out []string
-	for _, t := range tokens(s) {
-		out = append(out, t.lower)
+	for _, t := range tokens(s, nil) {
+		out = append(out, s[t.start:t.end])
 	}
 	return out
 }
@@ -172,35 +212,27 @@ type match struct {
 
 // find returns the longest mention starting at token i, or nil.
 func (g *Glossary) find(s string, toks []token, i int) (*phrase, int) {
-	tok := toks[i].lower
-	if !g.prefix[prefix3(tok)] {
+	cands := g.forms[lowered(s, toks, i)]
+	if len(cands) == 0 {
 		return nil, 0
 	}
 	var best *phrase
 	bestEnd := 0
-	try := func(key string) {
-		for _, p := range g.byFirst[key] {
-			if i+len(p.words) > len(toks) || !wordMatches(tok, p.words[0]) {
-				continue
-			}
-			ok := true
-			for j := 1; j < len(p.words); j++ {
-				a, b := toks[i+j-1], toks[i+j]
-				if strings.TrimSpace(s[a.end:b.start]) != "" || !wordMatches(b.lower, p.words[j]) {
-					ok = false
-					break
-				}
-			}
-			if ok && (best == nil || len(p.words) > len(best.words) ||
-				(len(p.words) == len(best.words) && p.chars > best.chars)) {
-				best, bestEnd = p, toks[i+len(p.words)-1].end
+	for _, p := range cands {
+		if i+len(p.words) > len(toks) {
+			continue
+		}
+		ok := true
+		for j := 1; j < len(p.words); j++ {
+			a, b := toks[i+j-1], toks[i+j]
+			if strings.TrimSpace(s[a.end:b.start]) != "" || !wordMatches(lowered(s, toks, i+j), p.words[j]) {
+				ok = false
+				break
 			}
 		}
-	}
-	try(tok)
-	for _, suf := range suffixes {
-		if len(tok) > len(suf) && strings.HasSuffix(tok, suf) {
-			try(tok[:len(tok)-len(suf)])
+		if ok && (best == nil || len(p.words) > len(best.words) ||
+			(len(p.words) == len(best.words) && p.chars > best.chars)) {
+			best, bestEnd = p, toks[i+len(p.words)-1].end
 		}
 	}
 	return best, bestEnd

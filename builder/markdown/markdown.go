@@ -120,6 +120,7 @@ type state struct {
 	out   *Rendered
 	links map[string]bool
 	used  map[string]bool
+	toks  []token // reused between text nodes
 }
 
 // Render renders in. Unresolved links are reported in Rendered.Errs with
@@ -398,7 +399,8 @@ func coalesce(texts []*ast.Text) []*ast.Text {
 func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byte) {
 	seg := tx.Segment
 	s := string(seg.Value(src))
-	toks := tokens(s)
+	st.toks = tokens(s, st.toks[:0])
+	toks := st.toks
 	var matches []match
 	for i := 0; i < len(toks); i++ {
 		p, end := g.find(s, toks, i)

@@ -3,7 +3,9 @@ package site
 import (
 	"hash/fnv"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/sv"
@@ -18,9 +20,9 @@ import (
 // the whole computation grows linearly with the number of cases.
 
 const (
-	commonCap    = 400 // a posting list longer than this is sampled
-	sampleSize   = 64  // candidates taken from a sampled list
-	maxCandidate = 600 // stop collecting candidates after this many
+	commonCap    = 250 // a posting list longer than this is sampled
+	sampleSize   = 40  // candidates taken from a sampled list
+	maxCandidate = 250 // stop collecting candidates after this many
 )
 
 type feature struct {
@@ -90,68 +92,100 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 	for id := range kindW {
 		weight[id] = kindW[id] * (1 + math.Log(float64(n)/float64(len(postings[id]))))
 	}
+	results := make([][]*content.Case, n)
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			score := make([]float64, n)
+			seen := make([]bool, n)
+			var cands []int32
+			for i := w; i < n; i += workers {
+				c := s.Cases[i]
+				res := append([]*content.Case(nil), c.Related...)
+				if len(res) > k {
+					res = res[:k]
+				}
+				if len(res) < k && len(raw[i]) > 0 {
+					order := append([]int(nil), raw[i]...)
+					sort.SliceStable(order, func(a, b int) bool { return len(postings[order[a]]) < len(postings[order[b]]) })
+					cands = cands[:0]
+					for _, id := range order {
+						p := postings[id]
+						if len(p) <= commonCap {
+							for _, j := range p {
+								if !seen[j] {
+									seen[j] = true
+									cands = append(cands, j)
+								}
+							}
+						} else {
+							start := int(uint64(i) * 2654435761 % uint64(len(p)))
+							for t := 0; t < sampleSize; t++ {
+								j := p[(start+t)%len(p)]
+								if !seen[j] {
+									seen[j] = true
+									cands = append(cands, j)
+								}
+							}
+						}
+						if len(cands) >= maxCandidate {
+							break
+						}
+					}
+					skip := func(j int32) bool {
+						if int(j) == i {
+							return true
+						}
+						for _, r := range res {
+							if idx[r] == int(j) {
+								return true
+							}
+						}
+						return false
+					}
+					// Keep the best k-len(res) candidates in one pass: higher
+					// score first, then the earlier case in site order.
+					want := k - len(res)
+					top := make([]int32, 0, want)
+					better := func(x, y int32) bool {
+						if score[x] != score[y] {
+							return score[x] > score[y]
+						}
+						return x < y
+					}
+					for _, j := range cands {
+						seen[j] = false
+						score[j] = intersectWeight(raw[i], raw[j], weight)
+						if score[j] <= 0 || skip(j) {
+							continue
+						}
+						if len(top) == want && !better(j, top[want-1]) {
+							continue
+						}
+						if len(top) < want {
+							top = append(top, j)
+						} else {
+							top[want-1] = j
+						}
+						for p := len(top) - 1; p > 0 && better(top[p], top[p-1]); p-- {
+							top[p], top[p-1] = top[p-1], top[p]
+						}
+					}
+					for _, j := range top {
+						res = append(res, s.Cases[j])
+					}
+				}
+				results[i] = res
+			}
+		}(w)
+	}
+	wg.Wait()
 	out := make(map[*content.Case][]*content.Case, n)
-	score := make([]float64, n)
-	seen := make([]bool, n)
-	var cands []int32
 	for i, c := range s.Cases {
-		res := append([]*content.Case(nil), c.Related...)
-		if len(res) > k {
-			res = res[:k]
-		}
-		if len(res) < k && len(raw[i]) > 0 {
-			order := append([]int(nil), raw[i]...)
-			sort.SliceStable(order, func(a, b int) bool { return len(postings[order[a]]) < len(postings[order[b]]) })
-			cands = cands[:0]
-			for _, id := range order {
-				p := postings[id]
-				if len(p) <= commonCap {
-					for _, j := range p {
-						if !seen[j] {
-							seen[j] = true
-							cands = append(cands, j)
-						}
-					}
-				} else {
-					start := int(uint64(i) * 2654435761 % uint64(len(p)))
-					for t := 0; t < sampleSize; t++ {
-						j := p[(start+t)%len(p)]
-						if !seen[j] {
-							seen[j] = true
-							cands = append(cands, j)
-						}
-					}
-				}
-				if len(cands) >= maxCandidate {
-					break
-				}
-			}
-			for _, j := range cands {
-				seen[j] = false
-				score[j] = intersectWeight(raw[i], raw[j], weight)
-			}
-			skip := map[int32]bool{int32(i): true}
-			for _, r := range res {
-				skip[int32(idx[r])] = true
-			}
-			sort.Slice(cands, func(a, b int) bool {
-				x, y := cands[a], cands[b]
-				if score[x] != score[y] {
-					return score[x] > score[y]
-				}
-				return x < y
-			})
-			for _, j := range cands {
-				if len(res) >= k {
-					break
-				}
-				if skip[j] || score[j] <= 0 {
-					continue
-				}
-				res = append(res, s.Cases[j])
-			}
-		}
-		out[c] = res
+		out[c] = results[i]
 	}
 	return out
 }

@@ -1,0 +1,82 @@
+package site
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/corpus"
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/output"
+)
+
+var corpora sync.Map // size → dir
+
+// generated returns a generated site root of n cases, made once per run.
+func generated(b *testing.B, n int) string {
+	b.Helper()
+	if d, ok := corpora.Load(n); ok {
+		return d.(string)
+	}
+	root := sitetest.RepoRoot(b)
+	dir, err := os.MkdirTemp("", "exempelbanken-corpus-"+strconv.Itoa(n)+"-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	files, _ := corpus.SeedFiles(root)
+	sentences, err := corpus.Sentences(files...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := corpus.Generate(dir, corpus.Options{Cases: n, Seed: 1, Template: root, Sentences: sentences}); err != nil {
+		b.Fatal(err)
+	}
+	corpora.Store(n, dir)
+	return dir
+}
+
+// BenchmarkRelatedAndGlossary measures ranking related cases and rendering
+// every body with wiki links and glossary linking, on 10,000 cases.
+func BenchmarkRelatedAndGlossary(b *testing.B) {
+	dir := generated(b, 10000)
+	s, err := content.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("related", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			relatedCases(s, 4)
+		}
+	})
+	b.Run("markdown+glossary", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			bl := New(Options{Root: dir})
+			var errs diag.List
+			bl.renderMarkdown(s, &errs)
+			if errs.Len() > 0 {
+				b.Fatal(errs.Error())
+			}
+		}
+	})
+}
+
+// BenchmarkBuild builds generated sites into memory (no disk, no search).
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dir := generated(b, n)
+			for i := 0; i < b.N; i++ {
+				bl := New(Options{Root: dir})
+				if _, err := bl.Build(output.NewMemory()); err != nil {
+					b.Fatal(err)
+				}
+				bl.Close()
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+		})
+	}
+}

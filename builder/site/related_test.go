@@ -1,0 +1,101 @@
+package site
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+)
+
+// relCase writes a case with the given facets.
+func relCase(slug, kommun, tg, model string, extra string) string {
+	return fmt.Sprintf("-- content/exempel/%s.md --\n---\ntitle: %s\nsummary: S\nmunicipality: %s\ntarget_group: %s\ninvestment_model: %s\nstatus: pågående\ndate: 2015-01-01\n%s---\n", slug, strings.ToUpper(slug[:1])+slug[1:], kommun, tg, model, extra)
+}
+
+const secondModel = "-- content/begrepp/projektmedel.md --\n---\ntitle: Projektmedel\nsummary: Tillfälliga pengar.\nkind: investeringsmodell\n---\n"
+
+func loadSite(t *testing.T, archive string) *content.Site {
+	t.Helper()
+	dir := t.TempDir()
+	sitetest.Write(t, dir, archive+"-- content/exempel/fotosyntes.md --\nDELETE\n-- content/exempel/minimili.md --\nDELETE\n")
+	s, err := content.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func slugs(cs []*content.Case) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Slug)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestRelatedRanking(t *testing.T) {
+	const (
+		sif = "Social investeringsfond"
+		pm  = "Projektmedel"
+		b6  = "Barn 6–12 år"
+		u13 = "Ungdomar 13–19 år"
+	)
+	tests := []struct {
+		name    string
+		archive string
+		of      string
+		want    string
+	}{
+		{name: "more shared facets rank higher",
+			archive: relCase("a", "Ale", b6, sif, "") + relCase("b", "Ale", b6, sif, "") + relCase("c", "Umeå", b6, sif, "") + relCase("d", "Umeå", u13, pm, ""),
+			of:      "a", want: "b,c"},
+		{name: "nothing shared, nothing listed",
+			archive: relCase("a", "Ale", b6, sif, "") + relCase("d", "Umeå", u13, pm, ""),
+			of:      "a", want: ""},
+		{name: "same kommun counts, län counts less",
+			archive: relCase("a", "Ale", b6, sif, "") + relCase("b", "Kungälv", u13, pm, "") + relCase("c", "Ale", u13, pm, "") + relCase("d", "Umeå", u13, pm, ""),
+			of:      "a", want: "c,b"},
+		{name: "explicit related first",
+			archive: relCase("a", "Ale", b6, sif, "related: d\n") + relCase("b", "Ale", b6, sif, "") + relCase("d", "Umeå", u13, pm, ""),
+			of:      "a", want: "d,b"},
+		{name: "ties broken by title order",
+			archive: relCase("a", "Ale", b6, sif, "") + relCase("e", "Umeå", b6, sif, "") + relCase("c", "Umeå", b6, sif, "") + relCase("b", "Umeå", b6, sif, ""),
+			of:      "a", want: "b,c,e"},
+		{name: "at most four",
+			archive: relCase("a", "Ale", b6, sif, "") + relCase("b", "Ale", b6, sif, "") + relCase("c", "Ale", b6, sif, "") + relCase("d", "Ale", b6, sif, "") + relCase("e", "Ale", b6, sif, "") + relCase("f", "Ale", b6, sif, ""),
+			of:      "a", want: "b,c,d,e"},
+		{name: "weights from site.yaml",
+			archive: "-- content/site.yaml --\ntitle: T\nrelated:\n  municipality: 10\n" +
+				relCase("a", "Ale", b6, sif, "") + relCase("b", "Umeå", b6, sif, "") + relCase("c", "Ale", u13, pm, ""),
+			of: "a", want: "c,b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := loadSite(t, secondModel+tt.archive)
+			rel := relatedCases(s, 4)
+			for _, c := range s.Cases {
+				if c.Slug == tt.of {
+					if got := slugs(rel[c]); got != tt.want {
+						t.Errorf("related(%s) = %q, want %q", tt.of, got, tt.want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestBacklinksAndMentions(t *testing.T) {
+	m, _ := build(t, "-- content/sidor/om-portalen.md --\n---\ntitle: Om portalen\n---\nLäs om [[Fotosyntes]] och [MiniMili](../exempel/minimili.md) och tidiga insatser.\n")
+	for file, want := range map[string]string{
+		"exempel/fotosyntes/index.html":              `<a href="/om-portalen/">Om portalen</a> <span class="kind">Sida</span>`,
+		"exempel/minimili/index.html":                `<a href="/om-portalen/">Om portalen</a>`,
+		"begrepp/tidig-insats/index.html":            `<a href="/exempel/fotosyntes/">Fotosyntes</a>`,
+		"begrepp/social-investeringsfond/index.html": `<a href="/begrepp/tidig-insats/">Tidig insats</a> <span class="kind">Begrepp</span>`,
+	} {
+		if got := page(t, m, file); !strings.Contains(got, want) {
+			t.Errorf("%s lacks %s", file, want)
+		}
+	}
+}
