@@ -49,10 +49,17 @@ lint:
 	$(GO) vet ./...
 
 ## test: everything: lint, Go tests with the race detector, browser tests
-test: deps lint test-go
+test: deps lint test-go test-browser
 
 test-go: deps
 	$(GO) test -race -count=1 ./...
+
+## test-browser: the search page in headless Debian Chromium (playwright-core)
+BROWSER_SITE := .cache/browser-site
+test-browser: deps chromium $(PORTAL)
+	rm -rf $(BROWSER_SITE)
+	./$(PORTAL) build -out $(BROWSER_SITE)
+	SITE_DIR=$(CURDIR)/$(BROWSER_SITE) node --test --test-concurrency=1 tests/browser/
 
 ## bench: build benchmarks on generated sites
 bench: deps

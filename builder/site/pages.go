@@ -23,7 +23,7 @@ type SiteData struct {
 	BaseURL     string
 	Menu        []content.MenuItem
 	CSS         string
-	JS          []string
+	Scripts     map[string]string // assets/js file name → fingerprinted URL
 	Facets      []*Facet
 	Footer      []content.MenuItem
 	CaseCount   int
@@ -98,7 +98,8 @@ type job struct {
 // everything through w. It returns the number of files and HTML pages.
 func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []byte, static []assets.File, w output.Writer) (int, int, error) {
 	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
-		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts}
+		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
+		Scripts: map[string]string{}}
 	var jobs []*job
 	cssName := assets.Fingerprint("css/main.css", css)
 	sd.CSS = "/" + cssName
@@ -106,8 +107,9 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	for _, f := range static {
 		name := f.Name
 		if strings.HasPrefix(name, "js/") {
+			orig := strings.TrimPrefix(name, "js/")
 			name = assets.Fingerprint(name, f.Data)
-			sd.JS = append(sd.JS, "/"+name)
+			sd.Scripts[orig] = "/" + name
 		}
 		jobs = append(jobs, &job{path: name, data: f.Data})
 	}
@@ -311,6 +313,8 @@ func caseFilters(c *content.Case) []Filter {
 	out = append(out, Filter{"status", c.Status.Label()})
 	if c.CaseType != nil {
 		out = append(out, Filter{"typ", c.CaseType.Label})
+	} else {
+		out = append(out, Filter{"typ", "Exempel"})
 	}
 	return out
 }

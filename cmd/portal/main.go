@@ -6,8 +6,9 @@ import (
 
 	portal "github.com/exempelbanken/portal"
 	"github.com/exempelbanken/portal/builder/cli"
+	"github.com/exempelbanken/portal/builder/search"
 )
 
 func main() {
-	os.Exit(cli.Run(os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Theme: portal.Theme}))
+	os.Exit(cli.Run(os.Args[1:], cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Theme: portal.Theme, Search: search.Index}))
 }

@@ -1,0 +1,188 @@
+// Exempelbanken: the search page (/sok/). Pagefind does the searching in the
+// browser; the query and the filters live in the URL (/sok/?q=missbruk&kommun=Ale),
+// so a search can be shared and the back button works.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-search]");
+  if (!root) return;
+
+  // URL parameter, Pagefind filter name, legend.
+  var FILTERS = [
+    ["kommun", "kommun", "Kommun"],
+    ["lan", "län", "Län"],
+    ["malgrupp", "målgrupp", "Målgrupp"],
+    ["modell", "investeringsmodell", "Investeringsmodell"],
+    ["fokus", "fokusområde", "Fokusområde"],
+    ["status", "status", "Status"],
+    ["typ", "typ", "Typ"]
+  ];
+  var PAGE = 20;
+  var form = root.querySelector("form");
+  var input = root.querySelector("#sok-fraga");
+  var layout = root.querySelector(".search-layout");
+  var filtersEl = root.querySelector("#sok-filter");
+  var statusEl = root.querySelector("#sok-status");
+  var resultsEl = root.querySelector("#sok-resultat");
+  var moreBtn = root.querySelector("#sok-fler");
+  var clearBtn = root.querySelector("#sok-rensa");
+  var state = { q: "", filters: {} };
+  var shown = PAGE;
+  var runId = 0;
+  var pagefind;
+
+  function readURL() {
+    var p = new URLSearchParams(location.search);
+    state.q = p.get("q") || "";
+    state.filters = {};
+    FILTERS.forEach(function (f) {
+      var v = p.getAll(f[0]).filter(Boolean);
+      if (v.length) state.filters[f[0]] = v;
+    });
+    input.value = state.q;
+  }
+
+  function url() {
+    var p = new URLSearchParams();
+    if (state.q.trim()) p.set("q", state.q.trim());
+    FILTERS.forEach(function (f) {
+      (state.filters[f[0]] || []).forEach(function (v) { p.append(f[0], v); });
+    });
+    var s = p.toString();
+    return location.pathname + (s ? "?" + s : "");
+  }
+
+  function save(push) {
+    var u = url();
+    if (u === location.pathname + location.search) return;
+    if (push) history.pushState(null, "", u); else history.replaceState(null, "", u);
+  }
+
+  function pagefindFilters() {
+    var out = {};
+    FILTERS.forEach(function (f) {
+      var v = state.filters[f[0]];
+      if (v && v.length) out[f[1]] = { any: v };
+    });
+    return out;
+  }
+
+  function hasFilters() { return Object.keys(state.filters).length > 0; }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function plural(n, one, many) { return n === 1 ? "1 " + one : n.toLocaleString("sv-SE") + " " + many; }
+
+  function renderFilters(counts) {
+    var focused = document.activeElement && document.activeElement.id;
+    var html = "";
+    FILTERS.forEach(function (f) {
+      var values = counts[f[1]] || {};
+      var selected = state.filters[f[0]] || [];
+      selected.forEach(function (v) { if (!(v in values)) values[v] = 0; });
+      var names = Object.keys(values).filter(function (v) { return values[v] > 0 || selected.indexOf(v) >= 0; });
+      if (!names.length) return;
+      names.sort(function (a, b) { return a.localeCompare(b, "sv"); });
+      var id = "filter-" + f[0];
+      html += '<fieldset class="filter-group"><legend>' + esc(f[2]) + "</legend><ul>";
+      names.forEach(function (v, i) {
+        var cid = id + "-" + i;
+        var checked = selected.indexOf(v) >= 0 ? " checked" : "";
+        html += '<li><input type="checkbox" id="' + cid + '" data-filter="' + f[0] + '" value="' + esc(v) + '"' + checked + ">" +
+          '<label for="' + cid + '">' + esc(v) + ' <span class="count">' + values[v] + '<span class="visually-hidden"> träffar</span></span></label></li>';
+      });
+      html += "</ul></fieldset>";
+    });
+    filtersEl.innerHTML = html;
+    clearBtn.hidden = !hasFilters();
+    if (focused) {
+      var el = document.getElementById(focused);
+      if (el) el.focus();
+    }
+  }
+
+  async function run() {
+    var id = ++runId;
+    var q = state.q.trim();
+    var filters = pagefindFilters();
+    if (!q && !hasFilters()) {
+      var all = await pagefind.filters();
+      if (id !== runId) return;
+      renderFilters(all);
+      resultsEl.innerHTML = "";
+      moreBtn.hidden = true;
+      statusEl.textContent = "Skriv en sökfråga eller välj filter för att se exempel.";
+      return;
+    }
+    var opts = { filters: filters };
+    if (!q) opts.sort = { datum: "desc" };
+    var search = await pagefind.search(q || null, opts);
+    if (id !== runId || !search) return;
+    renderFilters(search.filters || {});
+    var total = search.results.length;
+    var data = await Promise.all(search.results.slice(0, shown).map(function (r) { return r.data(); }));
+    if (id !== runId) return;
+    resultsEl.innerHTML = data.map(function (d) {
+      var m = d.meta || {};
+      var meta = [m.plats, m.status].filter(Boolean).map(esc).join(" · ");
+      return '<li class="result"><h3><a href="' + esc(d.url) + '">' + esc(m.title || d.url) + "</a></h3>" +
+        (meta ? '<p class="result__meta">' + meta + "</p>" : "") +
+        (m.summary ? '<p class="result__summary">' + esc(m.summary) + "</p>" : "") +
+        (q && d.excerpt ? '<p class="result__excerpt">' + d.excerpt + "</p>" : "") + "</li>";
+    }).join("");
+    moreBtn.hidden = total <= shown;
+    var what = q ? " för \u201d" + q + "\u201d" : "";
+    statusEl.textContent = total ? plural(total, "träff", "träffar") + what + (hasFilters() ? " med valda filter" : "") + "."
+      : "Inga träffar" + what + ". Pröva ett annat ord eller ta bort filter.";
+  }
+
+  var timer;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { state.q = input.value; shown = PAGE; save(false); run(); }, 200);
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    clearTimeout(timer);
+    state.q = input.value; shown = PAGE; save(true); run();
+  });
+  filtersEl.addEventListener("change", function (e) {
+    var cb = e.target;
+    if (!cb.matches("input[data-filter]")) return;
+    var k = cb.getAttribute("data-filter");
+    var list = (state.filters[k] || []).filter(function (v) { return v !== cb.value; });
+    if (cb.checked) list.push(cb.value);
+    if (list.length) state.filters[k] = list; else delete state.filters[k];
+    shown = PAGE; save(true); run();
+  });
+  clearBtn.addEventListener("click", function () {
+    state.filters = {}; shown = PAGE; save(true); run(); input.focus();
+  });
+  moreBtn.addEventListener("click", function () {
+    var first = shown;
+    shown += PAGE;
+    run().then(function () {
+      var next = resultsEl.querySelectorAll(".result a")[first];
+      if (next) next.focus();
+    });
+  });
+  window.addEventListener("popstate", function () { readURL(); shown = PAGE; run(); });
+
+  readURL();
+  import("/pagefind/pagefind.js").then(function (pf) {
+    pagefind = pf;
+    return pagefind.options({ excerptLength: 24 });
+  }).then(function () {
+    // Load the filter index first: without it a search returns no counts.
+    return pagefind.filters();
+  }).then(function () {
+    layout.hidden = false;
+    return run();
+  }).catch(function () {
+    layout.hidden = false;
+    statusEl.textContent = "Sökningen kunde inte laddas. Bläddra bland exemplen via menyn i stället.";
+  });
+})();

@@ -1,0 +1,69 @@
+// Package search indexes a built site with Pagefind, so the static portal
+// has full-text search in Swedish with filters and no server.
+//
+// The Pagefind binary is found like Dart Sass: $PAGEFIND_BINARY, then the
+// binary the npm package pagefind installs in node_modules, then
+// `pagefind` on PATH.
+package search
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/exempelbanken/portal/builder/assets"
+)
+
+// ErrNoPagefind is returned when no Pagefind binary can be found.
+var ErrNoPagefind = errors.New("Pagefind saknas: kör `make` (installerar npm-paketet pagefind i node_modules/), eller ange sökvägen i PAGEFIND_BINARY; bygg utan sökindex med -search=false")
+
+// FindPagefind locates the Pagefind binary, searching node_modules from each
+// of dirs and their parents.
+func FindPagefind(dirs ...string) (string, error) {
+	if p := os.Getenv("PAGEFIND_BINARY"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			return "", fmt.Errorf("PAGEFIND_BINARY=%s: %w", p, err)
+		}
+		return p, nil
+	}
+	for _, pattern := range []string{"@pagefind/*/bin/pagefind_extended", "@pagefind/*/bin/pagefind"} {
+		if p := assets.FindNodeBinary(pattern, dirs...); p != "" {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath("pagefind"); err == nil {
+		return p, nil
+	}
+	return "", ErrNoPagefind
+}
+
+// Index runs Pagefind over the complete site in dir, writing dir/pagefind/.
+// root is the site root (used to find node_modules). Pagefind's own output
+// goes to log only when indexing fails.
+func Index(dir, root string, log io.Writer) error {
+	cwd, _ := os.Getwd()
+	exe, _ := os.Executable()
+	bin, err := FindPagefind(root, cwd, filepath.Dir(exe))
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, "--site", dir, "--output-subdir", "pagefind", "--quiet")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(out.String())
+		if log != nil && msg != "" {
+			fmt.Fprintln(log, msg)
+		}
+		return fmt.Errorf("Pagefind (%s): %w", bin, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pagefind", "pagefind.js")); err != nil {
+		return fmt.Errorf("Pagefind skrev inget sökindex: %s", strings.TrimSpace(out.String()))
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+// Browser tests of the search page (/sok/) in headless Debian Chromium.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { siteDir, serve, launch, caseLinks } from "./helpers.mjs";
+
+let server, browser, page;
+const dir = siteDir();
+
+before(async () => {
+  server = await serve(dir);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path) {
+  page = await browser.newPage();
+  await page.goto(server.url + path);
+  return page;
+}
+
+async function resultURLs(p) {
+  await p.waitForFunction(() => {
+    const s = document.querySelector("#sok-status");
+    return s && /träff|Inga träffar/.test(s.textContent);
+  });
+  return p.$$eval("#sok-resultat .result h3 a", (as) => as.map((a) => new URL(a.href).pathname));
+}
+
+test("a query for missbruk lists MiniMili", async () => {
+  const p = await open("/sok/?q=missbruk");
+  const urls = await resultURLs(p);
+  assert.ok(urls.includes("/exempel/minimili/"), `results: ${urls.join(", ")}`);
+  await p.close();
+});
+
+test("an inflected query finds its base form", async () => {
+  // "investeringsfonderna" (definite plural) must find the page about the
+  // model whose title has the base form "investeringsfond".
+  const p = await open("/sok/?q=investeringsfonderna");
+  const urls = await resultURLs(p);
+  assert.ok(urls.includes("/begrepp/social-investeringsfond/"), `results: ${urls.join(", ")}`);
+  await p.close();
+});
+
+test("filtering on kommun Ale shows exactly the Ale cases", async () => {
+  const want = caseLinks(dir, "kommun/ale/index.html");
+  assert.ok(want.length >= 5, "the portal has Ale cases");
+  const p = await open("/sok/");
+  // Browsing by filters alone: no query, the filters are offered with counts.
+  await p.waitForSelector('input[data-filter="kommun"]');
+  assert.match(await p.textContent("#sok-status"), /Skriv en sökfråga eller välj filter/);
+  await p.getByRole("checkbox", { name: /^Ale\b/ }).check();
+  await p.waitForFunction(() => location.search.includes("kommun=Ale"));
+  await p.waitForFunction((n) => document.querySelectorAll("#sok-resultat .result").length === n ||
+    document.querySelector("#sok-fler:not([hidden])"), want.length);
+  while (await p.isVisible("#sok-fler")) await p.click("#sok-fler");
+  const got = (await resultURLs(p)).sort();
+  assert.deepEqual(got, want);
+  await p.close();
+});
+
+test("a shared URL restores query and filters, and back works", async () => {
+  const p = await open("/sok/?q=barn&status=P%C3%A5g%C3%A5ende");
+  const urls = await resultURLs(p);
+  assert.ok(urls.length > 0);
+  assert.equal(await p.inputValue("#sok-fraga"), "barn");
+  assert.ok(await p.getByRole("checkbox", { name: /^Pågående\b/ }).isChecked());
+  assert.match(await p.textContent("#sok-status"), /träff.*barn.*valda filter/);
+  // Unchecking pushes a new URL; Back restores the filter.
+  await p.getByRole("checkbox", { name: /^Pågående\b/ }).uncheck();
+  await p.waitForFunction(() => !location.search.includes("status="));
+  await p.goBack();
+  await p.waitForFunction(() => location.search.includes("status="));
+  await p.waitForFunction(() => document.querySelector('input[data-filter="status"]:checked'));
+  await p.close();
+});
+
+test("keyboard only: search, filter and open a result", async () => {
+  const p = await open("/");
+  // The skip link comes first; the header search field follows the logo.
+  await p.keyboard.press("Tab");
+  assert.equal(await p.evaluate(() => document.activeElement.className), "skip-link");
+  for (let i = 0; i < 3 && (await p.evaluate(() => document.activeElement.id)) !== "sok-sidhuvud"; i++) {
+    await p.keyboard.press("Tab");
+  }
+  assert.equal(await p.evaluate(() => document.activeElement.id), "sok-sidhuvud");
+  await p.keyboard.type("fond");
+  await p.keyboard.press("Enter");
+  await p.waitForURL(/\/sok\/\?q=fond/);
+  await resultURLs(p);
+  // Tab from the search field into the filters and tick one with Space.
+  await p.focus("#sok-fraga");
+  let guard = 0;
+  while (!(await p.evaluate(() => document.activeElement.matches("input[data-filter]"))) && guard++ < 10) {
+    await p.keyboard.press("Tab");
+  }
+  const name = await p.evaluate(() => document.activeElement.value);
+  await p.keyboard.press("Space");
+  await p.waitForFunction((v) => decodeURIComponent(location.search.replace(/\+/g, " ")).includes(v), name);
+  // Focus stays on the checkbox after the results update.
+  assert.ok(await p.evaluate(() => document.activeElement.matches("input[data-filter]")));
+  await resultURLs(p);
+  const first = await p.$eval("#sok-resultat .result h3 a", (a) => a.getAttribute("href"));
+  await p.focus("#sok-resultat .result h3 a");
+  await p.keyboard.press("Enter");
+  await p.waitForURL((u) => u.pathname === new URL(first, server.url).pathname);
+  await p.close();
+});
+
+test("without JavaScript the page says so and links the facet pages", async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const p = await ctx.newPage();
+  await p.goto(server.url + "/sok/");
+  assert.match(await p.textContent("noscript, .notice").catch(() => ""), /JavaScript/);
+  const html = await p.content();
+  assert.match(html, /href="\/kommun\/"/);
+  await ctx.close();
+});
