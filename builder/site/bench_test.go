@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/corpus"
@@ -64,13 +65,30 @@ func BenchmarkRelatedAndGlossary(b *testing.B) {
 	})
 }
 
+func TestLayoutTimes(t *testing.T) {
+	if os.Getenv("LAYOUT_TIMES") == "" {
+		t.Skip("set LAYOUT_TIMES=1 to print template time per layout on 10,000 cases")
+	}
+	b := &testing.B{}
+	_ = b
+	dir := os.Getenv("LAYOUT_TIMES_DIR")
+	layoutTimes = &timeSums{m: map[string]time.Duration{}, n: map[string]int{}}
+	bl := New(Options{Root: dir, Theme: os.DirFS(sitetest.RepoRoot(t))})
+	if _, err := bl.Build(output.NewMemory()); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range layoutTimes.m {
+		t.Logf("%-16s %5d pages %10v total %8v/page", k, layoutTimes.n[k], v, v/time.Duration(layoutTimes.n[k]))
+	}
+}
+
 // BenchmarkBuild builds generated sites into memory (no disk, no search).
 func BenchmarkBuild(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			dir := generated(b, n)
 			for i := 0; i < b.N; i++ {
-				bl := New(Options{Root: dir})
+				bl := New(Options{Root: dir, Theme: os.DirFS(sitetest.RepoRoot(b))})
 				if _, err := bl.Build(output.NewMemory()); err != nil {
 					b.Fatal(err)
 				}

@@ -6,8 +6,10 @@ import (
 	"html/template"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/content"
@@ -24,6 +26,7 @@ type SiteData struct {
 	Menu        []content.MenuItem
 	CSS         string
 	Scripts     map[string]string // assets/js file name → fingerprinted URL
+	FacetNav    template.HTML     // the facet overview, rendered once per build
 	Facets      []*Facet
 	Footer      []content.MenuItem
 	CaseCount   int
@@ -67,10 +70,66 @@ type Page struct {
 	Concepts  []*content.Term
 	Filters   []Filter
 	Latest    []*content.Case
-	UsedBy    []*content.Case // cases using a model
+	UsedBy      []*content.Case // cases using a model, at most PageSize
+	UsedByCount int             // all cases using the model
 	Mentions  []*content.Case // cases mentioning a term
 
 	ModelCases map[string][]*content.Case // compare page: model slug → cases
+	Pager      *Pager                     // list pages with more than PageSize cases
+}
+
+// PageSize is the number of cases on one page of a list.
+const PageSize = 50
+
+// Pager describes one page of a paginated list.
+type Pager struct {
+	Number, Total int
+	First, Last   int // 1-based positions of the first and last case shown
+	Count         int // cases in the whole list
+	Prev, Next    string
+	Pages         []PagerLink
+}
+
+// PagerLink is a link to one page of a list.
+type PagerLink struct {
+	Number  int
+	URL     string
+	Current bool
+}
+
+// pageURL returns the URL of page n of the list at base ("/exempel/").
+func pageURL(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	return base + "sida/" + strconv.Itoa(n) + "/"
+}
+
+// paginate splits cases into pages of PageSize; each page gets its slice
+// and, when there is more than one page, a Pager.
+func paginate(base string, cases []*content.Case, emit func(path string, cs []*content.Case, p *Pager)) {
+	total := (len(cases) + PageSize - 1) / PageSize
+	if total <= 1 {
+		emit(base, cases, nil)
+		return
+	}
+	links := make([]PagerLink, total)
+	for i := range links {
+		links[i] = PagerLink{Number: i + 1, URL: pageURL(base, i+1)}
+	}
+	for n := 1; n <= total; n++ {
+		lo, hi := (n-1)*PageSize, min(n*PageSize, len(cases))
+		p := &Pager{Number: n, Total: total, First: lo + 1, Last: hi, Count: len(cases)}
+		p.Pages = append([]PagerLink(nil), links...)
+		p.Pages[n-1].Current = true
+		if n > 1 {
+			p.Prev = pageURL(base, n-1)
+		}
+		if n < total {
+			p.Next = pageURL(base, n+1)
+		}
+		emit(pageURL(base, n), cases[lo:hi], p)
+	}
 }
 
 // Filter is a search filter value of a page (data-pagefind-filter).
@@ -141,6 +200,9 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 
 	page := func(path, layout string, p *Page) {
 		p.Site, p.Layout, p.Path = sd, layout, path
+		if p.Pager != nil && p.Pager.Number > 1 {
+			p.Title += " – sida " + strconv.Itoa(p.Pager.Number) + " av " + strconv.Itoa(p.Pager.Total)
+		}
 		if sd.BaseURL != "" {
 			p.Canonical = sd.BaseURL + path
 		}
@@ -160,8 +222,10 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 		latest = latest[:6]
 	}
 	page("/", "home", &Page{Description: s.Config.Description, Latest: latest, Models: models, Cases: s.Cases})
-	page("/exempel/", "case-list", &Page{Title: "Alla exempel", Description: "Alla exempel på sociala investeringar i portalen, med filter för kommun, målgrupp, investeringsmodell och mer.",
-		Crumbs: []Crumb{home}, Cases: s.Cases})
+	paginate("/exempel/", s.Cases, func(path string, cs []*content.Case, pg *Pager) {
+		page(path, "case-list", &Page{Title: "Alla exempel", Description: "Alla exempel på sociala investeringar i portalen, med filter för kommun, målgrupp, investeringsmodell och mer.",
+			Crumbs: []Crumb{home}, Cases: cs, Pager: pg})
+	})
 	for _, c := range s.Cases {
 		p := &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
 			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true,
@@ -182,7 +246,13 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 			Draft: t.Draft, Body: g.body[&t.Doc], Backlinks: g.backlinks[t.URL()], Indexed: true,
 			Mentions: uniqueCases(g.termCases[t])}
 		if v := modell.byKey[t.Slug]; v != nil && t.IsModel() {
-			p.UsedBy = v.Cases
+			p.UsedBy, p.UsedByCount = v.Cases, len(v.Cases)
+			if len(p.UsedBy) > PageSize {
+				p.UsedBy = p.UsedBy[:PageSize]
+			}
+		}
+		if len(p.Mentions) > PageSize {
+			p.Mentions = p.Mentions[:PageSize]
 		}
 		page(t.URL(), "glossary-term", p)
 	}
@@ -200,19 +270,22 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 			if f.Key == "status" && len(v.Cases) == 0 {
 				continue
 			}
-			p := &Page{Title: v.Label, Description: facetDescription(f, v), Crumbs: []Crumb{home, {f.Plural, f.URL()}},
-				Facet: f, Value: v, Cases: v.Cases}
+			var kommuner []*FacetValue
 			if f.Key == "lan" {
 				for _, kv := range kommun.Values {
 					if kv.Lan == v.Lan {
-						p.Kommuner = append(p.Kommuner, kv)
+						kommuner = append(kommuner, kv)
 					}
 				}
 			}
+			crumbs := []Crumb{home, {f.Plural, f.URL()}}
 			if f.Key == "kommun" {
-				p.Crumbs = append(p.Crumbs, Crumb{v.Lan.Name, "/lan/" + v.Lan.Slug + "/"})
+				crumbs = append(crumbs, Crumb{v.Lan.Name, "/lan/" + v.Lan.Slug + "/"})
 			}
-			page(v.URL, "facet-term", p)
+			paginate(v.URL, v.Cases, func(path string, cs []*content.Case, pg *Pager) {
+				page(path, "facet-term", &Page{Title: v.Label, Description: facetDescription(f, v), Crumbs: crumbs,
+					Facet: f, Value: v, Cases: cs, Kommuner: kommuner, Pager: pg})
+			})
 		}
 	}
 	for _, pg := range s.Pages {
@@ -227,8 +300,20 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	page("/404.html", "404", nf)
 	jobs[len(jobs)-1].path = "404.html"
 
-	// Render and write in parallel; output depends only on the job.
+	// Every case's card, and the facet overview, are rendered once and
+	// reused by every page that shows them.
 	errs := &diag.List{}
+	if nav, err := tpl.partial("facet-nav", sd.Facets); err != nil {
+		errs.AddErr("layouts/partials/facet-nav.html", err)
+	} else {
+		sd.FacetNav = nav
+	}
+	renderCards(tpl, s.Cases, errs)
+	if errs.Len() > 0 {
+		return 0, 0, errs
+	}
+
+	// Render and write in parallel; output depends only on the job.
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan *job)
@@ -241,7 +326,11 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 				data := j.data
 				if j.page != nil {
 					var err error
+					t0 := time.Now()
 					data, err = tpl.execute(j.layout, j.page)
+					if layoutTimes != nil {
+						layoutTimes.add(j.layout, time.Since(t0))
+					}
 					if err != nil {
 						mu.Lock()
 						errs.AddErr("layouts/"+j.layout+".html", err)
@@ -283,6 +372,50 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 		return 0, 0, err
 	}
 	return files + 1, pages, nil
+}
+
+// layoutTimes, when set (by benchmarks), sums template time per layout.
+var layoutTimes *timeSums
+
+type timeSums struct {
+	mu sync.Mutex
+	m  map[string]time.Duration
+	n  map[string]int
+}
+
+func (t *timeSums) add(k string, d time.Duration) {
+	t.mu.Lock()
+	t.m[k] += d
+	t.n[k]++
+	t.mu.Unlock()
+}
+
+// renderCards renders the card of every case in parallel.
+func renderCards(tpl *templates, cases []*content.Case, errs *diag.List) {
+	html := make([]template.HTML, len(cases))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(cases); i += workers {
+				h, err := tpl.renderCard(cases[i])
+				if err != nil {
+					mu.Lock()
+					errs.AddErr("layouts/partials/case-list.html", err)
+					mu.Unlock()
+					return
+				}
+				html[i] = h
+			}
+		}(w)
+	}
+	wg.Wait()
+	for i, c := range cases {
+		tpl.cards[c] = html[i]
+	}
 }
 
 func facetDescription(f *Facet, v *FacetValue) string {

@@ -8,6 +8,7 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io"
@@ -25,6 +26,7 @@ import (
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/sv"
 )
 
 // Options configures a Builder.
@@ -388,11 +390,23 @@ func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *gr
 }
 
 func sortLinks(ls []link) {
+	if len(ls) < 2 {
+		return
+	}
+	keys := make(map[string][]byte, len(ls))
+	for _, l := range ls {
+		if _, ok := keys[l.Title]; !ok {
+			keys[l.Title] = sv.Key(l.Title)
+		}
+	}
 	sort.SliceStable(ls, func(i, j int) bool {
 		if ls[i].Kind != ls[j].Kind {
 			return kindRank(ls[i].Kind) < kindRank(ls[j].Kind)
 		}
-		return lessSv(ls[i].Title, ls[j].Title)
+		if c := bytes.Compare(keys[ls[i].Title], keys[ls[j].Title]); c != 0 {
+			return c < 0
+		}
+		return ls[i].URL < ls[j].URL
 	})
 }
 

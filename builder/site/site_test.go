@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -124,7 +125,7 @@ func TestBuildContents(t *testing.T) {
 			`data-pagefind-sort="start">0000</span>`}, nil},
 		{"begrepp/social-investeringsfond/index.html", []string{"Exempel som använder modellen", `href="/exempel/fotosyntes/"`, `href="/exempel/minimili/"`,
 			"Nämns i", `<dt>Vem finansierar</dt><dd>Kommunen</dd>`, "Kallas också: fondmodell"}, nil},
-		{"begrepp/index.html", []string{`href="#bokstav-s"`, `id="bokstav-t"`, "Investeringsmodell</span>", `<span aria-hidden="true">Å</span>`}, nil},
+		{"begrepp/index.html", []string{`href="#bokstav-s"`, `id="bokstav-t"`, "Investeringsmodell</span>", `<li aria-hidden="true"><span>Å</span></li>`}, nil},
 		{"kommun/index.html", []string{`<h2 id="vastra-gotalands-lan"><a href="/lan/vastra-gotalands-lan/">Västra Götalands län</a>`, `<a href="/kommun/ale/">Ale</a>`}, nil},
 		{"lan/vastra-gotalands-lan/index.html", []string{"Kommuner med exempel", `href="/kommun/ale/"`}, nil},
 		{"malgrupp/index.html", []string{"Barn 6–12 år", "Ungdomar 13–19 år"}, nil},
@@ -192,5 +193,34 @@ func TestTheme(t *testing.T) {
 	}
 	if _, ok := m.Get("exempel/fotosyntes/index.html"); !ok {
 		t.Error("no case page")
+	}
+}
+
+func TestPagination(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 120; i++ {
+		b.WriteString(relCase(fmt.Sprintf("fall-%03d", i), "Ale", "Barn 6–12 år", "Social investeringsfond", ""))
+	}
+	m, _ := build(t, b.String())
+	first := page(t, m, "exempel/index.html")
+	for _, want := range []string{"Visar 1–50 av 122 exempel.", `<a href="/exempel/sida/2/" rel="next">`, `<a href="/exempel/" aria-current="page">1</a>`} {
+		if !strings.Contains(first, want) {
+			t.Errorf("page 1 lacks %s", want)
+		}
+	}
+	last := page(t, m, "exempel/sida/3/index.html")
+	for _, want := range []string{"Visar 101–122 av 122 exempel.", `rel="prev"`, "<title>Alla exempel – sida 3 av 3 – Testbanken</title>"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("page 3 lacks %s", want)
+		}
+	}
+	if strings.Count(last, `class="case-card"`) != 22 {
+		t.Errorf("page 3 has %d cards", strings.Count(last, `class="case-card"`))
+	}
+	if _, ok := m.Get("kommun/ale/sida/3/index.html"); !ok {
+		t.Error("facet pages are not paginated")
+	}
+	if got := page(t, m, "begrepp/social-investeringsfond/index.html"); strings.Count(got, `class="case-card"`) != PageSize || !strings.Contains(got, "Visa alla 122 exempel") {
+		t.Errorf("model page does not cap its list at %d with a link to all", PageSize)
 	}
 }

@@ -27,7 +27,29 @@ var optionalLayouts = map[string]bool{"search": true, "compare": true}
 
 // templates holds one parsed template set per layout.
 type templates struct {
-	sets map[string]*template.Template
+	sets  map[string]*template.Template
+	cards map[*content.Case]template.HTML // filled by renderCards
+}
+
+// card returns the HTML of a case's card, rendered once per build.
+func (t *templates) card(c *content.Case) (template.HTML, error) {
+	if h, ok := t.cards[c]; ok {
+		return h, nil
+	}
+	return t.renderCard(c)
+}
+
+func (t *templates) renderCard(c *content.Case) (template.HTML, error) {
+	return t.partial("case-card", c)
+}
+
+// partial executes a template defined in layouts/partials.
+func (t *templates) partial(name string, data any) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := t.sets["case"].ExecuteTemplate(&buf, name, data); err != nil {
+		return "", templateError(err)
+	}
+	return template.HTML(buf.String()), nil
 }
 
 var funcs = template.FuncMap{
@@ -138,7 +160,8 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		}
 		return string(b), true
 	}
-	base := template.New("base.html").Funcs(funcs)
+	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}}
+	base := template.New("base.html").Funcs(funcs).Funcs(template.FuncMap{"card": t.card})
 	src, ok := read("base.html")
 	if !ok {
 		return nil
@@ -159,7 +182,6 @@ func loadTemplates(root string, errs *diag.List) *templates {
 			errs.Add(templateError(err))
 		}
 	}
-	t := &templates{sets: map[string]*template.Template{}}
 	for _, l := range Layouts {
 		name := l + ".html"
 		if optionalLayouts[l] {

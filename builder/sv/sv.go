@@ -94,15 +94,21 @@ func FoldLabel(s string) string {
 	return b.String()
 }
 
-var collators = sync.Pool{New: func() any { return collate.New(language.Swedish) }}
+// collator is a Swedish collator with its reusable key buffer.
+type collator struct {
+	c   *collate.Collator
+	buf collate.Buffer
+}
+
+var collators = sync.Pool{New: func() any { return &collator{c: collate.New(language.Swedish)} }}
 
 // Key returns a sort key for s in Swedish order; compare keys with
 // bytes.Compare. Keys are computed once per item when sorting many items.
 func Key(s string) []byte {
-	c := collators.Get().(*collate.Collator)
-	var buf collate.Buffer
-	k := c.KeyFromString(&buf, s)
+	c := collators.Get().(*collator)
+	k := c.c.KeyFromString(&c.buf, s)
 	out := append([]byte(nil), k...)
+	c.buf.Reset()
 	collators.Put(c)
 	return out
 }
