@@ -31,9 +31,6 @@ const (
 // Env is the process environment of a run.
 type Env struct {
 	Stdout, Stderr io.Writer
-	// Serve runs the preview server; set by the caller so that cli does not
-	// depend on the serve package (which depends on site).
-	Serve func(args []string, env Env) int
 	// Search indexes a built site; nil disables indexing.
 	Search func(dir string, root string, stderr io.Writer) error
 	// Theme provides layouts/ and assets/ for roots without them.
@@ -57,6 +54,11 @@ Kommandon:
   check   Validerar innehåll, länkar, mallar och stilmallar utan att skriva något.
   new     Skapar en ny markdown-fil med ifylld front matter.
   help    Visar den här texten.
+
+Flaggor för serve:
+  -addr ADR       adress att lyssna på (standard 127.0.0.1:1313, bara den här datorn)
+  -drafts         visa utkast, med en tydlig utkastbanderoll
+  -open           öppna webbläsaren
 
 Flaggor för build:
   -root DIR       webbplatsens rot med content/, layouts/ och assets/ (standard .)
@@ -85,11 +87,7 @@ func Run(args []string, env Env) int {
 	case "new":
 		return runNew(args[1:], env)
 	case "serve":
-		if env.Serve == nil {
-			fmt.Fprintln(env.Stderr, "portal serve: förhandsgranskning saknas i den här versionen")
-			return ExitUsage
-		}
-		return env.Serve(args[1:], env)
+		return runServe(args[1:], env)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return ExitOK

@@ -258,3 +258,15 @@ func (m *Memory) Equal(name string, data []byte) bool {
 	b, ok := m.Get(name)
 	return ok && bytes.Equal(b, data)
 }
+
+// Clone returns a copy of m sharing the file contents, which are never
+// modified in place.
+func (m *Memory) Clone() *Memory {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	c := &Memory{files: make(map[string][]byte, len(m.files))}
+	for k, v := range m.files {
+		c.files[k] = v
+	}
+	return c
+}

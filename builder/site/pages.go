@@ -160,14 +160,18 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
 		Scripts: map[string]string{}}
 	var jobs []*job
-	cssName := assets.Fingerprint("css/main.css", css)
+	fingerprint := assets.Fingerprint
+	if b.opts.StableAssets {
+		fingerprint = func(name string, _ []byte) string { return name }
+	}
+	cssName := fingerprint("css/main.css", css)
 	sd.CSS = "/" + cssName
 	jobs = append(jobs, &job{path: cssName, data: css})
 	for _, f := range static {
 		name := f.Name
 		if strings.HasPrefix(name, "js/") {
 			orig := strings.TrimPrefix(name, "js/")
-			name = assets.Fingerprint(name, f.Data)
+			name = fingerprint(name, f.Data)
 			sd.Scripts[orig] = "/" + name
 		}
 		jobs = append(jobs, &job{path: name, data: f.Data})

@@ -37,6 +37,10 @@ type Options struct {
 	// Theme provides layouts/ and assets/ for a root that lacks them
 	// (usually portal.Theme, the repository's own).
 	Theme fs.FS
+	// StableAssets publishes CSS and JS under fixed names (css/main.css)
+	// instead of fingerprinted ones, so the preview server can swap a
+	// stylesheet without touching any page.
+	StableAssets bool
 }
 
 // Phase is one timed step of a build.
@@ -179,6 +183,21 @@ func (b *Builder) compileAssets(root string, errs *diag.List) ([]byte, []assets.
 		files = append(files, fs...)
 	}
 	return css, files
+}
+
+// CompileCSS compiles the stylesheet alone, for a change that touches only
+// assets/scss. Errors are a *diag.List.
+func (b *Builder) CompileCSS() ([]byte, error) {
+	ad, err := b.dirFor("assets")
+	if err != nil {
+		return nil, err
+	}
+	var errs diag.List
+	css := b.compileSass(ad, &errs)
+	if errs.Len() > 0 {
+		return nil, &errs
+	}
+	return css, nil
 }
 
 // compileSass compiles assets/scss/main.scss, reusing the CSS of an

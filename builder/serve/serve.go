@@ -1,0 +1,365 @@
+// Package serve is the editors' live preview: it builds the site into
+// memory (public/ is never touched), serves it on loopback, watches
+// content/, layouts/ and assets/, rebuilds on save and reloads the open
+// browsers once the new build is being served. A failing build keeps the
+// last good site and shows the errors in every page, injected at serve time.
+package serve
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/site"
+)
+
+// Options configures a Server.
+type Options struct {
+	Root     string
+	Drafts   bool
+	Theme    fs.FS
+	Debounce time.Duration // quiet time before a rebuild; default 40 ms
+	Log      io.Writer     // progress and errors; default io.Discard
+	// Index builds the Pagefind index of a site written to dir; nil
+	// disables search in the preview.
+	Index func(dir, root string, log io.Writer) error
+}
+
+// state is one served version of the site.
+type state struct {
+	site    *output.Memory
+	errs    []*diag.Error
+	version int64
+}
+
+// Server is the preview server. Create it with New, serve Handler, run
+// Watch, and Close it when done.
+type Server struct {
+	opts  Options
+	b     *site.Builder
+	hub   *Hub
+	cur   atomic.Pointer[state]
+	index atomic.Pointer[output.Memory]
+
+	buildMu  sync.Mutex // one build at a time
+	indexGen atomic.Int64
+	indexWG  sync.WaitGroup
+	builds   atomic.Int64
+}
+
+// New builds the site once and returns a server for it. A build with
+// errors is not fatal: the server starts and shows them.
+func New(o Options) *Server {
+	if o.Debounce == 0 {
+		o.Debounce = 40 * time.Millisecond
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	s := &Server{opts: o, hub: NewHub(),
+		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, Theme: o.Theme, StableAssets: true})}
+	s.cur.Store(&state{site: output.NewMemory()})
+	s.index.Store(output.NewMemory())
+	s.Rebuild(nil)
+	return s
+}
+
+// Close stops background work and disconnects browsers.
+func (s *Server) Close() {
+	s.hub.Close()
+	s.indexGen.Add(1)
+	s.indexWG.Wait()
+	s.b.Close()
+}
+
+// Hub returns the live-reload hub.
+func (s *Server) Hub() *Hub { return s.hub }
+
+// Errors returns the errors of the latest build, if it failed.
+func (s *Server) Errors() []*diag.Error { return s.cur.Load().errs }
+
+// Version counts successful and failed builds; it grows with each.
+func (s *Server) Version() int64 { return s.cur.Load().version }
+
+// Watch rebuilds on every batch of changes until stop is closed.
+func (s *Server) Watch(stop <-chan struct{}) error {
+	w, err := NewWatcher(s.opts.Root, []string{"content", "layouts", "assets"}, s.opts.Debounce)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	for {
+		select {
+		case <-stop:
+			return nil
+		case batch := <-w.Changes:
+			s.Rebuild(batch)
+		case err := <-w.Errors:
+			fmt.Fprintf(s.opts.Log, "bevakning: %v\n", err)
+		}
+	}
+}
+
+// styleOnly reports whether every changed path is a stylesheet source.
+func styleOnly(changed []string) bool {
+	if len(changed) == 0 {
+		return false
+	}
+	for _, p := range changed {
+		if !strings.HasPrefix(p, "assets/scss/") {
+			return false
+		}
+	}
+	return true
+}
+
+// Rebuild rebuilds after changes to the given paths (nil: everything) and
+// tells the browsers. A stylesheet-only change recompiles the CSS and swaps
+// it without reloading pages; anything else rebuilds the site with the
+// builder's caches, so unchanged files are not parsed or rendered again.
+func (s *Server) Rebuild(changed []string) {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	start := time.Now()
+	cur := s.cur.Load()
+	next := cur.version + 1
+	if len(changed) > 0 {
+		fmt.Fprintf(s.opts.Log, "Ändrat: %s\n", strings.Join(changed, ", "))
+	}
+	if styleOnly(changed) && len(cur.errs) == 0 {
+		css, err := s.b.CompileCSS()
+		if err == nil {
+			m := cur.site.Clone()
+			m.Write("css/main.css", css)
+			s.cur.Store(&state{site: m, version: next})
+			s.hub.Broadcast("css", strconv.FormatInt(next, 10))
+			fmt.Fprintf(s.opts.Log, "Ny stilmall på %s\n", time.Since(start).Round(time.Millisecond))
+			return
+		}
+		s.fail(cur, next, err)
+		return
+	}
+	m := output.NewMemory()
+	res, err := s.b.Build(m)
+	if err != nil {
+		s.fail(cur, next, err)
+		return
+	}
+	s.cur.Store(&state{site: m, version: next})
+	s.builds.Add(1)
+	s.hub.Broadcast("reload", strconv.FormatInt(next, 10))
+	fmt.Fprintf(s.opts.Log, "Byggde %d sidor på %s\n", res.Pages, time.Since(start).Round(time.Millisecond))
+	s.reindex(m)
+}
+
+// fail keeps the last good site and shows the errors.
+func (s *Server) fail(cur *state, version int64, err error) {
+	errs := diag.AsList(err)
+	s.cur.Store(&state{site: cur.site, errs: errs, version: version})
+	s.hub.Broadcast("errors", overlay(errs))
+	fmt.Fprintf(s.opts.Log, "Bygget misslyckades; visar den senaste fungerande versionen:\n")
+	for _, e := range errs {
+		fmt.Fprintf(s.opts.Log, "  %s\n", e)
+	}
+}
+
+// reindex builds the search index of m in the background and tells the
+// search pages to reload when it is ready. A newer build cancels it.
+func (s *Server) reindex(m *output.Memory) {
+	if s.opts.Index == nil {
+		return
+	}
+	gen := s.indexGen.Add(1)
+	s.indexWG.Add(1)
+	go func() {
+		defer s.indexWG.Done()
+		idx, err := buildIndex(m, s.opts.Root, s.opts.Index, func() bool { return s.indexGen.Load() != gen })
+		if err != nil {
+			fmt.Fprintf(s.opts.Log, "sökindex: %v\n", err)
+			return
+		}
+		if idx == nil || s.indexGen.Load() != gen {
+			return
+		}
+		s.index.Store(idx)
+		s.hub.Broadcast("search", "")
+	}()
+}
+
+func buildIndex(m *output.Memory, root string, index func(dir, root string, log io.Writer) error, stale func() bool) (*output.Memory, error) {
+	dir, err := os.MkdirTemp("", "exempelbanken-sok-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	for _, name := range m.Names() {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		b, _ := m.Get(name)
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return nil, err
+		}
+		if stale() {
+			return nil, nil
+		}
+	}
+	var log bytes.Buffer
+	if err := index(dir, root, &log); err != nil {
+		return nil, fmt.Errorf("%v %s", err, log.String())
+	}
+	idx := output.NewMemory()
+	base := filepath.Join(dir, "pagefind")
+	err = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		return idx.Write(filepath.ToSlash(rel), b)
+	})
+	return idx, err
+}
+
+// Handler serves the current site, the search index and /__livereload.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/__livereload", s.hub)
+	mux.HandleFunc("/", s.serveFile)
+	return mux
+}
+
+// cleanName maps a request path to a file of the built site, or "" when
+// the path is not a plain path inside the site (.., encoded traversal,
+// backslashes, NUL, absolute paths outside the site all end here).
+func cleanName(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") {
+		return ""
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." || seg == "." {
+			return ""
+		}
+	}
+	if path.Clean(p) != strings.TrimSuffix(p, "/") && p != "/" {
+		return "" // duplicate slashes and the like
+	}
+	name := strings.TrimPrefix(p, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	return name
+}
+
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "metoden stöds inte", http.StatusMethodNotAllowed)
+		return
+	}
+	st := s.cur.Load()
+	name := cleanName(r.URL.Path)
+	status := http.StatusOK
+	var data []byte
+	ok := false
+	if name != "" {
+		if strings.HasPrefix(name, "pagefind/") {
+			data, ok = s.index.Load().Get(name)
+		} else {
+			data, ok = st.site.Get(name)
+		}
+		if !ok && path.Ext(name) == "" {
+			if _, dir := st.site.Get(name + "/index.html"); dir {
+				http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+				return
+			}
+		}
+	}
+	if !ok {
+		status = http.StatusNotFound
+		name = "404.html"
+		data, ok = st.site.Get(name)
+		if !ok {
+			data = []byte("<!DOCTYPE html><html lang=\"sv\"><title>Sidan finns inte</title><body><h1>Sidan finns inte</h1></body></html>")
+		}
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	if strings.HasPrefix(ctype, "text/html") {
+		data = inject(data, st.errs)
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(status)
+	if r.Method == http.MethodGet {
+		w.Write(data)
+	}
+}
+
+// reloadScript connects a page to /__livereload. It is added only when
+// serving, never to built files.
+const reloadScript = `<script>(function(){if(!window.EventSource)return;var es=new EventSource("/__livereload");` +
+	`es.addEventListener("reload",function(){location.reload()});` +
+	`es.addEventListener("css",function(e){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href);if(u.pathname.indexOf("/css/")!==0)return;u.searchParams.set("v",e.data);l.href=u.pathname+u.search})});` +
+	`es.addEventListener("errors",function(e){var t=document.createElement("div");t.innerHTML=e.data;var n=t.firstElementChild,o=document.getElementById("portal-byggfel");if(o)o.replaceWith(n);else document.body.appendChild(n)});` +
+	`es.addEventListener("search",function(){if(location.pathname.indexOf("/sok/")===0)location.reload()});` +
+	`})();</script>`
+
+// inject adds the reload script, and the error overlay when the last build
+// failed, before </body>.
+func inject(page []byte, errs []*diag.Error) []byte {
+	extra := reloadScript
+	if len(errs) > 0 {
+		extra = overlay(errs) + extra
+	}
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		return append(append([]byte(nil), page...), extra...)
+	}
+	out := make([]byte, 0, len(page)+len(extra))
+	out = append(out, page[:i]...)
+	out = append(out, extra...)
+	return append(out, page[i:]...)
+}
+
+// overlay renders the build errors as a dialog-like box on one line (it is
+// also sent as a Server-Sent Event). Inline styles keep it readable even
+// when the stylesheet is what broke.
+func overlay(errs []*diag.Error) string {
+	var b strings.Builder
+	b.WriteString(`<div id="portal-byggfel" role="alert" style="position:fixed;inset:auto 1rem 1rem 1rem;max-height:60vh;overflow:auto;z-index:99999;background:#fff;color:#1b1e23;border:4px solid #8b1a1a;border-radius:6px;padding:1rem 1.25rem;font:16px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rgba(0,0,0,.3)">`)
+	fmt.Fprintf(&b, `<h2 style="margin:0 0 .5rem;font-size:1.25rem;color:#8b1a1a">Bygget misslyckades: %d fel</h2>`, len(errs))
+	b.WriteString(`<p style="margin:0 0 .5rem">Sidan visar den senaste fungerande versionen. Rätta felen och spara, så försvinner rutan.</p><ul style="margin:0;padding-left:1.25rem">`)
+	for _, e := range errs {
+		loc := e.File
+		if e.Line > 0 {
+			loc += ":" + strconv.Itoa(e.Line)
+		}
+		fmt.Fprintf(&b, `<li><code style="font-weight:700">%s</code> %s</li>`, html.EscapeString(loc), html.EscapeString(strings.ReplaceAll(e.Msg, "\n", " ")))
+	}
+	b.WriteString(`</ul></div>`)
+	return b.String()
+}

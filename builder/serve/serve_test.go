@@ -1,0 +1,310 @@
+package serve
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/search"
+)
+
+// preview starts a server on a fresh test site with a watcher and one
+// live-reload client; it returns the server, its URL and the event stream.
+func preview(t *testing.T, drafts bool) (dir string, s *Server, url string, events <-chan string) {
+	t.Helper()
+	dir = t.TempDir()
+	sitetest.Write(t, dir, "")
+	s = New(Options{Root: dir, Debounce: 20 * time.Millisecond, Drafts: drafts})
+	if errs := s.Errors(); len(errs) > 0 {
+		t.Fatalf("first build: %v", errs)
+	}
+	ts := httptest.NewServer(s.Handler())
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { s.Watch(stop); close(done) }()
+	resp, err := http.Get(ts.URL + "/__livereload")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan string, 64)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if l := sc.Text(); strings.HasPrefix(l, "event: ") {
+				ch <- strings.TrimPrefix(l, "event: ")
+			}
+		}
+		close(ch)
+	}()
+	waitFor(t, func() bool { return s.Hub().Clients() == 1 })
+	time.Sleep(50 * time.Millisecond) // let the watcher settle
+	t.Cleanup(func() {
+		resp.Body.Close()
+		close(stop)
+		<-done
+		s.Close()
+		ts.Close()
+	})
+	return dir, s, ts.URL, ch
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// next waits for the next live-reload event.
+func next(t *testing.T, events <-chan string) string {
+	t.Helper()
+	select {
+	case e := <-events:
+		return e
+	case <-time.After(10 * time.Second):
+		t.Fatal("no live-reload event")
+	}
+	return ""
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// save writes a file the way editors do: a temp file, then a rename.
+func save(t *testing.T, dir, name, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	tmp := p + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func read(t *testing.T, dir, name string) string {
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestSavedEditReloads(t *testing.T) {
+	dir, _, url, events := preview(t, false)
+	mm := read(t, dir, "content/exempel/minimili.md")
+	save(t, dir, "content/exempel/minimili.md", strings.Replace(mm, "Förebygger missbruk bland unga.", "Ny sammanfattning efter sparning.", 1))
+	if e := next(t, events); e != "reload" {
+		t.Fatalf("event %q, want reload", e)
+	}
+	// The new content is served once the reload event is sent.
+	for _, p := range []string{"/exempel/minimili/", "/exempel/", "/kommun/ale/", "/exempel/fotosyntes/"} {
+		if _, body := get(t, url+p); !strings.Contains(body, "Ny sammanfattning efter sparning.") {
+			t.Errorf("%s is stale", p)
+		}
+	}
+	_, body := get(t, url+"/exempel/minimili/")
+	if !strings.Contains(body, `new EventSource("/__livereload")`) {
+		t.Error("no live-reload script in served HTML")
+	}
+}
+
+func TestBrokenEditShowsOverlayAndRecovers(t *testing.T) {
+	dir, s, url, events := preview(t, false)
+	good := read(t, dir, "content/exempel/minimili.md")
+	save(t, dir, "content/exempel/minimili.md", strings.Replace(good, "municipality: Ale", "municipality: Alle", 1))
+	if e := next(t, events); e != "errors" {
+		t.Fatalf("event %q, want errors", e)
+	}
+	// Every page, for any client (curl too), shows the overlay over the
+	// last good site.
+	for _, p := range []string{"/", "/exempel/minimili/", "/finns-inte/"} {
+		_, body := get(t, url+p)
+		if !strings.Contains(body, `id="portal-byggfel"`) || !strings.Contains(body, "content/exempel/minimili.md:4</code>") ||
+			!strings.Contains(body, "okänd kommun") {
+			t.Errorf("%s lacks the overlay", p)
+		}
+	}
+	if _, body := get(t, url+"/exempel/minimili/"); !strings.Contains(body, "Förebygger missbruk bland unga.") {
+		t.Error("the last good page is not served")
+	}
+	if len(s.Errors()) != 1 {
+		t.Errorf("errors = %v", s.Errors())
+	}
+	save(t, dir, "content/exempel/minimili.md", good)
+	if e := next(t, events); e != "reload" {
+		t.Fatalf("event %q, want reload", e)
+	}
+	if _, body := get(t, url+"/"); strings.Contains(body, `id="portal-byggfel"`) {
+		t.Error("overlay stays after the fix")
+	}
+}
+
+func TestDraftRenameDeleteLeaveNothingStale(t *testing.T) {
+	dir, _, url, events := preview(t, false)
+	const extra = "---\ntitle: Extra insats\nsummary: Extra.\nmunicipality: Umeå\ntarget_group: Barn 6–12 år\ninvestment_model: Social investeringsfond\nstatus: pågående\ndate: 2016-01-01\n---\nText.\n"
+	save(t, dir, "content/exempel/extra.md", extra)
+	next(t, events)
+	if code, _ := get(t, url+"/exempel/extra/"); code != 200 {
+		t.Fatalf("new case: %d", code)
+	}
+	if _, body := get(t, url+"/kommun/"); !strings.Contains(body, `href="/kommun/umea/"`) {
+		t.Error("kommun index lacks the new kommun")
+	}
+	// Draft on: gone everywhere.
+	save(t, dir, "content/exempel/extra.md", strings.Replace(extra, "date: 2016-01-01", "date: 2016-01-01\ndraft: true", 1))
+	next(t, events)
+	if code, _ := get(t, url+"/exempel/extra/"); code != 404 {
+		t.Errorf("draft still served: %d", code)
+	}
+	for _, p := range []string{"/exempel/", "/kommun/", "/"} {
+		if _, body := get(t, url+p); strings.Contains(body, "Extra insats") || strings.Contains(body, "/kommun/umea/") {
+			t.Errorf("%s still lists the draft", p)
+		}
+	}
+	if code, _ := get(t, url+"/kommun/umea/"); code != 404 {
+		t.Errorf("/kommun/umea/ still served for a draft-only kommun: %d", code)
+	}
+	// Draft off again, then rename.
+	save(t, dir, "content/exempel/extra.md", extra)
+	next(t, events)
+	if err := os.Rename(filepath.Join(dir, "content/exempel/extra.md"), filepath.Join(dir, "content/exempel/extra-ny.md")); err != nil {
+		t.Fatal(err)
+	}
+	next(t, events)
+	if code, _ := get(t, url+"/exempel/extra/"); code != 404 {
+		t.Error("old URL still served after rename")
+	}
+	if code, _ := get(t, url+"/exempel/extra-ny/"); code != 200 {
+		t.Error("new URL not served after rename")
+	}
+	// Delete.
+	os.Remove(filepath.Join(dir, "content/exempel/extra-ny.md"))
+	next(t, events)
+	if code, _ := get(t, url+"/exempel/extra-ny/"); code != 404 {
+		t.Error("deleted case still served")
+	}
+	if _, body := get(t, url+"/exempel/"); strings.Contains(body, "Extra insats") {
+		t.Error("deleted case still listed")
+	}
+}
+
+func TestStyleChangeSwapsCSS(t *testing.T) {
+	dir, _, url, events := preview(t, false)
+	_, before := get(t, url+"/css/main.css")
+	save(t, dir, "assets/scss/_tokens.scss", read(t, dir, "assets/scss/_tokens.scss")+"\n$unused-test-token: 1px;\n")
+	scss := read(t, dir, "assets/scss/main.scss")
+	save(t, dir, "assets/scss/main.scss", scss+"\n.test-only-rule { color: #123456; }\n")
+	if e := next(t, events); e != "css" {
+		t.Fatalf("event %q, want css (no page reload for a style change)", e)
+	}
+	_, after := get(t, url+"/css/main.css")
+	if after == before || !strings.Contains(after, "#123456") {
+		t.Error("stylesheet not updated")
+	}
+	// A Sass error shows the overlay with file and line.
+	save(t, dir, "assets/scss/main.scss", scss+"\n.x { color: ; }\n")
+	if e := next(t, events); e != "errors" {
+		t.Fatalf("event %q, want errors", e)
+	}
+	if _, body := get(t, url+"/"); !strings.Contains(body, "assets/scss/main.scss:") {
+		t.Error("Sass error not shown")
+	}
+}
+
+func TestNewFolderIsWatched(t *testing.T) {
+	dir, _, url, events := preview(t, false)
+	save(t, dir, "assets/static/ny/mapp/fil.txt", "hej")
+	next(t, events)
+	save(t, dir, "assets/static/ny/mapp/fil.txt", "hej igen")
+	next(t, events)
+	if code, body := get(t, url+"/ny/mapp/fil.txt"); code != 200 || body != "hej igen" {
+		t.Errorf("file in a new folder: %d %q", code, body)
+	}
+}
+
+func TestEditorTempFilesIgnored(t *testing.T) {
+	for name, want := range map[string]bool{"x.md~": true, ".#x.md": true, "#x.md#": true, "4913": true, "x.md.swp": true, "x.md": false, "main.scss": false} {
+		if ignored("content/exempel/"+name) != want {
+			t.Errorf("ignored(%s) != %v", name, want)
+		}
+	}
+}
+
+func TestDraftBanner(t *testing.T) {
+	dir, _, url, events := preview(t, true)
+	save(t, dir, "content/exempel/utkast.md", "---\ntitle: Utkastet\nsummary: S.\nmunicipality: Ale\ntarget_group: Barn 6–12 år\ninvestment_model: Social investeringsfond\nstatus: planerad\ndate: 2016-01-01\ndraft: true\n---\nText.\n")
+	next(t, events)
+	if _, body := get(t, url+"/exempel/utkast/"); !strings.Contains(body, `class="draft-banner"`) {
+		t.Error("no Utkast banner with -drafts")
+	}
+}
+
+func TestOnlySiteFilesAreServed(t *testing.T) {
+	_, _, url, _ := preview(t, false)
+	for _, p := range []string{"/../go.mod", "/%2e%2e/%2e%2e/etc/passwd", "/exempel/..%2f..%2fcontent/site.yaml", "/content/site.yaml",
+		"/etc/passwd", "/exempel/%5c..%5c..%5cgo.mod", "//etc/passwd", "/%00", "/layouts/base.html"} {
+		req, _ := http.NewRequest("GET", url+"/", nil)
+		req.URL.RawPath, req.URL.Path = "", "" // keep the raw, unnormalised path
+		req.URL.Opaque = p
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || strings.Contains(string(b), "module github.com") {
+			t.Errorf("%s: status %d", p, resp.StatusCode)
+		}
+	}
+	if code, _ := get(t, url+"/exempel/fotosyntes/"); code != 200 {
+		t.Error("a real page is not served")
+	}
+	resp, _ := http.Post(url+"/", "text/plain", strings.NewReader("x"))
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d", resp.StatusCode)
+	}
+	resp.Body.Close()
+}
+
+func TestSearchIndexFollowsEdits(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	s := New(Options{Root: dir, Debounce: 20 * time.Millisecond, Index: search.Index})
+	defer s.Close()
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	waitFor(t, func() bool { _, ok := s.index.Load().Get("pagefind/pagefind.js"); return ok })
+	if code, _ := get(t, ts.URL+"/pagefind/pagefind.js"); code != 200 {
+		t.Fatalf("index not served: %d", code)
+	}
+	old := s.index.Load()
+	mm := read(t, dir, "content/exempel/minimili.md")
+	os.WriteFile(filepath.Join(dir, "content/exempel/minimili.md"), []byte(strings.Replace(mm, "MiniMili arbetar", "Zebrafinken arbetar", 1)), 0o644)
+	s.Rebuild([]string{"content/exempel/minimili.md"})
+	waitFor(t, func() bool { return s.index.Load() != old })
+	if _, entry := get(t, ts.URL+"/pagefind/pagefind-entry.json"); !strings.Contains(entry, `"sv"`) {
+		t.Errorf("pagefind-entry.json = %s", entry)
+	}
+}
