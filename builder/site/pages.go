@@ -54,25 +54,25 @@ type Page struct {
 	Body        template.HTML
 	Indexed     bool // the main content is indexed for search
 
-	Case      *content.Case
-	Term      *content.Term
-	Doc       *content.Doc
-	Draft     bool
-	Cases     []*content.Case
-	Related   []*content.Case
-	Backlinks []link
-	Models    []*content.Term // investment models (compare page, home)
-	Facet     *Facet
-	Value     *FacetValue
-	LanGroups []*LanGroup
-	Kommuner  []*FacetValue // kommuner of a län page
-	Letters   []Letter
-	Concepts  []*content.Term
-	Filters   []Filter
-	Latest    []*content.Case
+	Case        *content.Case
+	Term        *content.Term
+	Doc         *content.Doc
+	Draft       bool
+	Cases       []*content.Case
+	Related     []*content.Case
+	Backlinks   []link
+	Models      []*content.Term // investment models (compare page, home)
+	Facet       *Facet
+	Value       *FacetValue
+	LanGroups   []*LanGroup
+	Kommuner    []*FacetValue // kommuner of a län page
+	Letters     []Letter
+	Concepts    []*content.Term
+	Filters     []Filter
+	Latest      []*content.Case
 	UsedBy      []*content.Case // cases using a model, at most PageSize
 	UsedByCount int             // all cases using the model
-	Mentions  []*content.Case // cases mentioning a term
+	Mentions    []*content.Case // cases mentioning a term
 
 	ModelCases map[string][]*content.Case // compare page: model slug → cases
 	Pager      *Pager                     // list pages with more than PageSize cases
