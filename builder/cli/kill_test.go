@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/corpus"
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+)
+
+// TestMain lets the test binary act as the portal command, so the crash
+// test can run and kill a real build process.
+func TestMain(m *testing.M) {
+	if os.Getenv("PORTAL_TEST_AS_CLI") == "1" {
+		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+	}
+	os.Exit(m.Run())
+}
+
+// treeHash hashes every file path and content below dir.
+func treeHash(t *testing.T, dir string) string {
+	t.Helper()
+	var files []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	h := sha256.New()
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(dir, f)
+		h.Write([]byte(rel + "\x00"))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// TestKilledBuildLeavesOldOrNewSite kills `portal build` with SIGKILL at
+// random moments and checks that public/ is always one complete site: the
+// one before the build or the one it was building.
+func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a generated site several times")
+	}
+	root := sitetest.RepoRoot(t)
+	site := t.TempDir()
+	files, _ := corpus.SeedFiles(root)
+	sentences, err := corpus.Sentences(files...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := corpus.Generate(site, corpus.Options{Cases: 300, Seed: 7, Template: root, Sentences: sentences}); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"layouts", "assets"} {
+		if err := os.Symlink(filepath.Join(root, d), filepath.Join(site, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	yaml := filepath.Join(site, "content/site.yaml")
+	orig, _ := os.ReadFile(yaml)
+	setVersion := func(v string) {
+		os.WriteFile(yaml, []byte(strings.Replace(string(orig), "title: Exempelbanken", "title: Version "+v, 1)), 0o644)
+	}
+	run := func(out string) *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "build", "-root", site, "-out", out, "-search=false")
+		cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1")
+		return cmd
+	}
+	// Reference builds of both versions, and how long one takes.
+	hashes := map[string]string{}
+	var took time.Duration
+	for _, v := range []string{"A", "B"} {
+		setVersion(v)
+		ref := filepath.Join(t.TempDir(), "ref")
+		start := time.Now()
+		if out, err := run(ref).CombinedOutput(); err != nil {
+			t.Fatalf("reference build %s: %v\n%s", v, err, out)
+		}
+		took = time.Since(start)
+		hashes[treeHash(t, ref)] = v
+	}
+	pub := filepath.Join(site, "public")
+	setVersion("A")
+	if out, err := run(pub).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	seed := uint64(time.Now().UnixNano())
+	r := rand.New(rand.NewPCG(seed, 1))
+	t.Logf("build takes %v; seed %d", took, seed)
+	completed, killed := 0, 0
+	published := "A"
+	for i := 0; i < 8; i++ {
+		v := map[string]string{"A": "B", "B": "A"}[published]
+		setVersion(v)
+		cmd := run(pub)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		delay := time.Duration(r.Int64N(int64(took) * 11 / 10))
+		time.Sleep(delay)
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		got, ok := hashes[treeHash(t, pub)]
+		if !ok {
+			t.Fatalf("after a kill at %v public/ is neither the old nor the new site", delay)
+		}
+		if err == nil {
+			completed++
+			if got != v {
+				t.Fatalf("a completed build left version %s, want %s", got, v)
+			}
+		} else {
+			killed++
+		}
+		published = got
+	}
+	t.Logf("%d builds killed, %d completed", killed, completed)
+	if killed == 0 {
+		t.Error("no build was killed; the test proved nothing")
+	}
+}
