@@ -61,9 +61,9 @@ test-browser: deps chromium $(PORTAL)
 	./$(PORTAL) build -out $(BROWSER_SITE)
 	SITE_DIR=$(CURDIR)/$(BROWSER_SITE) node --test --test-concurrency=1 tests/browser/
 
-## bench: build benchmarks on generated sites
+## bench: builds of generated 1k/10k/100k sites, preview latency, related/glossary
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./builder/...
+	bench/run.sh
 
 ## fuzz: each fuzz target for FUZZTIME
 FUZZTIME ?= 20s

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/diag"
@@ -198,6 +199,12 @@ func runBuild(args []string, env Env) int {
 	}
 	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
 	res.Report(env.Stdout, time.Since(start), *verbose)
+	if *verbose {
+		var ru syscall.Rusage
+		if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+			fmt.Fprintf(env.Stdout, "  %-34s %8s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(ru.Maxrss/1024))
+		}
+	}
 	if *memProf != "" {
 		f, err := os.Create(*memProf)
 		if err == nil {

@@ -121,6 +121,7 @@ type state struct {
 	links map[string]bool
 	used  map[string]bool
 	toks  []token // reused between text nodes
+	src   []byte  // the source as parsed (wiki-link pipes escaped)
 }
 
 // Render renders in. Unresolved links are reported in Rendered.Errs with
@@ -132,18 +133,50 @@ func (r *Renderer) Render(in Input) (*Rendered, error) {
 	ctx.Set(stateKey, st)
 	var buf bytes.Buffer
 	buf.Grow(len(in.Source) * 3 / 2)
-	if err := r.md.Convert(in.Source, &buf, parser.WithContext(ctx)); err != nil {
+	st.src = escapeWikiPipes(in.Source)
+	if err := r.md.Convert(st.src, &buf, parser.WithContext(ctx)); err != nil {
 		return nil, fmt.Errorf("%s: markdown: %w", in.File, err)
 	}
 	out.HTML = buf.Bytes()
 	return out, nil
 }
 
+// escapeWikiPipes escapes the | of [[target|text]] as \| so that a wiki
+// link inside a table cell is not split into two cells; the wiki-link
+// parser reads \| as |. Lines keep their numbers.
+func escapeWikiPipes(src []byte) []byte {
+	if !bytes.Contains(src, []byte("[[")) || !bytes.Contains(src, []byte("|")) {
+		return src
+	}
+	out := make([]byte, 0, len(src)+16)
+	for i := 0; i < len(src); i++ {
+		if src[i] == '[' && i+1 < len(src) && src[i+1] == '[' {
+			end := bytes.Index(src[i+2:], []byte("]]"))
+			nl := bytes.IndexByte(src[i+2:], '\n')
+			if end >= 0 && (nl < 0 || end < nl) {
+				inner := src[i+2 : i+2+end]
+				out = append(out, '[', '[')
+				for j, c := range inner {
+					if c == '|' && (j == 0 || inner[j-1] != '\\') {
+						out = append(out, '\\')
+					}
+					out = append(out, c)
+				}
+				out = append(out, ']', ']')
+				i += end + 3
+				continue
+			}
+		}
+		out = append(out, src[i])
+	}
+	return out
+}
+
 func (st *state) line(offset int) int {
-	if offset < 0 || offset > len(st.in.Source) {
+	if offset < 0 || offset > len(st.src) {
 		return st.in.Line
 	}
-	return st.in.Line + bytes.Count(st.in.Source[:offset], []byte("\n"))
+	return st.in.Line + bytes.Count(st.src[:offset], []byte("\n"))
 }
 
 func (st *state) addLink(u string) {

@@ -88,6 +88,8 @@ func TestLinks(t *testing.T) {
 		{name: "vbscript image dropped", src: "![bild](vbscript:x)", not: []string{"<img", "vbscript"}},
 		{name: "raw html omitted", src: "<script>alert(1)</script>\n\nText <iframe src=x></iframe> <b onclick=x>b</b>", not: []string{"<script", "<iframe", "onclick"}},
 		{name: "heading ids swedish", src: "## Resultat och lärdomar\n\n## Resultat och lärdomar", want: []string{`id="resultat-och-lardomar"`, `id="resultat-och-lardomar-1"`}},
+		{name: "wiki link with label in a table", src: "| a | b |\n|---|---|\n| [[MiniMili|insatsen]] | 2 |",
+			want: []string{`<td><a href="/exempel/minimili/">insatsen</a></td>`, "<td>2</td>"}},
 		{name: "table", src: "| a | b |\n|---|---|\n| 1 | 2 |", want: []string{"<table>", "<td>1</td>"}},
 		{name: "footnote", src: "Text[^1]\n\n[^1]: Not.", want: []string{`class="footnotes"`}},
 	}

@@ -65,7 +65,7 @@ func (wikiParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 	}
 	n := &WikiLink{Offset: seg.Start}
 	if i := bytes.IndexByte(inner, '|'); i >= 0 {
-		n.Target = bytes.TrimSpace(inner[:i])
+		n.Target = bytes.TrimSpace(bytes.TrimSuffix(inner[:i], []byte("\\")))
 		n.Label = bytes.TrimSpace(inner[i+1:])
 	} else {
 		n.Target = bytes.TrimSpace(inner)

@@ -78,9 +78,10 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"place": placeOf,
-	"add":   func(a, b int) int { return a + b },
-	"lower": strings.ToLower,
+	"place":     placeOf,
+	"add":       func(a, b int) int { return a + b },
+	"lower":     strings.ToLower,
+	"hasPrefix": strings.HasPrefix,
 }
 
 // urlOf returns the page URL of a content value.

@@ -1,0 +1,125 @@
+package serve
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/corpus"
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+)
+
+// BenchmarkSaveToReload measures, over 50 saved edits, the time from an
+// editor's save (temp file + rename) to the reload event that the browser
+// receives once the new build is served. It reports p50 and p95.
+func BenchmarkSaveToReload(b *testing.B) {
+	root := sitetest.RepoRoot(b)
+	edits := 50
+	if v, err := strconv.Atoi(os.Getenv("SAVE_EDITS")); err == nil && v > 0 {
+		edits = v
+	}
+	for _, size := range []int{0, 10000} {
+		name := "real"
+		if size > 0 {
+			name = strconv.Itoa(size)
+		}
+		b.Run(name, func(b *testing.B) {
+			dir := b.TempDir()
+			theme := os.DirFS(root)
+			if size == 0 {
+				for _, d := range []string{"content", "layouts", "assets"} {
+					copyDir(b, filepath.Join(root, d), filepath.Join(dir, d))
+				}
+			} else {
+				files, _ := corpus.SeedFiles(root)
+				sentences, err := corpus.Sentences(files...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := corpus.Generate(dir, corpus.Options{Cases: size, Seed: 1, Template: root, Sentences: sentences}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			s := New(Options{Root: dir, Theme: theme, Debounce: 10 * time.Millisecond})
+			defer s.Close()
+			if len(s.Errors()) > 0 {
+				b.Fatal(s.Errors())
+			}
+			ts := httptest.NewServer(s.Handler())
+			defer ts.Close()
+			stop := make(chan struct{})
+			go s.Watch(stop)
+			defer close(stop)
+			resp, err := http.Get(ts.URL + "/__livereload")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer resp.Body.Close()
+			events := make(chan string, 16)
+			go func() {
+				sc := bufio.NewScanner(resp.Body)
+				for sc.Scan() {
+					if l := sc.Text(); strings.HasPrefix(l, "event: ") {
+						events <- strings.TrimPrefix(l, "event: ")
+					}
+				}
+			}()
+			time.Sleep(100 * time.Millisecond)
+			matches, _ := filepath.Glob(filepath.Join(dir, "content", "exempel", "*.md"))
+			sort.Strings(matches)
+			target := matches[len(matches)/2]
+			orig, _ := os.ReadFile(target)
+			var lat []time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				lat = lat[:0]
+				for e := 0; e < edits; e++ {
+					text := strings.Replace(string(orig), "\n---\n", fmt.Sprintf("\n---\n\nRedigering %d.\n", e), 1)
+					tmp := target + ".tmp"
+					os.WriteFile(tmp, []byte(text), 0o644)
+					start := time.Now()
+					os.Rename(tmp, target)
+					select {
+					case ev := <-events:
+						if ev != "reload" {
+							b.Fatalf("event %s", ev)
+						}
+					case <-time.After(60 * time.Second):
+						b.Fatal("no reload")
+					}
+					lat = append(lat, time.Since(start))
+				}
+			}
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			p50, p95 := lat[len(lat)/2], lat[len(lat)*95/100]
+			b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(p95.Microseconds())/1000, "p95-ms")
+		})
+	}
+}
+
+func copyDir(b *testing.B, from, to string) {
+	filepath.Walk(from, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		out := filepath.Join(to, rel)
+		if fi.IsDir() {
+			return os.MkdirAll(out, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, data, 0o644)
+	})
+}
