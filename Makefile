@@ -65,10 +65,12 @@ test-browser: deps chromium $(PORTAL)
 bench: deps
 	bench/run.sh
 
-## fuzz: each fuzz target for FUZZTIME
-FUZZTIME ?= 20s
+## fuzz: each fuzz target for FUZZTIME (seed corpora in testdata/fuzz)
+FUZZTIME ?= 30s
 fuzz: deps
+	$(GO) test ./builder/content -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin public .cache
