@@ -65,20 +65,21 @@ func BenchmarkRelatedAndGlossary(b *testing.B) {
 	})
 }
 
-func TestLayoutTimes(t *testing.T) {
-	if os.Getenv("LAYOUT_TIMES") == "" {
-		t.Skip("set LAYOUT_TIMES=1 to print template time per layout on 10,000 cases")
-	}
-	b := &testing.B{}
-	_ = b
-	dir := os.Getenv("LAYOUT_TIMES_DIR")
+// BenchmarkLayoutTimes prints the template time per layout on a build of
+// 10,000 generated cases, to see which layouts to optimise.
+func BenchmarkLayoutTimes(b *testing.B) {
+	dir := generated(b, 10000)
 	layoutTimes = &timeSums{m: map[string]time.Duration{}, n: map[string]int{}}
-	bl := New(Options{Root: dir, Theme: os.DirFS(sitetest.RepoRoot(t))})
-	if _, err := bl.Build(output.NewMemory()); err != nil {
-		t.Fatal(err)
+	defer func() { layoutTimes = nil }()
+	for i := 0; i < b.N; i++ {
+		bl := New(Options{Root: dir, Theme: os.DirFS(sitetest.RepoRoot(b))})
+		if _, err := bl.Build(output.NewMemory()); err != nil {
+			b.Fatal(err)
+		}
+		bl.Close()
 	}
 	for k, v := range layoutTimes.m {
-		t.Logf("%-16s %5d pages %10v total %8v/page", k, layoutTimes.n[k], v, v/time.Duration(layoutTimes.n[k]))
+		b.Logf("%-16s %5d sidor %10v totalt %8v/sida", k, layoutTimes.n[k], v, v/time.Duration(layoutTimes.n[k]))
 	}
 }
 
