@@ -125,6 +125,7 @@ func TestBadInput(t *testing.T) {
 			if code != ExitContent {
 				t.Errorf("exit = %d, want %d; stderr:\n%s", code, ExitContent, stderr)
 			}
+			t.Logf("%s", strings.SplitN(stderr, "\n", 2)[0])
 			for _, w := range tt.want {
 				if !strings.Contains(stderr, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr)

@@ -375,7 +375,11 @@ func (f *fields) date(key string, required bool) time.Time {
 			return t
 		}
 	}
-	f.errs.Addf(f.file, v.Line, "%s: ogiltigt datum %s; skriv ÅÅÅÅ-MM-DD, till exempel 2015-07-03", key, kindName(v))
+	if v.Kind == yaml.ScalarNode {
+		f.errs.Addf(f.file, v.Line, "%s: ogiltigt datum %q; skriv ÅÅÅÅ-MM-DD, till exempel 2015-07-03", key, v.Value)
+	} else {
+		f.errs.Addf(f.file, v.Line, "%s: ogiltigt datum, fick %s; skriv ÅÅÅÅ-MM-DD, till exempel 2015-07-03", key, kindName(v))
+	}
 	return time.Time{}
 }
 

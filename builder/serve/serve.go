@@ -71,7 +71,7 @@ func New(o Options) *Server {
 		o.Log = io.Discard
 	}
 	s := &Server{opts: o, hub: NewHub(),
-		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, Theme: o.Theme, StableAssets: true})}
+		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, Theme: o.Theme, StableAssets: true, Incremental: true})}
 	s.cur.Store(&state{site: output.NewMemory()})
 	s.index.Store(output.NewMemory())
 	s.Rebuild(nil)

@@ -41,6 +41,10 @@ type Options struct {
 	// instead of fingerprinted ones, so the preview server can swap a
 	// stylesheet without touching any page.
 	StableAssets bool
+	// Incremental keeps parsed documents and rendered markdown between
+	// builds, so a rebuild only redoes what changed (the preview server).
+	// A one-off build leaves it off and keeps no caches in memory.
+	Incremental bool
 }
 
 // Phase is one timed step of a build.
@@ -74,7 +78,12 @@ func New(opts Options) *Builder {
 	if opts.Root == "" {
 		opts.Root = "."
 	}
-	return &Builder{opts: opts, cache: content.NewCache(), md: mdCache{m: map[string]mdEntry{}}}
+	b := &Builder{opts: opts}
+	if opts.Incremental {
+		b.cache = content.NewCache()
+		b.md.m = map[string]mdEntry{}
+	}
+	return b
 }
 
 // Close releases the Dart Sass process.
@@ -289,12 +298,14 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) map[*content.
 			defer wg.Done()
 			for i := range next {
 				d := docs[i]
-				b.md.mu.Lock()
-				e, ok := b.md.m[d.File]
-				b.md.mu.Unlock()
-				if ok && e.hash == d.Hash && e.sig == sig {
-					out[i] = e.r
-					continue
+				if b.md.m != nil {
+					b.md.mu.Lock()
+					e, ok := b.md.m[d.File]
+					b.md.mu.Unlock()
+					if ok && e.hash == d.Hash && e.sig == sig {
+						out[i] = e.r
+						continue
+					}
 				}
 				rd, err := r.Render(markdown.Input{File: d.File, Dir: d.Section.Dir(), Source: d.Body,
 					Line: d.BodyLine, SelfURL: d.URL(), Glossary: true})
@@ -305,9 +316,11 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) map[*content.
 					continue
 				}
 				out[i] = rd
-				b.md.mu.Lock()
-				b.md.m[d.File] = mdEntry{hash: d.Hash, sig: sig, r: rd}
-				b.md.mu.Unlock()
+				if b.md.m != nil {
+					b.md.mu.Lock()
+					b.md.m[d.File] = mdEntry{hash: d.Hash, sig: sig, r: rd}
+					b.md.mu.Unlock()
+				}
 			}
 		}()
 	}
