@@ -60,12 +60,7 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 	}
 	root := sitetest.RepoRoot(t)
 	site := t.TempDir()
-	files, _ := corpus.SeedFiles(root)
-	sentences, err := corpus.Sentences(files...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := corpus.Generate(site, corpus.Options{Cases: 300, Seed: 7, Template: root, Sentences: sentences}); err != nil {
+	if err := corpus.FromRepo(site, root, 300, 7); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []string{"layouts", "assets"} {

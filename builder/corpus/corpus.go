@@ -7,7 +7,6 @@ package corpus
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 )
 
 // Options configures Generate.
@@ -69,7 +69,7 @@ func Generate(dir string, o Options) error {
 		return fmt.Errorf("mallwebbplatsen %s: %w", o.Template, err)
 	}
 	for _, sub := range []string{"content/site.yaml", "content/vokabular.yaml", "content/data", "content/begrepp", "content/sidor"} {
-		if err := copyTree(filepath.Join(o.Template, sub), filepath.Join(dir, sub)); err != nil {
+		if err := fsutil.CopyTree(filepath.Join(o.Template, sub), filepath.Join(dir, sub)); err != nil {
 			return err
 		}
 	}
@@ -225,25 +225,15 @@ func distinct(r *rand.Rand, n, k int) []int {
 	return p
 }
 
-func copyTree(from, to string) error {
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		out := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(out, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
+// FromRepo writes a site of n cases into dir, using the repository at root
+// as template and its sentence bank (see SeedFiles).
+func FromRepo(dir, root string, n int, seed uint64) error {
+	files, _ := SeedFiles(root)
+	sentences, err := Sentences(files...)
+	if err != nil {
+		return err
+	}
+	return Generate(dir, Options{Cases: n, Seed: seed, Template: root, Sentences: sentences})
 }
 
 // SeedFiles returns the source documents in ../shared/seeds next to root,

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/exempelbanken/portal/builder/corpus"
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
 )
 
@@ -36,15 +37,12 @@ func BenchmarkSaveToReload(b *testing.B) {
 			theme := os.DirFS(root)
 			if size == 0 {
 				for _, d := range []string{"content", "layouts", "assets"} {
-					copyDir(b, filepath.Join(root, d), filepath.Join(dir, d))
+					if err := fsutil.CopyTree(filepath.Join(root, d), filepath.Join(dir, d)); err != nil {
+						b.Fatal(err)
+					}
 				}
 			} else {
-				files, _ := corpus.SeedFiles(root)
-				sentences, err := corpus.Sentences(files...)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := corpus.Generate(dir, corpus.Options{Cases: size, Seed: 1, Template: root, Sentences: sentences}); err != nil {
+				if err := corpus.FromRepo(dir, root, size, 1); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -104,22 +102,4 @@ func BenchmarkSaveToReload(b *testing.B) {
 			b.ReportMetric(float64(p95.Microseconds())/1000, "p95-ms")
 		})
 	}
-}
-
-func copyDir(b *testing.B, from, to string) {
-	filepath.Walk(from, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		out := filepath.Join(to, rel)
-		if fi.IsDir() {
-			return os.MkdirAll(out, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(out, data, 0o644)
-	})
 }

@@ -28,12 +28,7 @@ func generated(b *testing.B, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	files, _ := corpus.SeedFiles(root)
-	sentences, err := corpus.Sentences(files...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := corpus.Generate(dir, corpus.Options{Cases: n, Seed: 1, Template: root, Sentences: sentences}); err != nil {
+	if err := corpus.FromRepo(dir, root, n, 1); err != nil {
 		b.Fatal(err)
 	}
 	corpora.Store(n, dir)

@@ -10,6 +10,8 @@ package sitetest
 
 import (
 	"os"
+
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,7 +75,9 @@ func Write(t testing.TB, dir string, archive string) {
 		files[k] = v
 	}
 	for _, sub := range []string{"layouts", "assets", "content/data"} {
-		copyTree(t, filepath.Join(root, sub), filepath.Join(dir, sub))
+		if err := fsutil.CopyTree(filepath.Join(root, sub), filepath.Join(dir, sub)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -87,28 +91,6 @@ func Write(t testing.TB, dir string, archive string) {
 		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-func copyTree(t testing.TB, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		out := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(out, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
