@@ -41,7 +41,7 @@ type Env struct {
 const usage = `portal – bygger Exempelbanken, en statisk portal om sociala investeringar.
 
 Användning:
-  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-v]
+  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v]
   portal serve [-root DIR] [-addr 127.0.0.1:1313] [-drafts] [-open]
   portal check [-root DIR] [-drafts]
   portal new [-root DIR] exempel|begrepp|sida "Titel"
@@ -67,6 +67,8 @@ Flaggor för build:
   -drafts         ta med utkast (draft: true)
   -baseurl URL    ersätter baseURL i content/site.yaml
   -search         indexera för sökning med Pagefind (standard true)
+  -fsync          skriv webbplatsen till disken innan den byts in, så att bytet
+                  också klarar ett strömavbrott (långsammare på stora webbplatser)
   -v              visa tiden för varje byggsteg
   -cpuprofile F   skriv en CPU-profil till F
   -memprofile F   skriv en minnesprofil till F
@@ -147,6 +149,7 @@ func runBuild(args []string, env Env) int {
 	baseURL := fs.String("baseurl", "", "")
 	search := fs.Bool("search", true, "")
 	verbose := fs.Bool("v", false, "")
+	durable := fs.Bool("fsync", false, "")
 	cpuProf := fs.String("cpuprofile", "", "")
 	memProf := fs.String("memprofile", "", "")
 	if st := parse(fs, args, env); st >= 0 {
@@ -177,6 +180,7 @@ func runBuild(args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
 		return ExitContent
 	}
+	disk.Durable = *durable
 	res, err := b.Build(disk)
 	if err != nil {
 		disk.Abort()

@@ -40,6 +40,11 @@ func CleanPath(name string) (string, error) {
 // Disk writes a build into dir atomically. Create it with NewDisk, write
 // the files, then Commit or Abort.
 type Disk struct {
+	// Durable makes Commit flush the new site to stable storage before
+	// swapping it in, so the swap also survives a power loss. Without it
+	// the swap is still atomic for a build that is killed or crashes.
+	Durable bool
+
 	dir string // the published directory, e.g. public
 	tmp string // the build directory, a sibling of dir
 	mu  sync.Mutex
@@ -136,19 +141,25 @@ func (d *Disk) Files() int {
 	return d.n
 }
 
-// Commit syncs the build to disk and swaps it in place of dir atomically:
-// readers see either the whole old site or the whole new one.
+// Commit swaps the build in place of dir atomically (after flushing it to
+// disk when Durable): readers see either the whole old site or the whole
+// new one.
 func (d *Disk) Commit() error {
-	if err := syncTree(d.tmp); err != nil {
-		d.Abort()
-		return fmt.Errorf("skriv %s till disk: %w", d.tmp, err)
+	if d.Durable {
+		if err := syncTree(d.tmp); err != nil {
+			d.Abort()
+			return fmt.Errorf("skriv %s till disk: %w", d.tmp, err)
+		}
 	}
 	if _, err := os.Lstat(d.dir); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Rename(d.tmp, d.dir); err != nil {
 			d.Abort()
 			return fmt.Errorf("publicera %s: %w", d.dir, err)
 		}
-		return syncDir(filepath.Dir(d.dir))
+		if d.Durable {
+			return syncDir(filepath.Dir(d.dir))
+		}
+		return nil
 	}
 	err := unix.Renameat2(unix.AT_FDCWD, d.tmp, unix.AT_FDCWD, d.dir, unix.RENAME_EXCHANGE)
 	if err != nil {
@@ -169,7 +180,9 @@ func (d *Disk) Commit() error {
 		return os.RemoveAll(old)
 	}
 	// d.tmp now holds the previous site.
-	syncDir(filepath.Dir(d.dir))
+	if d.Durable {
+		syncDir(filepath.Dir(d.dir))
+	}
 	return os.RemoveAll(d.tmp)
 }
 

@@ -24,6 +24,7 @@ func TestDiskCommitSwapsAtomically(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		d.Durable = i == 1 // both paths
 		if err := d.Write("index.html", []byte(content)); err != nil {
 			t.Fatal(err)
 		}
