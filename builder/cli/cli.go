@@ -135,12 +135,6 @@ func PrintErrors(w io.Writer, err error) {
 	}
 }
 
-func isContentError(err error) bool {
-	var l *diag.List
-	var e *diag.Error
-	return errors.As(err, &l) || errors.As(err, &e)
-}
-
 func runBuild(args []string, env Env) int {
 	fs := newFlags("build", env)
 	root := fs.String("root", ".", "")
@@ -232,9 +226,6 @@ func runCheck(args []string, env Env) int {
 	res, err := b.Build(mem)
 	if err != nil {
 		PrintErrors(env.Stderr, err)
-		if isContentError(err) {
-			return ExitContent
-		}
 		return ExitContent
 	}
 	fmt.Fprintf(env.Stdout, "Inga fel: %d exempel, %d begrepp, %d sidor, %d filer.\n",

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -298,14 +299,12 @@ func sortDocs[T any](s []T, doc func(T) *Doc) {
 	}
 	sort.SliceStable(s, func(i, j int) bool {
 		a, b := doc(s[i]), doc(s[j])
-		if c := compareBytes(keys[a], keys[b]); c != 0 {
+		if c := bytes.Compare(keys[a], keys[b]); c != 0 {
 			return c < 0
 		}
 		return a.Slug < b.Slug
 	})
 }
-
-func compareBytes(a, b []byte) int { return strings.Compare(string(a), string(b)) }
 
 func docOf(d any) *Doc {
 	switch v := d.(type) {

@@ -33,21 +33,23 @@ func (b *Builder) dirFor(sub string) (string, error) {
 func unpackTheme(theme fs.FS) (string, error) {
 	h := sha256.New()
 	var files []string
-	err := fs.WalkDir(theme, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(theme, p)
+	for _, top := range []string{"layouts", "assets"} {
+		err := fs.WalkDir(theme, top, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(theme, p)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+			h.Write(b)
+			files = append(files, p)
+			return nil
+		})
 		if err != nil {
-			return err
+			return "", fmt.Errorf("läs standardtemat: %w", err)
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
-		h.Write(b)
-		files = append(files, p)
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("läs standardtemat: %w", err)
 	}
 	base, err := os.UserCacheDir()
 	if err != nil {
