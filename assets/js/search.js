@@ -25,6 +25,11 @@
   var resultsEl = root.querySelector("#sok-resultat");
   var moreBtn = root.querySelector("#sok-fler");
   var clearBtn = root.querySelector("#sok-rensa");
+  var filterBox = root.querySelector("#sok-filterruta");
+  var chosenEl = root.querySelector("#sok-valda");
+  // On narrow screens the filters start folded, so the results are near
+  // the search field; on wide screens they stand open beside the results.
+  if (window.matchMedia && !window.matchMedia("(min-width: 60em)").matches) filterBox.open = false;
   var state = { q: "", filters: {} };
   var shown = PAGE;
   var runId = 0;
@@ -98,6 +103,9 @@
     });
     filtersEl.innerHTML = html;
     clearBtn.hidden = !hasFilters();
+    var n = Object.keys(state.filters).reduce(function (a, k) { return a + state.filters[k].length; }, 0);
+    chosenEl.hidden = n === 0;
+    chosenEl.textContent = n ? n + " valda" : "";
     if (focused) {
       var el = document.getElementById(focused);
       if (el) el.focus();

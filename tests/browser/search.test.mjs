@@ -119,3 +119,18 @@ test("without JavaScript the page says so and links the facet pages", async () =
   assert.match(html, /href="\/kommun\/"/);
   await ctx.close();
 });
+
+test("on a phone the filters start folded and open on demand", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  const p = await ctx.newPage();
+  await p.goto(server.url + "/sok/?q=barn&kommun=Ale");
+  await resultURLs(p);
+  assert.equal(await p.$eval("#sok-filterruta", (d) => d.open), false);
+  assert.match(await p.textContent("#sok-valda"), /1 valda/);
+  // The first result is on the first screen.
+  const top = await p.$eval("#sok-resultat .result", (el) => el.getBoundingClientRect().top);
+  assert.ok(top < 800, `first result at ${top}px`);
+  await p.click("#sok-filterruta summary");
+  assert.ok(await p.getByRole("checkbox", { name: /^Ale\b/ }).isChecked());
+  await ctx.close();
+});
