@@ -23,23 +23,32 @@ import (
 // ErrNoSass is returned when no Dart Sass binary can be found.
 var ErrNoSass = errors.New("Dart Sass saknas: kör `make` (installerar npm-paketet sass-embedded i node_modules/), eller ange sökvägen i DART_SASS_BINARY")
 
-// FindDartSass locates the Dart Sass binary: $DART_SASS_BINARY, then the
-// binary sass-embedded ships in node_modules (searched from each of dirs and
-// their parents), then `sass` on PATH.
-func FindDartSass(dirs ...string) (string, error) {
-	if p := os.Getenv("DART_SASS_BINARY"); p != "" {
+// FindTool locates a tool's binary: the path in the environment variable
+// env, then the first match of patterns below node_modules (searched from
+// each of dirs and their parents), then name on PATH. notFound is returned
+// when none exists.
+func FindTool(env string, patterns []string, name string, notFound error, dirs ...string) (string, error) {
+	if p := os.Getenv(env); p != "" {
 		if _, err := exec.LookPath(p); err != nil {
-			return "", fmt.Errorf("DART_SASS_BINARY=%s: %w", p, err)
+			return "", fmt.Errorf("%s=%s: %w", env, p, err)
 		}
 		return p, nil
 	}
-	if p := findInNodeModules(dirs, "sass-embedded-*/dart-sass/sass"); p != "" {
+	for _, pattern := range patterns {
+		if p := findInNodeModules(dirs, pattern); p != "" {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
-	if p, err := exec.LookPath("sass"); err == nil {
-		return p, nil
-	}
-	return "", ErrNoSass
+	return "", notFound
+}
+
+// FindDartSass locates the Dart Sass binary: $DART_SASS_BINARY, then the
+// binary sass-embedded ships in node_modules, then `sass` on PATH.
+func FindDartSass(dirs ...string) (string, error) {
+	return FindTool("DART_SASS_BINARY", []string{"sass-embedded-*/dart-sass/sass"}, "sass", ErrNoSass, dirs...)
 }
 
 // FindNodeBinary finds a file matching pattern below node_modules in one of

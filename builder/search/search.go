@@ -25,21 +25,8 @@ var ErrNoPagefind = errors.New("Pagefind saknas: kör `make` (installerar npm-pa
 // FindPagefind locates the Pagefind binary, searching node_modules from each
 // of dirs and their parents.
 func FindPagefind(dirs ...string) (string, error) {
-	if p := os.Getenv("PAGEFIND_BINARY"); p != "" {
-		if _, err := exec.LookPath(p); err != nil {
-			return "", fmt.Errorf("PAGEFIND_BINARY=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	for _, pattern := range []string{"@pagefind/*/bin/pagefind_extended", "@pagefind/*/bin/pagefind"} {
-		if p := assets.FindNodeBinary(pattern, dirs...); p != "" {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath("pagefind"); err == nil {
-		return p, nil
-	}
-	return "", ErrNoPagefind
+	return assets.FindTool("PAGEFIND_BINARY", []string{"@pagefind/*/bin/pagefind_extended", "@pagefind/*/bin/pagefind"},
+		"pagefind", ErrNoPagefind, dirs...)
 }
 
 // Index runs Pagefind over the complete site in dir, writing dir/pagefind/.
