@@ -277,7 +277,10 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) map[*content.
 			Summary: t.Summary, Names: append([]string{t.Title}, t.Aliases...)})
 	}
 	r := markdown.New(markdown.WithResolver(res), markdown.WithGlossary(markdown.NewGlossary(gterms)))
-	sig := siteSignature(s)
+	var sig uint64
+	if b.md.m != nil { // only the preview server keeps rendered markdown
+		sig = siteSignature(s)
+	}
 	var docs []*content.Doc
 	for _, c := range s.Cases {
 		docs = append(docs, &c.Doc)
