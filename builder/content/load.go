@@ -412,6 +412,47 @@ func hashBytes(b []byte) uint64 {
 	return h.Sum64()
 }
 
+// metaHash hashes front matter together with its position.
+func metaHash(fm []byte, fmLine, bodyLine int) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d:%d:", fmLine, bodyLine)
+	h.Write(fm)
+	return h.Sum64()
+}
+
+// BodyFile is a document file read again for a body-only update.
+type BodyFile struct {
+	Hash     uint64 // as Doc.Hash
+	MetaHash uint64 // as Doc.MetaHash
+	Body     []byte
+	BodyLine int
+}
+
+// ReadBody reads the document file (a slash path below root, as Doc.File)
+// and splits off its body, so a caller holding the earlier Doc can tell,
+// by MetaHash, whether only the body changed. Errors are positioned
+// (*diag.Error) or I/O errors; either way the caller should do a full Load,
+// which reports them in context.
+func ReadBody(root, file string) (*BodyFile, error) {
+	full := filepath.Join(root, filepath.FromSlash(file))
+	fi, err := os.Stat(full)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, diag.Errorf(file, 0, "filen är för stor")
+	}
+	raw, err := os.ReadFile(full)
+	if err != nil {
+		return nil, err
+	}
+	fm, fmLine, body, bodyLine, err := splitFile(file, raw)
+	if err != nil {
+		return nil, err
+	}
+	return &BodyFile{Hash: hashBytes(raw), MetaHash: metaHash(fm, fmLine, bodyLine), Body: body, BodyLine: bodyLine}, nil
+}
+
 func parseOne(root string, p *parsed, cache *Cache, drafts bool) {
 	p.errs = &diag.List{}
 	full := filepath.Join(root, filepath.FromSlash(p.file))
@@ -455,7 +496,8 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 		f.line = fmLine - 1 // the opening ---
 	}
 	p.fields = f
-	doc := Doc{Section: p.sec, File: p.file, Body: body, BodyLine: bodyLine, Hash: p.hash}
+	doc := Doc{Section: p.sec, File: p.file, Body: body, BodyLine: bodyLine, Hash: p.hash,
+		MetaHash: metaHash(fm, fmLine, bodyLine)}
 	base := strings.TrimSuffix(path.Base(p.file), path.Ext(p.file))
 	doc.Slug = sv.Slugify(base)
 	if doc.Slug == "" {

@@ -49,6 +49,9 @@ type Doc struct {
 	Updated  time.Time
 	Sources  []Source
 	Hash     uint64 // hash of the raw file, for incremental rebuilds
+	// MetaHash hashes the front matter and where it and the body start:
+	// two versions of a file with equal MetaHash differ only in the body.
+	MetaHash uint64
 }
 
 // URL returns the document's site-relative URL, always with a trailing slash.

@@ -44,6 +44,10 @@ type state struct {
 	site    *output.Memory
 	errs    []*diag.Error
 	version int64
+	// pending holds the files of a failed Patch: the builder still has the
+	// last good build, so the next change can be patched together with
+	// them instead of rebuilding everything.
+	pending []string
 }
 
 // Server is the preview server. Create it with New, serve Handler, run
@@ -129,8 +133,11 @@ func styleOnly(changed []string) bool {
 
 // Rebuild rebuilds after changes to the given paths (nil: everything) and
 // tells the browsers. A stylesheet-only change recompiles the CSS and swaps
-// it without reloading pages; anything else rebuilds the site with the
-// builder's caches, so unchanged files are not parsed or rendered again.
+// it without reloading pages. A change to the text of existing documents
+// (front matter untouched) is patched into the served site: only the pages
+// that depend on those texts are rendered again (site.Builder.Patch).
+// Anything else rebuilds the site with the builder's caches, so unchanged
+// files are not parsed or rendered again.
 func (s *Server) Rebuild(changed []string) {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
@@ -150,26 +157,46 @@ func (s *Server) Rebuild(changed []string) {
 			fmt.Fprintf(s.opts.Log, "Ny stilmall på %s\n", time.Since(start).Round(time.Millisecond))
 			return
 		}
-		s.fail(cur, next, err)
+		s.fail(cur, next, err, nil)
 		return
+	}
+	if len(changed) > 0 && (len(cur.errs) == 0 || cur.pending != nil) {
+		files := append(append([]string(nil), cur.pending...), changed...)
+		m := cur.site.Clone()
+		res, ok, err := s.b.Patch(files, m)
+		if ok {
+			if err != nil {
+				s.fail(cur, next, err, files)
+				return
+			}
+			s.publish(m, next, "Uppdaterade %d sidor på %s\n", res.Pages, start)
+			return
+		}
 	}
 	m := output.NewMemory()
 	res, err := s.b.Build(m)
 	if err != nil {
-		s.fail(cur, next, err)
+		s.fail(cur, next, err, nil)
 		return
 	}
-	s.cur.Store(&state{site: m, version: next})
+	s.publish(m, next, "Byggde %d sidor på %s\n", res.Pages, start)
+}
+
+// publish serves m as the new version, reloads the browsers and starts
+// indexing it for search.
+func (s *Server) publish(m *output.Memory, version int64, format string, pages int, start time.Time) {
+	s.cur.Store(&state{site: m, version: version})
 	s.builds.Add(1)
-	s.hub.Broadcast("reload", strconv.FormatInt(next, 10))
-	fmt.Fprintf(s.opts.Log, "Byggde %d sidor på %s\n", res.Pages, time.Since(start).Round(time.Millisecond))
+	s.hub.Broadcast("reload", strconv.FormatInt(version, 10))
+	fmt.Fprintf(s.opts.Log, format, pages, time.Since(start).Round(time.Millisecond))
 	s.reindex(m)
 }
 
-// fail keeps the last good site and shows the errors.
-func (s *Server) fail(cur *state, version int64, err error) {
+// fail keeps the last good site and shows the errors. pending lists the
+// files of a failed Patch (nil after a failed full build).
+func (s *Server) fail(cur *state, version int64, err error, pending []string) {
 	errs := diag.AsList(err)
-	s.cur.Store(&state{site: cur.site, errs: errs, version: version})
+	s.cur.Store(&state{site: cur.site, errs: errs, version: version, pending: pending})
 	s.hub.Broadcast("errors", overlay(errs))
 	fmt.Fprintf(s.opts.Log, "Bygget misslyckades; visar den senaste fungerande versionen:\n")
 	for _, e := range errs {

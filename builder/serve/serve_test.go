@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,9 +20,16 @@ import (
 // live-reload client; it returns the server, its URL and the event stream.
 func preview(t *testing.T, drafts bool) (dir string, s *Server, url string, events <-chan string) {
 	t.Helper()
+	return previewWith(t, Options{Drafts: drafts})
+}
+
+// previewWith is preview with options; Root and Debounce are set here.
+func previewWith(t *testing.T, o Options) (dir string, s *Server, url string, events <-chan string) {
+	t.Helper()
 	dir = t.TempDir()
 	sitetest.Write(t, dir, "")
-	s = New(Options{Root: dir, Debounce: 20 * time.Millisecond, Drafts: drafts})
+	o.Root, o.Debounce = dir, 20*time.Millisecond
+	s = New(o)
 	if errs := s.Errors(); len(errs) > 0 {
 		t.Fatalf("first build: %v", errs)
 	}
@@ -158,6 +166,71 @@ func TestBrokenEditShowsOverlayAndRecovers(t *testing.T) {
 	}
 	if _, body := get(t, url+"/"); strings.Contains(body, `id="portal-byggfel"`) {
 		t.Error("overlay stays after the fix")
+	}
+}
+
+// lockedBuffer is a log that the server and the test may share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestTextEditIsPatched: an edit of a case's text, front matter untouched,
+// is patched in (only dependent pages rendered), including the "Nämns i"
+// list of a page it starts linking to; a broken text keeps its overlay
+// while other texts are edited, until it is fixed.
+func TestTextEditIsPatched(t *testing.T) {
+	log := &lockedBuffer{}
+	dir, _, url, events := previewWith(t, Options{Log: log})
+	const mm, foto = "content/exempel/minimili.md", "content/exempel/fotosyntes.md"
+	good := read(t, dir, mm)
+	save(t, dir, mm, good+"\nSe även [[fotosyntes]] för äldre barn.\n")
+	if e := next(t, events); e != "reload" {
+		t.Fatalf("event %q, want reload", e)
+	}
+	if !strings.Contains(log.String(), "Uppdaterade 2 sidor") {
+		t.Errorf("the edit was not patched:\n%s", log)
+	}
+	if _, body := get(t, url+"/exempel/minimili/"); !strings.Contains(body, "för äldre barn") {
+		t.Error("the edited page is stale")
+	}
+	if _, body := get(t, url+"/exempel/fotosyntes/"); !strings.Contains(body, `href="/exempel/minimili/"`) {
+		t.Error("the linked page does not list MiniMili under Nämns i")
+	}
+
+	save(t, dir, mm, good+"\nSe [[finns-inte]].\n")
+	if e := next(t, events); e != "errors" {
+		t.Fatalf("event %q, want errors", e)
+	}
+	save(t, dir, foto, read(t, dir, foto)+"\nEn rad till.\n")
+	if e := next(t, events); e != "errors" {
+		t.Fatalf("event %q after an unrelated edit, want errors: the broken text is still broken", e)
+	}
+	if _, body := get(t, url+"/exempel/fotosyntes/"); !strings.Contains(body, "okänd länk [[finns-inte]]") {
+		t.Error("the overlay went away while minimili.md is still broken")
+	}
+	save(t, dir, mm, good)
+	if e := next(t, events); e != "reload" {
+		t.Fatalf("event %q, want reload", e)
+	}
+	_, body := get(t, url+"/exempel/fotosyntes/")
+	if strings.Contains(body, `id="portal-byggfel"`) || !strings.Contains(body, "En rad till.") {
+		t.Error("after the fix: overlay stays or the other edit is lost")
+	}
+	if _, mb := get(t, url+"/exempel/minimili/"); strings.Contains(mb, "för äldre barn") {
+		t.Error("MiniMili's old text is still served")
 	}
 }
 

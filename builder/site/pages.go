@@ -155,7 +155,7 @@ type job struct {
 
 // writePages builds the list of files, renders HTML in parallel and writes
 // everything through w. It returns the number of files and HTML pages.
-func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []byte, static []assets.File, w output.Writer) (int, int, error) {
+func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []byte, static []assets.File, w output.Writer) (files, pages int, _ []*job, _ error) {
 	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
 		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
 		Scripts: map[string]string{}}
@@ -248,15 +248,12 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	for _, t := range s.Terms {
 		p := &Page{Title: t.Title, Description: t.Summary, Crumbs: []Crumb{home, glossary}, Term: t, Doc: &t.Doc,
 			Draft: t.Draft, Body: g.body[&t.Doc], Backlinks: g.backlinks[t.URL()], Indexed: true,
-			Mentions: uniqueCases(g.termCases[t])}
+			Mentions: termMentions(g, t)}
 		if v := modell.byKey[t.Slug]; v != nil && t.IsModel() {
 			p.UsedBy, p.UsedByCount = v.Cases, len(v.Cases)
 			if len(p.UsedBy) > PageSize {
 				p.UsedBy = p.UsedBy[:PageSize]
 			}
-		}
-		if len(p.Mentions) > PageSize {
-			p.Mentions = p.Mentions[:PageSize]
 		}
 		page(t.URL(), "glossary-term", p)
 	}
@@ -314,14 +311,13 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	}
 	renderCards(tpl, s.Cases, errs)
 	if errs.Len() > 0 {
-		return 0, 0, errs
+		return 0, 0, nil, errs
 	}
 
 	// Render and write in parallel; output depends only on the job.
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan *job)
-	pages := 0
 	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
 		wg.Add(1)
 		go func() {
@@ -359,12 +355,12 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	close(next)
 	wg.Wait()
 	if errs.Len() > 0 {
-		return 0, 0, errs
+		return 0, 0, nil, errs
 	}
-	files := len(jobs)
+	files = len(jobs)
 	if sd.BaseURL != "" {
 		if err := w.Write("sitemap.xml", sitemap(sd.BaseURL, jobs)); err != nil {
-			return 0, 0, err
+			return 0, 0, nil, err
 		}
 		files++
 	}
@@ -373,9 +369,9 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 		robots += "Sitemap: " + sd.BaseURL + "/sitemap.xml\n"
 	}
 	if err := w.Write("robots.txt", []byte(robots)); err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
-	return files + 1, pages, nil
+	return files + 1, pages, jobs, nil
 }
 
 // layoutTimes, when set (by benchmarks), sums template time per layout.
@@ -460,6 +456,15 @@ func modelCases(f *Facet) map[string][]*content.Case {
 	m := map[string][]*content.Case{}
 	for _, v := range f.Values {
 		m[v.Slug] = v.Cases
+	}
+	return m
+}
+
+// termMentions lists the cases that mention t, at most PageSize.
+func termMentions(g *graph, t *content.Term) []*content.Case {
+	m := uniqueCases(g.termCases[t])
+	if len(m) > PageSize {
+		m = m[:PageSize]
 	}
 	return m
 }

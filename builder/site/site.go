@@ -8,7 +8,6 @@
 package site
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"io"
@@ -69,6 +68,7 @@ type Builder struct {
 	sass  *assets.Sass
 	cache *content.Cache
 	md    mdCache
+	last  *snapshot // the last good build, for Patch (Incremental only)
 
 	themeDir string
 }
@@ -114,6 +114,7 @@ func (t *timer) done(name string) {
 func (b *Builder) Build(w output.Writer) (*Result, error) {
 	t := &timer{last: time.Now()}
 	errs := &diag.List{}
+	b.last = nil
 	s, err := content.Load(b.opts.Root, content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache))
 	t.done("läs och validera innehåll")
 	if err != nil {
@@ -144,11 +145,12 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		tpl = loadTemplates(ld, &assetErrs)
 	}()
 	var rendered map[*content.Doc]*markdown.Rendered
+	var md *markdown.Renderer
 	if s != nil {
 		if b.opts.BaseURL != "" {
 			s.Config.BaseURL = b.opts.BaseURL
 		}
-		rendered = b.renderMarkdown(s, errs)
+		rendered, md = b.renderMarkdown(s, errs)
 		t.done("rendera markdown")
 	}
 	wg.Wait()
@@ -160,11 +162,14 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	g := newGraph(s, rendered)
 	t.done("länkar, relationer och facetter")
-	files, pages, err := b.writePages(s, g, tpl, css, static, w)
+	files, pages, jobs, err := b.writePages(s, g, tpl, css, static, w)
 	if err != nil {
 		return nil, err
 	}
 	t.done("skriv sidor")
+	if b.opts.Incremental {
+		b.last = newSnapshot(s, g, tpl, md, rendered, jobs)
+	}
 	return &Result{Files: files, Pages: pages, Phases: t.phases, Site: s}, nil
 }
 
@@ -269,7 +274,7 @@ type mdEntry struct {
 }
 
 // renderMarkdown renders every document's body in parallel.
-func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) map[*content.Doc]*markdown.Rendered {
+func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content.Doc]*markdown.Rendered, *markdown.Renderer) {
 	res := newResolver(s)
 	var gterms []*markdown.GlossaryTerm
 	for _, t := range s.Terms {
@@ -340,7 +345,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) map[*content.
 		m[d] = out[i]
 		errs.Merge(out[i].Errs)
 	}
-	return m
+	return m, r
 }
 
 // siteSignature hashes everything a document's rendering depends on besides
@@ -412,6 +417,7 @@ func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *gr
 	for _, t := range s.Terms {
 		add(&t.Doc, nil)
 	}
+	// Keep in step with snapshot.patchLinks.
 	for _, p := range s.Pages {
 		add(&p.Doc, nil)
 	}
@@ -435,13 +441,7 @@ func sortLinks(ls []link) {
 		}
 	}
 	sort.SliceStable(ls, func(i, j int) bool {
-		if ls[i].Kind != ls[j].Kind {
-			return kindRank(ls[i].Kind) < kindRank(ls[j].Kind)
-		}
-		if c := bytes.Compare(keys[ls[i].Title], keys[ls[j].Title]); c != 0 {
-			return c < 0
-		}
-		return ls[i].URL < ls[j].URL
+		return compareLinks(ls[i], ls[j], keys[ls[i].Title], keys[ls[j].Title]) < 0
 	})
 }
 

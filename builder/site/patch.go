@@ -1,0 +1,254 @@
+package site
+
+import (
+	"bytes"
+	"html/template"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/markdown"
+	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// snapshot is what an incremental Builder keeps of its last good build, so
+// Patch can redo only what a body edit changes.
+type snapshot struct {
+	site      *content.Site
+	g         *graph
+	tpl       *templates
+	md        *markdown.Renderer
+	rendered  map[*content.Doc]*markdown.Rendered
+	docs      map[string]*content.Doc // by file (content/exempel/x.md)
+	cases     map[*content.Doc]*content.Case
+	caseIndex map[*content.Case]int // position in site.Cases
+	termByURL map[string]*content.Term
+	pages     map[string]*job // page jobs by URL path
+}
+
+func newSnapshot(s *content.Site, g *graph, tpl *templates, md *markdown.Renderer,
+	rendered map[*content.Doc]*markdown.Rendered, jobs []*job) *snapshot {
+	sn := &snapshot{site: s, g: g, tpl: tpl, md: md, rendered: rendered,
+		docs: map[string]*content.Doc{}, cases: map[*content.Doc]*content.Case{},
+		caseIndex: map[*content.Case]int{}, termByURL: map[string]*content.Term{}, pages: map[string]*job{}}
+	for i, c := range s.Cases {
+		sn.docs[c.File] = &c.Doc
+		sn.cases[&c.Doc] = c
+		sn.caseIndex[c] = i
+	}
+	for _, t := range s.Terms {
+		sn.docs[t.File] = &t.Doc
+		sn.termByURL[t.URL()] = t
+	}
+	for _, p := range s.Pages {
+		sn.docs[p.File] = &p.Doc
+	}
+	for _, j := range jobs {
+		if j.page != nil {
+			sn.pages[j.page.Path] = j
+		}
+	}
+	return sn
+}
+
+// bodyEdit is one document whose body changed.
+type bodyEdit struct {
+	doc *content.Doc
+	bf  *content.BodyFile
+	r   *markdown.Rendered
+}
+
+// Patch brings the last build up to date after the given files (slash
+// paths below the root, as the watcher reports them) changed, when every
+// one of them is a document of that build whose front matter is unchanged.
+// It re-renders only the pages that depend on those bodies: each
+// document's own page, the pages it starts or stops linking to (their
+// "Nämns i" lists) and the glossary pages whose lists of mentioning cases
+// change, and writes just those files to w.
+//
+// Patch returns ok=false, having changed nothing, when the changes need a
+// full Build: new, deleted or renamed files, front matter, vocabularies,
+// data, layouts or assets, or no earlier good build (Incremental off, or
+// the last Build failed). With ok=true a non-nil error is a *diag.List of
+// markdown errors in the edited bodies, and the last build is kept as it
+// was.
+func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool, err error) {
+	sn := b.last
+	if sn == nil || len(changed) == 0 {
+		return nil, false, nil
+	}
+	start := time.Now()
+	seen := map[string]bool{}
+	var edits []*bodyEdit
+	for _, p := range changed {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		d := sn.docs[p]
+		if d == nil {
+			return nil, false, nil
+		}
+		bf, err := content.ReadBody(b.opts.Root, p)
+		if err != nil || bf.MetaHash != d.MetaHash {
+			return nil, false, nil
+		}
+		edits = append(edits, &bodyEdit{doc: d, bf: bf})
+	}
+	errs := &diag.List{}
+	for _, e := range edits {
+		d := e.doc
+		r, err := sn.md.Render(markdown.Input{File: d.File, Dir: d.Section.Dir(), Source: e.bf.Body,
+			Line: e.bf.BodyLine, SelfURL: d.URL(), Glossary: true})
+		if err != nil {
+			errs.AddErr(d.File, err)
+			continue
+		}
+		errs.Merge(r.Errs)
+		e.r = r
+	}
+	if errs.Len() > 0 {
+		return nil, true, errs
+	}
+
+	// Nothing below can fail on content; apply the edits.
+	dirty := map[string]bool{}
+	for _, e := range edits {
+		d := e.doc
+		old := sn.rendered[d]
+		d.Body, d.BodyLine, d.Hash = e.bf.Body, e.bf.BodyLine, e.bf.Hash
+		sn.rendered[d] = e.r
+		sn.g.body[d] = template.HTML(e.r.HTML)
+		b.md.mu.Lock()
+		if me, ok := b.md.m[d.File]; ok {
+			me.hash, me.r = d.Hash, e.r
+			b.md.m[d.File] = me
+		}
+		b.md.mu.Unlock()
+		dirty[d.URL()] = true
+		var oldLinks []string
+		if old != nil {
+			oldLinks = old.Links
+		}
+		for _, u := range sn.patchLinks(d, oldLinks, e.r.Links) {
+			dirty[u] = true
+		}
+	}
+
+	urls := make([]string, 0, len(dirty))
+	for u := range dirty {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	pages := 0
+	for _, u := range urls {
+		j := sn.pages[u]
+		if j == nil {
+			continue // a link to something that is not a page of its own
+		}
+		p := j.page
+		if p.Doc != nil {
+			p.Body = sn.g.body[p.Doc]
+			p.Backlinks = sn.g.backlinks[u]
+		}
+		if p.Term != nil {
+			p.Mentions = termMentions(sn.g, p.Term)
+		}
+		data, err := sn.tpl.execute(j.layout, p)
+		if err != nil {
+			b.last = nil // the graph has moved on; the next build starts afresh
+			errs.AddErr("layouts/"+j.layout+".html", err)
+			return nil, true, errs
+		}
+		if err := w.Write(j.path, data); err != nil {
+			b.last = nil
+			return nil, true, err
+		}
+		pages++
+	}
+	return &Result{Files: pages, Pages: pages, Site: sn.site,
+		Phases: []Phase{{"uppdatera ändrad text", time.Since(start)}}}, true, nil
+}
+
+// patchLinks updates backlinks and glossary mentions after d's links went
+// from old to new, with the same outcome as newGraph, and returns the URLs
+// whose pages list d differently now.
+func (sn *snapshot) patchLinks(d *content.Doc, old, new []string) []string {
+	c := sn.cases[d]
+	in := func(list []string) map[string]bool {
+		m := make(map[string]bool, len(list))
+		for _, u := range list {
+			m[u] = true
+		}
+		return m
+	}
+	oldSet, newSet := in(old), in(new)
+	from := link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d)}
+	g := sn.g
+	var affected []string
+	for _, u := range old {
+		if newSet[u] {
+			continue
+		}
+		affected = append(affected, u)
+		ls := g.backlinks[u]
+		for i := range ls {
+			if ls[i].URL == from.URL {
+				ls = append(ls[:i:i], ls[i+1:]...)
+				break
+			}
+		}
+		if len(ls) == 0 {
+			delete(g.backlinks, u)
+		} else {
+			g.backlinks[u] = ls
+		}
+		if t := sn.termByURL[u]; t != nil && c != nil {
+			cs := g.termCases[t]
+			out := cs[:0:0]
+			for _, x := range cs {
+				if x != c {
+					out = append(out, x)
+				}
+			}
+			if len(out) == 0 {
+				delete(g.termCases, t)
+			} else {
+				g.termCases[t] = out
+			}
+		}
+	}
+	fromKey := sv.Key(from.Title)
+	for _, u := range new {
+		if oldSet[u] {
+			continue
+		}
+		affected = append(affected, u)
+		ls := g.backlinks[u]
+		i := sort.Search(len(ls), func(i int) bool { return compareLinks(from, ls[i], fromKey, sv.Key(ls[i].Title)) < 0 })
+		g.backlinks[u] = append(ls[:i:i], append([]link{from}, ls[i:]...)...)
+		if t := sn.termByURL[u]; t != nil && c != nil {
+			cs := g.termCases[t]
+			ci := sn.caseIndex[c]
+			k := sort.Search(len(cs), func(k int) bool { return sn.caseIndex[cs[k]] > ci })
+			g.termCases[t] = append(cs[:k:k], append([]*content.Case{c}, cs[k:]...)...)
+		}
+	}
+	return affected
+}
+
+// compareLinks orders links as lists show them: cases, then terms, then
+// pages; by title the Swedish way (ka and kb are the titles' sv.Key);
+// then by URL.
+func compareLinks(a, b link, ka, kb []byte) int {
+	if a.Kind != b.Kind {
+		return kindRank(a.Kind) - kindRank(b.Kind)
+	}
+	if c := bytes.Compare(ka, kb); c != 0 {
+		return c
+	}
+	return strings.Compare(a.URL, b.URL)
+}

@@ -1,0 +1,152 @@
+package site
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/output"
+)
+
+// TestPatchMatchesFullBuild edits bodies of the real content one step at a
+// time and checks, after every step, that the patched site is byte for
+// byte the site a fresh full build makes of the same files, and that the
+// patch re-rendered only a few pages.
+func TestPatchMatchesFullBuild(t *testing.T) {
+	repo := sitetest.RepoRoot(t)
+	dir := t.TempDir()
+	if err := fsutil.CopyTree(filepath.Join(repo, "content"), filepath.Join(dir, "content")); err != nil {
+		t.Fatal(err)
+	}
+	theme := os.DirFS(repo)
+	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
+	defer b.Close()
+	cur := output.NewMemory()
+	if _, err := b.Build(cur); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendBody := func(name, text string) func() []string {
+		return func() []string {
+			write(name, read(name)+"\n"+text+"\n")
+			return []string{name}
+		}
+	}
+	const (
+		mini   = "content/exempel/minimili.md"
+		foto   = "content/exempel/fotosyntes.md"
+		term   = "content/begrepp/psynk.md"
+		page   = "content/sidor/om-portalen.md"
+		others = "content/exempel/star-for-life.md"
+	)
+	origMini := read(mini)
+	steps := []struct {
+		name     string
+		edit     func() []string
+		maxPages int // pages the patch may re-render
+	}{
+		{"plain sentence", appendBody(mini, "En ny mening utan länkar."), 1},
+		{"new glossary mention", appendBody(mini, "Arbetet följs med följeforskning och en samhällsekonomisk analys."), 4},
+		{"new wiki link", appendBody(mini, "Jämför med [[star-for-life]] och [[begrepp/psynk]]."), 4},
+		{"links removed", func() []string {
+			fm := origMini[:strings.Index(origMini[4:], "\n---\n")+9]
+			write(mini, fm+"\nKort text utan länkar.\n")
+			return []string{mini}
+		}, 12},
+		{"links back", func() []string { write(mini, origMini); return []string{mini} }, 12},
+		{"term body", appendBody(term, "Se även [[fotosyntes]]."), 3},
+		{"page body", appendBody(page, "Läs om [[minimili]] och social investeringsfond."), 4},
+		{"two files at once", func() []string {
+			write(foto, read(foto)+"\nMer om [[minimili]].\n")
+			write(others, read(others)+"\nMer om [[fotosyntes]].\n")
+			return []string{foto, others, foto}
+		}, 6},
+	}
+	for _, st := range steps {
+		changed := st.edit()
+		next := cur.Clone()
+		res, ok, err := b.Patch(changed, next)
+		if !ok || err != nil {
+			t.Fatalf("%s: Patch ok=%v err=%v", st.name, ok, err)
+		}
+		if res.Pages == 0 || res.Pages > st.maxPages {
+			t.Errorf("%s: re-rendered %d pages, want 1..%d", st.name, res.Pages, st.maxPages)
+		}
+		compareWithFullBuild(t, st.name, dir, theme, next)
+		cur = next
+	}
+
+	// A broken link is reported with its line and keeps the last build.
+	write(mini, origMini+"\nSe [[finns-inte]].\n")
+	next := cur.Clone()
+	_, ok, err := b.Patch([]string{mini}, next)
+	if !ok || err == nil || !strings.Contains(diag.AsList(err)[0].Error(), "content/exempel/minimili.md:50") {
+		t.Fatalf("broken link: ok=%v err=%v", ok, err)
+	}
+	write(mini, origMini)
+	if _, ok, err := b.Patch([]string{mini}, next); !ok || err != nil {
+		t.Fatalf("fix: ok=%v err=%v", ok, err)
+	}
+	compareWithFullBuild(t, "fixed", dir, theme, next)
+
+	// Everything else needs a full build.
+	for name, edit := range map[string]func() []string{
+		"front matter": func() []string {
+			write(mini, strings.Replace(origMini, "title: MiniMili", "title: MiniMili 2", 1))
+			return []string{mini}
+		},
+		"new file": func() []string {
+			write("content/exempel/ny.md", origMini)
+			return []string{"content/exempel/ny.md"}
+		},
+		"deleted file": func() []string {
+			os.Remove(filepath.Join(dir, "content/exempel/ny.md"))
+			return []string{"content/exempel/ny.md"}
+		},
+		"vocabulary": func() []string { return []string{"content/vokabular.yaml"} },
+		"layout":     func() []string { return []string{"layouts/case.html"} },
+	} {
+		if _, ok, _ := b.Patch(edit(), cur.Clone()); ok {
+			t.Errorf("%s: Patch took it; want a full build", name)
+		}
+	}
+}
+
+// compareWithFullBuild builds dir afresh and compares every file with got.
+func compareWithFullBuild(t *testing.T, step, dir string, theme fs.FS, got *output.Memory) {
+	t.Helper()
+	fresh := New(Options{Root: dir, Theme: theme, StableAssets: true})
+	defer fresh.Close()
+	want := output.NewMemory()
+	if _, err := fresh.Build(want); err != nil {
+		t.Fatalf("%s: full build: %v", step, err)
+	}
+	wn, gn := want.Names(), got.Names()
+	if strings.Join(wn, "\n") != strings.Join(gn, "\n") {
+		t.Fatalf("%s: patched site has %d files, full build %d", step, len(gn), len(wn))
+	}
+	for _, n := range wn {
+		w, _ := want.Get(n)
+		g, _ := got.Get(n)
+		if !bytes.Equal(w, g) {
+			t.Errorf("%s: %s differs from a full build", step, n)
+		}
+	}
+}
