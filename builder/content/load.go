@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"io/fs"
 	"os"
@@ -46,9 +47,11 @@ func Load(root string, opts ...Option) (*Site, error) {
 	}
 	errs := &diag.List{}
 	s := &Site{Root: root, Drafts: o.drafts, Vocab: map[string]*Vocabulary{}}
-	s.Config = readConfig(root, errs)
-	readGeo(root, s, errs)
-	readVocab(root, s, errs)
+	h := fnv.New64a()
+	s.Config = readConfig(root, errs, h)
+	readGeo(root, s, errs, h)
+	readVocab(root, s, errs, h)
+	s.DataHash = h.Sum64()
 
 	files := listDocs(root, errs)
 	docs := parseAll(root, files, o.cache, o.drafts, errs)
@@ -67,7 +70,9 @@ func rel(root, p string) string {
 	return filepath.ToSlash(p)
 }
 
-func readFile(root, name string, errs *diag.List) ([]byte, bool) {
+// readFile reads a site file and, when h is not nil, adds its name and
+// bytes to h.
+func readFile(root, name string, errs *diag.List, h hash.Hash64) ([]byte, bool) {
 	p := filepath.Join(root, filepath.FromSlash(name))
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -77,6 +82,10 @@ func readFile(root, name string, errs *diag.List) ([]byte, bool) {
 			errs.Addf(name, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
 		}
 		return nil, false
+	}
+	if h != nil {
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
+		h.Write(b)
 	}
 	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), true
 }
@@ -89,10 +98,10 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-func readConfig(root string, errs *diag.List) Config {
+func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 	const name = "content/site.yaml"
 	c := Config{Language: "sv", RelatedWeights: DefaultRelatedWeights}
-	b, ok := readFile(root, name, errs)
+	b, ok := readFile(root, name, errs, h)
 	if !ok {
 		return c
 	}
@@ -179,8 +188,8 @@ func readWeights(name string, n *yaml.Node, w *RelatedWeights, errs *diag.List) 
 	}
 }
 
-func readCSV(root, name string, want []string, errs *diag.List) [][]string {
-	b, ok := readFile(root, name, errs)
+func readCSV(root, name string, want []string, errs *diag.List, h hash.Hash64) [][]string {
+	b, ok := readFile(root, name, errs, h)
 	if !ok {
 		return nil
 	}
@@ -203,11 +212,11 @@ func readCSV(root, name string, want []string, errs *diag.List) [][]string {
 	return recs[1:]
 }
 
-func readGeo(root string, s *Site, errs *diag.List) {
+func readGeo(root string, s *Site, errs *diag.List, h hash.Hash64) {
 	s.lanFold = map[string]*Lan{}
 	s.kommunFold = map[string]*Kommun{}
 	byCode := map[string]*Lan{}
-	for i, r := range readCSV(root, "content/data/lan.csv", []string{"lanskod", "lan", "lansbokstav", "residensstad"}, errs) {
+	for i, r := range readCSV(root, "content/data/lan.csv", []string{"lanskod", "lan", "lansbokstav", "residensstad"}, errs, h) {
 		l := &Lan{Code: r[0], Name: r[1], Slug: sv.Slugify(r[1]), Letter: r[2], Seat: r[3]}
 		if _, dup := byCode[l.Code]; dup {
 			errs.Addf("content/data/lan.csv", i+2, "länskoden %s förekommer två gånger", l.Code)
@@ -217,7 +226,7 @@ func readGeo(root string, s *Site, errs *diag.List) {
 		s.Lan = append(s.Lan, l)
 		s.lanFold[foldKey(l.Name)] = l
 	}
-	for i, r := range readCSV(root, "content/data/kommuner.csv", []string{"kommunkod", "kommun", "lan", "lanskod", "lat", "lon"}, errs) {
+	for i, r := range readCSV(root, "content/data/kommuner.csv", []string{"kommunkod", "kommun", "lan", "lanskod", "lat", "lon"}, errs, h) {
 		l := byCode[r[3]]
 		if l == nil {
 			errs.Addf("content/data/kommuner.csv", i+2, "okänd länskod %s för %s", r[3], r[1])
@@ -239,9 +248,9 @@ func readGeo(root string, s *Site, errs *diag.List) {
 	}
 }
 
-func readVocab(root string, s *Site, errs *diag.List) {
+func readVocab(root string, s *Site, errs *diag.List, h hash.Hash64) {
 	const name = "content/vokabular.yaml"
-	b, ok := readFile(root, name, errs)
+	b, ok := readFile(root, name, errs, h)
 	if !ok {
 		return
 	}

@@ -256,6 +256,7 @@ type Site struct {
 	Terms      []*Term         // published, sorted by title in Swedish order
 	Pages      []*Page         // published, sorted by title in Swedish order
 	Drafts     bool            // drafts were included
+	DataHash   uint64          // hash of site.yaml, vokabular.yaml and the data files
 	draftSlugs map[string]bool // "exempel/slug" of drafts left out
 	kommunFold map[string]*Kommun
 	lanFold    map[string]*Lan

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/assets"
@@ -309,10 +310,26 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	} else {
 		sd.FacetNav = nav
 	}
-	renderCards(tpl, s.Cases, errs)
+	b.renderCards(tpl, s, errs)
 	if errs.Len() > 0 {
 		return 0, 0, nil, errs
 	}
+	var siteKey, facetKey uint64
+	var cardHash map[*content.Case]uint64
+	var memoPages map[string]memoEntry
+	if b.memo != nil {
+		siteKey = b.memo.siteKey(s, sd, tpl)
+		facetKey = b.memo.facetKey(siteKey, sd)
+		cardHash = make(map[*content.Case]uint64, len(s.Cases))
+		for _, c := range s.Cases {
+			k := b.memo.keyer()
+			k.str(string(tpl.cards[c]))
+			cardHash[c] = k.h.Sum64()
+		}
+		memoPages = make(map[string]memoEntry, len(jobs))
+	}
+	card := func(c *content.Case) uint64 { return cardHash[c] }
+	var rendered atomic.Int64
 
 	// Render and write in parallel; output depends only on the job.
 	var mu sync.Mutex
@@ -324,10 +341,22 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 			defer wg.Done()
 			for j := range next {
 				data := j.data
-				if j.page != nil {
+				var key uint64
+				if j.page != nil && b.memo != nil {
+					sk := siteKey
+					if tpl.facets[j.layout] {
+						sk = facetKey
+					}
+					key = b.memo.pageKey(sk, j.path, j.layout, j.page, card)
+					if e, ok := b.memo.pages[j.path]; ok && e.key == key {
+						data = e.data
+					}
+				}
+				if j.page != nil && data == nil {
 					var err error
 					t0 := time.Now()
 					data, err = tpl.execute(j.layout, j.page)
+					rendered.Add(1)
 					if layoutTimes != nil {
 						layoutTimes.add(j.layout, time.Since(t0))
 					}
@@ -337,6 +366,11 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 						mu.Unlock()
 						continue
 					}
+				}
+				if memoPages != nil && j.page != nil {
+					mu.Lock()
+					memoPages[j.path] = memoEntry{key, data}
+					mu.Unlock()
 				}
 				if err := w.Write(j.path, data); err != nil {
 					mu.Lock()
@@ -357,6 +391,10 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	if errs.Len() > 0 {
 		return 0, 0, nil, errs
 	}
+	if memoPages != nil {
+		b.memo.pages = memoPages
+	}
+	b.rendered = int(rendered.Load())
 	files = len(jobs)
 	if sd.BaseURL != "" {
 		if err := w.Write("sitemap.xml", sitemap(sd.BaseURL, jobs)); err != nil {
@@ -390,9 +428,12 @@ func (t *timeSums) add(k string, d time.Duration) {
 	t.mu.Unlock()
 }
 
-// renderCards renders the card of every case in parallel.
-func renderCards(tpl *templates, cases []*content.Case, errs *diag.List) {
+// renderCards renders the card of every case in parallel; an incremental
+// Builder reuses the cards of cases whose inputs did not change.
+func (b *Builder) renderCards(tpl *templates, s *content.Site, errs *diag.List) {
+	cases := s.Cases
 	html := make([]template.HTML, len(cases))
+	keys := make([]uint64, len(cases))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	workers := runtime.GOMAXPROCS(0)
@@ -401,7 +442,18 @@ func renderCards(tpl *templates, cases []*content.Case, errs *diag.List) {
 		go func(w int) {
 			defer wg.Done()
 			for i := w; i < len(cases); i += workers {
-				h, err := tpl.renderCard(cases[i])
+				c := cases[i]
+				if b.memo != nil {
+					keys[i] = b.memo.cardKey(c, s, tpl)
+					b.memo.mu.Lock()
+					e, ok := b.memo.cards[c.File]
+					b.memo.mu.Unlock()
+					if ok && e.key == keys[i] {
+						html[i] = e.html
+						continue
+					}
+				}
+				h, err := tpl.renderCard(c)
 				if err != nil {
 					mu.Lock()
 					errs.AddErr("layouts/partials/case-list.html", err)
@@ -413,8 +465,18 @@ func renderCards(tpl *templates, cases []*content.Case, errs *diag.List) {
 		}(w)
 	}
 	wg.Wait()
+	var cards map[string]memoCard
+	if b.memo != nil && errs.Len() == 0 {
+		cards = make(map[string]memoCard, len(cases))
+	}
 	for i, c := range cases {
 		tpl.cards[c] = html[i]
+		if cards != nil {
+			cards[c.File] = memoCard{keys[i], html[i]}
+		}
+	}
+	if cards != nil {
+		b.memo.cards = cards
 	}
 }
 

@@ -169,7 +169,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		}
 		pages++
 	}
-	return &Result{Files: pages, Pages: pages, Site: sn.site,
+	return &Result{Files: pages, Pages: pages, Rendered: pages, Site: sn.site,
 		Phases: []Phase{{"uppdatera ändrad text", time.Since(start)}}}, true, nil
 }
 

@@ -150,3 +150,82 @@ func compareWithFullBuild(t *testing.T, step, dir string, theme fs.FS, got *outp
 		}
 	}
 }
+
+// TestIncrementalBuildMatchesFullBuild makes edits that need a full build
+// (front matter, new and deleted files, drafts, glossary, vocabularies,
+// site.yaml, layouts) and checks after each that the incremental build,
+// which reuses unchanged pages, is byte for byte a fresh full build, and
+// that an edit touching one case re-renders only part of the site.
+func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
+	repo := sitetest.RepoRoot(t)
+	dir := t.TempDir()
+	for _, d := range []string{"content", "layouts"} {
+		if err := fsutil.CopyTree(filepath.Join(repo, d), filepath.Join(dir, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	theme := os.DirFS(repo)
+	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
+	defer b.Close()
+	first, err := b.Build(output.NewMemory())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Rendered != first.Pages {
+		t.Fatalf("first build rendered %d of %d pages", first.Rendered, first.Pages)
+	}
+	replace := func(name, old, new string) func() {
+		return func() {
+			p := filepath.Join(dir, name)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(data), old) {
+				t.Fatalf("%s lacks %q", name, old)
+			}
+			os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644)
+		}
+	}
+	const mini = "content/exempel/minimili.md"
+	steps := []struct {
+		name string
+		edit func()
+		max  int // pages that may be rendered again; 0: any number
+	}{
+		{"nothing changed", func() {}, 0 + 1},
+		{"body", replace(mini, "MiniMili är en av", "MiniMili var en av"), 1},
+		{"summary", replace(mini, "summary: Investering i Ale kommun", "summary: En investering i Ale kommun"), 60},
+		{"title", replace(mini, "title: MiniMili", "title: MiniMili och mer"), 0},
+		{"target group", replace(mini, "  - Personer med riskbruk eller missbruk\n", "  - Familjer och föräldrar\n"), 120},
+		{"municipality", replace(mini, "municipality: Ale", "municipality: Kungälv"), 0},
+		{"model", replace(mini, "investment_model: Social investeringsfond", "investment_model: Projektmedel"), 0},
+		{"status", replace(mini, "status: uppstart", "status: avslutad"), 0},
+		{"related", replace(mini, "  - fotosyntes\n", ""), 0},
+		{"draft", replace(mini, "status: avslutad", "status: avslutad\ndraft: true"), 0},
+		{"undraft", replace(mini, "draft: true\n", ""), 0},
+		{"new case", func() {
+			data, _ := os.ReadFile(filepath.Join(dir, mini))
+			os.WriteFile(filepath.Join(dir, "content/exempel/ny-minimili.md"),
+				[]byte(strings.Replace(string(data), "title: MiniMili och mer", "title: Ny MiniMili", 1)), 0o644)
+		}, 0},
+		{"deleted case", func() { os.Remove(filepath.Join(dir, "content/exempel/ny-minimili.md")) }, 0},
+		{"term summary", replace("content/begrepp/psynk.md", "summary: ", "summary: Kort sagt "), 0},
+		{"vocabulary label", replace("content/vokabular.yaml", "description: Små barn i förskoleåldern", "description: De minsta barnen i förskoleåldern"), 0},
+		{"site description", replace("content/site.yaml", "description: Goda exempel", "description: Bra exempel"), 0},
+		{"layout", replace("layouts/case.html", "<h2 id=\"fakta\">Fakta</h2>", "<h2 id=\"fakta\">Fakta om exemplet</h2>"), 0},
+	}
+	for _, st := range steps {
+		st.edit()
+		got := output.NewMemory()
+		res, err := b.Build(got)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if st.max > 0 && res.Rendered > st.max {
+			t.Errorf("%s: rendered %d of %d pages, want at most %d", st.name, res.Rendered, res.Pages, st.max)
+		}
+		t.Logf("%s: rendered %d of %d pages", st.name, res.Rendered, res.Pages)
+		compareWithFullBuild(t, st.name, dir, theme, got)
+	}
+}

@@ -54,10 +54,13 @@ type Phase struct {
 
 // Result describes a finished build.
 type Result struct {
-	Files  int // files written
-	Pages  int // HTML pages written
-	Phases []Phase
-	Site   *content.Site
+	Files int // files written
+	Pages int // HTML pages written
+	// Rendered counts the pages whose layout was executed; an incremental
+	// build reuses the others from the build before.
+	Rendered int
+	Phases   []Phase
+	Site     *content.Site
 }
 
 // Builder builds a site. It keeps a Dart Sass process and parse caches
@@ -69,6 +72,9 @@ type Builder struct {
 	cache *content.Cache
 	md    mdCache
 	last  *snapshot // the last good build, for Patch (Incremental only)
+	memo  *memo     // pages and cards of earlier builds (Incremental only)
+	// rendered counts the pages whose layout the last build executed.
+	rendered int
 
 	themeDir string
 }
@@ -82,6 +88,7 @@ func New(opts Options) *Builder {
 	if opts.Incremental {
 		b.cache = content.NewCache()
 		b.md.m = map[string]mdEntry{}
+		b.memo = newMemo()
 	}
 	return b
 }
@@ -170,7 +177,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	if b.opts.Incremental {
 		b.last = newSnapshot(s, g, tpl, md, rendered, jobs)
 	}
-	return &Result{Files: files, Pages: pages, Phases: t.phases, Site: s}, nil
+	return &Result{Files: files, Pages: pages, Rendered: b.rendered, Phases: t.phases, Site: s}, nil
 }
 
 // compileAssets compiles assets/scss/main.scss and reads assets/js and

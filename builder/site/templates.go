@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"html/template"
 	"os"
 	"path/filepath"
@@ -29,6 +30,11 @@ var optionalLayouts = map[string]bool{"search": true, "compare": true}
 type templates struct {
 	sets  map[string]*template.Template
 	cards map[*content.Case]template.HTML // filled by renderCards
+	hash  uint64                          // of every layout file read, for page memos
+	// facets tells, per layout, whether its templates (base and partials
+	// included) mention .Site.Facets or .Site.FacetNav, so that only those
+	// pages are rendered again when facet counts change.
+	facets map[string]bool
 }
 
 // card returns the HTML of a case's card, rendered once per build.
@@ -153,15 +159,22 @@ func joinSv(parts []string) string {
 // layout. Parse errors are returned with file and line.
 func loadTemplates(root string, errs *diag.List) *templates {
 	dir := filepath.Join(root, "layouts")
+	h := fnv.New64a()
+	facets := false // base.html or a partial shows facets
 	read := func(name string) (string, bool) {
 		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 		if err != nil {
 			errs.Addf("layouts/"+name, 0, "kan inte läsa mallen: %v", err)
 			return "", false
 		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
+		h.Write(b)
 		return string(b), true
 	}
-	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}}
+	mentionsFacets := func(src string) bool {
+		return strings.Contains(src, "Facets") || strings.Contains(src, "FacetNav")
+	}
+	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}, facets: map[string]bool{}}
 	base := template.New("base.html").Funcs(funcs).Funcs(template.FuncMap{"card": t.card})
 	src, ok := read("base.html")
 	if !ok {
@@ -171,6 +184,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		errs.Add(templateError(err))
 		return nil
 	}
+	facets = mentionsFacets(src)
 	partials, _ := filepath.Glob(filepath.Join(dir, "partials", "*.html"))
 	sort.Strings(partials)
 	for _, p := range partials {
@@ -182,6 +196,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		if _, err := base.New(name).Parse(src); err != nil {
 			errs.Add(templateError(err))
 		}
+		facets = facets || mentionsFacets(src)
 	}
 	for _, l := range Layouts {
 		name := l + ".html"
@@ -204,7 +219,9 @@ func loadTemplates(root string, errs *diag.List) *templates {
 			continue
 		}
 		t.sets[l] = set
+		t.facets[l] = facets || mentionsFacets(src)
 	}
+	t.hash = h.Sum64()
 	return t
 }
 

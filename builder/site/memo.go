@@ -1,0 +1,219 @@
+package site
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"html/template"
+	"sort"
+	"sync"
+
+	"github.com/exempelbanken/portal/builder/content"
+)
+
+// memo keeps, between the builds of an incremental Builder, every page and
+// case card with a key over everything it was made from. A build reuses a
+// page whose key did not change instead of executing its layout again, so
+// an edit re-renders only the pages whose data it changes.
+//
+// A page's key covers the layouts, the site-wide data every page can show
+// (site.yaml, vocabularies, data files, glossary terms, pages, link
+// targets, menus, facet counts, asset names), and every field of its Page,
+// with cases by the hash of their card and documents by file hash and
+// rendered body.
+type memo struct {
+	seed  maphash.Seed
+	mu    sync.Mutex
+	pages map[string]memoEntry // by output path
+	cards map[string]memoCard  // by case file
+}
+
+type memoEntry struct {
+	key  uint64
+	data []byte
+}
+
+type memoCard struct {
+	key  uint64
+	html template.HTML
+}
+
+func newMemo() *memo {
+	return &memo{seed: maphash.MakeSeed(), pages: map[string]memoEntry{}, cards: map[string]memoCard{}}
+}
+
+// keyer builds a key from strings and numbers.
+type keyer struct{ h maphash.Hash }
+
+func (k *keyer) str(ss ...string) {
+	for _, s := range ss {
+		k.num(uint64(len(s)))
+		k.h.WriteString(s)
+	}
+}
+
+func (k *keyer) num(xs ...uint64) {
+	var b [8]byte
+	for _, x := range xs {
+		binary.LittleEndian.PutUint64(b[:], x)
+		k.h.Write(b[:])
+	}
+}
+
+func (k *keyer) flag(v bool) {
+	if v {
+		k.num(1)
+	} else {
+		k.num(0)
+	}
+}
+
+func (m *memo) keyer() *keyer {
+	k := &keyer{}
+	k.h.SetSeed(m.seed)
+	return k
+}
+
+// cardKey is the key of a case's card: its file, the data files and the
+// layouts.
+func (m *memo) cardKey(c *content.Case, s *content.Site, tpl *templates) uint64 {
+	k := m.keyer()
+	k.num(c.Hash, s.DataHash, tpl.hash)
+	k.flag(s.Drafts)
+	return k.h.Sum64()
+}
+
+// siteKey covers what any page may show besides its own Page fields,
+// except the facets (see facetKey).
+func (m *memo) siteKey(s *content.Site, sd *SiteData, tpl *templates) uint64 {
+	k := m.keyer()
+	k.num(tpl.hash, s.DataHash, siteSignature(s))
+	k.str(sd.Title, sd.Description, sd.BaseURL, sd.CSS)
+	for _, it := range sd.Menu {
+		k.str(it.Title, it.URL)
+	}
+	for _, it := range sd.Footer {
+		k.str(it.Title, it.URL)
+	}
+	names := make([]string, 0, len(sd.Scripts))
+	for n := range sd.Scripts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		k.str(n, sd.Scripts[n])
+	}
+	k.num(uint64(sd.CaseCount), uint64(sd.TermCount), uint64(sd.ModelCount), uint64(sd.KommunCount))
+	k.flag(sd.Drafts)
+	for _, t := range s.Terms {
+		k.num(t.Hash)
+	}
+	for _, p := range s.Pages {
+		k.num(p.Hash)
+	}
+	return k.h.Sum64()
+}
+
+// facetKey extends site with .Site.Facets and .Site.FacetNav, for the
+// layouts that show them (templates.facets).
+func (m *memo) facetKey(site uint64, sd *SiteData) uint64 {
+	k := m.keyer()
+	k.num(site)
+	k.str(string(sd.FacetNav))
+	for _, f := range sd.Facets {
+		k.str(f.Key, f.Name, f.Plural, f.Intro)
+		k.flag(f.HasIndex())
+		for _, v := range f.Values {
+			k.str(v.Slug, v.Label, v.Description, v.URL, v.Group)
+			k.num(uint64(len(v.Cases)))
+		}
+	}
+	return k.h.Sum64()
+}
+
+// pageKey covers every field of p; site is siteKey (or facetKey) and card
+// gives the hash of a case's card.
+func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*content.Case) uint64) uint64 {
+	k := m.keyer()
+	k.num(site)
+	k.str(path, layout, p.Title, p.Description, p.Path, p.Canonical, string(p.Body))
+	k.flag(p.Indexed)
+	k.flag(p.Draft)
+	for _, c := range p.Crumbs {
+		k.str(c.Title, c.URL)
+	}
+	docs := []*content.Doc{p.Doc}
+	if p.Case != nil {
+		docs = append(docs, &p.Case.Doc)
+	}
+	if p.Term != nil {
+		docs = append(docs, &p.Term.Doc)
+	}
+	for _, d := range docs {
+		if d != nil {
+			k.str(d.File)
+			k.num(d.Hash)
+		}
+	}
+	cases := func(cs []*content.Case) {
+		k.num(uint64(len(cs)))
+		for _, c := range cs {
+			k.num(card(c))
+		}
+	}
+	cases(p.Cases)
+	cases(p.Related)
+	cases(p.Latest)
+	cases(p.UsedBy)
+	cases(p.Mentions)
+	k.num(uint64(p.UsedByCount))
+	slugs := make([]string, 0, len(p.ModelCases))
+	for s := range p.ModelCases {
+		slugs = append(slugs, s)
+	}
+	sort.Strings(slugs)
+	for _, s := range slugs {
+		k.str(s)
+		cases(p.ModelCases[s])
+	}
+	for _, l := range p.Backlinks {
+		k.str(l.Title, l.URL, l.Summary, l.Kind)
+	}
+	for _, f := range p.Filters {
+		k.str(f.Key, f.Value)
+	}
+	for _, t := range p.Models {
+		k.num(t.Hash)
+	}
+	for _, t := range p.Concepts {
+		k.num(t.Hash)
+	}
+	if f := p.Facet; f != nil {
+		k.str("facet", f.Key, f.Name, f.Plural, f.Intro)
+		for _, v := range f.Values {
+			k.str(v.Slug, v.Label, v.Description, v.URL, v.Group)
+			k.num(uint64(len(v.Cases)))
+		}
+	}
+	for _, g := range p.LanGroups {
+		k.str(g.URL, g.Lan.Name)
+		k.num(uint64(g.Count))
+		for _, v := range g.Kommuner {
+			k.str(v.Slug, v.Label, v.URL)
+			k.num(uint64(len(v.Cases)))
+		}
+	}
+	if v := p.Value; v != nil {
+		k.str("value", v.Slug, v.Label, v.Description, v.URL, v.Group)
+		k.num(uint64(len(v.Cases)))
+	}
+	for _, v := range p.Kommuner {
+		k.str(v.Slug, v.Label, v.URL)
+		k.num(uint64(len(v.Cases)))
+	}
+	if pg := p.Pager; pg != nil {
+		k.num(uint64(pg.Number), uint64(pg.Total), uint64(pg.First), uint64(pg.Last), uint64(pg.Count))
+		k.str(pg.Prev, pg.Next)
+	}
+	// Letters derive from the terms in siteKey.
+	return k.h.Sum64()
+}
