@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/site"
 	"github.com/exempelbanken/portal/builder/sv"
+	"golang.org/x/sys/unix"
 )
 
 // Exit statuses.
@@ -36,6 +38,12 @@ type Env struct {
 	Search func(dir string, root string, stderr io.Writer) error
 	// Theme provides layouts/ and assets/ for roots without them.
 	Theme fs.FS
+	// DiscardInBackground lets `portal build` hand the removal of the
+	// previous site to a detached copy of this program (started with
+	// PORTAL_RENSA=dir), so the command returns as soon as the new site is
+	// in place. Set it only when this program is the portal command, whose
+	// Run handles PORTAL_RENSA.
+	DiscardInBackground bool
 }
 
 const usage = `portal – bygger Exempelbanken, en statisk portal om sociala investeringar.
@@ -78,6 +86,9 @@ Felkoder: 0 lyckades, 1 fel i innehållet, 2 felaktigt anrop.
 
 // Run runs the command line args (without the program name).
 func Run(args []string, env Env) int {
+	if dir := os.Getenv(discardEnv); dir != "" && env.DiscardInBackground {
+		return discard(dir)
+	}
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, usage)
 		return ExitUsage
@@ -175,6 +186,9 @@ func runBuild(args []string, env Env) int {
 		return ExitContent
 	}
 	disk.Durable = *durable
+	if env.DiscardInBackground {
+		disk.Discard = discardInBackground
+	}
 	res, err := b.Build(disk)
 	if err != nil {
 		disk.Abort()
@@ -288,4 +302,39 @@ func runNew(args []string, env Env) int {
 // yamlQuote quotes s as a YAML double-quoted string.
 func yamlQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// discardEnv names the directory a detached portal process removes.
+const discardEnv = "PORTAL_RENSA"
+
+// discardInBackground starts a detached copy of this program that removes
+// dir (the previous site) at low CPU and I/O priority, falling back to
+// removing it here.
+func discardInBackground(dir string) {
+	if exe, err := os.Executable(); err == nil {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), discardEnv+"="+dir)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if cmd.Start() == nil {
+			cmd.Process.Release()
+			return
+		}
+	}
+	os.RemoveAll(dir)
+}
+
+// discard is the detached process: it removes dir, which must be a
+// leftover of a build (output.IsLeftover), and nothing else.
+func discard(dir string) int {
+	if !filepath.IsAbs(dir) || !output.IsLeftover(dir) {
+		fmt.Fprintf(os.Stderr, "portal: %s=%s är ingen gammal byggmapp\n", discardEnv, dir)
+		return ExitUsage
+	}
+	syscall.Setpriority(syscall.PRIO_PROCESS, 0, 19)
+	const ioprioWhoProcess, ioprioClassIdle = 1, 3
+	unix.Syscall(unix.SYS_IOPRIO_SET, ioprioWhoProcess, 0, ioprioClassIdle<<13)
+	if err := os.RemoveAll(dir); err != nil {
+		return ExitContent
+	}
+	return ExitOK
 }

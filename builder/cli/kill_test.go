@@ -22,7 +22,7 @@ import (
 // test can run and kill a real build process.
 func TestMain(m *testing.M) {
 	if os.Getenv("PORTAL_TEST_AS_CLI") == "1" {
-		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr}))
+		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr, DiscardInBackground: true}))
 	}
 	os.Exit(m.Run())
 }
@@ -129,5 +129,54 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 	t.Logf("%d builds killed, %d completed", killed, completed)
 	if killed == 0 {
 		t.Error("no build was killed; the test proved nothing")
+	}
+}
+
+// TestPreviousSiteRemovedInBackground: `portal build` returns once the new
+// site is in place; a detached process removes the previous one, and
+// refuses to remove anything that is not a build leftover.
+func TestPreviousSiteRemovedInBackground(t *testing.T) {
+	root := sitetest.RepoRoot(t)
+	site := t.TempDir()
+	sitetest.Write(t, site, "")
+	pub := filepath.Join(site, "public")
+	for i := 0; i < 2; i++ {
+		cmd := exec.Command(os.Args[0], "build", "-root", site, "-out", pub, "-search=false")
+		cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("build %d: %v\n%s", i, err, out)
+		}
+		if _, err := os.Stat(filepath.Join(pub, "index.html")); err != nil {
+			t.Fatalf("build %d: no site: %v", i, err)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		entries, _ := os.ReadDir(site)
+		var left []string
+		for _, e := range entries {
+			if strings.Contains(e.Name(), "-bygge-") {
+				left = append(left, e.Name())
+			}
+		}
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the previous site is still there: %v", left)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	keep := filepath.Join(t.TempDir(), "viktigt")
+	os.WriteFile(keep, []byte("x"), 0o644)
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1", "PORTAL_RENSA="+keep)
+	if err := cmd.Run(); err == nil {
+		t.Error("PORTAL_RENSA accepted a path that is no build leftover")
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("PORTAL_RENSA removed %s", keep)
 	}
 }

@@ -60,7 +60,7 @@ type Input struct {
 
 // Rendered is the result of rendering one document.
 type Rendered struct {
-	HTML  []byte
+	HTML  string   // exactly sized; shared by every page that shows it
 	Links []string // site URLs this document links to, in order, unique
 	Terms []string // glossary slugs linked automatically, in order
 	Errs  *diag.List
@@ -137,7 +137,7 @@ func (r *Renderer) Render(in Input) (*Rendered, error) {
 	if err := r.md.Convert(st.src, &buf, parser.WithContext(ctx)); err != nil {
 		return nil, fmt.Errorf("%s: markdown: %w", in.File, err)
 	}
-	out.HTML = buf.Bytes()
+	out.HTML = buf.String()
 	return out, nil
 }
 

@@ -44,6 +44,13 @@ type Disk struct {
 	// swapping it in, so the swap also survives a power loss. Without it
 	// the swap is still atomic for a build that is killed or crashes.
 	Durable bool
+	// Discard disposes of the previous site once the new one is in place
+	// (a hidden sibling of the output directory). Nil removes it before
+	// Commit returns; the command line hands it to a background process,
+	// since on large sites removing thousands of files takes longer than
+	// building them. A copy that is never removed is removed by the next
+	// build of the same directory.
+	Discard func(dir string)
 
 	dir string // the published directory, e.g. public
 	tmp string // the build directory, a sibling of dir
@@ -183,7 +190,19 @@ func (d *Disk) Commit() error {
 	if d.Durable {
 		syncDir(filepath.Dir(d.dir))
 	}
+	if d.Discard != nil {
+		d.Discard(d.tmp)
+		return nil
+	}
 	return os.RemoveAll(d.tmp)
+}
+
+// IsLeftover reports whether dir is a build directory or an old copy of a
+// site that a Disk left behind, and so safe to remove: a hidden sibling
+// named like ".public-bygge-123".
+func IsLeftover(dir string) bool {
+	base := filepath.Base(dir)
+	return strings.HasPrefix(base, ".") && strings.Contains(base, "-bygge-")
 }
 
 // Abort discards the build.

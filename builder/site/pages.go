@@ -61,7 +61,7 @@ type Page struct {
 	Draft       bool
 	Cases       []*content.Case
 	Related     []*content.Case
-	Backlinks   []link
+	Backlinks   []*link
 	Models      []*content.Term // investment models (compare page, home)
 	Facet       *Facet
 	Value       *FacetValue
@@ -331,10 +331,28 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	card := func(c *content.Case) uint64 { return cardHash[c] }
 	var rendered atomic.Int64
 
-	// Render and write in parallel; output depends only on the job.
+	// Render on every core and write from one goroutine, so the cores keep
+	// rendering while the writer waits for the disk; output depends only
+	// on the job. The channel bounds the pages held in memory.
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan *job)
+	type file struct {
+		path string
+		data []byte
+	}
+	written := make(chan file, 64)
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for f := range written {
+			if err := w.Write(f.path, f.data); err != nil {
+				mu.Lock()
+				errs.Addf(f.path, 0, "skriv: %v", err)
+				mu.Unlock()
+			}
+		}
+	}()
 	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
 		wg.Add(1)
 		go func() {
@@ -372,11 +390,7 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 					memoPages[j.path] = memoEntry{key, data}
 					mu.Unlock()
 				}
-				if err := w.Write(j.path, data); err != nil {
-					mu.Lock()
-					errs.Addf(j.path, 0, "skriv: %v", err)
-					mu.Unlock()
-				}
+				written <- file{j.path, data}
 			}
 		}()
 	}
@@ -388,6 +402,8 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	}
 	close(next)
 	wg.Wait()
+	close(written)
+	<-writerDone
 	if errs.Len() > 0 {
 		return 0, 0, nil, errs
 	}

@@ -186,7 +186,7 @@ func (sn *snapshot) patchLinks(d *content.Doc, old, new []string) []string {
 		return m
 	}
 	oldSet, newSet := in(old), in(new)
-	from := link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d)}
+	from := &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d)}
 	g := sn.g
 	var affected []string
 	for _, u := range old {
@@ -229,7 +229,7 @@ func (sn *snapshot) patchLinks(d *content.Doc, old, new []string) []string {
 		affected = append(affected, u)
 		ls := g.backlinks[u]
 		i := sort.Search(len(ls), func(i int) bool { return compareLinks(from, ls[i], fromKey, sv.Key(ls[i].Title)) < 0 })
-		g.backlinks[u] = append(ls[:i:i], append([]link{from}, ls[i:]...)...)
+		g.backlinks[u] = append(ls[:i:i], append([]*link{from}, ls[i:]...)...)
 		if t := sn.termByURL[u]; t != nil && c != nil {
 			cs := g.termCases[t]
 			ci := sn.caseIndex[c]
@@ -243,7 +243,7 @@ func (sn *snapshot) patchLinks(d *content.Doc, old, new []string) []string {
 // compareLinks orders links as lists show them: cases, then terms, then
 // pages; by title the Swedish way (ka and kb are the titles' sv.Key);
 // then by URL.
-func compareLinks(a, b link, ka, kb []byte) int {
+func compareLinks(a, b *link, ka, kb []byte) int {
 	if a.Kind != b.Kind {
 		return kindRank(a.Kind) - kindRank(b.Kind)
 	}

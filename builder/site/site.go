@@ -374,7 +374,7 @@ func siteSignature(s *content.Site) uint64 {
 // graph holds what is derived across documents.
 type graph struct {
 	body      map[*content.Doc]template.HTML
-	backlinks map[string][]link // target URL → linking documents
+	backlinks map[string][]*link // target URL → linking documents
 	facets    []*Facet
 	related   map[*content.Case][]*content.Case
 	termCases map[*content.Term][]*content.Case // cases that mention a term
@@ -399,7 +399,7 @@ func kindLabel(d *content.Doc) string {
 }
 
 func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *graph {
-	g := &graph{body: map[*content.Doc]template.HTML{}, backlinks: map[string][]link{},
+	g := &graph{body: map[*content.Doc]template.HTML{}, backlinks: map[string][]*link{},
 		termCases: map[*content.Term][]*content.Case{}}
 	termByURL := map[string]*content.Term{}
 	for _, t := range s.Terms {
@@ -411,8 +411,9 @@ func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *gr
 			return
 		}
 		g.body[d] = template.HTML(r.HTML)
+		from := &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d)} // shared by every list
 		for _, u := range r.Links {
-			g.backlinks[u] = append(g.backlinks[u], link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d)})
+			g.backlinks[u] = append(g.backlinks[u], from)
 			if t := termByURL[u]; t != nil && c != nil {
 				g.termCases[t] = append(g.termCases[t], c)
 			}
@@ -437,7 +438,7 @@ func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *gr
 	return g
 }
 
-func sortLinks(ls []link) {
+func sortLinks(ls []*link) {
 	if len(ls) < 2 {
 		return
 	}
