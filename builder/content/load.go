@@ -443,15 +443,7 @@ type BodyFile struct {
 // (*diag.Error) or I/O errors; either way the caller should do a full Load,
 // which reports them in context.
 func ReadBody(root, file string) (*BodyFile, error) {
-	full := filepath.Join(root, filepath.FromSlash(file))
-	fi, err := os.Stat(full)
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > MaxFileSize {
-		return nil, diag.Errorf(file, 0, "filen är för stor")
-	}
-	raw, err := os.ReadFile(full)
+	raw, err := readDoc(root, file)
 	if err != nil {
 		return nil, err
 	}
@@ -462,17 +454,26 @@ func ReadBody(root, file string) (*BodyFile, error) {
 	return &BodyFile{Hash: hashBytes(raw), MetaHash: metaHash(fm, fmLine, bodyLine), Body: body, BodyLine: bodyLine}, nil
 }
 
-func parseOne(root string, p *parsed, cache *Cache, drafts bool) {
-	p.errs = &diag.List{}
-	full := filepath.Join(root, filepath.FromSlash(p.file))
+// readDoc reads a document file, refusing one over MaxFileSize before
+// reading it. Errors are positioned.
+func readDoc(root, file string) ([]byte, error) {
+	full := filepath.Join(root, filepath.FromSlash(file))
 	fi, err := os.Stat(full)
 	if err == nil && fi.Size() > MaxFileSize {
-		p.errs.Addf(p.file, 0, "filen är för stor (%s byte; högst %s byte)", sv.FormatInt(fi.Size()), sv.FormatInt(MaxFileSize))
-		return
+		return nil, diag.Errorf(file, 0, "filen är för stor (%s byte; högst %s byte)", sv.FormatInt(fi.Size()), sv.FormatInt(MaxFileSize))
 	}
 	raw, err := os.ReadFile(full)
 	if err != nil {
-		p.errs.Addf(p.file, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
+		return nil, diag.Errorf(file, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
+	}
+	return raw, nil
+}
+
+func parseOne(root string, p *parsed, cache *Cache, drafts bool) {
+	p.errs = &diag.List{}
+	raw, err := readDoc(root, p.file)
+	if err != nil {
+		p.errs.AddErr(p.file, err)
 		return
 	}
 	parseRaw(p, raw, cache, drafts)

@@ -67,6 +67,21 @@ func (k *keyer) flag(v bool) {
 	}
 }
 
+// facet adds a facet with its values and their counts.
+func (k *keyer) facet(f *Facet) {
+	k.str(f.Key, f.Name, f.Plural, f.Intro)
+	k.flag(f.HasIndex())
+	for _, v := range f.Values {
+		k.value(v)
+	}
+}
+
+// value adds a facet value and its count.
+func (k *keyer) value(v *FacetValue) {
+	k.str(v.Slug, v.Label, v.Description, v.URL, v.Group)
+	k.num(uint64(len(v.Cases)))
+}
+
 func (m *memo) keyer() *keyer {
 	k := &keyer{}
 	k.h.SetSeed(m.seed)
@@ -84,9 +99,10 @@ func (m *memo) cardKey(c *content.Case, s *content.Site, tpl *templates) uint64 
 
 // siteKey covers what any page may show besides its own Page fields,
 // except the facets (see facetKey).
-func (m *memo) siteKey(s *content.Site, sd *SiteData, tpl *templates) uint64 {
+// sig is the site's siteSignature (link targets and glossary).
+func (m *memo) siteKey(s *content.Site, sd *SiteData, tpl *templates, sig uint64) uint64 {
 	k := m.keyer()
-	k.num(tpl.hash, s.DataHash, siteSignature(s))
+	k.num(tpl.hash, s.DataHash, sig)
 	k.str(sd.Title, sd.Description, sd.BaseURL, sd.CSS)
 	for _, it := range sd.Menu {
 		k.str(it.Title, it.URL)
@@ -120,12 +136,7 @@ func (m *memo) facetKey(site uint64, sd *SiteData) uint64 {
 	k.num(site)
 	k.str(string(sd.FacetNav))
 	for _, f := range sd.Facets {
-		k.str(f.Key, f.Name, f.Plural, f.Intro)
-		k.flag(f.HasIndex())
-		for _, v := range f.Values {
-			k.str(v.Slug, v.Label, v.Description, v.URL, v.Group)
-			k.num(uint64(len(v.Cases)))
-		}
+		k.facet(f)
 	}
 	return k.h.Sum64()
 }
@@ -187,28 +198,23 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 	for _, t := range p.Concepts {
 		k.num(t.Hash)
 	}
-	if f := p.Facet; f != nil {
-		k.str("facet", f.Key, f.Name, f.Plural, f.Intro)
-		for _, v := range f.Values {
-			k.str(v.Slug, v.Label, v.Description, v.URL, v.Group)
-			k.num(uint64(len(v.Cases)))
-		}
+	if p.Facet != nil {
+		k.str("facet")
+		k.facet(p.Facet)
 	}
 	for _, g := range p.LanGroups {
 		k.str(g.URL, g.Lan.Name)
 		k.num(uint64(g.Count))
 		for _, v := range g.Kommuner {
-			k.str(v.Slug, v.Label, v.URL)
-			k.num(uint64(len(v.Cases)))
+			k.value(v)
 		}
 	}
-	if v := p.Value; v != nil {
-		k.str("value", v.Slug, v.Label, v.Description, v.URL, v.Group)
-		k.num(uint64(len(v.Cases)))
+	if p.Value != nil {
+		k.str("value")
+		k.value(p.Value)
 	}
 	for _, v := range p.Kommuner {
-		k.str(v.Slug, v.Label, v.URL)
-		k.num(uint64(len(v.Cases)))
+		k.value(v)
 	}
 	if pg := p.Pager; pg != nil {
 		k.num(uint64(pg.Number), uint64(pg.Total), uint64(pg.First), uint64(pg.Last), uint64(pg.Count))

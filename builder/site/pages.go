@@ -154,9 +154,16 @@ type job struct {
 	data   []byte
 }
 
+// writeResult is what writePages did.
+type writeResult struct {
+	files, pages int
+	rendered     int // pages whose layout was executed (the others came from the memo)
+	jobs         []*job
+}
+
 // writePages builds the list of files, renders HTML in parallel and writes
-// everything through w. It returns the number of files and HTML pages.
-func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []byte, static []assets.File, w output.Writer) (files, pages int, _ []*job, _ error) {
+// everything through w.
+func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []byte, static []assets.File, w output.Writer) (*writeResult, error) {
 	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
 		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
 		Scripts: map[string]string{}}
@@ -312,13 +319,13 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	}
 	b.renderCards(tpl, s, errs)
 	if errs.Len() > 0 {
-		return 0, 0, nil, errs
+		return nil, errs
 	}
 	var siteKey, facetKey uint64
 	var cardHash map[*content.Case]uint64
 	var memoPages map[string]memoEntry
 	if b.memo != nil {
-		siteKey = b.memo.siteKey(s, sd, tpl)
+		siteKey = b.memo.siteKey(s, sd, tpl, b.md.sig)
 		facetKey = b.memo.facetKey(siteKey, sd)
 		cardHash = make(map[*content.Case]uint64, len(s.Cases))
 		for _, c := range s.Cases {
@@ -337,6 +344,7 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan *job)
+	pages := 0
 	type file struct {
 		path string
 		data []byte
@@ -405,16 +413,15 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	close(written)
 	<-writerDone
 	if errs.Len() > 0 {
-		return 0, 0, nil, errs
+		return nil, errs
 	}
 	if memoPages != nil {
 		b.memo.pages = memoPages
 	}
-	b.rendered = int(rendered.Load())
-	files = len(jobs)
+	files := len(jobs)
 	if sd.BaseURL != "" {
 		if err := w.Write("sitemap.xml", sitemap(sd.BaseURL, jobs)); err != nil {
-			return 0, 0, nil, err
+			return nil, err
 		}
 		files++
 	}
@@ -423,9 +430,9 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 		robots += "Sitemap: " + sd.BaseURL + "/sitemap.xml\n"
 	}
 	if err := w.Write("robots.txt", []byte(robots)); err != nil {
-		return 0, 0, nil, err
+		return nil, err
 	}
-	return files + 1, pages, jobs, nil
+	return &writeResult{files: files + 1, pages: pages, rendered: int(rendered.Load()), jobs: jobs}, nil
 }
 
 // layoutTimes, when set (by benchmarks), sums template time per layout.

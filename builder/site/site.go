@@ -73,8 +73,6 @@ type Builder struct {
 	md    mdCache
 	last  *snapshot // the last good build, for Patch (Incremental only)
 	memo  *memo     // pages and cards of earlier builds (Incremental only)
-	// rendered counts the pages whose layout the last build executed.
-	rendered int
 
 	themeDir string
 }
@@ -169,15 +167,15 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	g := newGraph(s, rendered)
 	t.done("länkar, relationer och facetter")
-	files, pages, jobs, err := b.writePages(s, g, tpl, css, static, w)
+	out, err := b.writePages(s, g, tpl, css, static, w)
 	if err != nil {
 		return nil, err
 	}
 	t.done("skriv sidor")
 	if b.opts.Incremental {
-		b.last = newSnapshot(s, g, tpl, md, rendered, jobs)
+		b.last = newSnapshot(s, g, tpl, md, rendered, out.jobs)
 	}
-	return &Result{Files: files, Pages: pages, Rendered: b.rendered, Phases: t.phases, Site: s}, nil
+	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Phases: t.phases, Site: s}, nil
 }
 
 // compileAssets compiles assets/scss/main.scss and reads assets/js and
@@ -270,8 +268,9 @@ func (b *Builder) compileSass(root string, errs *diag.List) []byte {
 // keyed by document and invalidated when the document or the site's link
 // targets change.
 type mdCache struct {
-	mu sync.Mutex
-	m  map[string]mdEntry
+	mu  sync.Mutex
+	m   map[string]mdEntry
+	sig uint64 // siteSignature of the last build
 }
 
 type mdEntry struct {
@@ -292,6 +291,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 	var sig uint64
 	if b.md.m != nil { // only the preview server keeps rendered markdown
 		sig = siteSignature(s)
+		b.md.sig = sig
 	}
 	var docs []*content.Doc
 	for _, c := range s.Cases {
