@@ -61,6 +61,8 @@ type Result struct {
 	Rendered int
 	Phases   []Phase
 	Site     *content.Site
+	// Fallbacks counts pages that htmlexec left to html/template.
+	Fallbacks int
 }
 
 // Builder builds a site. It keeps a Dart Sass process and parse caches
@@ -175,7 +177,8 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	if b.opts.Incremental {
 		b.last = newSnapshot(s, g, tpl, md, rendered, out.jobs)
 	}
-	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Phases: t.phases, Site: s}, nil
+	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Phases: t.phases, Site: s,
+		Fallbacks: int(tpl.fallbacks.Load())}, nil
 }
 
 // compileAssets compiles assets/scss/main.scss and reads assets/js and

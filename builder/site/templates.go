@@ -11,10 +11,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/htmlexec"
 	"github.com/exempelbanken/portal/builder/sv"
 )
 
@@ -35,6 +38,57 @@ type templates struct {
 	// included) mention .Site.Facets or .Site.FacetNav, so that only those
 	// pages are rendered again when facet counts change.
 	facets map[string]bool
+
+	// funcs is every function the layouts can call, for htmlexec.
+	funcs template.FuncMap
+	// fast holds, per layout and entry template, an htmlexec.Executor
+	// once html/template has executed that entry successfully (and so
+	// escaped it). Pages go through the Executor from then on and fall
+	// back to html/template for whatever it does not support.
+	fastMu sync.Mutex
+	fast   map[fastKey]*atomic.Pointer[htmlexec.Executor]
+	// fallbacks counts pages the Executor left to html/template.
+	fallbacks atomic.Int64
+}
+
+type fastKey struct{ layout, entry string }
+
+// noFastExec makes every page go through html/template (tests compare
+// both ways).
+var noFastExec = false
+
+// run executes entry of layout's template set into buf, through htmlexec
+// when it can, else through html/template.
+func (t *templates) run(buf *bytes.Buffer, layout, entry string, data any) error {
+	set := t.sets[layout]
+	if set == nil {
+		return diag.Errorf("layouts/"+layout+".html", 0, "mallen saknas")
+	}
+	t.fastMu.Lock()
+	p := t.fast[fastKey{layout, entry}]
+	if p == nil {
+		if t.fast == nil {
+			t.fast = map[fastKey]*atomic.Pointer[htmlexec.Executor]{}
+		}
+		p = new(atomic.Pointer[htmlexec.Executor])
+		t.fast[fastKey{layout, entry}] = p
+	}
+	t.fastMu.Unlock()
+	if ex := p.Load(); ex != nil && !noFastExec {
+		start := buf.Len()
+		if err := ex.Execute(buf, entry, data); err == nil {
+			return nil
+		}
+		t.fallbacks.Add(1)
+		buf.Truncate(start)
+	}
+	if err := set.ExecuteTemplate(buf, entry, data); err != nil {
+		return err
+	}
+	if p.Load() == nil {
+		p.CompareAndSwap(nil, htmlexec.New(set, t.funcs))
+	}
+	return nil
 }
 
 // card returns the HTML of a case's card, rendered once per build.
@@ -52,7 +106,7 @@ func (t *templates) renderCard(c *content.Case) (template.HTML, error) {
 // partial executes a template defined in layouts/partials.
 func (t *templates) partial(name string, data any) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := t.sets["case"].ExecuteTemplate(&buf, name, data); err != nil {
+	if err := t.run(&buf, "case", name, data); err != nil {
 		return "", templateError(err)
 	}
 	return template.HTML(buf.String()), nil
@@ -175,7 +229,11 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		return strings.Contains(src, "Facets") || strings.Contains(src, "FacetNav")
 	}
 	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}, facets: map[string]bool{}}
-	base := template.New("base.html").Funcs(funcs).Funcs(template.FuncMap{"card": t.card})
+	t.funcs = template.FuncMap{"card": t.card}
+	for name, f := range funcs {
+		t.funcs[name] = f
+	}
+	base := template.New("base.html").Funcs(t.funcs)
 	src, ok := read("base.html")
 	if !ok {
 		return nil
@@ -253,13 +311,12 @@ func templateError(err error) *diag.Error {
 
 // execute renders layout with data through base.html.
 func (t *templates) execute(layout string, data any) ([]byte, error) {
-	set := t.sets[layout]
-	if set == nil {
-		return nil, diag.Errorf("layouts/"+layout+".html", 0, "mallen saknas")
-	}
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
-	if err := set.ExecuteTemplate(&buf, "base.html", data); err != nil {
+	if err := t.run(&buf, layout, "base.html", data); err != nil {
+		if d, ok := err.(*diag.Error); ok {
+			return nil, d
+		}
 		return nil, templateError(fmt.Errorf("%w", err))
 	}
 	return buf.Bytes(), nil

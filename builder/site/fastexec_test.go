@@ -1,0 +1,62 @@
+package site
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/corpus"
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/output"
+)
+
+// TestFastExecutorMatchesHTMLTemplate builds the real content, the hostile
+// site and a generated corpus twice, with pages executed by htmlexec and by
+// html/template alone, and requires every file to be byte-identical and
+// htmlexec to have rendered the pages itself.
+func TestFastExecutorMatchesHTMLTemplate(t *testing.T) {
+	gen := t.TempDir()
+	if err := corpus.FromRepo(gen, sitetest.RepoRoot(t), 300, 7); err != nil {
+		t.Fatal(err)
+	}
+	buildDir := func(t *testing.T, dir string) (*output.Memory, *Result) {
+		b := New(Options{Root: dir, Theme: os.DirFS(sitetest.RepoRoot(t))})
+		defer b.Close()
+		m := output.NewMemory()
+		res, err := b.Build(m)
+		if err != nil {
+			t.Fatalf("build: %v", err)
+		}
+		return m, res
+	}
+	sites := []struct {
+		name  string
+		build func(t *testing.T) (*output.Memory, *Result)
+	}{
+		{"real content", func(t *testing.T) (*output.Memory, *Result) { return build(t, "") }},
+		{"hostile", func(t *testing.T) (*output.Memory, *Result) { return build(t, hostile) }},
+		{"generated", func(t *testing.T) (*output.Memory, *Result) { return buildDir(t, gen) }},
+	}
+	for _, s := range sites {
+		t.Run(s.name, func(t *testing.T) {
+			fast, res := s.build(t)
+			t.Logf("fallbacks %d of %d", res.Fallbacks, res.Pages)
+			if res.Fallbacks != 0 {
+				t.Errorf("html/template executed %d of %d pages; htmlexec should render them all", res.Fallbacks, res.Pages)
+			}
+			noFastExec = true
+			defer func() { noFastExec = false }()
+			slow, _ := s.build(t)
+			if len(fast.Names()) != len(slow.Names()) {
+				t.Fatalf("%d files with htmlexec, %d without", len(fast.Names()), len(slow.Names()))
+			}
+			for _, name := range slow.Names() {
+				want, _ := slow.Get(name)
+				got, ok := fast.Get(name)
+				if !ok || !bytes.Equal(got, want) {
+					t.Errorf("%s differs: %s", name, firstDiff(string(got), string(want)))
+				}
+			}
+		})
+	}
+}
