@@ -28,6 +28,20 @@ type Writer interface {
 	Write(name string, data []byte) error
 }
 
+// Streaming is implemented by Writers that keep no reference to the data
+// given to Write once Write returns (they copy it into a file), so the
+// caller may reuse its buffer.
+type Streaming interface {
+	Writer
+	Streams() bool
+}
+
+// Streams reports whether w is a Streaming Writer.
+func Streams(w Writer) bool {
+	s, ok := w.(Streaming)
+	return ok && s.Streams()
+}
+
 // CleanPath validates a site-relative output path.
 func CleanPath(name string) (string, error) {
 	c := path.Clean("/" + name)[1:]
@@ -59,7 +73,11 @@ type Disk struct {
 	n   int
 }
 
-var _ Writer = (*Disk)(nil)
+var _ Streaming = (*Disk)(nil)
+
+// Streams implements Streaming: Disk is done with the data when Write
+// returns.
+func (d *Disk) Streams() bool { return true }
 
 // NewDisk prepares a build of dir in a fresh temporary sibling directory.
 // It also removes leftovers of earlier killed builds.

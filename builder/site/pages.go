@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"html/template"
@@ -340,7 +341,11 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 
 	// Render on every core and write from one goroutine, so the cores keep
 	// rendering while the writer waits for the disk; output depends only
-	// on the job. The channel bounds the pages held in memory.
+	// on the job. The channel bounds the pages held in memory. When the
+	// writer is done with a page as soon as it is written and no memo keeps
+	// it, its buffer goes back to a pool for the next page.
+	reuse := memoPages == nil && output.Streams(w)
+	var bufs sync.Pool
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan *job)
@@ -348,6 +353,7 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	type file struct {
 		path string
 		data []byte
+		buf  *bytes.Buffer // pooled, when reuse
 	}
 	written := make(chan file, 64)
 	writerDone := make(chan struct{})
@@ -358,6 +364,10 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 				mu.Lock()
 				errs.Addf(f.path, 0, "skriv: %v", err)
 				mu.Unlock()
+			}
+			if f.buf != nil {
+				f.buf.Reset()
+				bufs.Put(f.buf)
 			}
 		}
 	}()
@@ -378,10 +388,16 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 						data = e.data
 					}
 				}
+				var buf *bytes.Buffer
 				if j.page != nil && data == nil {
-					var err error
+					if reuse {
+						buf, _ = bufs.Get().(*bytes.Buffer)
+					}
+					if buf == nil {
+						buf = bytes.NewBuffer(make([]byte, 0, 16<<10))
+					}
 					t0 := time.Now()
-					data, err = tpl.execute(j.layout, j.page)
+					err := tpl.executeTo(buf, j.layout, j.page)
 					rendered.Add(1)
 					if layoutTimes != nil {
 						layoutTimes.add(j.layout, time.Since(t0))
@@ -392,13 +408,17 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 						mu.Unlock()
 						continue
 					}
+					data = buf.Bytes()
+					if !reuse {
+						buf = nil
+					}
 				}
 				if memoPages != nil && j.page != nil {
 					mu.Lock()
 					memoPages[j.path] = memoEntry{key, data}
 					mu.Unlock()
 				}
-				written <- file{j.path, data}
+				written <- file{j.path, data, buf}
 			}
 		}()
 	}

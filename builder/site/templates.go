@@ -313,11 +313,19 @@ func templateError(err error) *diag.Error {
 func (t *templates) execute(layout string, data any) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
-	if err := t.run(&buf, layout, "base.html", data); err != nil {
-		if d, ok := err.(*diag.Error); ok {
-			return nil, d
-		}
-		return nil, templateError(fmt.Errorf("%w", err))
+	if err := t.executeTo(&buf, layout, data); err != nil {
+		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// executeTo renders layout with data through base.html into buf.
+func (t *templates) executeTo(buf *bytes.Buffer, layout string, data any) error {
+	if err := t.run(buf, layout, "base.html", data); err != nil {
+		if d, ok := err.(*diag.Error); ok {
+			return d
+		}
+		return templateError(fmt.Errorf("%w", err))
+	}
+	return nil
 }
