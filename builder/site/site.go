@@ -334,6 +334,9 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 					continue
 				}
 				out[i] = rd
+				if !b.opts.Incremental {
+					d.Body = nil // rendered; a one-off build needs the source no more
+				}
 				if b.md.m != nil {
 					b.md.mu.Lock()
 					b.md.m[d.File] = mdEntry{hash: d.Hash, sig: sig, r: rd}
