@@ -136,7 +136,41 @@ func (d *Disk) Write(name string, data []byte) error {
 		return err
 	}
 	d.n++
-	return os.WriteFile(full, data, 0o644)
+	return writeFile(full, data)
+}
+
+// writeFile writes data to a new file at name with open(2), write(2) and
+// close(2) alone. os.WriteFile also tries to register every file with the
+// network poller (four more system calls, which fail for regular files);
+// on a virtual machine, where system calls are dear, that is a quarter of
+// the time spent writing a site.
+func writeFile(name string, data []byte) error {
+	var fd int
+	var err error
+	for {
+		fd, err = unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC, 0o644)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	for len(data) > 0 {
+		n, err := unix.Write(fd, data)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			unix.Close(fd)
+			return &fs.PathError{Op: "write", Path: name, Err: err}
+		}
+		data = data[n:]
+	}
+	if err := unix.Close(fd); err != nil {
+		return &fs.PathError{Op: "close", Path: name, Err: err}
+	}
+	return nil
 }
 
 // mkdir creates dir and its missing parents below the build folder, one
@@ -148,8 +182,8 @@ func (d *Disk) mkdir(dir string) error {
 	if err := d.mkdir(filepath.Dir(dir)); err != nil {
 		return err
 	}
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
+	if err := unix.Mkdir(dir, 0o755); err != nil && err != unix.EEXIST {
+		return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
 	}
 	d.mk[dir] = true
 	return nil
