@@ -42,6 +42,17 @@ func Streams(w Writer) bool {
 	return ok && s.Streams()
 }
 
+// DirMaker is implemented by Writers that can create the directories of
+// files before the files are written, so a builder can have that done while
+// it is still busy with other work.
+type DirMaker interface {
+	// MakeDirs creates the slash-separated, site-relative directories
+	// dirs and their parents. It may run concurrently with Write, and
+	// must return before the build is committed or aborted. Errors are
+	// left for Write to report.
+	MakeDirs(dirs []string)
+}
+
 // CleanPath validates a site-relative output path.
 func CleanPath(name string) (string, error) {
 	c := path.Clean("/" + name)[1:]
@@ -172,6 +183,21 @@ func writeFile(name string, data []byte) error {
 	}
 	return nil
 }
+
+// MakeDirs implements DirMaker.
+func (d *Disk) MakeDirs(dirs []string) {
+	for _, name := range dirs {
+		c, err := CleanPath(strings.Trim(name, "/"))
+		if err != nil {
+			continue
+		}
+		d.mu.Lock()
+		d.mkdir(filepath.Join(d.tmp, filepath.FromSlash(c)))
+		d.mu.Unlock()
+	}
+}
+
+var _ DirMaker = (*Disk)(nil)
 
 // mkdir creates dir and its missing parents below the build folder, one
 // mkdir(2) each, remembering what exists. d.mu must be held.

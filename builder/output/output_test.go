@@ -131,3 +131,63 @@ func TestMemory(t *testing.T) {
 		t.Error("delete failed")
 	}
 }
+
+// TestDiskMakeDirsAndWrite creates directories ahead of, and at the same
+// time as, the files written into them, and checks modes, contents and
+// that a directory that cannot be made is reported by Write.
+func TestDiskMakeDirsAndWrite(t *testing.T) {
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "public")
+	d, err := NewDisk(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := []string{"exempel/a/", "exempel/b/", "begrepp/c/", "../utanför/", "exempel/a/"}
+	done := make(chan struct{})
+	go func() { d.MakeDirs(dirs); close(done) }()
+	for _, name := range []string{"exempel/a/index.html", "exempel/b/index.html", "sok/index.html"} {
+		if err := d.Write(name, []byte(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+	if err := d.Write("exempel/a/index.html/x", []byte("x")); err == nil {
+		t.Error("writing below a file succeeded")
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(pub, "begrepp/c")); err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o755&^umask() {
+		t.Errorf("begrepp/c: %v %v", fi, err)
+	}
+	for _, name := range []string{"exempel/a/index.html", "exempel/b/index.html", "sok/index.html"} {
+		b, err := os.ReadFile(filepath.Join(pub, name))
+		if err != nil || string(b) != name {
+			t.Errorf("%s = %q, %v", name, b, err)
+		}
+		if fi, _ := os.Stat(filepath.Join(pub, name)); fi.Mode().Perm() != 0o644&^umask() {
+			t.Errorf("%s mode %v", name, fi.Mode())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "utanför")); err == nil {
+		t.Error("MakeDirs created a directory outside the site")
+	}
+}
+
+func umask() os.FileMode {
+	f, err := os.CreateTemp("", "umask")
+	if err != nil {
+		return 0o022
+	}
+	defer os.Remove(f.Name())
+	f.Close()
+	os.Chmod(f.Name(), 0o777)
+	probe := filepath.Join(filepath.Dir(f.Name()), filepath.Base(f.Name())+"-d")
+	os.Mkdir(probe, 0o777)
+	defer os.Remove(probe)
+	fi, err := os.Stat(probe)
+	if err != nil {
+		return 0o022
+	}
+	return 0o777 &^ fi.Mode().Perm()
+}

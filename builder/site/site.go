@@ -151,6 +151,28 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		}
 		tpl = loadTemplates(ld, &assetErrs)
 	}()
+	// Create the pages' directories while markdown renders: a site's
+	// writer spends much of its time on mkdir(2).
+	dirsMade := make(chan struct{})
+	if dm, ok := w.(output.DirMaker); ok && s != nil {
+		dirs := make([]string, 0, len(s.Cases)+len(s.Terms)+len(s.Pages))
+		for _, c := range s.Cases {
+			dirs = append(dirs, c.URL())
+		}
+		for _, t := range s.Terms {
+			dirs = append(dirs, t.URL())
+		}
+		for _, p := range s.Pages {
+			dirs = append(dirs, p.URL())
+		}
+		go func() {
+			defer close(dirsMade)
+			dm.MakeDirs(dirs)
+		}()
+	} else {
+		close(dirsMade)
+	}
+	defer func() { <-dirsMade }()
 	var rendered map[*content.Doc]*markdown.Rendered
 	var md *markdown.Renderer
 	if s != nil {
