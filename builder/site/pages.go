@@ -92,11 +92,45 @@ type Pager struct {
 	Pages         []PagerLink
 }
 
-// PagerLink is a link to one page of a list.
+// PagerLink is a link to one page of a list, or a gap (…) between two
+// runs of links.
 type PagerLink struct {
 	Number  int
 	URL     string
 	Current bool
+	Gap     bool
+}
+
+// pagerWindow is how many pages on each side of the current one the pager
+// links to, besides the first and the last page.
+const pagerWindow = 2
+
+// pagerLinks lists the page links of page n of total: the first and last
+// page, n and pagerWindow pages on each side, with a gap wherever pages are
+// left out (a gap of one page shows that page instead). The list has at
+// most 2*pagerWindow+5 entries, so a list of 100,000 cases does not give
+// every one of its 2,000 pages 2,000 links.
+func pagerLinks(base string, n, total int) []PagerLink {
+	var out []PagerLink
+	last := 0
+	add := func(i int) {
+		if i < 1 || i > total || i <= last {
+			return
+		}
+		if i == last+2 {
+			out = append(out, PagerLink{Number: last + 1, URL: pageURL(base, last+1)})
+		} else if i > last+2 {
+			out = append(out, PagerLink{Gap: true})
+		}
+		out = append(out, PagerLink{Number: i, URL: pageURL(base, i), Current: i == n})
+		last = i
+	}
+	add(1)
+	for i := n - pagerWindow; i <= n+pagerWindow; i++ {
+		add(i)
+	}
+	add(total)
+	return out
 }
 
 // pageURL returns the URL of page n of the list at base ("/exempel/").
@@ -115,15 +149,9 @@ func paginate(base string, cases []*content.Case, emit func(path string, cs []*c
 		emit(base, cases, nil)
 		return
 	}
-	links := make([]PagerLink, total)
-	for i := range links {
-		links[i] = PagerLink{Number: i + 1, URL: pageURL(base, i+1)}
-	}
 	for n := 1; n <= total; n++ {
 		lo, hi := (n-1)*PageSize, min(n*PageSize, len(cases))
-		p := &Pager{Number: n, Total: total, First: lo + 1, Last: hi, Count: len(cases)}
-		p.Pages = append([]PagerLink(nil), links...)
-		p.Pages[n-1].Current = true
+		p := &Pager{Number: n, Total: total, First: lo + 1, Last: hi, Count: len(cases), Pages: pagerLinks(base, n, total)}
 		if n > 1 {
 			p.Prev = pageURL(base, n-1)
 		}

@@ -229,3 +229,42 @@ func TestPagination(t *testing.T) {
 		t.Errorf("model page does not cap its list at %d with a link to all", PageSize)
 	}
 }
+
+func TestPagerLinks(t *testing.T) {
+	show := func(ls []PagerLink) string {
+		var parts []string
+		for _, l := range ls {
+			switch {
+			case l.Gap:
+				parts = append(parts, "…")
+			case l.Current:
+				parts = append(parts, "["+itoa(l.Number)+"]")
+			default:
+				parts = append(parts, itoa(l.Number))
+			}
+		}
+		return strings.Join(parts, " ")
+	}
+	for _, c := range []struct {
+		n, total int
+		want     string
+	}{
+		{1, 2, "[1] 2"},
+		{1, 7, "[1] 2 3 … 7"},
+		{4, 7, "1 2 3 [4] 5 6 7"},
+		{5, 9, "1 2 3 4 [5] 6 7 8 9"},
+		{6, 12, "1 … 4 5 [6] 7 8 … 12"},
+		{2000, 2000, "1 … 1998 1999 [2000]"},
+		{1000, 2000, "1 … 998 999 [1000] 1001 1002 … 2000"},
+	} {
+		links := pagerLinks("/exempel/", c.n, c.total)
+		if got := show(links); got != c.want {
+			t.Errorf("pagerLinks(%d, %d) = %s, want %s", c.n, c.total, got, c.want)
+		}
+		for _, l := range links {
+			if !l.Gap && l.URL != pageURL("/exempel/", l.Number) {
+				t.Errorf("page %d links to %s", l.Number, l.URL)
+			}
+		}
+	}
+}
