@@ -189,7 +189,7 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 	for _, l := range p.Backlinks {
 		k.str(l.Title, l.URL, l.Summary, l.Kind)
 	}
-	for _, f := range p.Filters {
+	for _, f := range p.Filters() {
 		k.str(f.Key, f.Value)
 	}
 	for _, t := range p.Models {

@@ -70,7 +70,6 @@ type Page struct {
 	Kommuner    []*FacetValue // kommuner of a län page
 	Letters     []Letter
 	Concepts    []*content.Term
-	Filters     []Filter
 	Latest      []*content.Case
 	UsedBy      []*content.Case // cases using a model, at most PageSize
 	UsedByCount int             // all cases using the model
@@ -269,8 +268,7 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	})
 	for _, c := range s.Cases {
 		p := &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
-			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true,
-			Filters: caseFilters(c)}
+			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true}
 		page(c.URL(), "case", p)
 	}
 	// Glossary.
@@ -556,6 +554,16 @@ func facetDescription(f *Facet, v *FacetValue) string {
 		return v.Description
 	}
 	return fmt.Sprintf("Exempel på sociala investeringar – %s: %s.", strings.ToLower(f.Name), v.Label)
+}
+
+// Filters lists the search filters of a case page (none for other pages).
+// It is computed when the layout asks, so a build does not hold the
+// filters of every case at once.
+func (p *Page) Filters() []Filter {
+	if p.Case == nil {
+		return nil
+	}
+	return caseFilters(p.Case)
 }
 
 // caseFilters lists a case's search filters.
