@@ -28,6 +28,7 @@ type GlossaryTerm struct {
 type Glossary struct {
 	forms map[string][]*phrase // every inflected form of a first word → phrases
 	terms []*GlossaryTerm
+	auto  automaton // the keys of forms, for scanning text in one pass
 }
 
 type phrase struct {
@@ -65,6 +66,7 @@ func NewGlossary(terms []*GlossaryTerm) *Glossary {
 			}
 		}
 	}
+	g.auto = newAutomaton(g.forms)
 	return g
 }
 
@@ -114,22 +116,6 @@ func wordMatches(tok, w string) bool {
 	return false
 }
 
-// token is a word in a text with its byte range. lower is filled lazily,
-// only for words that may start a term.
-type token struct {
-	start, end int
-	lower      string
-}
-
-// lowered returns the lower-case text of toks[i], computing it once.
-func lowered(s string, toks []token, i int) string {
-	t := &toks[i]
-	if t.lower == "" {
-		t.lower = lowerString(s[t.start:t.end])
-	}
-	return t.lower
-}
-
 // lowerString lower-cases w without allocating when it already is.
 func lowerString(w string) string {
 	for i := 0; i < len(w); {
@@ -157,16 +143,18 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// tokens splits s into words: letters and digits, with inner hyphens kept
-// ("EU-finansiering" is one word). It appends to out.
-func tokens(s string, out []token) []token {
-	i := 0
+// span is a word's byte range in a text.
+type span struct{ start, end int }
+
+// nextToken returns the first word of s at or after byte i: letters and
+// digits, with inner hyphens kept ("EU-finansiering" is one word).
+func nextToken(s []byte, i int) (span, bool) {
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf && !isWordRune(rune(c)) {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := utf8.DecodeRune(s[i:])
 		if !isWordRune(r) {
 			i += n
 			continue
@@ -177,13 +165,13 @@ func tokens(s string, out []token) []token {
 				i++
 				continue
 			}
-			r, n := utf8.DecodeRuneInString(s[i:])
+			r, n := utf8.DecodeRune(s[i:])
 			if isWordRune(r) {
 				i += n
 				continue
 			}
 			if r == '-' && i+1 < len(s) {
-				r2, _ := utf8.DecodeRuneInString(s[i+1:])
+				r2, _ := utf8.DecodeRune(s[i+1:])
 				if isWordRune(r2) {
 					i += n
 					continue
@@ -191,51 +179,23 @@ func tokens(s string, out []token) []token {
 			}
 			break
 		}
-		out = append(out, token{start: start, end: i})
+		return span{start, i}, true
 	}
-	return out
+	return span{}, false
 }
 
+// tokenizeWords splits s into words (see nextToken).
 func tokenizeWords(s string) []string {
+	b := []byte(s)
 	var out []string
-	for _, t := range tokens(s, nil) {
-		out = append(out, s[t.start:t.end])
-	}
-	return out
-}
-
-// match is a mention found in a text.
-type match struct {
-	start, end int
-	term       *GlossaryTerm
-}
-
-// find returns the longest mention starting at token i, or nil.
-func (g *Glossary) find(s string, toks []token, i int) (*phrase, int) {
-	cands := g.forms[lowered(s, toks, i)]
-	if len(cands) == 0 {
-		return nil, 0
-	}
-	var best *phrase
-	bestEnd := 0
-	for _, p := range cands {
-		if i+len(p.words) > len(toks) {
-			continue
+	for i := 0; ; {
+		w, ok := nextToken(b, i)
+		if !ok {
+			return out
 		}
-		ok := true
-		for j := 1; j < len(p.words); j++ {
-			a, b := toks[i+j-1], toks[i+j]
-			if strings.TrimSpace(s[a.end:b.start]) != "" || !wordMatches(lowered(s, toks, i+j), p.words[j]) {
-				ok = false
-				break
-			}
-		}
-		if ok && (best == nil || len(p.words) > len(best.words) ||
-			(len(p.words) == len(best.words) && p.chars > best.chars)) {
-			best, bestEnd = p, toks[i+len(p.words)-1].end
-		}
+		out = append(out, s[w.start:w.end])
+		i = w.end
 	}
-	return best, bestEnd
 }
 
 // KindGlossaryLink is the node kind of an automatic glossary link.
