@@ -90,7 +90,7 @@ func New(opts ...Option) *Renderer {
 		o(r)
 	}
 	r.md = goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithExtensions(append(gfm[:len(gfm):len(gfm)], extension.Footnote)...),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithInlineParsers(util.Prioritized(wikiParser{}, 199)),
@@ -120,7 +120,8 @@ type state struct {
 	out   *Rendered
 	links map[string]bool
 	used  map[string]bool
-	toks  []token // reused between text nodes
+	sc    scanner // reused between text nodes
+	found []match // reused between text nodes
 	src   []byte  // the source as parsed (wiki-link pipes escaped)
 }
 
@@ -429,28 +430,23 @@ func coalesce(texts []*ast.Text) []*ast.Text {
 	return out
 }
 
+// match is a mention of a term to link, by byte range in a text node.
+type match struct {
+	start, end int
+	term       *GlossaryTerm
+}
+
 func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byte) {
 	seg := tx.Segment
-	s := string(seg.Value(src))
-	st.toks = tokens(s, st.toks[:0])
-	toks := st.toks
-	var matches []match
-	for i := 0; i < len(toks); i++ {
-		p, end := g.find(s, toks, i)
-		if p == nil {
-			continue
-		}
-		skip := i
-		for skip < len(toks) && toks[skip].end <= end {
-			skip++
-		}
+	matches := st.found[:0]
+	g.scan(seg.Value(src), &st.sc, func(p *phrase, start, end int) {
 		// A term the author already linked by hand is not linked again.
 		if !st.used[p.term.Slug] && !st.links[p.term.URL] && p.term.URL != st.in.SelfURL {
 			st.used[p.term.Slug] = true
-			matches = append(matches, match{toks[i].start, end, p.term})
+			matches = append(matches, match{start, end, p.term})
 		}
-		i = skip - 1
-	}
+	})
+	st.found = matches
 	if len(matches) == 0 {
 		return
 	}

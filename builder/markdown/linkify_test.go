@@ -1,0 +1,99 @@
+package markdown
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+)
+
+// linkifyPair returns goldmark with extension.GFM and with gfm, the
+// filtered copy, to compare.
+func linkifyPair() (ref, fast goldmark.Markdown) {
+	return goldmark.New(goldmark.WithExtensions(extension.GFM)), goldmark.New(goldmark.WithExtensions(gfm...))
+}
+
+func checkLinkify(t testing.TB, ref, fast goldmark.Markdown, src string) {
+	t.Helper()
+	var want, got bytes.Buffer
+	if err := ref.Convert([]byte(src), &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := fast.Convert([]byte(src), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Fatalf("source %q:\n got %s\nwant %s", src, got.String(), want.String())
+	}
+}
+
+var linkifyTexts = []string{
+	"Se https://skr.se/ och http://x.se, ftp://f.se och www.ale.se.",
+	"Mejla ale@ale.se eller (kontakt@kommun.se) eller *a.b@c.se* eller _x@y.z_ eller ~p@q.r~.",
+	"a@b @b a@ a@b.c- a@b.c_ a@b.c. x" + strings.Repeat("a", 63) + "@b.se " + strings.Repeat("a", 64) + "@b.se " + strings.Repeat("a", 65) + "@b.se",
+	"HTTP://X.SE Www.x.se wwwx http:/ https: ftp:", "å@ä.se åa@b.se a+b@c.se a'b@c.se \"a\"@b.se",
+	"www.x.se)., (www.x.se) https://x.se/a_(b)?c=1&amp;d;", "[länk www.x.se](https://y.se) <https://z.se> `a@b.se`",
+	"start\nhttps://x.se\n  www.y.se\n*a@b.se*", "| a@b.se | www.x.se |\n|---|---|\n| https://x.se | c |",
+}
+
+func TestLinkifyFilterMatchesGFM(t *testing.T) {
+	ref, fast := linkifyPair()
+	for _, s := range linkifyTexts {
+		checkLinkify(t, ref, fast, s)
+	}
+	// The filter must actually let links through.
+	var b bytes.Buffer
+	if err := fast.Convert([]byte("x a@b.se www.c.se"), &b); err != nil || strings.Count(b.String(), "<a ") != 2 {
+		t.Fatalf("links missing: %s", b.String())
+	}
+}
+
+func TestLinkifyFilterMatchesGFMRandom(t *testing.T) {
+	ref, fast := linkifyPair()
+	pieces := []string{" ", " ", "\t", "\n", "(", ")", "*", "_", "~", "@", ".", "-", "a", "b", "å", "x.se", "se", "www", "www.",
+		"http", "http:", "https://", "ftp:", "//", "h", "f", "w", "mejl", "@kommun.se", "a@b.se", "!", "#", "'", "+", ";", "&", "`", "[", "]"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for k := rng.IntN(16); k >= 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		checkLinkify(t, ref, fast, b.String())
+	}
+}
+
+func TestLinkifyFilterMatchesGFMOnSite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a site")
+	}
+	ref, fast := linkifyPair()
+	for _, in := range loadBenchSite(t).inputs {
+		checkLinkify(t, ref, fast, string(in.Source))
+	}
+}
+
+func TestEmailLocal(t *testing.T) {
+	for _, c := range []byte("azAZ09.+-_") {
+		if !emailLocal[c] {
+			t.Errorf("%q should be a local-part byte", c)
+		}
+	}
+	for _, c := range []byte(" \t\n@()<>,;:\xc3") {
+		if emailLocal[c] {
+			t.Errorf("%q should not be a local-part byte", c)
+		}
+	}
+}
+
+func FuzzLinkifyFilter(f *testing.F) {
+	for _, s := range linkifyTexts {
+		f.Add(s)
+	}
+	ref, fast := linkifyPair()
+	f.Fuzz(func(t *testing.T, s string) {
+		checkLinkify(t, ref, fast, s)
+	})
+}
