@@ -35,7 +35,11 @@ type phrase struct {
 	words []string
 	chars int
 	term  *GlossaryTerm
+	rest  []*formSet // for words[1:], the forms wordMatches accepts
 }
+
+// formSet is every form that wordMatches accepts for one term word.
+type formSet struct{ forms map[string]bool }
 
 // suffixes are the Swedish endings a term word may take, longest first.
 var suffixes = []string{"ernas", "arnas", "ornas", "erna", "arna", "orna", "ens", "ets", "nas",
@@ -49,6 +53,7 @@ const minInflect = 4
 func NewGlossary(terms []*GlossaryTerm) *Glossary {
 	g := &Glossary{forms: map[string][]*phrase{}, terms: terms}
 	seen := map[string]bool{}
+	formSets := map[string]*formSet{}
 	for _, t := range terms {
 		for _, name := range t.Names {
 			words := tokenizeWords(strings.ToLower(name))
@@ -61,6 +66,15 @@ func NewGlossary(terms []*GlossaryTerm) *Glossary {
 			}
 			seen[key] = true
 			p := &phrase{words: words, chars: len(key), term: t}
+			for _, w := range words[1:] {
+				if formSets[w] == nil {
+					formSets[w] = &formSet{forms: map[string]bool{}}
+					for _, f := range inflections(w) {
+						formSets[w].forms[f] = true
+					}
+				}
+				p.rest = append(p.rest, formSets[w])
+			}
 			for _, f := range inflections(words[0]) {
 				g.forms[f] = append(g.forms[f], p)
 			}

@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/sv"
@@ -120,27 +122,74 @@ type state struct {
 	out   *Rendered
 	links map[string]bool
 	used  map[string]bool
-	sc    scanner // reused between text nodes
-	found []match // reused between text nodes
-	src   []byte  // the source as parsed (wiki-link pipes escaped)
+	src   []byte // the source as parsed (wiki-link pipes escaped)
+	*scratch
 }
 
 // Render renders in. Unresolved links are reported in Rendered.Errs with
 // their file line; the HTML is still produced.
 func (r *Renderer) Render(in Input) (*Rendered, error) {
 	out := &Rendered{Errs: &diag.List{}}
-	st := &state{in: in, out: out, links: map[string]bool{}, used: map[string]bool{}}
+	sh := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sh)
+	st := &state{in: in, out: out, links: map[string]bool{}, used: map[string]bool{}, scratch: sh}
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	ctx.Set(stateKey, st)
-	var buf bytes.Buffer
-	buf.Grow(len(in.Source) * 3 / 2)
 	st.src = escapeWikiPipes(in.Source)
-	if err := r.md.Convert(st.src, &buf, parser.WithContext(ctx)); err != nil {
+	doc := r.md.Parser().Parse(text.NewReader(st.src), parser.WithContext(ctx))
+	w := &sh.w
+	w.b = w.b[:0]
+	if err := r.md.Renderer().Render(w, st.src, doc); err != nil {
 		return nil, fmt.Errorf("%s: markdown: %w", in.File, err)
 	}
-	out.HTML = buf.String()
+	out.HTML = string(w.b)
+	if cap(w.b) > maxKeptBuffer {
+		w.b = nil
+	}
 	return out, nil
 }
+
+// scratch is memory that Render reuses from one document to the next.
+type scratch struct {
+	w     htmlWriter
+	sc    scanner
+	found []match
+	texts []*ast.Text
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxKeptBuffer is the largest HTML buffer kept for the next document.
+const maxKeptBuffer = 1 << 20
+
+// htmlWriter is a util.BufWriter that appends to a byte slice. It buffers
+// nothing, so Flush has nothing to do.
+type htmlWriter struct{ b []byte }
+
+func (w *htmlWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+func (w *htmlWriter) WriteString(s string) (int, error) {
+	w.b = append(w.b, s...)
+	return len(s), nil
+}
+
+func (w *htmlWriter) WriteByte(c byte) error {
+	w.b = append(w.b, c)
+	return nil
+}
+
+func (w *htmlWriter) WriteRune(r rune) (int, error) {
+	n := len(w.b)
+	w.b = utf8.AppendRune(w.b, r)
+	return len(w.b) - n, nil
+}
+
+func (w *htmlWriter) Available() int { return cap(w.b) - len(w.b) }
+func (w *htmlWriter) Buffered() int  { return 0 }
+func (w *htmlWriter) Flush() error   { return nil }
 
 // escapeWikiPipes escapes the | of [[target|text]] as \| so that a wiki
 // link inside a table cell is not split into two cells; the wiki-link
@@ -387,7 +436,7 @@ func nodeText(n ast.Node, src []byte) []byte {
 // skipping headings, links, code and the document's own term.
 func (t *transformer) linkTerms(st *state, doc *ast.Document, src []byte) {
 	g := t.r.glossary
-	var texts []*ast.Text
+	texts := st.texts[:0]
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -406,13 +455,16 @@ func (t *transformer) linkTerms(st *state, doc *ast.Document, src []byte) {
 	for _, tx := range texts {
 		t.linkInText(st, g, tx, src)
 	}
+	clear(texts)
+	st.texts = texts[:0]
 }
 
 // coalesce merges runs of adjacent text nodes that cover contiguous source
 // on one line (inline parsers such as linkify split text at every space),
 // so that multi-word terms can match. It returns the remaining nodes.
+// It reuses the memory of texts.
 func coalesce(texts []*ast.Text) []*ast.Text {
-	var out []*ast.Text
+	out := texts[:0]
 	for _, tx := range texts {
 		if n := len(out); n > 0 {
 			prev := out[n-1]

@@ -76,8 +76,9 @@ var asciiLower = func() (t [utf8.RuneSelf]byte) {
 // scanner is the reusable state of Glossary.scan. The zero value is ready;
 // a scanner must not be used by two goroutines at once.
 type scanner struct {
-	follow []span   // the words after a candidate first word
-	lower  []string // their lower-case text, "" until needed
+	follow []followWord // the words after a candidate first word
+	lower  []byte       // their lower-case text
+	seen   []setAnswer  // which of them are in which formSet
 }
 
 // scan calls yield for each mention of a glossary term in s, left to right.
@@ -114,13 +115,15 @@ func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end 
 			if c < utf8.RuneSelf {
 				if l := asciiLower[c]; l != 0 {
 					upper = upper || l != c
-					node = int(next[node*width+int(class[l])])
+					if node != sinkNode {
+						node = int(next[node*width+int(class[l])])
+					}
 					i++
 					continue
 				}
 				if c == '-' && i+1 < len(s) {
 					if r, _ := utf8.DecodeRune(s[i+1:]); isWordRune(r) {
-						node = int(next[node*width+int(class['-'])])
+						node = int(next[node*width+int(class['-'])]) // the sink stays
 						i++
 						continue
 					}
@@ -169,42 +172,30 @@ func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end 
 // longest returns the longest phrase of cands (which all match the word
 // ending at end) that matches s from that word on, and where it ends; or nil.
 func (sc *scanner) longest(s []byte, cands []*phrase, end int) (*phrase, int) {
-	sc.follow, sc.lower = sc.follow[:0], sc.lower[:0]
+	sc.follow, sc.lower, sc.seen = sc.follow[:0], sc.lower[:0], sc.seen[:0]
 	var best *phrase
 	bestEnd := 0
 	for _, p := range cands {
-		need := len(p.words) - 1
-		for len(sc.follow) < need {
-			from := end
-			if k := len(sc.follow); k > 0 {
-				from = sc.follow[k-1].end
-			}
-			w, ok := nextToken(s, from)
-			if !ok {
-				break
-			}
-			sc.follow = append(sc.follow, w)
-			sc.lower = append(sc.lower, "")
-		}
-		if len(sc.follow) < need {
-			continue
-		}
 		ok := true
 		prev := end
-		for j := 0; j < need; j++ {
-			w := sc.follow[j]
-			if len(bytes.TrimSpace(s[prev:w.start])) != 0 {
+		for j, set := range p.rest {
+			if j == len(sc.follow) {
+				w, found := nextToken(s, prev)
+				if !found {
+					ok = false
+					break
+				}
+				lo := len(sc.lower)
+				sc.lower = appendLower(sc.lower, s[w.start:w.end])
+				sc.follow = append(sc.follow, followWord{span: w, lo: lo, hi: len(sc.lower),
+					spaced: len(bytes.TrimSpace(s[prev:w.start])) == 0})
+			}
+			f := &sc.follow[j]
+			if !f.spaced || !sc.inSet(j, set, f) {
 				ok = false
 				break
 			}
-			if sc.lower[j] == "" {
-				sc.lower[j] = lowerString(string(s[w.start:w.end]))
-			}
-			if !wordMatches(sc.lower[j], p.words[j+1]) {
-				ok = false
-				break
-			}
-			prev = w.end
+			prev = f.end
 		}
 		if ok && (best == nil || len(p.words) > len(best.words) ||
 			(len(p.words) == len(best.words) && p.chars > best.chars)) {
@@ -212,4 +203,58 @@ func (sc *scanner) longest(s []byte, cands []*phrase, end int) (*phrase, int) {
 		}
 	}
 	return best, bestEnd
+}
+
+// inSet reports whether follow word f, the j-th after the first, is in set,
+// remembering the answer for the other candidates.
+func (sc *scanner) inSet(j int, set *formSet, f *followWord) bool {
+	for _, m := range sc.seen {
+		if m.j == j && m.set == set {
+			return m.in
+		}
+	}
+	in := set.forms[string(sc.lower[f.lo:f.hi])]
+	sc.seen = append(sc.seen, setAnswer{j, set, in})
+	return in
+}
+
+// setAnswer is a remembered answer of scanner.inSet.
+type setAnswer struct {
+	j   int
+	set *formSet
+	in  bool
+}
+
+// followWord is a word after a candidate first word, with the range of its
+// lower-case text in scanner.lower. spaced tells whether only white space
+// separates it from the word before.
+type followWord struct {
+	span
+	lo, hi int
+	spaced bool
+}
+
+// appendLower appends w as lowerString returns it: lower-cased when it has
+// an upper-case letter, as it is otherwise. w must be valid UTF-8.
+func appendLower(dst, w []byte) []byte {
+	upper := false
+	for i := 0; i < len(w) && !upper; {
+		if c := w[i]; c < utf8.RuneSelf {
+			upper = 'A' <= c && c <= 'Z'
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(w[i:])
+		upper = unicode.IsUpper(r)
+		i += n
+	}
+	if !upper {
+		return append(dst, w...)
+	}
+	for i := 0; i < len(w); {
+		r, n := utf8.DecodeRune(w[i:])
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		i += n
+	}
+	return dst
 }
