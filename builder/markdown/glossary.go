@@ -24,9 +24,10 @@ type GlossaryTerm struct {
 // "investeringsfonder", "investeringsfondernas"), and a term word ending in
 // -e also matches with -na ("utförare" → "utförarna"). Multi-word names
 // match word by word ("sociala investeringsfonder"). It is immutable after
-// NewGlossary and safe for concurrent use.
+// NewGlossary and safe for concurrent use; the terms given to NewGlossary
+// must not change afterwards.
 type Glossary struct {
-	forms map[string][]*phrase // every inflected form of a first word → phrases
+	forms map[string]*candidates // every inflected form of a first word → phrases
 	terms []*GlossaryTerm
 	auto  automaton // the keys of forms, for scanning text in one pass
 }
@@ -36,6 +37,7 @@ type phrase struct {
 	chars int
 	term  *GlossaryTerm
 	rest  []*formSet // for words[1:], the forms wordMatches accepts
+	html  *termHTML
 }
 
 // formSet is every form that wordMatches accepts for one term word.
@@ -51,10 +53,12 @@ const minInflect = 4
 
 // NewGlossary indexes terms. Names that fold to nothing are ignored.
 func NewGlossary(terms []*GlossaryTerm) *Glossary {
-	g := &Glossary{forms: map[string][]*phrase{}, terms: terms}
+	g := &Glossary{forms: map[string]*candidates{}, terms: terms}
+	starts := map[string][]*phrase{}
 	seen := map[string]bool{}
 	formSets := map[string]*formSet{}
 	for _, t := range terms {
+		th := newTermHTML(t)
 		for _, name := range t.Names {
 			words := tokenizeWords(strings.ToLower(name))
 			if len(words) == 0 {
@@ -65,7 +69,7 @@ func NewGlossary(terms []*GlossaryTerm) *Glossary {
 				continue
 			}
 			seen[key] = true
-			p := &phrase{words: words, chars: len(key), term: t}
+			p := &phrase{words: words, chars: len(key), term: t, html: th}
 			for _, w := range words[1:] {
 				if formSets[w] == nil {
 					formSets[w] = &formSet{forms: map[string]bool{}}
@@ -76,9 +80,12 @@ func NewGlossary(terms []*GlossaryTerm) *Glossary {
 				p.rest = append(p.rest, formSets[w])
 			}
 			for _, f := range inflections(words[0]) {
-				g.forms[f] = append(g.forms[f], p)
+				starts[f] = append(starts[f], p)
 			}
 		}
+	}
+	for f, ps := range starts {
+		g.forms[f] = newCandidates(ps)
 	}
 	g.auto = newAutomaton(g.forms)
 	return g
@@ -219,6 +226,7 @@ var KindGlossaryLink = ast.NewNodeKind("GlossaryLink")
 type GlossaryLink struct {
 	ast.BaseInline
 	Term *GlossaryTerm
+	html *termHTML // Term's markup, when made by the glossary
 }
 
 // Kind implements ast.Node.
@@ -229,26 +237,35 @@ func (n *GlossaryLink) Dump(source []byte, level int) {
 	ast.DumpHelper(n, source, level, map[string]string{"Term": n.Term.Slug}, nil)
 }
 
-// renderGlossaryLink writes the link and an accessible definition: the
-// definition is a tooltip referenced by aria-describedby, shown on hover and
-// on keyboard focus by the stylesheet, and skipped by the search index.
+// termHTML is the markup renderGlossaryLink writes before and after the
+// text of a term's link.
+type termHTML struct{ open, close string }
+
+// newTermHTML returns t's link markup: the link and an accessible
+// definition. The definition is a tooltip referenced by aria-describedby,
+// shown on hover and on keyboard focus by the stylesheet, and skipped by the
+// search index.
+func newTermHTML(t *GlossaryTerm) *termHTML {
+	id := "def-" + t.Slug
+	return &termHTML{
+		open: `<span class="term"><a class="term-link" href="` + string(util.EscapeHTML([]byte(t.URL))) +
+			`" aria-describedby="` + id + `">`,
+		close: `</a><span class="term-def" role="tooltip" id="` + id +
+			`" data-pagefind-ignore><span class="term-def-title">` + string(util.EscapeHTML([]byte(t.Title))) +
+			`:</span> ` + string(util.EscapeHTML([]byte(t.Summary))) + `</span></span>`,
+	}
+}
+
+// renderGlossaryLink writes the link markup of newTermHTML around the text.
 func renderGlossaryLink(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*GlossaryLink)
-	id := "def-" + n.Term.Slug
-	if entering {
-		w.WriteString(`<span class="term"><a class="term-link" href="`)
-		w.Write(util.EscapeHTML([]byte(n.Term.URL)))
-		w.WriteString(`" aria-describedby="`)
-		w.WriteString(id)
-		w.WriteString(`">`)
-		return ast.WalkContinue, nil
+	if n.html == nil {
+		n.html = newTermHTML(n.Term)
 	}
-	w.WriteString(`</a><span class="term-def" role="tooltip" id="`)
-	w.WriteString(id)
-	w.WriteString(`" data-pagefind-ignore><span class="term-def-title">`)
-	w.Write(util.EscapeHTML([]byte(n.Term.Title)))
-	w.WriteString(`:</span> `)
-	w.Write(util.EscapeHTML([]byte(n.Term.Summary)))
-	w.WriteString(`</span></span>`)
+	if entering {
+		w.WriteString(n.html.open)
+	} else {
+		w.WriteString(n.html.close)
+	}
 	return ast.WalkContinue, nil
 }

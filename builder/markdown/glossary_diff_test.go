@@ -26,6 +26,7 @@ func trickyTerms() []*GlossaryTerm {
 		t("dz", "ǆemal"), t("ial", "İstanbul"), t("ta", "ⱥlfa"),
 		t("eu", "EU-medel", "EU - medel"),
 		t("x", "x y z", "x y"),
+		t("tidiga-insatser", "tidiga insatser"), t("fonden", "fonden"), // rivals by length of name
 		t("empty", "—", ""),
 	)
 }
@@ -81,7 +82,7 @@ var diffTexts = []string{
 	"övriga insatser ÖVRIGA INSATSER Övrigas insatserna återföringen Återföringarnas",
 	"ǆemal ǅemal Ǆemal ǅEMAL İstanbul istanbul İSTANBUL i̇stanbul ⱥlfa Ⱥlfa ȺLFA ⱥlfan",
 	"EU-medel EU - medel EU medel eu-medlen EU-medel-x EU--medel", "x y z x y x x y zz x  y",
-	"tidig insats, tidiga insatser, Tidigt insatsen, tidig\ninsats", "investeringsfond123 123investeringsfond",
+	"tidig insats, tidiga insatser, Tidigt insatsen, tidig\ninsats", "Tidiga insatserna", "fonden", "Fondens", "investeringsfond123 123investeringsfond",
 	"investeringsfondernas investeringsfondernasx investeringsfondna investeringsfonde",
 }
 
@@ -138,7 +139,7 @@ func TestScanMatchesReferenceRandom(t *testing.T) {
 func TestDiffCanFail(t *testing.T) {
 	ref, g := diffGlossaries(trickyTerms())
 	broken := *g
-	broken.auto = newAutomaton(map[string][]*phrase{"utförare": g.forms["utförare"]})
+	broken.auto = newAutomaton(map[string]*candidates{"utförare": g.forms["utförare"]})
 	ft := &failRecorder{}
 	var sc scanner
 	for _, s := range diffTexts {
@@ -202,7 +203,8 @@ func TestGlossaryHTML(t *testing.T) {
 		{"title-case letter alone is not lowered", "ǅemal men Ǆemal.", "<p>ǅemal men " + link("dz", "Ǆemal", "ǆemal") + ".</p>\n"},
 		{"hyphenated name", "Med eu-medelns.", "<p>Med " + link("eu", "eu-medelns", "EU-medel") + ".</p>\n"},
 		{"multi-word across a line break", "fond\ni fond", "<p>" + link("fond", "fond", "Fond") + "\ni fond</p>\n"},
-		{"consumed mention hides shorter", "fond i fond och fonden", "<p>" + link("fond", "fond i fond", "Fond") + " och fonden</p>\n"},
+		{"consumed mention hides shorter", "fond i fond och fonder", "<p>" + link("fond", "fond i fond", "Fond") + " och fonder</p>\n"},
+		{"longer name wins among equals", "Tidiga insatser och fondens.", "<p>" + link("tidiga-insatser", "Tidiga insatser", "tidiga insatser") + " och " + link("fonden", "fondens", "fonden") + ".</p>\n"},
 	}
 	r := New(WithGlossary(NewGlossary(trickyTerms())))
 	for _, tt := range tests {

@@ -1,6 +1,8 @@
 package markdown
 
 import (
+	"bytes"
+
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -36,17 +38,25 @@ type linkifyFilter struct{ parser.InlineParser }
 
 // Parse implements parser.InlineParser.
 func (f linkifyFilter) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
-	line, _ := block.PeekLine()
+	line, seg := block.PeekLine()
 	if len(line) > 0 {
 		switch line[0] {
 		case ' ', '*', '_', '~', '(':
 			line = line[1:]
 		}
 	}
-	if len(line) > 0 {
-		switch line[0] {
-		case 'h', 'f', 'w':
-			return f.InlineParser.Parse(parent, block, pc)
+	if bytes.HasPrefix(line, protoHTTP) || bytes.HasPrefix(line, protoHTTPS) ||
+		bytes.HasPrefix(line, protoFTP) || bytes.HasPrefix(line, domainWWW) {
+		return f.InlineParser.Parse(parent, block, pc)
+	}
+	// Remember a line without '@' for the rest of its words.
+	if st, _ := pc.Get(stateKey).(*state); st != nil {
+		if seg.Start >= st.noAt.Start && seg.Stop <= st.noAt.Stop {
+			return nil
+		}
+		if bytes.IndexByte(line, '@') < 0 {
+			st.noAt = seg
+			return nil
 		}
 	}
 	i, lim := 0, min(len(line), 64)
@@ -58,6 +68,14 @@ func (f linkifyFilter) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 	}
 	return f.InlineParser.Parse(parent, block, pc)
 }
+
+// The prefixes that make the wrapped parser look for a URL.
+var (
+	protoHTTP  = []byte("http:")
+	protoHTTPS = []byte("https:")
+	protoFTP   = []byte("ftp:")
+	domainWWW  = []byte("www.")
+)
 
 // emailLocal holds the bytes util.FindEmailIndex accepts before the '@' of
 // an address, found by asking it.

@@ -16,6 +16,30 @@ func linkifyPair() (ref, fast goldmark.Markdown) {
 	return goldmark.New(goldmark.WithExtensions(extension.GFM)), goldmark.New(goldmark.WithExtensions(gfm...))
 }
 
+// renderPair returns a Renderer with extension.GFM and one as New makes
+// it, with the test resolver and glossary.
+func renderPair() (ref, fast *Renderer) {
+	opts := []Option{WithResolver(testResolver), WithGlossary(testGlossary())}
+	return newRenderer([]goldmark.Extender{extension.GFM}, opts...), New(opts...)
+}
+
+// checkRender fails when ref and fast render src differently.
+func checkRender(t testing.TB, ref, fast *Renderer, src string) {
+	t.Helper()
+	in := Input{File: "x.md", Source: []byte(src), Glossary: true}
+	want, err := ref.Render(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fast.Render(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.HTML != want.HTML {
+		t.Fatalf("source %q:\n got %s\nwant %s", src, got.HTML, want.HTML)
+	}
+}
+
 func checkLinkify(t testing.TB, ref, fast goldmark.Markdown, src string) {
 	t.Helper()
 	var want, got bytes.Buffer
@@ -41,8 +65,10 @@ var linkifyTexts = []string{
 
 func TestLinkifyFilterMatchesGFM(t *testing.T) {
 	ref, fast := linkifyPair()
+	rr, fr := renderPair()
 	for _, s := range linkifyTexts {
 		checkLinkify(t, ref, fast, s)
+		checkRender(t, rr, fr, s)
 	}
 	// The filter must actually let links through.
 	var b bytes.Buffer
@@ -55,13 +81,15 @@ func TestLinkifyFilterMatchesGFMRandom(t *testing.T) {
 	ref, fast := linkifyPair()
 	pieces := []string{" ", " ", "\t", "\n", "(", ")", "*", "_", "~", "@", ".", "-", "a", "b", "å", "x.se", "se", "www", "www.",
 		"http", "http:", "https://", "ftp:", "//", "h", "f", "w", "mejl", "@kommun.se", "a@b.se", "!", "#", "'", "+", ";", "&", "`", "[", "]"}
+	rr, fr := renderPair()
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 20000 {
 		var b strings.Builder
-		for k := rng.IntN(16); k >= 0; k-- {
+		for k := rng.IntN(24); k >= 0; k-- {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		checkLinkify(t, ref, fast, b.String())
+		checkRender(t, rr, fr, b.String())
 	}
 }
 
@@ -70,8 +98,22 @@ func TestLinkifyFilterMatchesGFMOnSite(t *testing.T) {
 		t.Skip("generates a site")
 	}
 	ref, fast := linkifyPair()
-	for _, in := range loadBenchSite(t).inputs {
+	bs := loadBenchSite(t)
+	opts := []Option{WithResolver(bs.res), WithGlossary(NewGlossary(bs.terms))}
+	rr, fr := newRenderer([]goldmark.Extender{extension.GFM}, opts...), New(opts...)
+	for _, in := range bs.inputs {
 		checkLinkify(t, ref, fast, string(in.Source))
+		want, err := rr.Render(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := fr.Render(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.HTML != want.HTML {
+			t.Fatalf("%s renders differently:\n got %s\nwant %s", in.File, got.HTML, want.HTML)
+		}
 	}
 }
 
@@ -93,7 +135,9 @@ func FuzzLinkifyFilter(f *testing.F) {
 		f.Add(s)
 	}
 	ref, fast := linkifyPair()
+	rr, fr := renderPair()
 	f.Fuzz(func(t *testing.T, s string) {
 		checkLinkify(t, ref, fast, s)
+		checkRender(t, rr, fr, s)
 	})
 }

@@ -86,13 +86,17 @@ func WithResolver(r Resolver) Option { return func(x *Renderer) { x.resolver = r
 func WithGlossary(g *Glossary) Option { return func(x *Renderer) { x.glossary = g } }
 
 // New returns a Renderer.
-func New(opts ...Option) *Renderer {
+func New(opts ...Option) *Renderer { return newRenderer(gfm, opts...) }
+
+// newRenderer returns a Renderer with the given GitHub Flavored Markdown
+// extensions: gfm, or extension.GFM for tests.
+func newRenderer(gfmExt []goldmark.Extender, opts ...Option) *Renderer {
 	r := &Renderer{}
 	for _, o := range opts {
 		o(r)
 	}
 	r.md = goldmark.New(
-		goldmark.WithExtensions(append(gfm[:len(gfm):len(gfm)], extension.Footnote)...),
+		goldmark.WithExtensions(append(gfmExt[:len(gfmExt):len(gfmExt)], extension.Footnote)...),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
 			parser.WithInlineParsers(util.Prioritized(wikiParser{}, 199)),
@@ -122,7 +126,8 @@ type state struct {
 	out   *Rendered
 	links map[string]bool
 	used  map[string]bool
-	src   []byte // the source as parsed (wiki-link pipes escaped)
+	src   []byte       // the source as parsed (wiki-link pipes escaped)
+	noAt  text.Segment // a range of src without '@', for linkifyFilter
 	*scratch
 }
 
@@ -485,7 +490,7 @@ func coalesce(texts []*ast.Text) []*ast.Text {
 // match is a mention of a term to link, by byte range in a text node.
 type match struct {
 	start, end int
-	term       *GlossaryTerm
+	phrase     *phrase
 }
 
 func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byte) {
@@ -495,7 +500,7 @@ func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byt
 		// A term the author already linked by hand is not linked again.
 		if !st.used[p.term.Slug] && !st.links[p.term.URL] && p.term.URL != st.in.SelfURL {
 			st.used[p.term.Slug] = true
-			matches = append(matches, match{start, end, p.term})
+			matches = append(matches, match{start, end, p})
 		}
 	})
 	st.found = matches
@@ -512,11 +517,11 @@ func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byt
 		if before.Len() > 0 {
 			parent.InsertBefore(parent, cur, ast.NewTextSegment(before))
 		}
-		link := &GlossaryLink{Term: m.term}
+		link := &GlossaryLink{Term: m.phrase.term, html: m.phrase.html}
 		link.AppendChild(link, ast.NewTextSegment(inner))
 		parent.InsertBefore(parent, cur, link)
-		st.out.Terms = append(st.out.Terms, m.term.Slug)
-		st.addLink(m.term.URL)
+		st.out.Terms = append(st.out.Terms, m.phrase.term.Slug)
+		st.addLink(m.phrase.term.URL)
 		pos = m.end
 	}
 	rest := ast.NewTextSegment(text.NewSegment(seg.Start+pos, seg.Stop))

@@ -12,10 +12,43 @@ import (
 // transitions over byte classes. Node 0 is a dead sink that every missing
 // transition leads to, so a step is one table look-up; node 1 is the root.
 type automaton struct {
-	class [256]uint16 // byte → column; column 0 (bytes in no form) leads to the sink
-	width int         // columns per node
-	next  []int32     // node*width + column → next node
-	cands [][]*phrase // node → Glossary.forms of the word spelled on the way to it
+	class [256]uint16   // byte → column; column 0 (bytes in no form) leads to the sink
+	width int           // columns per node
+	next  []int32       // node*width + column → next node
+	cands []*candidates // node → Glossary.forms of the word spelled on the way to it
+}
+
+// candidates are the phrases whose first word may take one given form.
+type candidates struct {
+	multi  []*phrase       // phrases of two or more words, best first (see Glossary.scan)
+	second map[string]bool // every form of the second word of a phrase in multi
+	single *phrase         // the best phrase of one word, or nil
+}
+
+// newCandidates indexes ps, phrases in the order they were indexed.
+func newCandidates(ps []*phrase) *candidates {
+	ps = slices.Clone(ps)
+	// Stable: among equals the first indexed stays first.
+	slices.SortStableFunc(ps, func(a, b *phrase) int {
+		if len(a.words) != len(b.words) {
+			return len(b.words) - len(a.words)
+		}
+		return b.chars - a.chars
+	})
+	c := &candidates{second: map[string]bool{}}
+	for _, p := range ps {
+		if len(p.words) == 1 {
+			if c.single == nil {
+				c.single = p
+			}
+			continue
+		}
+		c.multi = append(c.multi, p)
+		for f := range p.rest[0].forms {
+			c.second[f] = true
+		}
+	}
+	return c
 }
 
 const (
@@ -24,7 +57,7 @@ const (
 )
 
 // newAutomaton builds the trie of the keys of forms.
-func newAutomaton(forms map[string][]*phrase) automaton {
+func newAutomaton(forms map[string]*candidates) automaton {
 	var a automaton
 	keys := make([]string, 0, len(forms))
 	for f := range forms {
@@ -42,7 +75,7 @@ func newAutomaton(forms map[string][]*phrase) automaton {
 	}
 	a.width = cols
 	a.next = make([]int32, 2*cols) // sink and root
-	a.cands = make([][]*phrase, 2)
+	a.cands = make([]*candidates, 2)
 	for _, f := range keys {
 		n := rootNode
 		for i := 0; i < len(f); i++ {
@@ -109,12 +142,11 @@ func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end 
 		// written unless it has an upper-case letter too.
 		start := i
 		node := rootNode
-		upper, odd := false, false
+		odd := false
 		for i < len(s) {
 			c := s[i]
 			if c < utf8.RuneSelf {
 				if l := asciiLower[c]; l != 0 {
-					upper = upper || l != c
 					if node != sinkNode {
 						node = int(next[node*width+int(class[l])])
 					}
@@ -136,7 +168,6 @@ func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end 
 			}
 			l := r
 			if unicode.IsUpper(r) {
-				upper = true
 				l = unicode.ToLower(r)
 			} else if r > unicode.MaxLatin1 {
 				// No Latin-1 rune lower-cases unless it is upper case
@@ -153,8 +184,8 @@ func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end 
 			}
 			i += n
 		}
-		var cands []*phrase
-		if odd && !upper {
+		var cands *candidates
+		if odd && !hasUpper(s[start:i]) {
 			cands = g.forms[string(s[start:i])]
 		} else {
 			cands = a.cands[node]
@@ -169,40 +200,56 @@ func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end 
 	}
 }
 
-// longest returns the longest phrase of cands (which all match the word
+// longest returns the best phrase of c (whose first word is the word of s
 // ending at end) that matches s from that word on, and where it ends; or nil.
-func (sc *scanner) longest(s []byte, cands []*phrase, end int) (*phrase, int) {
-	sc.follow, sc.lower, sc.seen = sc.follow[:0], sc.lower[:0], sc.seen[:0]
-	var best *phrase
-	bestEnd := 0
-	for _, p := range cands {
-		ok := true
-		prev := end
-		for j, set := range p.rest {
-			if j == len(sc.follow) {
-				w, found := nextToken(s, prev)
-				if !found {
-					ok = false
-					break
+func (sc *scanner) longest(s []byte, c *candidates, end int) (*phrase, int) {
+	if len(c.multi) > 0 {
+		sc.follow, sc.lower, sc.seen = sc.follow[:0], sc.lower[:0], sc.seen[:0]
+		if f, ok := sc.word(s, 0, end); ok && f.spaced && c.second[string(sc.lower[f.lo:f.hi])] {
+			for _, p := range c.multi {
+				if e, ok := sc.match(s, p, end); ok {
+					return p, e
 				}
-				lo := len(sc.lower)
-				sc.lower = appendLower(sc.lower, s[w.start:w.end])
-				sc.follow = append(sc.follow, followWord{span: w, lo: lo, hi: len(sc.lower),
-					spaced: len(bytes.TrimSpace(s[prev:w.start])) == 0})
 			}
-			f := &sc.follow[j]
-			if !f.spaced || !sc.inSet(j, set, f) {
-				ok = false
-				break
-			}
-			prev = f.end
-		}
-		if ok && (best == nil || len(p.words) > len(best.words) ||
-			(len(p.words) == len(best.words) && p.chars > best.chars)) {
-			best, bestEnd = p, prev
 		}
 	}
-	return best, bestEnd
+	if c.single != nil {
+		return c.single, end
+	}
+	return nil, 0
+}
+
+// match reports whether the words of p after the first match s after end,
+// and where they end.
+func (sc *scanner) match(s []byte, p *phrase, end int) (int, bool) {
+	for j, set := range p.rest {
+		f, ok := sc.word(s, j, end)
+		if !ok || !f.spaced || !sc.inSet(j, set, f) {
+			return 0, false
+		}
+		end = f.end
+	}
+	return end, true
+}
+
+// word returns the j-th word after the first word (which ends at end),
+// tokenising and lower-casing it on first use; ok is false past the end
+// of s.
+func (sc *scanner) word(s []byte, j, end int) (*followWord, bool) {
+	for len(sc.follow) <= j {
+		if k := len(sc.follow); k > 0 {
+			end = sc.follow[k-1].end
+		}
+		w, found := nextToken(s, end)
+		if !found {
+			return nil, false
+		}
+		lo := len(sc.lower)
+		sc.lower = appendLower(sc.lower, s[w.start:w.end])
+		sc.follow = append(sc.follow, followWord{span: w, lo: lo, hi: len(sc.lower),
+			spaced: len(bytes.TrimSpace(s[end:w.start])) == 0})
+	}
+	return &sc.follow[j], true
 }
 
 // inSet reports whether follow word f, the j-th after the first, is in set,
@@ -237,18 +284,7 @@ type followWord struct {
 // appendLower appends w as lowerString returns it: lower-cased when it has
 // an upper-case letter, as it is otherwise. w must be valid UTF-8.
 func appendLower(dst, w []byte) []byte {
-	upper := false
-	for i := 0; i < len(w) && !upper; {
-		if c := w[i]; c < utf8.RuneSelf {
-			upper = 'A' <= c && c <= 'Z'
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(w[i:])
-		upper = unicode.IsUpper(r)
-		i += n
-	}
-	if !upper {
+	if !hasUpper(w) {
 		return append(dst, w...)
 	}
 	for i := 0; i < len(w); {
@@ -257,4 +293,23 @@ func appendLower(dst, w []byte) []byte {
 		i += n
 	}
 	return dst
+}
+
+// hasUpper reports whether w has an upper-case letter.
+func hasUpper(w []byte) bool {
+	for i := 0; i < len(w); {
+		if c := w[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(w[i:])
+		if unicode.IsUpper(r) {
+			return true
+		}
+		i += n
+	}
+	return false
 }
