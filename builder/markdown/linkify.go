@@ -13,6 +13,7 @@ import (
 
 // gfm is goldmark's extension.GFM (linkify, tables, strikethrough and task
 // lists, registered in that order) with linkify behind linkifyFilter.
+// gfm[1:] is the same without linkify.
 var gfm = []goldmark.Extender{fastLinkify{}, extension.Table, extension.Strikethrough, extension.TaskList}
 
 // fastLinkify registers linkifyFilter as extension.Linkify registers its

@@ -20,7 +20,7 @@ func linkifyPair() (ref, fast goldmark.Markdown) {
 // it, with the test resolver and glossary.
 func renderPair() (ref, fast *Renderer) {
 	opts := []Option{WithResolver(testResolver), WithGlossary(testGlossary())}
-	return newRenderer([]goldmark.Extender{extension.GFM}, opts...), New(opts...)
+	return newRenderer([]goldmark.Extender{extension.GFM}, nil, opts...), New(opts...)
 }
 
 // checkRender fails when ref and fast render src differently.
@@ -61,6 +61,7 @@ var linkifyTexts = []string{
 	"HTTP://X.SE Www.x.se wwwx http:/ https: ftp:", "å@ä.se åa@b.se a+b@c.se a'b@c.se \"a\"@b.se",
 	"www.x.se)., (www.x.se) https://x.se/a_(b)?c=1&amp;d;", "[länk www.x.se](https://y.se) <https://z.se> `a@b.se`",
 	"start\nhttps://x.se\n  www.y.se\n*a@b.se*", "| a@b.se | www.x.se |\n|---|---|\n| https://x.se | c |",
+	"a ) \t\nb", "a  \nb", "a   \nb", "a \\ (b) \\\n c", "x\t\n", "x \v\n", "x \r\n y",
 }
 
 func TestLinkifyFilterMatchesGFM(t *testing.T) {
@@ -100,7 +101,7 @@ func TestLinkifyFilterMatchesGFMOnSite(t *testing.T) {
 	ref, fast := linkifyPair()
 	bs := loadBenchSite(t)
 	opts := []Option{WithResolver(bs.res), WithGlossary(NewGlossary(bs.terms))}
-	rr, fr := newRenderer([]goldmark.Extender{extension.GFM}, opts...), New(opts...)
+	rr, fr := newRenderer([]goldmark.Extender{extension.GFM}, nil, opts...), New(opts...)
 	for _, in := range bs.inputs {
 		checkLinkify(t, ref, fast, string(in.Source))
 		want, err := rr.Render(in)
@@ -139,5 +140,45 @@ func FuzzLinkifyFilter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		checkLinkify(t, ref, fast, s)
 		checkRender(t, rr, fr, s)
+		checkRenderNoGlossary(t, rr, fr, s)
 	})
+}
+
+// TestWithoutLinkifyMatchesGFMRandom compares Render with extension.GFM on
+// random documents that linkify cannot change, which New renders without
+// linkify, with and without glossary linking.
+func TestWithoutLinkifyMatchesGFMRandom(t *testing.T) {
+	rr, fr := renderPair()
+	pieces := []string{" ", " ", " ", "\n", "\n\n", "(", ")", "*", "**", "_", "~~", "\\", "\\(", "&amp;", "&#40;", "&x", ";", "`", "[", "]",
+		"[[utforaren]]", "[[MiniMili|x]]", "[a](/x)", "[b](y.md)", "![c](/d.png)", "[^1]", "\n\n[^1]: not", "# ", "## ", "- ", "1. ", "> ",
+		"    ", "| a | b |\n|---|---|\n| c | d |\n", "sociala", "investeringsfonder", "Utförare", "tidig", "insats", "ESF", "x", "h", "w"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	n := 0
+	for range 30000 {
+		var b strings.Builder
+		for k := rng.IntN(24); k >= 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if needsLinkify([]byte(s)) {
+			continue
+		}
+		n++
+		checkRender(t, rr, fr, s)
+		checkRenderNoGlossary(t, rr, fr, s)
+	}
+	if n < 1000 {
+		t.Fatalf("only %d documents rendered without linkify", n)
+	}
+}
+
+// checkRenderNoGlossary is checkRender without glossary linking.
+func checkRenderNoGlossary(t testing.TB, ref, fast *Renderer, src string) {
+	t.Helper()
+	in := Input{File: "x.md", Source: []byte(src)}
+	want, _ := ref.Render(in)
+	got, _ := fast.Render(in)
+	if got.HTML != want.HTML {
+		t.Fatalf("source %q without glossary:\n got %s\nwant %s", src, got.HTML, want.HTML)
+	}
 }

@@ -71,6 +71,7 @@ type Rendered struct {
 // Renderer converts markdown to HTML.
 type Renderer struct {
 	md       goldmark.Markdown
+	plain    goldmark.Markdown // md without linkify, for sources it cannot change; or nil
 	resolver Resolver
 	glossary *Glossary
 }
@@ -86,16 +87,27 @@ func WithResolver(r Resolver) Option { return func(x *Renderer) { x.resolver = r
 func WithGlossary(g *Glossary) Option { return func(x *Renderer) { x.glossary = g } }
 
 // New returns a Renderer.
-func New(opts ...Option) *Renderer { return newRenderer(gfm, opts...) }
+func New(opts ...Option) *Renderer { return newRenderer(gfm, gfm[1:], opts...) }
 
 // newRenderer returns a Renderer with the given GitHub Flavored Markdown
-// extensions: gfm, or extension.GFM for tests.
-func newRenderer(gfmExt []goldmark.Extender, opts ...Option) *Renderer {
+// extensions: gfm, or extension.GFM for tests. Sources whose HTML linkify
+// cannot change (see needsLinkify) are rendered with the extensions
+// noLinkify instead, unless it is nil.
+func newRenderer(gfmExt, noLinkify []goldmark.Extender, opts ...Option) *Renderer {
 	r := &Renderer{}
 	for _, o := range opts {
 		o(r)
 	}
-	r.md = goldmark.New(
+	r.md = r.goldmark(gfmExt)
+	if noLinkify != nil {
+		r.plain = r.goldmark(noLinkify)
+	}
+	return r
+}
+
+// goldmark returns the converter of r with the given extensions.
+func (r *Renderer) goldmark(gfmExt []goldmark.Extender) goldmark.Markdown {
+	return goldmark.New(
 		goldmark.WithExtensions(append(gfmExt[:len(gfmExt):len(gfmExt)], extension.Footnote)...),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
@@ -107,7 +119,28 @@ func newRenderer(gfmExt []goldmark.Extender, opts ...Option) *Renderer {
 			renderer.WithNodeRenderers(util.Prioritized(nodeRenderers{}, 100)),
 		),
 	)
-	return r
+}
+
+// needsLinkify reports whether rendering src without goldmark's linkify
+// could change the HTML. Linkify links only text starting with "http:",
+// "https:", "ftp:" or "www." and e-mail addresses. It is tried at every
+// white space and '(' in a paragraph line, which splits the line's text
+// into more text nodes; that renders the same except at the end of a line
+// with two or more white-space characters, where linkify keeps all but the
+// last in the text while without it all are trimmed.
+func needsLinkify(src []byte) bool {
+	if bytes.IndexByte(src, '@') >= 0 || bytes.Contains(src, []byte("http")) ||
+		bytes.Contains(src, []byte("ftp:")) || bytes.Contains(src, []byte("www.")) {
+		return true
+	}
+	// Be conservative: any other white space than ' ' and '\n', or two
+	// spaces in a row.
+	for _, c := range []byte{'\t', '\v', '\f', '\r'} {
+		if bytes.IndexByte(src, c) >= 0 {
+			return true
+		}
+	}
+	return bytes.Contains(src, []byte("  "))
 }
 
 type nodeRenderers struct{}
@@ -141,10 +174,14 @@ func (r *Renderer) Render(in Input) (*Rendered, error) {
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	ctx.Set(stateKey, st)
 	st.src = escapeWikiPipes(in.Source)
-	doc := r.md.Parser().Parse(text.NewReader(st.src), parser.WithContext(ctx))
+	md := r.md
+	if r.plain != nil && !needsLinkify(st.src) {
+		md = r.plain
+	}
+	doc := md.Parser().Parse(text.NewReader(st.src), parser.WithContext(ctx))
 	w := &sh.w
 	w.b = w.b[:0]
-	if err := r.md.Renderer().Render(w, st.src, doc); err != nil {
+	if err := md.Renderer().Render(w, st.src, doc); err != nil {
 		return nil, fmt.Errorf("%s: markdown: %w", in.File, err)
 	}
 	out.HTML = string(w.b)
