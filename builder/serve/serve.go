@@ -187,8 +187,9 @@ func (s *Server) Rebuild(changed []string) {
 func (s *Server) publish(m *output.Memory, version int64, format string, pages int, start time.Time) {
 	s.cur.Store(&state{site: m, version: version})
 	s.builds.Add(1)
-	s.hub.Broadcast("reload", strconv.FormatInt(version, 10))
+	// Log first: whoever sees the reload event can also read the log.
 	fmt.Fprintf(s.opts.Log, format, pages, time.Since(start).Round(time.Millisecond))
+	s.hub.Broadcast("reload", strconv.FormatInt(version, 10))
 	s.reindex(m)
 }
 
@@ -197,11 +198,11 @@ func (s *Server) publish(m *output.Memory, version int64, format string, pages i
 func (s *Server) fail(cur *state, version int64, err error, pending []string) {
 	errs := diag.AsList(err)
 	s.cur.Store(&state{site: cur.site, errs: errs, version: version, pending: pending})
-	s.hub.Broadcast("errors", overlay(errs))
 	fmt.Fprintf(s.opts.Log, "Bygget misslyckades; visar den senaste fungerande versionen:\n")
 	for _, e := range errs {
 		fmt.Fprintf(s.opts.Log, "  %s\n", e)
 	}
+	s.hub.Broadcast("errors", overlay(errs))
 }
 
 // reindex builds the search index of m in the background and tells the
