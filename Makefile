@@ -69,6 +69,7 @@ bench: deps
 FUZZTIME ?= 30s
 fuzz: deps
 	$(GO) test ./builder/content -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/content -run '^$$' -fuzz FuzzFrontMatterYAML -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -81,6 +82,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s, uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, raw string, sec uint8) {
+		checkSplitSimple(t, []byte(raw))
 		_, errs := parseBytes("content/exempel/f.md", Section(sec%3), raw)
 		for _, e := range errs.Errors() {
 			if e.File != "content/exempel/f.md" {
@@ -88,4 +90,50 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkSplitSimple checks that whenever splitSimple splits raw, it agrees
+// with adrg/frontmatter (splitFrontMatter) on the LF-only bytes.
+func checkSplitSimple(t *testing.T, raw []byte) {
+	t.Helper()
+	raw = bytes.ReplaceAll(raw, []byte("\r"), nil)
+	fm, body, bodyLine, ok := splitSimple(raw)
+	if !ok {
+		return
+	}
+	wfm, wfmLine, wbody, wbodyLine, err := splitFrontMatter("f.md", raw)
+	if err != nil {
+		t.Fatalf("splitSimple split %q, adrg/frontmatter fails: %v", raw, err)
+	}
+	if !bytes.Equal(fm, wfm) || wfmLine != 2 || !bytes.Equal(body, wbody) || bodyLine != wbodyLine {
+		t.Fatalf("splitSimple(%q) = %q, %q, %d; adrg/frontmatter: %q (line %d), %q, %d",
+			raw, fm, body, bodyLine, wfm, wfmLine, wbody, wbodyLine)
+	}
+}
+
+func TestSplitSimple(t *testing.T) {
+	tests := []struct {
+		raw string
+		ok  bool
+	}{
+		{"---\ntitle: A\n---\nText\n", true},
+		{"---\ntitle: A\n---", true},
+		{"---\ntitle: A\n  ---  \nText", true},
+		{"---\n---\n", true},
+		{"---\ntitle: A\n--- x\n---\n", true},
+		{"---\ntitle: A\n\u00a0---\u00a0\nText\n", true},
+		{"---\ntitle: A\n----\nB\n", false},
+		{"---\ntitle: A\n", false},
+		{"\n---\ntitle: A\n---\n", false},
+		{" ---\ntitle: A\n---\n", false},
+		{"---  \ntitle: A\n---\n", false},
+		{"---", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if _, _, _, ok := splitSimple([]byte(tt.raw)); ok != tt.ok {
+			t.Errorf("splitSimple(%q) ok = %v, want %v", tt.raw, ok, tt.ok)
+		}
+		checkSplitSimple(t, []byte(tt.raw))
+	}
 }

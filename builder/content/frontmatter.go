@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,15 @@ func splitFile(file string, raw []byte) (fm []byte, fmLine int, body []byte, bod
 		raw = bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
 		raw = bytes.ReplaceAll(raw, []byte("\r"), []byte("\n"))
 	}
+	if fm, body, bodyLine, ok := splitSimple(raw); ok {
+		return fm, 2, body, bodyLine, nil
+	}
+	return splitFrontMatter(file, raw)
+}
+
+// splitFrontMatter splits checked, LF-only file bytes with adrg/frontmatter,
+// as splitFile documents.
+func splitFrontMatter(file string, raw []byte) (fm []byte, fmLine int, body []byte, bodyLine int, err error) {
 	var captured []byte
 	format := frontmatter.NewFormat("---", "---", func(data []byte, _ any) error {
 		captured = append([]byte(nil), data...)
@@ -60,6 +70,34 @@ func splitFile(file string, raw []byte) (fm []byte, fmLine int, body []byte, bod
 	consumed := len(raw) - len(rest)
 	bodyLine = 1 + bytes.Count(raw[:consumed], []byte("\n"))
 	return captured, open + 1, rest, bodyLine, nil
+}
+
+// splitSimple splits raw the way adrg/frontmatter does in splitFile, for
+// the common file that starts with a line "---" and has a closing line that
+// is "---" after trimming white space: fm is the bytes between those lines
+// and body what follows the closing line (both share raw's memory; fm is
+// capped so appending to it never touches body). ok is false for every
+// other file, which splitFile leaves to adrg/frontmatter.
+func splitSimple(raw []byte) (fm, body []byte, bodyLine int, ok bool) {
+	const open = "---\n"
+	if len(raw) < len(open) || string(raw[:len(open)]) != open {
+		return nil, nil, 0, false
+	}
+	line := 2
+	for start := len(open); start < len(raw); line++ {
+		end := len(raw)
+		if i := bytes.IndexByte(raw[start:], '\n'); i >= 0 {
+			end = start + i + 1
+		}
+		if l := raw[start:end]; len(l) >= 3 && string(bytes.TrimSpace(l)) == "---" {
+			if raw[end-1] != '\n' {
+				line-- // the closing line is the last and has no newline
+			}
+			return raw[len(open):start:start], raw[end:], line + 1, true
+		}
+		start = end
+	}
+	return nil, nil, 0, false
 }
 
 func invalidUTF8(b []byte) int {
@@ -98,7 +136,14 @@ var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 // parseYAML parses front matter or a YAML file into a mapping node. Line
 // numbers in errors are shifted by offset (the file line of the first YAML
 // line minus one).
+//
+// Simple documents are parsed by fastYAML, which builds the same tree;
+// everything else, errors included, goes through yaml.v3.
 func parseYAML(file string, data []byte, offset int) (*yaml.Node, *diag.Error) {
+	if root, ok := fastYAML(data); ok {
+		shiftLines(root, offset)
+		return root, nil
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := err.Error()
@@ -163,7 +208,9 @@ type fields struct {
 }
 
 func newFields(file string, m *yaml.Node, errs *diag.List) *fields {
-	f := &fields{file: file, line: m.Line, keys: map[string]*yaml.Node{}, kline: map[string]int{}, errs: errs}
+	n := len(m.Content) / 2
+	f := &fields{file: file, line: m.Line, keys: make(map[string]*yaml.Node, n), kline: make(map[string]int, n),
+		order: make([]string, 0, n), errs: errs}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -183,12 +230,8 @@ func newFields(file string, m *yaml.Node, errs *diag.List) *fields {
 
 // checkUnknown reports every key that is not in known, with a suggestion.
 func (f *fields) checkUnknown(known []string, what string) {
-	set := map[string]bool{}
-	for _, k := range known {
-		set[k] = true
-	}
 	for _, k := range f.order {
-		if set[k] {
+		if slices.Contains(known, k) {
 			continue
 		}
 		msg := fmt.Sprintf("okänt fält %q i %s", k, what)

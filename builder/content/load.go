@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/sv"
@@ -390,20 +393,20 @@ func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool
 		}
 	}
 	var wg sync.WaitGroup
-	ch := make(chan *parsed)
+	var next atomic.Int64 // index of the next job to take
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for p := range ch {
-				parseOne(root, p, cache, drafts)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				parseOne(root, jobs[i], cache, drafts)
 			}
 		}()
 	}
-	for _, j := range jobs {
-		ch <- j
-	}
-	close(ch)
 	wg.Wait()
 	out := jobs[:0]
 	for _, p := range jobs {
@@ -415,18 +418,32 @@ func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool
 	return out
 }
 
-func hashBytes(b []byte) uint64 {
-	h := fnv.New64a()
-	h.Write(b)
-	return h.Sum64()
+// FNV-1a, 64 bit, as hash/fnv.New64a, without its allocation.
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+func fnvAdd(h uint64, b []byte) uint64 {
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime64
+	}
+	return h
 }
 
-// metaHash hashes front matter together with its position.
+// hashBytes is the FNV-1a hash of b (hash/fnv.New64a).
+func hashBytes(b []byte) uint64 { return fnvAdd(fnvOffset64, b) }
+
+// metaHash hashes front matter together with its position: the FNV-1a
+// hash of "fmLine:bodyLine:" followed by fm.
 func metaHash(fm []byte, fmLine, bodyLine int) uint64 {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%d:%d:", fmLine, bodyLine)
-	h.Write(fm)
-	return h.Sum64()
+	var buf [48]byte
+	b := strconv.AppendInt(buf[:0], int64(fmLine), 10)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(bodyLine), 10)
+	b = append(b, ':')
+	return fnvAdd(fnvAdd(fnvOffset64, b), fm)
 }
 
 // BodyFile is a document file read again for a body-only update.
@@ -458,6 +475,11 @@ func ReadBody(root, file string) (*BodyFile, error) {
 // reading it. Errors are positioned.
 func readDoc(root, file string) ([]byte, error) {
 	full := filepath.Join(root, filepath.FromSlash(file))
+	if raw, ok := readSmallFile(full); ok {
+		return raw, nil
+	}
+	// Anything unusual (an error, a file too large) is reported the way it
+	// always was: size first, then the read error.
 	fi, err := os.Stat(full)
 	if err == nil && fi.Size() > MaxFileSize {
 		return nil, diag.Errorf(file, 0, "filen är för stor (%s byte; högst %s byte)", sv.FormatInt(fi.Size()), sv.FormatInt(MaxFileSize))
@@ -467,6 +489,39 @@ func readDoc(root, file string) ([]byte, error) {
 		return nil, diag.Errorf(file, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
 	}
 	return raw, nil
+}
+
+// readSmallFile reads the file at full when it opens, is at most
+// MaxFileSize bytes and reads without error; ok is false otherwise. It
+// saves the separate stat of the path that readDoc's checks need.
+func readSmallFile(full string) (raw []byte, ok bool) {
+	f, err := os.Open(full)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > MaxFileSize {
+		return nil, false
+	}
+	raw = make([]byte, 0, fi.Size()+1) // +1: EOF is seen without growing
+	for {
+		n, err := f.Read(raw[len(raw):cap(raw)])
+		raw = raw[:len(raw)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, false
+		}
+		if len(raw) == cap(raw) {
+			raw = append(raw, 0)[:len(raw)] // the file grew
+		}
+	}
+	if len(raw) > MaxFileSize {
+		return nil, false
+	}
+	return raw, true
 }
 
 func parseOne(root string, p *parsed, cache *Cache, drafts bool) {

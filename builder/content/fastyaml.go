@@ -1,0 +1,713 @@
+package content
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// This file holds a fast parser for the small YAML subset that front matter
+// is written in. yaml.v3 spends most of the content phase building its
+// token and event streams; for the simple documents below this parser builds
+// the same *yaml.Node tree directly from the lines.
+//
+// The contract is strict: fastYAML either returns exactly the root node
+// yaml.Unmarshal into a yaml.Node would produce (doc.Content[0]: the same
+// Kind, Style, Tag, Value, Line, Column and Content, no anchors and no
+// comments), or it declines and the caller parses with yaml.v3, so errors
+// and anything unusual keep yaml.v3's behaviour and messages. It declines on
+// anything it is not certain about, among them: comments, tabs, CR and other
+// control or line-break characters, anchors, aliases, tags, directives,
+// document markers, multi-line, literal and folded scalars, flow mappings,
+// nested flow sequences, explicit (?) and quoted keys, keys outside
+// [A-Za-z_][A-Za-z0-9_-]*, duplicate keys, merge keys (<<), empty list items,
+// sequences of sequences, and every input yaml.v3 might reject.
+// TestFastYAMLMatchesYAMLv3 and FuzzFrontMatterYAML check the contract.
+//
+// Accepted documents are block mappings (at any consistent indentation) of
+//
+//	key: plain, 'single' or "double" quoted scalar on one line
+//	key: [flow, "sequence", of, 'scalars']
+//	key:                 (null)
+//	key:
+//	  - block sequence items: scalars or compact mappings (- title: x)
+//	key:
+//	  nested: mapping
+
+// maxFastKey is the longest key the fast parser accepts; yaml.v3 limits
+// simple keys to 1024 characters.
+const maxFastKey = 128
+
+// maxFastDepth bounds nesting; deeper documents go to yaml.v3.
+const maxFastDepth = 16
+
+type fastParser struct {
+	src    string
+	pos    int // offset of the start of the current line
+	end    int // offset of the '\n' ending the current line, or len(src)
+	line   int // 1-based number of the current line
+	indent int // leading spaces of the current line
+	eof    bool
+	depth  int
+
+	slab  []yaml.Node  // nodes are carved from here
+	ptrs  []*yaml.Node // Content slices are carved from here
+	stack []*yaml.Node // children of the containers being built
+}
+
+// fastYAML parses data with the fast parser. ok is false when data is
+// outside the subset described above; root is then nil.
+func fastYAML(data []byte) (root *yaml.Node, ok bool) {
+	if len(data) == 0 || !fastChars(data) {
+		return nil, false
+	}
+	lines := 1 + strings.Count(string(data), "\n")
+	p := &fastParser{src: string(data)}
+	p.slab = make([]yaml.Node, 0, 2*lines+8)
+	p.ptrs = make([]*yaml.Node, 0, 2*lines+8)
+	p.stack = make([]*yaml.Node, 0, 32)
+	p.setLine(0, 1)
+	if !p.skipBlank() || p.eof {
+		return nil, false
+	}
+	if !p.isKeyAt(p.pos + p.indent) {
+		return nil, false
+	}
+	m, ok := p.mapping(p.pos + p.indent)
+	if !ok || !p.eof {
+		return nil, false
+	}
+	return m, true
+}
+
+// fastChars reports whether data is valid UTF-8 without the characters
+// yaml.v3 treats specially or rejects: control characters other than LF
+// (tab and CR included), DEL, C1 controls (NEL is a YAML line break), the
+// line and paragraph separators, BOMs and the non-characters U+FFFE/U+FFFF.
+func fastChars(data []byte) bool {
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\n') || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			return false
+		case r <= 0x9f, r == 0x2028, r == 0x2029, r == 0xfeff, r == 0xfffe, r == 0xffff:
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// setLine makes the line starting at offset pos, numbered line, current.
+func (p *fastParser) setLine(pos, line int) {
+	p.pos, p.line = pos, line
+	if pos >= len(p.src) {
+		p.eof, p.end, p.indent = true, len(p.src), 0
+		return
+	}
+	if i := strings.IndexByte(p.src[pos:], '\n'); i >= 0 {
+		p.end = pos + i
+	} else {
+		p.end = len(p.src)
+	}
+	n := 0
+	for pos+n < p.end && p.src[pos+n] == ' ' {
+		n++
+	}
+	p.indent = n
+}
+
+// nextLine moves to the next line.
+func (p *fastParser) nextLine() {
+	if p.eof {
+		return
+	}
+	p.setLine(p.end+1, p.line+1)
+}
+
+// skipBlank moves past blank lines. It fails on a comment line.
+func (p *fastParser) skipBlank() bool {
+	for !p.eof {
+		if p.pos+p.indent < p.end {
+			return p.src[p.pos+p.indent] != '#'
+		}
+		p.nextLine()
+	}
+	return true
+}
+
+// advance moves to the next non-blank line after the current one.
+func (p *fastParser) advance() bool {
+	p.nextLine()
+	return p.skipBlank()
+}
+
+// col returns the 1-based column (in characters, as yaml.v3 counts) of
+// offset off on the current line.
+func (p *fastParser) col(off int) int {
+	return 1 + utf8.RuneCountInString(p.src[p.pos:off])
+}
+
+func (p *fastParser) node(kind yaml.Kind, tag, value string, line, col int) *yaml.Node {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]yaml.Node, 0, 32)
+	}
+	p.slab = p.slab[:len(p.slab)+1]
+	n := &p.slab[len(p.slab)-1]
+	n.Kind, n.Tag, n.Value, n.Line, n.Column = kind, tag, value, line, col
+	return n
+}
+
+// content moves the children pushed on the stack since start into the
+// Content of n (left nil when there are none, as yaml.v3 does).
+func (p *fastParser) content(n *yaml.Node, start int) {
+	kids := p.stack[start:]
+	if len(kids) > 0 {
+		if cap(p.ptrs)-len(p.ptrs) < len(kids) {
+			p.ptrs = make([]*yaml.Node, 0, max(64, len(kids)))
+		}
+		l := len(p.ptrs)
+		p.ptrs = append(p.ptrs, kids...)
+		n.Content = p.ptrs[l : l+len(kids) : l+len(kids)]
+	}
+	clear(kids)
+	p.stack = p.stack[:start]
+}
+
+func isKeyStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+func isKeyChar(c byte) bool {
+	return isKeyStart(c) || c >= '0' && c <= '9' || c == '-'
+}
+
+// keyEnd returns the offset of the ':' ending a simple key that starts at
+// off on the current line, or -1 when there is none. The ':' must be
+// followed by a space or the end of the line.
+func (p *fastParser) keyEnd(off int) int {
+	if off >= p.end || !isKeyStart(p.src[off]) {
+		return -1
+	}
+	i := off + 1
+	for i < p.end && isKeyChar(p.src[i]) {
+		i++
+	}
+	if i == p.end || p.src[i] != ':' || i-off > maxFastKey {
+		return -1
+	}
+	if i+1 < p.end && p.src[i+1] != ' ' {
+		return -1
+	}
+	return i
+}
+
+func (p *fastParser) isKeyAt(off int) bool { return p.keyEnd(off) >= 0 }
+
+// isSeqEntry reports whether the current line is "- ..." at its indentation.
+func (p *fastParser) isSeqEntry() bool {
+	i := p.pos + p.indent
+	return i < p.end && p.src[i] == '-' && (i+1 == p.end || p.src[i+1] == ' ')
+}
+
+// mapping parses a block mapping whose first key starts at offset keyOff on
+// the current line; its indentation is the key's column. It returns at the
+// first non-blank line indented less, or at the end.
+func (p *fastParser) mapping(keyOff int) (*yaml.Node, bool) {
+	if p.depth++; p.depth > maxFastDepth {
+		return nil, false
+	}
+	defer func() { p.depth-- }()
+	ind := keyOff - p.pos // the line up to the key is ASCII
+	m := p.node(yaml.MappingNode, "!!map", "", p.line, ind+1)
+	start := len(p.stack)
+	for {
+		colon := p.keyEnd(keyOff)
+		if colon < 0 {
+			return nil, false
+		}
+		key := p.src[keyOff:colon]
+		for i := start; i < len(p.stack); i += 2 {
+			if p.stack[i].Value == key {
+				return nil, false // duplicate: leave it to yaml.v3 and newFields
+			}
+		}
+		tag, ok := resolvePlain(key)
+		if !ok {
+			return nil, false
+		}
+		k := p.node(yaml.ScalarNode, tag, key, p.line, ind+1)
+		v, ok := p.value(colon, ind)
+		if !ok {
+			return nil, false
+		}
+		p.stack = append(p.stack, k, v)
+		if p.eof || p.indent < ind {
+			break
+		}
+		if p.indent > ind {
+			return nil, false
+		}
+		keyOff = p.pos + ind
+	}
+	p.content(m, start)
+	return m, true
+}
+
+// value parses the value after the ':' at offset colon of a key in a
+// mapping indented ind, and moves to the next non-blank line after it.
+func (p *fastParser) value(colon, ind int) (*yaml.Node, bool) {
+	i := colon + 1
+	for i < p.end && p.src[i] == ' ' {
+		i++
+	}
+	if i < p.end {
+		v, ok := p.inline(i)
+		if !ok || !p.advance() {
+			return nil, false
+		}
+		return v, true
+	}
+	// Nothing after the colon: a block below, or null (positioned just
+	// after the colon, as yaml.v3 does).
+	nullLine, nullCol := p.line, p.col(colon)+1
+	if !p.advance() {
+		return nil, false
+	}
+	switch {
+	case p.eof || p.indent < ind:
+	case p.indent == ind:
+		if p.isSeqEntry() {
+			return p.sequence(true)
+		}
+	default:
+		if p.isSeqEntry() {
+			return p.sequence(false)
+		}
+		return p.mapping(p.pos + p.indent)
+	}
+	return p.node(yaml.ScalarNode, "!!null", "", nullLine, nullCol), true
+}
+
+// sequence parses a block sequence whose first "- " is on the current line.
+// An indentless sequence (a mapping value at the key's own indentation)
+// ends at a line of that indentation that is not "- ".
+func (p *fastParser) sequence(indentless bool) (*yaml.Node, bool) {
+	if p.depth++; p.depth > maxFastDepth {
+		return nil, false
+	}
+	defer func() { p.depth-- }()
+	ind := p.indent
+	s := p.node(yaml.SequenceNode, "!!seq", "", p.line, ind+1)
+	start := len(p.stack)
+	for {
+		i := p.pos + ind + 1
+		for i < p.end && p.src[i] == ' ' {
+			i++
+		}
+		if i == p.end {
+			return nil, false // "-" alone: the item is below or null
+		}
+		if c := p.src[i]; c == '-' && (i+1 == p.end || p.src[i+1] == ' ') {
+			return nil, false // a sequence in a sequence
+		}
+		var item *yaml.Node
+		var ok bool
+		if p.isKeyAt(i) {
+			item, ok = p.mapping(i)
+		} else if item, ok = p.inline(i); ok {
+			ok = p.advance()
+		}
+		if !ok {
+			return nil, false
+		}
+		p.stack = append(p.stack, item)
+		if p.eof || p.indent < ind {
+			break
+		}
+		if p.indent > ind {
+			return nil, false
+		}
+		if !p.isSeqEntry() {
+			if indentless {
+				break
+			}
+			return nil, false
+		}
+	}
+	p.content(s, start)
+	return s, true
+}
+
+// isIndicator reports whether c cannot start a plain scalar.
+func isIndicator(c byte) bool {
+	switch c {
+	case '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+		return true
+	}
+	return false
+}
+
+// inline parses a scalar or flow sequence starting at offset i and ending
+// the current line.
+func (p *fastParser) inline(i int) (*yaml.Node, bool) {
+	var n *yaml.Node
+	var j int
+	var ok bool
+	switch c := p.src[i]; c {
+	case '"', '\'':
+		n, j, ok = p.quoted(i)
+	case '[':
+		n, j, ok = p.flow(i)
+	default:
+		if isIndicator(c) && (c != '-' || i+1 == p.end || p.src[i+1] == ' ') {
+			return nil, false
+		}
+		for j = i; j < p.end; j++ {
+			switch p.src[j] {
+			case ':':
+				if j+1 == p.end || p.src[j+1] == ' ' {
+					return nil, false // a mapping in a scalar's place
+				}
+			case '#':
+				if p.src[j-1] == ' ' {
+					return nil, false // a comment
+				}
+			}
+		}
+		v := strings.TrimRight(p.src[i:p.end], " ")
+		tag, ok := resolvePlain(v)
+		if !ok {
+			return nil, false
+		}
+		return p.node(yaml.ScalarNode, tag, v, p.line, p.col(i)), true
+	}
+	if !ok {
+		return nil, false
+	}
+	for j < p.end && p.src[j] == ' ' {
+		j++
+	}
+	if j != p.end {
+		return nil, false
+	}
+	return n, true
+}
+
+// quoted parses a single- or double-quoted scalar starting at offset i and
+// closed on the same line; j is the offset after the closing quote.
+func (p *fastParser) quoted(i int) (n *yaml.Node, j int, ok bool) {
+	q := p.src[i]
+	style := yaml.DoubleQuotedStyle
+	if q == '\'' {
+		style = yaml.SingleQuotedStyle
+	}
+	var buf []byte // nil until an escape is seen
+	from := i + 1
+	for j = i + 1; ; j++ {
+		if j >= p.end {
+			return nil, 0, false // not closed on this line
+		}
+		c := p.src[j]
+		if c == q {
+			if q == '\'' && j+1 < p.end && p.src[j+1] == '\'' {
+				buf = append(append(buf, p.src[from:j]...), '\'')
+				j++
+				from = j + 1
+				continue
+			}
+			break
+		}
+		if c == '\\' && q == '"' {
+			buf = append(buf, p.src[from:j]...)
+			var w int
+			if buf, w, ok = unescape(buf, p.src[j+1:p.end]); !ok {
+				return nil, 0, false
+			}
+			j += w
+			from = j + 1
+		}
+	}
+	v := p.src[from:j]
+	if buf != nil {
+		v = string(append(buf, v...))
+	}
+	n = p.node(yaml.ScalarNode, "!!str", v, p.line, p.col(i))
+	n.Style = style
+	return n, j + 1, true
+}
+
+// unescape appends the character of the double-quoted escape at the start
+// of s (after the backslash) to buf, as yaml.v3 decodes it; w is the length
+// of the escape without the backslash.
+func unescape(buf []byte, s string) (_ []byte, w int, ok bool) {
+	if s == "" {
+		return nil, 0, false
+	}
+	code := 0
+	switch s[0] {
+	case '0':
+		buf = append(buf, 0)
+	case 'a':
+		buf = append(buf, '\a')
+	case 'b':
+		buf = append(buf, '\b')
+	case 't':
+		buf = append(buf, '\t')
+	case 'n':
+		buf = append(buf, '\n')
+	case 'v':
+		buf = append(buf, '\v')
+	case 'f':
+		buf = append(buf, '\f')
+	case 'r':
+		buf = append(buf, '\r')
+	case 'e':
+		buf = append(buf, 0x1b)
+	case ' ':
+		buf = append(buf, ' ')
+	case '"':
+		buf = append(buf, '"')
+	case '\'':
+		buf = append(buf, '\'')
+	case '\\':
+		buf = append(buf, '\\')
+	case 'N':
+		buf = utf8.AppendRune(buf, 0x85)
+	case '_':
+		buf = utf8.AppendRune(buf, 0xa0)
+	case 'L':
+		buf = utf8.AppendRune(buf, 0x2028)
+	case 'P':
+		buf = utf8.AppendRune(buf, 0x2029)
+	case 'x':
+		code = 2
+	case 'u':
+		code = 4
+	case 'U':
+		code = 8
+	default:
+		return nil, 0, false
+	}
+	if code == 0 {
+		return buf, 1, true
+	}
+	if len(s) < 1+code {
+		return nil, 0, false
+	}
+	v := 0
+	for _, c := range []byte(s[1 : 1+code]) {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 + int(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 + int(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			v = v<<4 + int(c-'A') + 10
+		default:
+			return nil, 0, false
+		}
+	}
+	if (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff {
+		return nil, 0, false
+	}
+	return utf8.AppendRune(buf, rune(v)), 1 + code, true
+}
+
+// flow parses a flow sequence of scalars starting at offset i ('[') and
+// closed on the same line; j is the offset after the ']'.
+func (p *fastParser) flow(i int) (n *yaml.Node, j int, ok bool) {
+	s := p.node(yaml.SequenceNode, "!!seq", "", p.line, p.col(i))
+	s.Style = yaml.FlowStyle
+	start := len(p.stack)
+	j = i + 1
+	skip := func() {
+		for j < p.end && p.src[j] == ' ' {
+			j++
+		}
+	}
+	skip()
+	if j < p.end && p.src[j] == ']' {
+		return s, j + 1, true
+	}
+	for {
+		if j >= p.end {
+			return nil, 0, false
+		}
+		var item *yaml.Node
+		switch c := p.src[j]; {
+		case c == '"' || c == '\'':
+			if item, j, ok = p.quoted(j); !ok {
+				return nil, 0, false
+			}
+		case isIndicator(c) && (c != '-' || j+1 == p.end || p.src[j+1] == ' ' || p.src[j+1] == ',' || p.src[j+1] == ']'):
+			return nil, 0, false
+		default:
+			k := j
+			for ; k < p.end && p.src[k] != ',' && p.src[k] != ']'; k++ {
+				switch p.src[k] {
+				case ':', '#', '?', '[', '{', '}', '"', '\'':
+					return nil, 0, false
+				}
+			}
+			if k == p.end {
+				return nil, 0, false
+			}
+			v := strings.TrimRight(p.src[j:k], " ")
+			tag, ok := resolvePlain(v)
+			if !ok {
+				return nil, 0, false
+			}
+			item = p.node(yaml.ScalarNode, tag, v, p.line, p.col(j))
+			j = k
+		}
+		p.stack = append(p.stack, item)
+		skip()
+		if j >= p.end {
+			return nil, 0, false
+		}
+		if p.src[j] == ']' {
+			p.content(s, start)
+			return s, j + 1, true
+		}
+		if p.src[j] != ',' {
+			return nil, 0, false
+		}
+		j++
+		skip()
+		if j < p.end && (p.src[j] == ']' || p.src[j] == ',') {
+			return nil, 0, false // trailing or empty entry
+		}
+	}
+}
+
+// resolvePlain returns the tag yaml.v3 resolves a plain scalar to. It
+// follows go.yaml.in/yaml/v3's resolve (resolve.go, Apache License 2.0) for
+// an untagged scalar; ok is false for values it leaves to yaml.v3 (the
+// merge key "<<" and the empty value).
+func resolvePlain(s string) (tag string, ok bool) {
+	if s == "" {
+		return "", false
+	}
+	switch s[0] {
+	case '+', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return resolveNumber(s), true
+	case '.':
+		switch s {
+		case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF":
+			return "!!float", true
+		}
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return "!!float", true
+		}
+		return "!!str", true
+	case '<':
+		if s == "<<" {
+			return "", false
+		}
+		return "!!str", true
+	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O', '~':
+		switch s {
+		case "true", "True", "TRUE", "false", "False", "FALSE":
+			return "!!bool", true
+		case "~", "null", "Null", "NULL":
+			return "!!null", true
+		}
+	}
+	return "!!str", true
+}
+
+var yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// resolveNumber resolves a plain scalar starting with a sign or digit.
+func resolveNumber(s string) string {
+	switch s {
+	case "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
+		return "!!float"
+	}
+	if isTimestamp(s) {
+		return "!!timestamp"
+	}
+	plain := strings.ReplaceAll(s, "_", "")
+	if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
+		return "!!int"
+	}
+	if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
+		return "!!int"
+	}
+	if yamlStyleFloat.MatchString(plain) {
+		if _, err := strconv.ParseFloat(plain, 64); err == nil {
+			return "!!float"
+		}
+	}
+	switch {
+	case strings.HasPrefix(plain, "0b"):
+		if _, err := strconv.ParseInt(plain[2:], 2, 64); err == nil {
+			return "!!int"
+		}
+		if _, err := strconv.ParseUint(plain[2:], 2, 64); err == nil {
+			return "!!int"
+		}
+	case strings.HasPrefix(plain, "-0b"):
+		if _, err := strconv.ParseInt("-"+plain[3:], 2, 64); err == nil {
+			return "!!int"
+		}
+	}
+	switch {
+	case strings.HasPrefix(plain, "0o"):
+		if _, err := strconv.ParseInt(plain[2:], 8, 64); err == nil {
+			return "!!int"
+		}
+		if _, err := strconv.ParseUint(plain[2:], 8, 64); err == nil {
+			return "!!int"
+		}
+	case strings.HasPrefix(plain, "-0o"):
+		if _, err := strconv.ParseInt("-"+plain[3:], 8, 64); err == nil {
+			return "!!int"
+		}
+	}
+	return "!!str"
+}
+
+var timestampFormats = []string{
+	"2006-1-2T15:4:5.999999999Z07:00",
+	"2006-1-2t15:4:5.999999999Z07:00",
+	"2006-1-2 15:4:5.999999999",
+	"2006-1-2",
+}
+
+// isTimestamp reports whether yaml.v3 reads s as a timestamp (its
+// parseTimestamp): four digits and a '-', then one of its formats.
+func isTimestamp(s string) bool {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c < '0' || c > '9' {
+			break
+		}
+	}
+	if i != 4 || i == len(s) || s[i] != '-' {
+		return false
+	}
+	// The common case first: a date alone.
+	if _, err := time.Parse("2006-1-2", s); err == nil {
+		return true
+	}
+	for _, format := range timestampFormats {
+		if _, err := time.Parse(format, s); err == nil {
+			return true
+		}
+	}
+	return false
+}

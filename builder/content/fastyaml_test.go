@@ -1,0 +1,255 @@
+package content
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// yamlV3Root parses data as parseYAML did before the fast parser: the root
+// node of yaml.Unmarshal into a yaml.Node, nil for an empty document.
+func yamlV3Root(data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+// diffNodes returns the first difference between two node trees, comparing
+// every field of yaml.Node, or "" when they are equal.
+func diffNodes(got, want *yaml.Node, path string) string {
+	if got == nil || want == nil {
+		if got != want {
+			return fmt.Sprintf("%s: got %v, want %v", path, got, want)
+		}
+		return ""
+	}
+	type flat struct {
+		Kind                                  yaml.Kind
+		Style                                 yaml.Style
+		Tag, Value, Anchor                    string
+		HasAlias                              bool
+		HeadComment, LineComment, FootComment string
+		Line, Column                          int
+		NilContent                            bool
+		Len                                   int
+	}
+	f := func(n *yaml.Node) flat {
+		return flat{n.Kind, n.Style, n.Tag, n.Value, n.Anchor, n.Alias != nil,
+			n.HeadComment, n.LineComment, n.FootComment, n.Line, n.Column, n.Content == nil, len(n.Content)}
+	}
+	if g, w := f(got), f(want); g != w {
+		return fmt.Sprintf("%s: got %+v, want %+v", path, g, w)
+	}
+	for i := range got.Content {
+		if d := diffNodes(got.Content[i], want.Content[i], fmt.Sprintf("%s/%d", path, i)); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// checkFast checks the fast parser's contract on data: when it accepts,
+// yaml.v3 parses data without error to an equal tree. It reports whether
+// the fast parser accepted.
+func checkFast(t *testing.T, name string, data []byte) bool {
+	t.Helper()
+	got, ok := fastYAML(data)
+	if !ok {
+		if got != nil {
+			t.Errorf("%s: declined but returned a node", name)
+		}
+		return false
+	}
+	want, err := yamlV3Root(data)
+	if err != nil {
+		t.Errorf("%s: fast parser accepted what yaml.v3 rejects (%v):\n%s", name, err, data)
+		return true
+	}
+	if d := diffNodes(got, want, "root"); d != "" {
+		t.Errorf("%s: fast parser differs from yaml.v3: %s\ninput:\n%s", name, d, data)
+	}
+	return true
+}
+
+// fastCases are inputs with whether the fast parser must accept them. Every
+// accepted one is compared with yaml.v3 by checkFast.
+var fastCases = []struct {
+	in     string
+	accept bool
+}{
+	{"title: A\n", true},
+	{"title: A", true},
+	{"title: \"Å \\\"citat\\\" \\\\ \\u00e9\\x41\\U0001F600\\N\\_\\L\\P\\0\\a\\b\\t\\n\\v\\f\\r\\e\\ \\'\"\n", true},
+	{"title: 'it''s'\n", true},
+	{"title: ''\n", true},
+	{"title: \"\"\n", true},
+	{"a: 1\nb: -2\nc: +3\nd: 0x1F\ne: 0o17\nf: 0b101\ng: 1_000\nh: 017\ni: 99999999999999999999\nj: -0b11\nk: -0o7\n", true},
+	{"a: 1.5\nb: .5\nc: 1e3\nd: .inf\ne: -.Inf\nf: .NaN\ng: 1.\nh: +1.5e-3\ni: 1_0.5\nj: .x\nk: 1e\n", true},
+	{"a: true\nb: True\nc: TRUE\nd: false\ne: yes\nf: no\ng: on\nh: off\ni: y\nj: n\nk: tRUE\n", true},
+	{"a: ~\nb: null\nc: Null\nd: NULL\ne: nULL\nf:\ng:   \n", true},
+	{"a: 2015-05-08\nb: 2015-5-8\nc: 2015-02-30\nd: 2015-05-08T10:00:00Z\ne: 2015-05-08 10:00:00\nf: 2015-05\ng: 20150-05-08\nh: 2015-05-08x\n", true},
+	{"a: -\n", false},
+	{"a: -x\nb: --- \nc: a-b\nd: ---\n", true},
+	{"url: https://example.org/a#b?c=d\nx: a#b\ny: 'a: b'\nz: \"a # b\"\n", true},
+	{"x: a: b\n", false},
+	{"x: a:\n", false},
+	{"x: a # comment\n", false},
+	{"# comment\nx: 1\n", false},
+	{"x: 1\n  # comment\n", false},
+	{"x: [a, 'b', \"c\", 1, true, ~, -1, 2015-01-02]\n", true},
+	{"x: []\ny: [ ]\nz: [a,b]\nw: [ a , b ]\n", true},
+	{"x: [a,]\n", false},
+	{"x: [a, [b]]\n", false},
+	{"x: [a: b]\n", false},
+	{"x: [a\n", false},
+	{"x: {a: b}\n", false},
+	{"x: [a] b\n", false},
+	{"municipality:\n  - Aneby\n  - Å, Ä och Ö\n", true},
+	{"municipality:\n- Aneby\n- Eksjö\nstatus: x\n", true},
+	{"sources:\n  - title: A\n    page: 5\n  - Bara titel\n  -   title: B\n      url: https://x.se/\n", true},
+	{"sources:\n- title: A\n  page: \"6–7\"\n- title: B\nx: 1\n", true},
+	{"x:\n  - a:\n  - b\n", true},
+	{"x:\n  - a:\n    - b\n", true},
+	{"x:\n  - a:\n    b: 1\n", true},
+	{"related:\n  investment_model: 3\n  target_group: 1.5\nmenu:\n  - title: Om\n    url: /om/\n", true},
+	{"x:\n  a:\n    b:\n      c: 1\n  d: 2\ne: 3\n", true},
+	{"  a: 1\n  b: 2\n", true},
+	{"\n\na: 1\n\n\nb: 2\n\n", true},
+	{"a: 1\na: 2\n", false},
+	{"x:\n  a: 1\n  a: 2\n", false},
+	{"a: 1\n b: 2\n", false},
+	{"a:\n  b: 1\n c: 2\n", false},
+	{"x:\n  - a\n - b\n", false},
+	{"x:\n  - a\n  b: 1\n", false},
+	{"x:\n  - - a\n", false},
+	{"x:\n  -\n", false},
+	{"x:\n  - \n", false},
+	{"x:\n  text\n", false},
+	{"x: a\n  b\n", false},
+	{"x: \"a\n  b\"\n", false},
+	{"x: |\n  a\n", false},
+	{"x: >\n  a\n", false},
+	{"x: &a 1\ny: *a\n", false},
+	{"x: !!str 1\n", false},
+	{"<<: {a: 1}\n", false},
+	{"x: <<\n", false},
+	{"x: <a\n", true},
+	{"\"x\": 1\n", false},
+	{"? x\n: 1\n", false},
+	{"x:1\n", false},
+	{"x : 1\n", false},
+	{"- a\n", false},
+	{"a\n", false},
+	{"", false},
+	{"\n\n", false},
+	{"---\na: 1\n", false},
+	{"a: 1\n...\n", false},
+	{"%YAML 1.2\na: 1\n", false},
+	{"a:\tb\n", false},
+	{"a: b\r\n", false},
+	{"a: \u2028\n", false},
+	{"a: \u0085\n", false},
+	{"a: \ufeffb\n", false},
+	{"a: \"\\/\"\n", false},
+	{"a: \"\\ud800\"\n", false},
+	{"a: \"\\xZZ\"\n", false},
+	{"a: 'x' 'y'\n", false},
+	{"true: 1\nnull: 2\nyes: 3\n", true},
+	{"key-with-dash: 1\nkey_with_us: 2\n", true},
+	{"a: @x\n", false},
+	{"a: `x\n", false},
+	{"a: %x\n", false},
+	{"a: ?x\n", false},
+	{"a: ,x\n", false},
+	{"a: x, y [z] {w}\n", true},
+	{"a: \"x\" # c\n", false},
+	{"a: a  \nb: \"q\"  \nc: [a]  \n", true},
+	{"title: Ålänning: x\n", false},
+	{"title: Åland\nsummary: Über – ”citat” ✓\n", true},
+	{"x: [Å, Ä, Ö]\n", true},
+}
+
+func TestFastYAMLCases(t *testing.T) {
+	for _, tc := range fastCases {
+		ok := checkFast(t, fmt.Sprintf("%q", tc.in), []byte(tc.in))
+		if ok != tc.accept {
+			t.Errorf("%q: accepted = %v, want %v", tc.in, ok, tc.accept)
+		}
+	}
+}
+
+// realYAML returns the YAML of every content file below dir: the front
+// matter of .md files and whole .yaml files, by slash path.
+func realYAML(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		switch filepath.Ext(p) {
+		case ".md":
+			fm, _, _, _, err := splitFile(p, b)
+			if err != nil {
+				return fmt.Errorf("%s: %v", p, err)
+			}
+			out[filepath.ToSlash(p)] = fm
+		case ".yaml":
+			out[filepath.ToSlash(p)] = b
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no content files below %s", dir)
+	}
+	return out
+}
+
+// mayDecline lists real files the fast parser may leave to yaml.v3.
+var mayDecline = map[string]string{
+	"vokabular.yaml": "its comments are kept on the nodes by yaml.v3",
+}
+
+// TestFastYAMLMatchesYAMLv3 runs the fast parser on the site's own content
+// files: each must give yaml.v3's tree, and only the files in mayDecline
+// may go to yaml.v3.
+func TestFastYAMLMatchesYAMLv3(t *testing.T) {
+	files := realYAML(t, filepath.Join("..", "..", "content"))
+	for name, data := range files {
+		if !checkFast(t, name, data) && mayDecline[filepath.Base(name)] == "" {
+			t.Errorf("%s: the fast parser declined a real content file", name)
+		}
+	}
+	t.Logf("%d files", len(files))
+}
+
+// FuzzFrontMatterYAML checks that whenever the fast parser accepts an
+// input, yaml.v3 parses it without error to an equal tree.
+func FuzzFrontMatterYAML(f *testing.F) {
+	for _, tc := range fastCases {
+		f.Add(tc.in)
+	}
+	for _, data := range realYAML(f, filepath.Join("..", "..", "content")) {
+		f.Add(string(data))
+	}
+	f.Add(strings.Repeat("a:\n  ", maxFastDepth+2) + "b: 1\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		checkFast(t, "input", []byte(in))
+	})
+}

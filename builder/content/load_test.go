@@ -1,0 +1,102 @@
+package content_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/corpus"
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+var (
+	corporaMu sync.Mutex
+	corpora   = map[int]string{} // cases → site root
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range corpora {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// generated returns a generated site of n cases, made once per test binary
+// and removed by TestMain.
+func generated(tb testing.TB, n int) string {
+	tb.Helper()
+	corporaMu.Lock()
+	defer corporaMu.Unlock()
+	if dir, ok := corpora[n]; ok {
+		return dir
+	}
+	dir, err := os.MkdirTemp("", "exempelbanken-content-"+strconv.Itoa(n)+"-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := corpus.FromRepo(dir, sitetest.RepoRoot(tb), n, 1); err != nil {
+		os.RemoveAll(dir)
+		tb.Fatalf("generating %d cases: %v", n, err)
+	}
+	corpora[n] = dir
+	return dir
+}
+
+// TestFastYAMLOnCorpus checks that the fast YAML parser takes every front
+// matter of a generated site and builds yaml.v3's tree for it.
+func TestFastYAMLOnCorpus(t *testing.T) {
+	dir := generated(t, 200)
+	files, err := filepath.Glob(filepath.Join(dir, "content", "*", "*.md"))
+	if err != nil || len(files) < 200 {
+		t.Fatalf("corpus files: %d, %v", len(files), err)
+	}
+	for _, p := range files {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm, err := content.FrontMatter(p, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := content.FastYAML(fm)
+		if !ok {
+			t.Errorf("%s: the fast parser declined generated front matter:\n%s", p, fm)
+			continue
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(fm, &doc); err != nil {
+			t.Errorf("%s: yaml.v3: %v", p, err)
+			continue
+		}
+		if d := content.DiffNodes(got, doc.Content[0], "root"); d != "" {
+			t.Errorf("%s: fast parser differs from yaml.v3: %s", p, d)
+		}
+	}
+}
+
+// BenchmarkLoad reads and validates a generated site of 2,000 cases.
+func BenchmarkLoad(b *testing.B) {
+	dir := generated(b, 2000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := processCPU()
+	for i := 0; i < b.N; i++ {
+		s, err := content.Load(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(s.Cases) < 2000 {
+			b.Fatalf("%d cases", len(s.Cases))
+		}
+	}
+	if cpu > 0 {
+		b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+	}
+	b.ReportMetric(2000*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+}
