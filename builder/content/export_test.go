@@ -15,3 +15,6 @@ func FrontMatter(file string, raw []byte) ([]byte, error) {
 
 // DiffNodes is diffNodes.
 var DiffNodes = diffNodes
+
+// DiffFields is diffFields.
+var DiffFields = diffFields

@@ -2,11 +2,14 @@ package content
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/exempelbanken/portal/builder/diag"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -54,34 +57,154 @@ type fastParser struct {
 	eof    bool
 	depth  int
 
-	slab  []yaml.Node  // nodes are carved from here
-	ptrs  []*yaml.Node // Content slices are carved from here
-	stack []*yaml.Node // children of the containers being built
+	// The tree is built here first and copied into exactly sized yaml.Node
+	// and Content arrays at the end; the parser with these buffers is reused.
+	nodes []fnode
+	kids  []int32 // children of every container, by node index
+	stack []int32 // children of the containers being built
+	remap []int32 // buildFields: node index to output index, -1 if left out
 }
+
+// fnode is a yaml.Node under construction; its children are
+// kids[first:first+n].
+type fnode struct {
+	kind      yaml.Kind
+	style     yaml.Style
+	tag       string
+	value     string
+	line, col int
+	first, n  int32
+}
+
+var fastParsers = sync.Pool{New: func() any { return new(fastParser) }}
 
 // fastYAML parses data with the fast parser. ok is false when data is
 // outside the subset described above; root is then nil.
 func fastYAML(data []byte) (root *yaml.Node, ok bool) {
+	p, m, ok := fastParse(data)
+	if !ok {
+		return nil, false
+	}
+	defer p.release()
+	return p.build(m), true
+}
+
+// fastFields parses front matter as fastYAML does and returns what
+// newFields makes of the root mapping, with lines shifted by offset as
+// parseYAML shifts them. It builds nodes for the values only: the root and
+// its keys are garbage as soon as newFields has read them.
+func fastFields(file string, data []byte, offset int, errs *diag.List) (*fields, bool) {
+	p, m, ok := fastParse(data)
+	if !ok {
+		return nil, false
+	}
+	defer p.release()
+	f := &fields{file: file, line: p.nodes[m].line + offset, errs: errs}
+	f.ents = p.buildFields(m, offset)
+	if len(f.ents) >= fieldsIndexFrom {
+		f.idx = make(map[string]int32, 2*len(f.ents))
+		for i, e := range f.ents {
+			f.idx[e.key] = int32(i)
+		}
+	}
+	return f, true
+}
+
+// fastParse runs the parser on data. When ok, the caller must release p;
+// root is the index of the root mapping.
+func fastParse(data []byte) (p *fastParser, root int32, ok bool) {
 	if len(data) == 0 || !fastChars(data) {
-		return nil, false
+		return nil, 0, false
 	}
-	lines := 1 + strings.Count(string(data), "\n")
-	p := &fastParser{src: string(data)}
-	p.slab = make([]yaml.Node, 0, 2*lines+8)
-	p.ptrs = make([]*yaml.Node, 0, 2*lines+8)
-	p.stack = make([]*yaml.Node, 0, 32)
+	p = fastParsers.Get().(*fastParser)
+	*p = fastParser{src: string(data), nodes: p.nodes[:0], kids: p.kids[:0], stack: p.stack[:0], remap: p.remap[:0]}
 	p.setLine(0, 1)
-	if !p.skipBlank() || p.eof {
-		return nil, false
+	if p.skipBlank() && !p.eof && p.isKeyAt(p.pos+p.indent) {
+		if root, ok = p.mapping(p.pos + p.indent); ok && p.eof {
+			return p, root, true
+		}
 	}
-	if !p.isKeyAt(p.pos + p.indent) {
-		return nil, false
+	p.release()
+	return nil, 0, false
+}
+
+// build copies the tree into yaml.Nodes and returns the one of node root.
+func (p *fastParser) build(root int32) *yaml.Node {
+	out := make([]yaml.Node, len(p.nodes))
+	var ptrs []*yaml.Node
+	if len(p.kids) > 0 {
+		ptrs = make([]*yaml.Node, len(p.kids))
+		for i, k := range p.kids {
+			ptrs[i] = &out[k]
+		}
 	}
-	m, ok := p.mapping(p.pos + p.indent)
-	if !ok || !p.eof {
-		return nil, false
+	for i := range p.nodes {
+		f, n := &p.nodes[i], &out[i]
+		n.Kind, n.Style, n.Tag, n.Value, n.Line, n.Column = f.kind, f.style, f.tag, f.value, f.line, f.col
+		if f.n > 0 {
+			n.Content = ptrs[f.first : f.first+f.n : f.first+f.n]
+		}
 	}
-	return m, true
+	return &out[root]
+}
+
+// buildFields copies the values of the root mapping's keys into yaml.Nodes,
+// adding offset to every line, and returns the keys as newFields would.
+func (p *fastParser) buildFields(root int32, offset int) []fieldEnt {
+	r := p.nodes[root]
+	rootKids := p.kids[r.first : r.first+r.n]
+	remap := slices.Grow(p.remap[:0], len(p.nodes))[:len(p.nodes)]
+	p.remap = remap
+	clear(remap)
+	remap[root] = -1
+	for i := 0; i < len(rootKids); i += 2 {
+		remap[rootKids[i]] = -1
+	}
+	n := 0
+	for i, o := range remap {
+		if o == 0 {
+			remap[i] = int32(n)
+			n++
+		}
+	}
+	out := make([]yaml.Node, n)
+	var ptrs []*yaml.Node
+	if k := len(p.kids) - len(rootKids); k > 0 {
+		ptrs = make([]*yaml.Node, k)
+	}
+	used := 0
+	for i := range p.nodes {
+		o := remap[i]
+		if o < 0 {
+			continue
+		}
+		f, nd := &p.nodes[i], &out[o]
+		nd.Kind, nd.Style, nd.Tag, nd.Value, nd.Line, nd.Column = f.kind, f.style, f.tag, f.value, f.line+offset, f.col
+		if f.n > 0 {
+			c := ptrs[used : used+int(f.n) : used+int(f.n)]
+			for j, kid := range p.kids[f.first : f.first+f.n] {
+				c[j] = &out[remap[kid]]
+			}
+			nd.Content = c
+			used += int(f.n)
+		}
+	}
+	ents := make([]fieldEnt, len(rootKids)/2)
+	for i := range ents {
+		k := &p.nodes[rootKids[2*i]]
+		ents[i] = fieldEnt{k.value, &out[remap[rootKids[2*i+1]]], k.line + offset}
+	}
+	return ents
+}
+
+// release returns p to the pool, dropping its references to the document.
+func (p *fastParser) release() {
+	if cap(p.nodes) > 4096 {
+		return // an outsize document: let its buffers go
+	}
+	clear(p.nodes)
+	p.src = ""
+	fastParsers.Put(p)
 }
 
 // fastChars reports whether data is valid UTF-8 without the characters
@@ -160,29 +283,18 @@ func (p *fastParser) col(off int) int {
 	return 1 + utf8.RuneCountInString(p.src[p.pos:off])
 }
 
-func (p *fastParser) node(kind yaml.Kind, tag, value string, line, col int) *yaml.Node {
-	if len(p.slab) == cap(p.slab) {
-		p.slab = make([]yaml.Node, 0, 32)
-	}
-	p.slab = p.slab[:len(p.slab)+1]
-	n := &p.slab[len(p.slab)-1]
-	n.Kind, n.Tag, n.Value, n.Line, n.Column = kind, tag, value, line, col
-	return n
+// node adds a node and returns its index.
+func (p *fastParser) node(kind yaml.Kind, tag, value string, line, col int) int32 {
+	p.nodes = append(p.nodes, fnode{kind: kind, tag: tag, value: value, line: line, col: col})
+	return int32(len(p.nodes) - 1)
 }
 
-// content moves the children pushed on the stack since start into the
-// Content of n (left nil when there are none, as yaml.v3 does).
-func (p *fastParser) content(n *yaml.Node, start int) {
+// content makes the children pushed on the stack since start the children
+// of node n (none leaves Content nil, as yaml.v3 does).
+func (p *fastParser) content(n int32, start int) {
 	kids := p.stack[start:]
-	if len(kids) > 0 {
-		if cap(p.ptrs)-len(p.ptrs) < len(kids) {
-			p.ptrs = make([]*yaml.Node, 0, max(64, len(kids)))
-		}
-		l := len(p.ptrs)
-		p.ptrs = append(p.ptrs, kids...)
-		n.Content = p.ptrs[l : l+len(kids) : l+len(kids)]
-	}
-	clear(kids)
+	p.nodes[n].first, p.nodes[n].n = int32(len(p.kids)), int32(len(kids))
+	p.kids = append(p.kids, kids...)
 	p.stack = p.stack[:start]
 }
 
@@ -225,9 +337,9 @@ func (p *fastParser) isSeqEntry() bool {
 // mapping parses a block mapping whose first key starts at offset keyOff on
 // the current line; its indentation is the key's column. It returns at the
 // first non-blank line indented less, or at the end.
-func (p *fastParser) mapping(keyOff int) (*yaml.Node, bool) {
+func (p *fastParser) mapping(keyOff int) (int32, bool) {
 	if p.depth++; p.depth > maxFastDepth {
-		return nil, false
+		return 0, false
 	}
 	defer func() { p.depth-- }()
 	ind := keyOff - p.pos // the line up to the key is ASCII
@@ -236,29 +348,29 @@ func (p *fastParser) mapping(keyOff int) (*yaml.Node, bool) {
 	for {
 		colon := p.keyEnd(keyOff)
 		if colon < 0 {
-			return nil, false
+			return 0, false
 		}
 		key := p.src[keyOff:colon]
 		for i := start; i < len(p.stack); i += 2 {
-			if p.stack[i].Value == key {
-				return nil, false // duplicate: leave it to yaml.v3 and newFields
+			if p.nodes[p.stack[i]].value == key {
+				return 0, false // duplicate: leave it to yaml.v3 and newFields
 			}
 		}
 		tag, ok := resolvePlain(key)
 		if !ok {
-			return nil, false
+			return 0, false
 		}
 		k := p.node(yaml.ScalarNode, tag, key, p.line, ind+1)
 		v, ok := p.value(colon, ind)
 		if !ok {
-			return nil, false
+			return 0, false
 		}
 		p.stack = append(p.stack, k, v)
 		if p.eof || p.indent < ind {
 			break
 		}
 		if p.indent > ind {
-			return nil, false
+			return 0, false
 		}
 		keyOff = p.pos + ind
 	}
@@ -268,7 +380,7 @@ func (p *fastParser) mapping(keyOff int) (*yaml.Node, bool) {
 
 // value parses the value after the ':' at offset colon of a key in a
 // mapping indented ind, and moves to the next non-blank line after it.
-func (p *fastParser) value(colon, ind int) (*yaml.Node, bool) {
+func (p *fastParser) value(colon, ind int) (int32, bool) {
 	i := colon + 1
 	for i < p.end && p.src[i] == ' ' {
 		i++
@@ -276,7 +388,7 @@ func (p *fastParser) value(colon, ind int) (*yaml.Node, bool) {
 	if i < p.end {
 		v, ok := p.inline(i)
 		if !ok || !p.advance() {
-			return nil, false
+			return 0, false
 		}
 		return v, true
 	}
@@ -284,7 +396,7 @@ func (p *fastParser) value(colon, ind int) (*yaml.Node, bool) {
 	// after the colon, as yaml.v3 does).
 	nullLine, nullCol := p.line, p.col(colon)+1
 	if !p.advance() {
-		return nil, false
+		return 0, false
 	}
 	switch {
 	case p.eof || p.indent < ind:
@@ -304,9 +416,9 @@ func (p *fastParser) value(colon, ind int) (*yaml.Node, bool) {
 // sequence parses a block sequence whose first "- " is on the current line.
 // An indentless sequence (a mapping value at the key's own indentation)
 // ends at a line of that indentation that is not "- ".
-func (p *fastParser) sequence(indentless bool) (*yaml.Node, bool) {
+func (p *fastParser) sequence(indentless bool) (int32, bool) {
 	if p.depth++; p.depth > maxFastDepth {
-		return nil, false
+		return 0, false
 	}
 	defer func() { p.depth-- }()
 	ind := p.indent
@@ -318,12 +430,12 @@ func (p *fastParser) sequence(indentless bool) (*yaml.Node, bool) {
 			i++
 		}
 		if i == p.end {
-			return nil, false // "-" alone: the item is below or null
+			return 0, false // "-" alone: the item is below or null
 		}
 		if c := p.src[i]; c == '-' && (i+1 == p.end || p.src[i+1] == ' ') {
-			return nil, false // a sequence in a sequence
+			return 0, false // a sequence in a sequence
 		}
-		var item *yaml.Node
+		var item int32
 		var ok bool
 		if p.isKeyAt(i) {
 			item, ok = p.mapping(i)
@@ -331,20 +443,20 @@ func (p *fastParser) sequence(indentless bool) (*yaml.Node, bool) {
 			ok = p.advance()
 		}
 		if !ok {
-			return nil, false
+			return 0, false
 		}
 		p.stack = append(p.stack, item)
 		if p.eof || p.indent < ind {
 			break
 		}
 		if p.indent > ind {
-			return nil, false
+			return 0, false
 		}
 		if !p.isSeqEntry() {
 			if indentless {
 				break
 			}
-			return nil, false
+			return 0, false
 		}
 	}
 	p.content(s, start)
@@ -362,8 +474,8 @@ func isIndicator(c byte) bool {
 
 // inline parses a scalar or flow sequence starting at offset i and ending
 // the current line.
-func (p *fastParser) inline(i int) (*yaml.Node, bool) {
-	var n *yaml.Node
+func (p *fastParser) inline(i int) (int32, bool) {
+	var n int32
 	var j int
 	var ok bool
 	switch c := p.src[i]; c {
@@ -373,42 +485,42 @@ func (p *fastParser) inline(i int) (*yaml.Node, bool) {
 		n, j, ok = p.flow(i)
 	default:
 		if isIndicator(c) && (c != '-' || i+1 == p.end || p.src[i+1] == ' ') {
-			return nil, false
+			return 0, false
 		}
 		for j = i; j < p.end; j++ {
 			switch p.src[j] {
 			case ':':
 				if j+1 == p.end || p.src[j+1] == ' ' {
-					return nil, false // a mapping in a scalar's place
+					return 0, false // a mapping in a scalar's place
 				}
 			case '#':
 				if p.src[j-1] == ' ' {
-					return nil, false // a comment
+					return 0, false // a comment
 				}
 			}
 		}
 		v := strings.TrimRight(p.src[i:p.end], " ")
 		tag, ok := resolvePlain(v)
 		if !ok {
-			return nil, false
+			return 0, false
 		}
 		return p.node(yaml.ScalarNode, tag, v, p.line, p.col(i)), true
 	}
 	if !ok {
-		return nil, false
+		return 0, false
 	}
 	for j < p.end && p.src[j] == ' ' {
 		j++
 	}
 	if j != p.end {
-		return nil, false
+		return 0, false
 	}
 	return n, true
 }
 
 // quoted parses a single- or double-quoted scalar starting at offset i and
 // closed on the same line; j is the offset after the closing quote.
-func (p *fastParser) quoted(i int) (n *yaml.Node, j int, ok bool) {
+func (p *fastParser) quoted(i int) (n int32, j int, ok bool) {
 	q := p.src[i]
 	style := yaml.DoubleQuotedStyle
 	if q == '\'' {
@@ -418,7 +530,7 @@ func (p *fastParser) quoted(i int) (n *yaml.Node, j int, ok bool) {
 	from := i + 1
 	for j = i + 1; ; j++ {
 		if j >= p.end {
-			return nil, 0, false // not closed on this line
+			return 0, 0, false // not closed on this line
 		}
 		c := p.src[j]
 		if c == q {
@@ -434,7 +546,7 @@ func (p *fastParser) quoted(i int) (n *yaml.Node, j int, ok bool) {
 			buf = append(buf, p.src[from:j]...)
 			var w int
 			if buf, w, ok = unescape(buf, p.src[j+1:p.end]); !ok {
-				return nil, 0, false
+				return 0, 0, false
 			}
 			j += w
 			from = j + 1
@@ -445,7 +557,7 @@ func (p *fastParser) quoted(i int) (n *yaml.Node, j int, ok bool) {
 		v = string(append(buf, v...))
 	}
 	n = p.node(yaml.ScalarNode, "!!str", v, p.line, p.col(i))
-	n.Style = style
+	p.nodes[n].style = style
 	return n, j + 1, true
 }
 
@@ -528,9 +640,9 @@ func unescape(buf []byte, s string) (_ []byte, w int, ok bool) {
 
 // flow parses a flow sequence of scalars starting at offset i ('[') and
 // closed on the same line; j is the offset after the ']'.
-func (p *fastParser) flow(i int) (n *yaml.Node, j int, ok bool) {
+func (p *fastParser) flow(i int) (n int32, j int, ok bool) {
 	s := p.node(yaml.SequenceNode, "!!seq", "", p.line, p.col(i))
-	s.Style = yaml.FlowStyle
+	p.nodes[s].style = yaml.FlowStyle
 	start := len(p.stack)
 	j = i + 1
 	skip := func() {
@@ -544,31 +656,31 @@ func (p *fastParser) flow(i int) (n *yaml.Node, j int, ok bool) {
 	}
 	for {
 		if j >= p.end {
-			return nil, 0, false
+			return 0, 0, false
 		}
-		var item *yaml.Node
+		var item int32
 		switch c := p.src[j]; {
 		case c == '"' || c == '\'':
 			if item, j, ok = p.quoted(j); !ok {
-				return nil, 0, false
+				return 0, 0, false
 			}
 		case isIndicator(c) && (c != '-' || j+1 == p.end || p.src[j+1] == ' ' || p.src[j+1] == ',' || p.src[j+1] == ']'):
-			return nil, 0, false
+			return 0, 0, false
 		default:
 			k := j
 			for ; k < p.end && p.src[k] != ',' && p.src[k] != ']'; k++ {
 				switch p.src[k] {
 				case ':', '#', '?', '[', '{', '}', '"', '\'':
-					return nil, 0, false
+					return 0, 0, false
 				}
 			}
 			if k == p.end {
-				return nil, 0, false
+				return 0, 0, false
 			}
 			v := strings.TrimRight(p.src[j:k], " ")
 			tag, ok := resolvePlain(v)
 			if !ok {
-				return nil, 0, false
+				return 0, 0, false
 			}
 			item = p.node(yaml.ScalarNode, tag, v, p.line, p.col(j))
 			j = k
@@ -576,19 +688,19 @@ func (p *fastParser) flow(i int) (n *yaml.Node, j int, ok bool) {
 		p.stack = append(p.stack, item)
 		skip()
 		if j >= p.end {
-			return nil, 0, false
+			return 0, 0, false
 		}
 		if p.src[j] == ']' {
 			p.content(s, start)
 			return s, j + 1, true
 		}
 		if p.src[j] != ',' {
-			return nil, 0, false
+			return 0, 0, false
 		}
 		j++
 		skip()
 		if j < p.end && (p.src[j] == ']' || p.src[j] == ',') {
-			return nil, 0, false // trailing or empty entry
+			return 0, 0, false // trailing or empty entry
 		}
 	}
 }

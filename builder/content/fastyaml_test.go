@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exempelbanken/portal/builder/diag"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -76,8 +77,49 @@ func checkFast(t *testing.T, name string, data []byte) bool {
 	}
 	if d := diffNodes(got, want, "root"); d != "" {
 		t.Errorf("%s: fast parser differs from yaml.v3: %s\ninput:\n%s", name, d, data)
+		return true
+	}
+	if d := diffFields(data); d != "" {
+		t.Errorf("%s: fastFields differs from newFields on yaml.v3's tree: %s\ninput:\n%s", name, d, data)
 	}
 	return true
+}
+
+// diffFields compares fastFields with newFields on yaml.v3's tree, as
+// parseRaw would make them at line offset 7, or returns "" when equal.
+func diffFields(data []byte) string {
+	const offset = 7
+	var fastErrs, slowErrs diag.List
+	got, ok := fastFields("f.md", data, offset, &fastErrs)
+	if !ok {
+		return "declined what fastYAML accepts"
+	}
+	root, err := yamlV3Root(data)
+	if err != nil {
+		return err.Error()
+	}
+	shiftLines(root, offset)
+	want := newFields("f.md", root, &slowErrs)
+	if fastErrs.Len() > 0 || slowErrs.Len() > 0 {
+		return fmt.Sprintf("errors: fast %v, yaml.v3 %v", fastErrs.Error(), slowErrs.Error())
+	}
+	if got.file != want.file || got.line != want.line || len(got.ents) != len(want.ents) || (got.idx == nil) != (want.idx == nil) {
+		return fmt.Sprintf("got %s:%d with %d keys (index %v), want %s:%d with %d keys (index %v)",
+			got.file, got.line, len(got.ents), got.idx != nil, want.file, want.line, len(want.ents), want.idx != nil)
+	}
+	for i, g := range got.ents {
+		w := want.ents[i]
+		if g.key != w.key || g.line != w.line {
+			return fmt.Sprintf("key %d: got %q on line %d, want %q on line %d", i, g.key, g.line, w.key, w.line)
+		}
+		if d := diffNodes(g.val, w.val, g.key); d != "" {
+			return d
+		}
+		if j := got.find(g.key); j != i {
+			return fmt.Sprintf("find(%q) = %d, want %d", g.key, j, i)
+		}
+	}
+	return ""
 }
 
 // fastCases are inputs with whether the fast parser must accept them. Every
@@ -176,6 +218,17 @@ var fastCases = []struct {
 	{"title: Ålänning: x\n", false},
 	{"title: Åland\nsummary: Über – ”citat” ✓\n", true},
 	{"x: [Å, Ä, Ö]\n", true},
+	{strings.Repeat("k: 1\n", 1), true},
+	{manyKeys(40), true},
+}
+
+// manyKeys returns a mapping of n keys, enough for fields' index.
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "key%d: [v%d]\n", i, i)
+	}
+	return b.String()
 }
 
 func TestFastYAMLCases(t *testing.T) {

@@ -197,40 +197,85 @@ func shiftLines(n *yaml.Node, offset int) {
 }
 
 // fields is a decoded YAML mapping with positions, read field by field.
-// Reading a key marks it used; unknown keys are reported by checkUnknown.
+// Unknown keys are reported by checkUnknown.
 type fields struct {
-	file  string
-	line  int // line of the mapping itself
-	keys  map[string]*yaml.Node
-	kline map[string]int
-	order []string
-	errs  *diag.List
+	file string
+	line int        // line of the mapping itself
+	ents []fieldEnt // the keys in file order, without duplicates
+	idx  map[string]int32
+	errs *diag.List
 }
 
+// fieldEnt is one key of a mapping: its value and the key's line.
+type fieldEnt struct {
+	key  string
+	val  *yaml.Node
+	line int
+}
+
+// fieldsIndexFrom is the number of keys from which fields keeps a map from
+// key to entry; smaller mappings (all real front matter) are searched.
+const fieldsIndexFrom = 32
+
 func newFields(file string, m *yaml.Node, errs *diag.List) *fields {
-	n := len(m.Content) / 2
-	f := &fields{file: file, line: m.Line, keys: make(map[string]*yaml.Node, n), kline: make(map[string]int, n),
-		order: make([]string, 0, n), errs: errs}
+	f := &fields{file: file, line: m.Line, ents: make([]fieldEnt, 0, len(m.Content)/2), errs: errs}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			errs.Addf(file, k.Line, "fältnamn måste vara text")
 			continue
 		}
-		if prev, dup := f.kline[k.Value]; dup {
-			errs.Addf(file, k.Line, "fältet %q förekommer två gånger (första gången på rad %d)", k.Value, prev)
+		if j := f.find(k.Value); j >= 0 {
+			errs.Addf(file, k.Line, "fältet %q förekommer två gånger (första gången på rad %d)", k.Value, f.ents[j].line)
 			continue
 		}
-		f.keys[k.Value] = v
-		f.kline[k.Value] = k.Line
-		f.order = append(f.order, k.Value)
+		f.add(fieldEnt{k.Value, v, k.Line})
 	}
 	return f
 }
 
+// add appends a key that is not there yet.
+func (f *fields) add(e fieldEnt) {
+	f.ents = append(f.ents, e)
+	switch {
+	case f.idx != nil:
+		f.idx[e.key] = int32(len(f.ents) - 1)
+	case len(f.ents) >= fieldsIndexFrom:
+		f.idx = make(map[string]int32, 2*len(f.ents))
+		for i, e := range f.ents {
+			f.idx[e.key] = int32(i)
+		}
+	}
+}
+
+// find returns the index of key in f.ents, or -1.
+func (f *fields) find(key string) int {
+	if f.idx != nil {
+		if i, ok := f.idx[key]; ok {
+			return int(i)
+		}
+		return -1
+	}
+	for i := range f.ents {
+		if f.ents[i].key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// get returns the value of key and whether the key is there.
+func (f *fields) get(key string) (*yaml.Node, bool) {
+	if i := f.find(key); i >= 0 {
+		return f.ents[i].val, true
+	}
+	return nil, false
+}
+
 // checkUnknown reports every key that is not in known, with a suggestion.
 func (f *fields) checkUnknown(known []string, what string) {
-	for _, k := range f.order {
+	for _, e := range f.ents {
+		k := e.key
 		if slices.Contains(known, k) {
 			continue
 		}
@@ -240,20 +285,20 @@ func (f *fields) checkUnknown(known []string, what string) {
 		} else {
 			msg += fmt.Sprintf("; tillåtna fält: %s", strings.Join(known, ", "))
 		}
-		f.errs.Addf(f.file, f.kline[k], "%s", msg)
+		f.errs.Addf(f.file, e.line, "%s", msg)
 	}
 }
 
 // present reports whether key has a non-null value.
 func (f *fields) present(key string) bool {
-	v, ok := f.keys[key]
+	v, ok := f.get(key)
 	return ok && !isNull(v)
 }
 
 // lineOf returns the line of key, or of the mapping when key is absent.
 func (f *fields) lineOf(key string) int {
-	if l, ok := f.kline[key]; ok {
-		return l
+	if i := f.find(key); i >= 0 {
+		return f.ents[i].line
 	}
 	return f.line
 }
@@ -286,7 +331,7 @@ func kindName(n *yaml.Node) string {
 
 // str reads a text field. required reports a missing or empty value.
 func (f *fields) str(key string, required bool) (string, int) {
-	v, ok := f.keys[key]
+	v, ok := f.get(key)
 	if !ok || isNull(v) {
 		if required {
 			f.errs.Addf(f.file, f.lineOf(key), "obligatoriskt fält %q saknas", key)
@@ -316,7 +361,7 @@ type item struct {
 
 // list reads a list of text; a single text value is accepted as a list of one.
 func (f *fields) list(key string, required bool) []item {
-	v, ok := f.keys[key]
+	v, ok := f.get(key)
 	if !ok || isNull(v) {
 		if required {
 			f.errs.Addf(f.file, f.lineOf(key), "obligatoriskt fält %q saknas", key)
@@ -354,7 +399,7 @@ func (f *fields) list(key string, required bool) []item {
 
 // year reads a four-digit year.
 func (f *fields) year(key string) int {
-	v, ok := f.keys[key]
+	v, ok := f.get(key)
 	if !ok || isNull(v) {
 		return 0
 	}
@@ -370,7 +415,7 @@ func (f *fields) year(key string) int {
 
 // integer reads a non-negative whole number.
 func (f *fields) integer(key string) (int64, bool) {
-	v, ok := f.keys[key]
+	v, ok := f.get(key)
 	if !ok || isNull(v) {
 		return 0, false
 	}
@@ -392,7 +437,7 @@ func (f *fields) integer(key string) (int64, bool) {
 
 // boolean reads true/false.
 func (f *fields) boolean(key string) bool {
-	v, ok := f.keys[key]
+	v, ok := f.get(key)
 	if !ok || isNull(v) {
 		return false
 	}
@@ -406,7 +451,7 @@ func (f *fields) boolean(key string) bool {
 
 // date reads a YYYY-MM-DD date.
 func (f *fields) date(key string, required bool) time.Time {
-	v, ok := f.keys[key]
+	v, ok := f.get(key)
 	if !ok || isNull(v) {
 		if required {
 			f.errs.Addf(f.file, f.lineOf(key), "obligatoriskt fält %q saknas (datum som ÅÅÅÅ-MM-DD)", key)
@@ -429,7 +474,7 @@ func (f *fields) date(key string, required bool) time.Time {
 // sources reads a list of {title, page?, url?}; a single text or mapping is
 // accepted as a list of one.
 func (f *fields) sources(key string) []Source {
-	v, ok := f.keys[key]
+	v, ok := f.get(key)
 	if !ok || isNull(v) {
 		return nil
 	}
@@ -447,7 +492,7 @@ func (f *fields) sources(key string) []Source {
 			sf.checkUnknown([]string{"title", "page", "url"}, "en källa")
 			var s Source
 			s.Title, _ = sf.str("title", true)
-			if p, ok := sf.keys["page"]; ok && !isNull(p) {
+			if p, ok := sf.get("page"); ok && !isNull(p) {
 				if p.Kind == yaml.ScalarNode && (p.Tag == "!!int" || p.Tag == "!!str") && strings.TrimSpace(p.Value) != "" {
 					s.Page = strings.TrimSpace(p.Value)
 				} else {

@@ -48,7 +48,7 @@ func generated(tb testing.TB, n int) string {
 }
 
 // TestFastYAMLOnCorpus checks that the fast YAML parser takes every front
-// matter of a generated site and builds yaml.v3's tree for it.
+// matter of a generated site and builds yaml.v3's tree and fields for it.
 func TestFastYAMLOnCorpus(t *testing.T) {
 	dir := generated(t, 200)
 	files, err := filepath.Glob(filepath.Join(dir, "content", "*", "*.md"))
@@ -76,6 +76,9 @@ func TestFastYAMLOnCorpus(t *testing.T) {
 		}
 		if d := content.DiffNodes(got, doc.Content[0], "root"); d != "" {
 			t.Errorf("%s: fast parser differs from yaml.v3: %s", p, d)
+		}
+		if d := content.DiffFields(fm); d != "" {
+			t.Errorf("%s: fast fields differ from yaml.v3's: %s", p, d)
 		}
 	}
 }

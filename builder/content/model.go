@@ -48,7 +48,9 @@ type Doc struct {
 	Date     time.Time
 	Updated  time.Time
 	Sources  []Source
-	Hash     uint64 // hash of the raw file, for incremental rebuilds
+	// Hash is a hash of the raw file, for incremental rebuilds. Hash and
+	// MetaHash are seeded per process: compare them only within one.
+	Hash uint64
 	// MetaHash hashes the front matter and where it and the body start:
 	// two versions of a file with equal MetaHash differ only in the body.
 	MetaHash uint64

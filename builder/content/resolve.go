@@ -114,6 +114,7 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 		return slugList
 	}
 
+	fold := folder{}
 	var kommunNames, lanNames []string
 	for _, k := range s.Kommuner {
 		kommunNames = append(kommunNames, k.Name)
@@ -125,7 +126,7 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 	for _, c := range cases {
 		f := caseFields[c]
 		for _, it := range f.list("municipality", false) {
-			k := s.kommunFold[foldKey(strings.TrimSuffix(strings.TrimSuffix(it.Value, " kommun"), " stad"))]
+			k := s.kommunFold[fold.key(strings.TrimSuffix(strings.TrimSuffix(it.Value, " kommun"), " stad"))]
 			if k == nil {
 				errs.Addf(c.File, it.Line, "%s", unknownMsg("municipality", "okänd kommun", it.Value, kommunNames))
 				continue
@@ -133,7 +134,7 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 			c.Municipalities = appendUnique(c.Municipalities, k)
 		}
 		for _, it := range f.list("region", false) {
-			l := s.lanFold[foldKey(it.Value)]
+			l := s.lanFold[fold.key(it.Value)]
 			if l == nil {
 				l = s.lanFold[foldKey(it.Value+" län")]
 			}
@@ -155,15 +156,15 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 		case !f.present("municipality") && !f.present("region") && c.Country == "":
 			errs.Addf(c.File, f.line, "ange municipality (en kommun) eller region (ett län), eller country för nationella och internationella exempel")
 		}
-		c.TargetGroups = s.values(c, f, "target_group", true, errs)
-		c.FocusAreas = s.values(c, f, "focus_area", false, errs)
-		if ct := s.values(c, f, "case_type", false, errs); len(ct) > 1 {
+		c.TargetGroups = s.values(c, f, "target_group", true, fold, errs)
+		c.FocusAreas = s.values(c, f, "focus_area", false, fold, errs)
+		if ct := s.values(c, f, "case_type", false, fold, errs); len(ct) > 1 {
 			errs.Addf(c.File, f.lineOf("case_type"), "case_type: ange en enda typ, inte %d", len(ct))
 		} else if len(ct) == 1 {
 			c.CaseType = ct[0]
 		}
 		for _, it := range f.list("investment_model", true) {
-			t := termIdx[foldKey(it.Value)]
+			t := termIdx[fold.key(it.Value)]
 			switch {
 			case t == nil:
 				errs.Addf(c.File, it.Line, "%s", unknownMsg("investment_model", "okänd investeringsmodell", it.Value, modelNames)+
@@ -243,12 +244,28 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 	sortDocs(s.Pages, func(p *Page) *Doc { return &p.Doc })
 }
 
+// folder memoizes foldKey within one resolve, where the same few hundred
+// labels recur in thousands of documents.
+type folder map[string]string
+
+func (m folder) key(s string) string {
+	k, ok := m[s]
+	if !ok {
+		k = foldKey(s)
+		m[s] = k
+	}
+	return k
+}
+
 // values resolves a vocabulary field of a case.
-func (s *Site) values(c *Case, f *fields, vocab string, required bool, errs *diag.List) []*Value {
+func (s *Site) values(c *Case, f *fields, vocab string, required bool, fold folder, errs *diag.List) []*Value {
 	v := s.Vocab[vocab]
 	var out []*Value
 	for _, it := range f.list(vocab, required) {
-		val := v.Lookup(it.Value)
+		var val *Value
+		if v != nil {
+			val = v.byFold[fold.key(it.Value)] // v.Lookup(it.Value)
+		}
 		if val == nil {
 			var labels []string
 			for _, x := range v.Values {
