@@ -2,6 +2,9 @@ package content
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -161,5 +164,34 @@ func TestSortByName(t *testing.T) {
 		if *got[i] != *want[i] {
 			t.Fatalf("position %d: got %q (#%d), want %q (#%d)", i, got[i].name, got[i].i, want[i].name, want[i].i)
 		}
+	}
+}
+
+// TestReadSmallFile checks readSmallFile against os.ReadFile and that it
+// leaves missing and oversized files to readDoc's error reporting.
+func TestReadSmallFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, size := range []int{0, 1, 511, 512, 513, 4096, 100000, MaxFileSize} {
+		p := filepath.Join(dir, fmt.Sprintf("f%d.md", size))
+		want := bytes.Repeat([]byte("åb\n"), size/4+1)[:size]
+		if err := os.WriteFile(p, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := readSmallFile(p)
+		if !ok || !bytes.Equal(got, want) {
+			t.Errorf("size %d: got %d bytes (ok %v)", size, len(got), ok)
+		}
+	}
+	big := filepath.Join(dir, "big.md")
+	if err := os.WriteFile(big, make([]byte, MaxFileSize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{big, filepath.Join(dir, "missing.md"), dir} {
+		if _, ok := readSmallFile(p); ok {
+			t.Errorf("%s: read, want it left to readDoc", p)
+		}
+	}
+	if _, err := readDoc(dir, "big.md"); err == nil || !strings.Contains(err.Error(), "filen är för stor") {
+		t.Errorf("big file: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -274,11 +275,11 @@ func sortByName[T any](s []T, name func(T) string, keys map[string][]byte) {
 		}
 		ks[i] = keyed{n, k, x}
 	}
-	sort.SliceStable(ks, func(i, j int) bool {
-		if c := bytes.Compare(ks[i].key, ks[j].key); c != 0 {
-			return c < 0
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if c := bytes.Compare(a.key, b.key); c != 0 {
+			return c
 		}
-		return ks[i].name < ks[j].name // sv.Compare's tie-break
+		return strings.Compare(a.name, b.name) // sv.Compare's tie-break
 	})
 	for i := range ks {
 		s[i] = ks[i].x
@@ -532,8 +533,14 @@ func readSmallFile(full string) (raw []byte, ok bool) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > MaxFileSize {
 		return nil, false
 	}
-	raw = make([]byte, 0, fi.Size()+1) // +1: EOF is seen without growing
-	for {
+	// Read the size fstat reported; only an empty file is read to EOF
+	// (files of some file systems report size 0).
+	size := int(fi.Size())
+	raw = make([]byte, 0, max(size, 512))
+	for size == 0 || len(raw) < size {
+		if len(raw) == cap(raw) {
+			raw = append(raw, 0)[:len(raw)]
+		}
 		n, err := f.Read(raw[len(raw):cap(raw)])
 		raw = raw[:len(raw)+n]
 		if err == io.EOF {
@@ -541,9 +548,6 @@ func readSmallFile(full string) (raw []byte, ok bool) {
 		}
 		if err != nil {
 			return nil, false
-		}
-		if len(raw) == cap(raw) {
-			raw = append(raw, 0)[:len(raw)] // the file grew
 		}
 	}
 	if len(raw) > MaxFileSize {

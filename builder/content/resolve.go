@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -307,20 +308,28 @@ func appendUnique[T comparable](s []T, v T) []T {
 	return append(s, v)
 }
 
-// sortDocs sorts by title in Swedish order, then by slug.
+// sortDocs sorts by title in Swedish order, then by slug. Each title's
+// collation key is computed once and kept next to its document.
 func sortDocs[T any](s []T, doc func(T) *Doc) {
-	keys := make(map[*Doc][]byte, len(s))
-	for _, x := range s {
-		d := doc(x)
-		keys[d] = sv.Key(d.Title)
+	type keyed struct {
+		key  []byte
+		slug string
+		x    T
 	}
-	sort.SliceStable(s, func(i, j int) bool {
-		a, b := doc(s[i]), doc(s[j])
-		if c := bytes.Compare(keys[a], keys[b]); c != 0 {
-			return c < 0
+	ks := make([]keyed, len(s))
+	for i, x := range s {
+		d := doc(x)
+		ks[i] = keyed{sv.Key(d.Title), d.Slug, x}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if c := bytes.Compare(a.key, b.key); c != 0 {
+			return c
 		}
-		return a.Slug < b.Slug
+		return strings.Compare(a.slug, b.slug)
 	})
+	for i := range ks {
+		s[i] = ks[i].x
+	}
 }
 
 func docOf(d any) *Doc {
