@@ -202,6 +202,11 @@ func runBuild(args []string, env Env) int {
 		PrintErrors(env.Stderr, err)
 		return ExitContent
 	}
+	if err := disk.Prune(); err != nil {
+		disk.Abort()
+		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
+		return ExitContent
+	}
 	if *search && env.Search != nil {
 		t := time.Now()
 		if err := env.Search(disk.Dir(), *root, env.Stderr); err != nil {

@@ -132,41 +132,41 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 	}
 }
 
-// TestPreviousSiteRemovedInBackground: `portal build` returns once the new
-// site is in place; a detached process removes the previous one, and
-// refuses to remove anything that is not a build leftover.
-func TestPreviousSiteRemovedInBackground(t *testing.T) {
+// TestPreviousSiteReused: `portal build` keeps the previous site beside
+// public/ and the next build overwrites its files in place (the same
+// inodes) instead of creating and deleting thousands of files; no build
+// folder is left behind. The detached remover, for a previous site that
+// cannot be kept, refuses anything that is not a build leftover.
+func TestPreviousSiteReused(t *testing.T) {
 	root := sitetest.RepoRoot(t)
 	site := t.TempDir()
 	sitetest.Write(t, site, "")
 	pub := filepath.Join(site, "public")
-	for i := 0; i < 2; i++ {
+	var inodes []uint64
+	for i := 0; i < 3; i++ {
 		cmd := exec.Command(os.Args[0], "build", "-root", site, "-out", pub, "-search=false")
 		cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("build %d: %v\n%s", i, err, out)
 		}
-		if _, err := os.Stat(filepath.Join(pub, "index.html")); err != nil {
+		fi, err := os.Stat(filepath.Join(pub, "exempel", "minimili", "index.html"))
+		if err != nil {
 			t.Fatalf("build %d: no site: %v", i, err)
 		}
+		inodes = append(inodes, fi.Sys().(*syscall.Stat_t).Ino)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		entries, _ := os.ReadDir(site)
-		var left []string
-		for _, e := range entries {
-			if strings.Contains(e.Name(), "-bygge-") {
-				left = append(left, e.Name())
-			}
+	if inodes[2] != inodes[0] {
+		t.Errorf("the third build did not overwrite the first build's files (inodes %v)", inodes)
+	}
+	entries, _ := os.ReadDir(site)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "-bygge-") {
+			t.Errorf("build folder %s left behind", e.Name())
 		}
-		if len(left) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the previous site is still there: %v", left)
-		}
-		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := os.Stat(filepath.Join(site, ".public-reserv", "exempel", "minimili", "index.html")); err != nil {
+		t.Errorf("no previous site kept beside public/: %v", err)
 	}
 
 	keep := filepath.Join(t.TempDir(), "viktigt")

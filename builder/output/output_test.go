@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -45,7 +46,11 @@ func TestDiskCommitSwapsAtomically(t *testing.T) {
 			t.Errorf("index.html = %q, want %q", b, content)
 		}
 	}
-	assertOnly(t, dir, "public")
+	// The previous site waits beside public/ for the next build.
+	assertOnly(t, dir, ".public-reserv", "public")
+	if b, _ := os.ReadFile(filepath.Join(dir, ".public-reserv", "index.html")); string(b) != "ett" {
+		t.Errorf("spare holds %q, want the previous site", b)
+	}
 }
 
 func TestDiskRelativePath(t *testing.T) {
@@ -104,7 +109,8 @@ func TestLeftoversAreCleaned(t *testing.T) {
 	if err != nil || string(b) != "räddad" {
 		t.Errorf("old site not restored: %q %v", b, err)
 	}
-	assertOnly(t, dir, "public")
+	// The killed build's folder became the spare.
+	assertOnly(t, dir, ".public-reserv", "public")
 }
 
 func assertOnly(t *testing.T, dir string, names ...string) {
@@ -190,4 +196,133 @@ func umask() os.FileMode {
 		return 0o022
 	}
 	return 0o777 &^ fi.Mode().Perm()
+}
+
+// files lists the regular files below root with their contents.
+func files(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if e.Type()&os.ModeSymlink != 0 {
+			out[rel] = "<länk>"
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		out[rel] = string(b)
+		return nil
+	})
+	return out
+}
+
+func inode(t *testing.T, p string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
+}
+
+// TestDiskReusesSpare: the third build overwrites the first build's files
+// in place (same inodes), replaces whatever stands in the way (a directory
+// where a file goes, a file where a directory goes, links pointing out of
+// the site), and publishes exactly what it wrote.
+func TestDiskReusesSpare(t *testing.T) {
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "public")
+	outside := filepath.Join(dir, "utanför")
+	os.MkdirAll(outside, 0o755)
+	os.WriteFile(filepath.Join(outside, "viktig.txt"), []byte("orörd"), 0o644)
+	build := func(write map[string]string, between func(d *Disk)) *Disk {
+		t.Helper()
+		d, err := NewDisk(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if between != nil {
+			between(d)
+		}
+		for _, name := range []string{"a.html", "f", "f/index.html", "g", "g/index.html", "x/index.html", "y/index.html", "stale/index.html", "link", "sd/index.html"} {
+			if data, ok := write[name]; ok {
+				if err := d.Write(name, []byte(data)); err != nil {
+					t.Fatalf("write %s: %v", name, err)
+				}
+			}
+		}
+		if err := d.Prune(); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	d1 := build(map[string]string{"a.html": "1", "f/index.html": "1", "g": "1", "x/index.html": "1", "stale/index.html": "1"}, func(d *Disk) {
+		os.MkdirAll(filepath.Join(d.Dir(), "pagefind"), 0o755) // a search indexer's files
+		os.WriteFile(filepath.Join(d.Dir(), "pagefind", "p.js"), []byte("1"), 0o644)
+	})
+	if d1.reused {
+		t.Fatal("the first build reused a tree")
+	}
+	first := inode(t, filepath.Join(pub, "a.html"))
+	build(map[string]string{"a.html": "2"}, nil)
+	// Links planted in the spare must not lead writes out of the site.
+	spare := filepath.Join(dir, ".public-reserv")
+	os.Symlink(filepath.Join(outside, "viktig.txt"), filepath.Join(spare, "link"))
+	os.Symlink(outside, filepath.Join(spare, "sd"))
+	d3 := build(map[string]string{"a.html": "3", "f": "3", "g/index.html": "3", "x/index.html": "3", "y/index.html": "3",
+		"link": "3", "sd/index.html": "3"}, nil)
+	if !d3.reused {
+		t.Fatal("the third build did not reuse the spare")
+	}
+	want := map[string]string{"a.html": "3", "f": "3", "g/index.html": "3", "x/index.html": "3", "y/index.html": "3",
+		"link": "3", "sd/index.html": "3"}
+	got := files(t, pub)
+	if len(got) != len(want) {
+		t.Errorf("public holds %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if inode(t, filepath.Join(pub, "a.html")) != first {
+		t.Error("a.html was created anew, not overwritten in place")
+	}
+	if b, _ := os.ReadFile(filepath.Join(outside, "viktig.txt")); string(b) != "orörd" {
+		t.Errorf("a write followed a link out of the site: %q", b)
+	}
+	if ents, _ := os.ReadDir(outside); len(ents) != 1 {
+		t.Errorf("a write went through a linked directory: %v", ents)
+	}
+}
+
+// TestDiskCommitNeedsPrune: a reused tree that was never pruned could
+// publish pages of an older site, so Commit refuses it.
+func TestDiskCommitNeedsPrune(t *testing.T) {
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "public")
+	for i := 0; i < 2; i++ {
+		d, _ := NewDisk(pub)
+		d.Write("gammal.html", []byte("x"))
+		d.Prune()
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, _ := NewDisk(pub)
+	if !d.reused {
+		t.Fatal("no spare reused")
+	}
+	d.Write("index.html", []byte("ny"))
+	if err := d.Commit(); err == nil {
+		t.Fatal("Commit of an unpruned reused tree succeeded")
+	}
+	if got := files(t, pub); len(got) != 1 || got["gammal.html"] != "x" {
+		t.Errorf("public changed: %v", got)
+	}
 }
