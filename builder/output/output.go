@@ -269,17 +269,20 @@ func (d *Disk) clear(full string) {
 	}
 }
 
-// writeFile writes data to the file at name with open(2), write(2) and
-// close(2) alone, replacing what was there. os.WriteFile also tries to
-// register every file with the network poller (four more system calls,
-// which fail for regular files); on a virtual machine, where system calls
-// are dear, that is a quarter of the time spent writing a site. Links are
-// not followed.
+// writeFile writes data to the file at name, replacing what was there,
+// with open(2), write(2), ftruncate(2) and close(2) alone. os.WriteFile
+// also registers every file with the network poller (four more system
+// calls, which fail for regular files); on a virtual machine, where system
+// calls are dear, that was a quarter of the time spent writing a site. An
+// existing file is overwritten in place and then cut to length, not opened
+// with O_TRUNC: truncating frees the file's blocks and waits for their
+// writeback, overwriting reuses them (12,000 pages: 0.27 s of system time
+// against 1 to 4 s). Links are not followed.
 func writeFile(name string, data []byte) error {
 	var fd int
 	var err error
 	for {
-		fd, err = unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o644)
+		fd, err = unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o644)
 		if err != unix.EINTR {
 			break
 		}
@@ -287,6 +290,7 @@ func writeFile(name string, data []byte) error {
 	if err != nil {
 		return &fs.PathError{Op: "open", Path: name, Err: err}
 	}
+	var size int64
 	for len(data) > 0 {
 		n, err := unix.Write(fd, data)
 		if err == unix.EINTR {
@@ -297,6 +301,11 @@ func writeFile(name string, data []byte) error {
 			return &fs.PathError{Op: "write", Path: name, Err: err}
 		}
 		data = data[n:]
+		size += int64(n)
+	}
+	if err := unix.Ftruncate(fd, size); err != nil {
+		unix.Close(fd)
+		return &fs.PathError{Op: "truncate", Path: name, Err: err}
 	}
 	if err := unix.Close(fd); err != nil {
 		return &fs.PathError{Op: "close", Path: name, Err: err}

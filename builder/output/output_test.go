@@ -326,3 +326,17 @@ func TestDiskCommitNeedsPrune(t *testing.T) {
 		t.Errorf("public changed: %v", got)
 	}
 }
+
+// TestWriteFileReplaces: a shorter file written over a longer one leaves
+// nothing of the old contents.
+func TestWriteFileReplaces(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f.html")
+	for _, s := range []string{"en lång gammal text", "kort", "", "längre än kort"} {
+		if err := writeFile(p, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(p); string(b) != s {
+			t.Errorf("after writing %q the file holds %q", s, b)
+		}
+	}
+}
