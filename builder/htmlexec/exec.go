@@ -167,6 +167,7 @@ type state struct {
 	w     *bytes.Buffer
 	vars  []variable
 	depth int
+	stack []reflect.Value // function arguments (see args)
 }
 
 var (
@@ -716,10 +717,11 @@ func (s *state) function(dot reflect.Value, name string, args []parse.Node, fina
 		}
 		return v, nil
 	}
-	vals, err := s.args(dot, args, final)
+	vals, mark, err := s.args(dot, args, final)
 	if err != nil {
 		return reflect.Value{}, err
 	}
+	defer func() { s.stack = s.stack[:mark] }()
 	switch name {
 	case "not":
 		if len(vals) != 1 {
@@ -775,20 +777,24 @@ func (s *state) function(dot reflect.Value, name string, args []parse.Node, fina
 	return reflect.Value{}, unsupported("function %s", name)
 }
 
-// args evaluates args and appends final when present.
-func (s *state) args(dot reflect.Value, args []parse.Node, final reflect.Value) ([]reflect.Value, error) {
-	vals := make([]reflect.Value, 0, len(args)+1)
+// args evaluates args and appends final when present. The values live on
+// s.stack above mark; the caller pops them with s.stack = s.stack[:mark]
+// once it is done with them. Calls nested in the arguments push and pop
+// above, and a stack that grows leaves earlier slices valid.
+func (s *state) args(dot reflect.Value, args []parse.Node, final reflect.Value) (vals []reflect.Value, mark int, err error) {
+	mark = len(s.stack)
 	for _, a := range args {
 		v, err := s.arg(dot, a)
 		if err != nil {
-			return nil, err
+			s.stack = s.stack[:mark]
+			return nil, mark, err
 		}
-		vals = append(vals, v)
+		s.stack = append(s.stack, v)
 	}
 	if !isMissing(final) {
-		vals = append(vals, final)
+		s.stack = append(s.stack, final)
 	}
-	return vals, nil
+	return s.stack[mark:len(s.stack):len(s.stack)], mark, nil
 }
 
 // arg evaluates one argument to its natural type (text/template's
@@ -825,14 +831,19 @@ var (
 	stringType = reflect.TypeFor[string]()
 	boolType   = reflect.TypeFor[bool]()
 	timeType   = reflect.TypeFor[time.Time]()
+	intType    = reflect.TypeFor[int]()
+	int64Type  = reflect.TypeFor[int64]()
 )
+
+func isString(v reflect.Value) bool { return v.IsValid() && v.Type() == stringType }
 
 // callFunc calls a FuncMap function, directly for common signatures.
 func (s *state) callFunc(dot reflect.Value, name string, fn reflect.Value, args []parse.Node, final reflect.Value) (reflect.Value, error) {
-	vals, err := s.args(dot, args, final)
+	vals, mark, err := s.args(dot, args, final)
 	if err != nil {
 		return reflect.Value{}, err
 	}
+	defer func() { s.stack = s.stack[:mark] }()
 	t := fn.Type()
 	if t.IsVariadic() || t.NumIn() != len(vals) {
 		return reflect.Value{}, unsupported("call of %s", name)
@@ -849,6 +860,34 @@ func (s *state) callFunc(dot reflect.Value, name string, fn reflect.Value, args 
 	case func(time.Time) string:
 		if vals[0].IsValid() && vals[0].Type() == timeType {
 			return reflect.ValueOf(f(vals[0].Interface().(time.Time))), nil
+		}
+	case func(int) string:
+		if vals[0].IsValid() && vals[0].Type() == intType {
+			return reflect.ValueOf(f(int(vals[0].Int()))), nil
+		}
+	case func(int64) string:
+		if vals[0].IsValid() && vals[0].Type() == int64Type {
+			return reflect.ValueOf(f(vals[0].Int())), nil
+		}
+	case func(string, string) bool:
+		if isString(vals[0]) && isString(vals[1]) {
+			return reflect.ValueOf(f(vals[0].String(), vals[1].String())), nil
+		}
+	case func(any) (string, error):
+		if v, ok := asAny(vals[0]); ok {
+			str, err := f(v)
+			if err != nil {
+				return reflect.Value{}, unsupported("%s: %v", name, err)
+			}
+			return reflect.ValueOf(str), nil
+		}
+	case func(any) (template.HTML, error):
+		if v, ok := asAny(vals[0]); ok {
+			h, err := f(v)
+			if err != nil {
+				return reflect.Value{}, unsupported("%s: %v", name, err)
+			}
+			return reflect.ValueOf(h), nil
 		}
 	}
 	in := make([]reflect.Value, len(vals))

@@ -60,6 +60,21 @@ var funcs = template.FuncMap{
 	"fail": func() (string, error) { return "", errors.New("fel") },
 	"two":  func(n int64, s string) string { return s + strings.Repeat("!", int(n)) },
 	"item": func(i *item) string { return "item:" + i.Name },
+	"num":  func(n int) string { return "#" + strings.Repeat("i", n) },
+	"big":  func(n int64) string { return "L" + strings.Repeat("i", int(n)) },
+	"pre":  strings.HasPrefix,
+	"name": func(v any) (string, error) {
+		if i, ok := v.(*item); ok {
+			return "<" + i.Name + ">", nil
+		}
+		return "", errors.New("inget item")
+	},
+	"bold": func(v any) (template.HTML, error) {
+		if s, ok := v.(string); ok {
+			return template.HTML("<b>" + template.HTMLEscapeString(s) + "</b>"), nil
+		}
+		return "", errors.New("ingen text")
+	},
 }
 
 func toString(v any) string {
@@ -130,9 +145,11 @@ var cases = []struct{ name, src string }{
 	{"and or not", `{{and .Title .Zero}}|{{or .Zero .Empty "x"}}|{{not .Flag}}|{{and 1 2}}|{{or .Zero}}`},
 	{"comparisons", `{{eq .Zero 0}}{{ne .Title "a"}}{{lt 1 2}}{{le 2 2}}{{gt .Count 5}}{{ge .Count 3}}{{eq .Flag false}}`},
 	{"funcs", `{{upper .Title}} {{url .Any}} {{iso .When}} {{pair "a" .Title}} {{item (index .Items 0)}}`},
+	{"typed funcs", `{{num 2}} {{num .Zero}} {{big .Count}} {{pre .Title "Tit"}} {{pre .Title "x"}} {{name (index .Items 0)}} {{bold .Title}} <a title="{{name (index .Items 1)}}">`},
 	{"piped func", `{{.Title | upper}} {{"x" | pair "y"}}`},
 	{"func returning html", `{{safe "<b>ja</b>"}}<a title="{{upper "x"}}">`},
 	{"parenthesized", `{{(upper (index .Items 0).Name)}}`},
+	{"nested calls", `{{pair (upper "a") (pair "b" (upper (pair "c" "d")))}} {{eq (len .Items) (len (index .Items 0).Tags)}} {{and (eq 1 1) (ne (upper "x") (upper "y")) (or .Zero (pair "e" "f"))}}`},
 	{"template call", `{{define "li"}}<li>{{.Name}}</li>{{end}}<ul>{{range .Items}}{{template "li" .}}{{end}}</ul>`},
 	{"template vars reset", `{{define "v"}}{{$}}{{end}}{{$x := 1}}{{template "v" "inne"}}{{$x}}`},
 	{"block", `{{block "b" .}}<b>{{.Title}}</b>{{end}}`},
@@ -182,6 +199,8 @@ func TestUnsupported(t *testing.T) {
 		{"printf", `{{printf "%d" .Count}}`},
 		{"method error", `{{(index .Items 0).Fails}}`},
 		{"func error", `{{fail}}`},
+		{"func (any) error", `{{name .Title}}`},
+		{"html func error", `{{bold .Count}}`},
 		{"nil pointer field", `{{.Nil.Name}}`},
 		{"missing map key", `{{.Map.zzz}}`},
 		{"int64 constant argument", `{{two 2 "a"}}`},

@@ -125,23 +125,45 @@ var funcs = template.FuncMap{
 	},
 	"join": strings.Join,
 	"url":  urlOf,
-	"period": func(c *content.Case) string {
+	// Functions of a case take any (and check it), so that htmlexec can
+	// call them without reflection.
+	"period": func(v any) (string, error) {
+		c, err := asCase("period", v)
+		if err != nil {
+			return "", err
+		}
 		switch {
 		case c.Start > 0 && c.End > 0 && c.Start == c.End:
-			return strconv.Itoa(c.Start)
+			return strconv.Itoa(c.Start), nil
 		case c.Start > 0 && c.End > 0:
-			return strconv.Itoa(c.Start) + "–" + strconv.Itoa(c.End)
+			return strconv.Itoa(c.Start) + "–" + strconv.Itoa(c.End), nil
 		case c.Start > 0:
-			return "Från " + strconv.Itoa(c.Start)
+			return "Från " + strconv.Itoa(c.Start), nil
 		case c.End > 0:
-			return "Till " + strconv.Itoa(c.End)
+			return "Till " + strconv.Itoa(c.End), nil
 		}
-		return ""
+		return "", nil
 	},
-	"place":     placeOf,
+	"place": func(v any) (string, error) {
+		c, err := asCase("place", v)
+		if err != nil {
+			return "", err
+		}
+		return placeOf(c), nil
+	},
 	"add":       func(a, b int) int { return a + b },
 	"lower":     strings.ToLower,
 	"hasPrefix": strings.HasPrefix,
+}
+
+// asCase is v as a case, or an error for a layout that passed something
+// else to fn.
+func asCase(fn string, v any) (*content.Case, error) {
+	c, ok := v.(*content.Case)
+	if !ok || c == nil {
+		return nil, fmt.Errorf("%s: väntade ett exempel, fick %T", fn, v)
+	}
+	return c, nil
 }
 
 // urlOf returns the page URL of a content value.
@@ -229,7 +251,13 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		return strings.Contains(src, "Facets") || strings.Contains(src, "FacetNav")
 	}
 	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}, facets: map[string]bool{}}
-	t.funcs = template.FuncMap{"card": t.card}
+	t.funcs = template.FuncMap{"card": func(v any) (template.HTML, error) {
+		c, err := asCase("card", v)
+		if err != nil {
+			return "", err
+		}
+		return t.card(c)
+	}}
 	for name, f := range funcs {
 		t.funcs[name] = f
 	}
