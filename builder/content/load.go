@@ -429,7 +429,9 @@ func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool
 	}
 	var wg sync.WaitGroup
 	var next atomic.Int64 // index of the next job to take
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	// More readers than cores: a reader waiting for the disk (files the
+	// page cache has dropped) leaves its core to another.
+	for w := 0; w < 4*runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -58,9 +58,14 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 		kindW = append(kindW, weight)
 		return len(kindW) - 1
 	}
-	raw := make([][]int, n)
+	// Every case's sorted feature ids, end to end in one array: ranking
+	// compares each case with hundreds of others in random order, and
+	// small, contiguous ids keep that within the processor's caches.
+	feats := make([]int32, 0, n*8)
+	off := make([]int32, n+1)
+	var f []int
 	for i, c := range s.Cases {
-		var f []int
+		f = f[:0]
 		for _, t := range c.InvestmentModels {
 			f = append(f, feat("m:"+t.Slug, w.InvestmentModel))
 		}
@@ -80,11 +85,15 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 			f = append(f, feat("y:"+c.CaseType.Slug, w.CaseType))
 		}
 		sort.Ints(f)
-		raw[i] = dedupe(f)
+		for _, id := range dedupe(f) {
+			feats = append(feats, int32(id))
+		}
+		off[i+1] = int32(len(feats))
 	}
+	raw := func(i int) []int32 { return feats[off[i]:off[i+1]] }
 	postings := make([][]int32, len(kindW))
-	for i, f := range raw {
-		for _, id := range f {
+	for i := 0; i < n; i++ {
+		for _, id := range raw(i) {
 			postings[id] = append(postings[id], int32(i))
 		}
 	}
@@ -108,8 +117,8 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 				if len(res) > k {
 					res = res[:k]
 				}
-				if len(res) < k && len(raw[i]) > 0 {
-					order := append([]int(nil), raw[i]...)
+				if len(res) < k && len(raw(i)) > 0 {
+					order := append([]int32(nil), raw(i)...)
 					sort.SliceStable(order, func(a, b int) bool { return len(postings[order[a]]) < len(postings[order[b]]) })
 					cands = cands[:0]
 					for _, id := range order {
@@ -158,7 +167,7 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 					}
 					for _, j := range cands {
 						seen[j] = false
-						score[j] = intersectWeight(raw[i], raw[j], weight)
+						score[j] = intersectWeight(raw(i), raw(int(j)), weight)
 						if score[j] <= 0 || skip(j) {
 							continue
 						}
@@ -201,7 +210,7 @@ func dedupe(s []int) []int {
 }
 
 // intersectWeight sums the weights of the features a and b share.
-func intersectWeight(a, b []int, w []float64) float64 {
+func intersectWeight(a, b []int32, w []float64) float64 {
 	var sum float64
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
