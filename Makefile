@@ -74,4 +74,4 @@ fuzz: deps
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 
 clean:
-	rm -rf bin public .cache
+	rm -rf bin public .public-reserv .public-bygge-* .cache

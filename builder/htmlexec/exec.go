@@ -480,15 +480,9 @@ func (s *state) command(dot reflect.Value, cmd *parse.CommandNode, final reflect
 	if len(cmd.Args) > 1 || !isMissing(final) {
 		return reflect.Value{}, unsupported("argument to non-function")
 	}
-	switch n := cmd.Args[0].(type) {
-	case *parse.DotNode:
-		return dot, nil
-	case *parse.StringNode:
-		return reflect.ValueOf(n.Text), nil
-	case *parse.BoolNode:
-		return reflect.ValueOf(n.True), nil
-	case *parse.NumberNode:
-		return constant(n)
+	switch cmd.Args[0].(type) {
+	case *parse.DotNode, *parse.StringNode, *parse.BoolNode, *parse.NumberNode:
+		return s.arg(dot, cmd.Args[0])
 	}
 	return reflect.Value{}, unsupported("command %s", cmd)
 }

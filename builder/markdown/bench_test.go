@@ -97,17 +97,22 @@ func loadBenchSite(tb testing.TB) *benchSite {
 	return benchData
 }
 
+// bytes is the size of every document's markdown source.
+func (bs *benchSite) bytes() int64 {
+	var n int64
+	for _, in := range bs.inputs {
+		n += int64(len(in.Source))
+	}
+	return n
+}
+
 // BenchmarkRender renders every document of a generated 1,000-case site
 // with wiki links and glossary linking, as the site build does, on one
 // goroutine. One op is the whole site.
 func BenchmarkRender(b *testing.B) {
 	bs := loadBenchSite(b)
 	r := New(WithResolver(bs.res), WithGlossary(NewGlossary(bs.terms)))
-	var bytes int64
-	for _, in := range bs.inputs {
-		bytes += int64(len(in.Source))
-	}
-	b.SetBytes(bytes)
+	b.SetBytes(bs.bytes())
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -124,11 +129,7 @@ func BenchmarkRender(b *testing.B) {
 func BenchmarkGlossaryScan(b *testing.B) {
 	bs := loadBenchSite(b)
 	g := NewGlossary(bs.terms)
-	var bytes int64
-	for _, in := range bs.inputs {
-		bytes += int64(len(in.Source))
-	}
-	b.SetBytes(bytes)
+	b.SetBytes(bs.bytes())
 	b.ReportAllocs()
 	b.ResetTimer()
 	var sc scanner

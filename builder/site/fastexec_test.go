@@ -19,23 +19,15 @@ func TestFastExecutorMatchesHTMLTemplate(t *testing.T) {
 	if err := corpus.FromRepo(gen, sitetest.RepoRoot(t), 300, 7); err != nil {
 		t.Fatal(err)
 	}
-	buildDir := func(t *testing.T, dir string) (*output.Memory, *Result) {
-		b := New(Options{Root: dir, Theme: os.DirFS(sitetest.RepoRoot(t))})
-		defer b.Close()
-		m := output.NewMemory()
-		res, err := b.Build(m)
-		if err != nil {
-			t.Fatalf("build: %v", err)
-		}
-		return m, res
-	}
 	sites := []struct {
 		name  string
 		build func(t *testing.T) (*output.Memory, *Result)
 	}{
 		{"real content", func(t *testing.T) (*output.Memory, *Result) { return build(t, "") }},
 		{"hostile", func(t *testing.T) (*output.Memory, *Result) { return build(t, hostile) }},
-		{"generated", func(t *testing.T) (*output.Memory, *Result) { return buildDir(t, gen) }},
+		{"generated", func(t *testing.T) (*output.Memory, *Result) {
+			return buildRoot(t, Options{Root: gen, Theme: os.DirFS(sitetest.RepoRoot(t))})
+		}},
 	}
 	for _, s := range sites {
 		t.Run(s.name, func(t *testing.T) {

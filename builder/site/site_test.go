@@ -26,6 +26,12 @@ func build(t *testing.T, archive string, opts ...func(*Options)) (*output.Memory
 	for _, fn := range opts {
 		fn(&o)
 	}
+	return buildRoot(t, o)
+}
+
+// buildRoot builds the site o describes into memory.
+func buildRoot(t *testing.T, o Options) (*output.Memory, *Result) {
+	t.Helper()
 	b := New(o)
 	defer b.Close()
 	m := output.NewMemory()
