@@ -47,6 +47,15 @@ type Executor struct {
 	// sites holds an inline cache for every field name in the trees,
 	// keyed by the address of the name in its node's Ident slice.
 	sites map[*string]*site
+	// escaping holds, per printed pipeline that ends in escapers, where
+	// they start and the escapers themselves.
+	escaping map[*parse.PipeNode]*escaping
+}
+
+// escaping is the escaper tail of a pipeline: its commands from k on.
+type escaping struct {
+	k   int
+	esc []escaper
 }
 
 // site caches how a field name resolved on the last receiver type seen
@@ -78,6 +87,7 @@ func New(set *template.Template, funcs template.FuncMap) *Executor {
 		e.raw[name] = f
 	}
 	e.sites = map[*string]*site{}
+	e.escaping = map[*parse.PipeNode]*escaping{}
 	for _, t := range e.trees {
 		e.addSites(t.Root)
 	}
@@ -100,6 +110,9 @@ func (e *Executor) addSites(n parse.Node) {
 		}
 	case *parse.ActionNode:
 		e.addSites(n.Pipe)
+		if len(n.Pipe.Decl) == 0 {
+			e.addEscaping(n.Pipe)
+		}
 	case *parse.IfNode:
 		e.addBranch(&n.BranchNode)
 	case *parse.WithNode:
@@ -126,6 +139,27 @@ func (e *Executor) addSites(n parse.Node) {
 		e.addSites(n.Node)
 		names(n.Field)
 	}
+}
+
+// addEscaping records the escapers that end pipe, if any.
+func (e *Executor) addEscaping(pipe *parse.PipeNode) {
+	k := len(pipe.Cmds)
+	for k > 1 {
+		c := pipe.Cmds[k-1]
+		id, ok := c.Args[0].(*parse.IdentifierNode)
+		if !ok || len(c.Args) != 1 || escapers[id.Ident] == nil {
+			break
+		}
+		k--
+	}
+	if k == len(pipe.Cmds) {
+		return
+	}
+	x := &escaping{k: k}
+	for _, c := range pipe.Cmds[k:] {
+		x.esc = append(x.esc, escapers[c.Args[0].(*parse.IdentifierNode).Ident])
+	}
+	e.escaping[pipe] = x
 }
 
 func (e *Executor) addBranch(b *parse.BranchNode) {
@@ -219,16 +253,8 @@ func (s *state) walk(dot reflect.Value, node parse.Node) error {
 // escapers html/template appended to it run on strings, without boxing
 // each result in a reflect.Value.
 func (s *state) printPipe(dot reflect.Value, pipe *parse.PipeNode) error {
-	k := len(pipe.Cmds)
-	for k > 1 {
-		c := pipe.Cmds[k-1]
-		id, ok := c.Args[0].(*parse.IdentifierNode)
-		if !ok || len(c.Args) != 1 || escapers[id.Ident] == nil {
-			break
-		}
-		k--
-	}
-	if k == len(pipe.Cmds) {
+	x := s.e.escaping[pipe]
+	if x == nil {
 		v, err := s.pipeline(dot, pipe)
 		if err != nil {
 			return err
@@ -236,7 +262,7 @@ func (s *state) printPipe(dot reflect.Value, pipe *parse.PipeNode) error {
 		return s.print(v)
 	}
 	v := missing
-	for _, cmd := range pipe.Cmds[:k] {
+	for _, cmd := range pipe.Cmds[:x.k] {
 		var err error
 		v, err = s.command(dot, cmd, v)
 		if err != nil {
@@ -247,11 +273,11 @@ func (s *state) printPipe(dot reflect.Value, pipe *parse.PipeNode) error {
 		}
 	}
 	str, t, ok := stringify(v)
-	for _, c := range pipe.Cmds[k:] {
+	for _, esc := range x.esc {
 		if !ok {
 			break
 		}
-		str, ok = escapers[c.Args[0].(*parse.IdentifierNode).Ident](str, t)
+		str, ok = esc(str, t)
 		t = typePlain
 	}
 	if !ok {
