@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/diag"
-	"github.com/exempelbanken/portal/builder/sv"
 )
 
 func parseBytes(file string, sec Section, raw string) (*parsed, *diag.List) {
@@ -140,30 +138,6 @@ func TestSplitSimple(t *testing.T) {
 			t.Errorf("splitSimple(%q) ok = %v, want %v", tt.raw, ok, tt.ok)
 		}
 		checkSplitSimple(t, []byte(tt.raw))
-	}
-}
-
-// TestSortByName checks that sortByName orders exactly as sort.SliceStable
-// with sv.Less, which readGeo used before.
-func TestSortByName(t *testing.T) {
-	names := []string{"Örebro", "Åre", "Ale", "Älmhult", "Orsa", "ale", "Ale", "Malmö", "Malung-Sälen",
-		"Mala", "Mörbylånga", "Öckerö", "Eda", "Ekerö", "Upplands Väsby", "Upplands-Bro", "Ängelholm",
-		"Aneby", "Åre", "A\u030are", "Vårgårda", "Västerås", "Wåhlin", "Vallentuna", "Östra Göinge", "Ö", "Å", "Ä", ""}
-	type item struct {
-		name string
-		i    int
-	}
-	var got, want []*item
-	for i, n := range names {
-		got = append(got, &item{n, i})
-		want = append(want, &item{n, i})
-	}
-	sort.SliceStable(want, func(i, j int) bool { return sv.Less(want[i].name, want[j].name) })
-	sortByName(got, func(x *item) string { return x.name }, map[string][]byte{})
-	for i := range want {
-		if *got[i] != *want[i] {
-			t.Fatalf("position %d: got %q (#%d), want %q (#%d)", i, got[i].name, got[i].i, want[i].name, want[i].i)
-		}
 	}
 }
 

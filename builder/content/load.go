@@ -13,7 +13,6 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -248,41 +247,10 @@ func readGeo(root string, s *Site, errs *diag.List, h hash.Hash64) {
 	}
 	lanName := func(l *Lan) string { return l.Name }
 	kommunName := func(k *Kommun) string { return k.Name }
-	keys := map[string][]byte{}
-	sortByName(s.Lan, lanName, keys)
-	sortByName(s.Kommuner, kommunName, keys)
+	sv.SortStable(s.Lan, lanName, lanName)
+	sv.SortStable(s.Kommuner, kommunName, kommunName)
 	for _, l := range s.Lan {
-		sortByName(l.Kommuner, kommunName, keys)
-	}
-}
-
-// sortByName sorts s stably by name in Swedish order, as sort.SliceStable
-// with sv.Less would, computing each name's collation key once (keys
-// caches them by name).
-func sortByName[T any](s []T, name func(T) string, keys map[string][]byte) {
-	type keyed struct {
-		name string
-		key  []byte
-		x    T
-	}
-	ks := make([]keyed, len(s))
-	for i, x := range s {
-		n := name(x)
-		k, ok := keys[n]
-		if !ok {
-			k = sv.Key(n)
-			keys[n] = k
-		}
-		ks[i] = keyed{n, k, x}
-	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
-		if c := bytes.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return strings.Compare(a.name, b.name) // sv.Compare's tie-break
-	})
-	for i := range ks {
-		s[i] = ks[i].x
+		sv.SortStable(l.Kommuner, kommunName, kommunName)
 	}
 }
 

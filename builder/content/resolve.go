@@ -1,9 +1,7 @@
 package content
 
 import (
-	"bytes"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -311,25 +309,7 @@ func appendUnique[T comparable](s []T, v T) []T {
 // sortDocs sorts by title in Swedish order, then by slug. Each title's
 // collation key is computed once and kept next to its document.
 func sortDocs[T any](s []T, doc func(T) *Doc) {
-	type keyed struct {
-		key  []byte
-		slug string
-		x    T
-	}
-	ks := make([]keyed, len(s))
-	for i, x := range s {
-		d := doc(x)
-		ks[i] = keyed{sv.Key(d.Title), d.Slug, x}
-	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
-		if c := bytes.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return strings.Compare(a.slug, b.slug)
-	})
-	for i := range ks {
-		s[i] = ks[i].x
-	}
+	sv.SortStable(s, func(x T) string { return doc(x).Title }, func(x T) string { return doc(x).Slug })
 }
 
 func docOf(d any) *Doc {

@@ -62,6 +62,20 @@ var escapers = map[string]escaper{
 	},
 }
 
+// escape runs v through escs in turn: the first sees v's content type,
+// the others plain text.
+func escape(v reflect.Value, escs []escaper) (string, bool) {
+	str, t, ok := stringify(v)
+	for _, esc := range escs {
+		if !ok {
+			break
+		}
+		str, ok = esc(str, t)
+		t = typePlain
+	}
+	return str, ok
+}
+
 // filterFailsafe is what html/template writes for an unsafe value.
 const filterFailsafe = "ZgotmplZ"
 

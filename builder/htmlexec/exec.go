@@ -28,7 +28,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"text/template/parse"
 	"time"
@@ -42,14 +41,20 @@ var ErrUnsupported = errors.New("htmlexec: not supported; use html/template")
 // safe for concurrent use.
 type Executor struct {
 	trees map[string]*parse.Tree
-	funcs map[string]reflect.Value
-	raw   map[string]any
+	funcs map[string]function
 	// sites holds an inline cache for every field name in the trees,
 	// keyed by the address of the name in its node's Ident slice.
 	sites map[*string]*site
 	// escaping holds, per printed pipeline that ends in escapers, where
 	// they start and the escapers themselves.
 	escaping map[*parse.PipeNode]*escaping
+}
+
+// function is a FuncMap entry: the function itself, for the signatures
+// callFunc calls directly, and as a reflect.Value for the others.
+type function struct {
+	raw any
+	v   reflect.Value
 }
 
 // escaping is the escaper tail of a pipeline: its commands from k on.
@@ -76,15 +81,14 @@ type resolved struct {
 // escaping errors then. Templates that html/template derived for other
 // contexts are not reachable, and calls of them make Execute unsupported.
 func New(set *template.Template, funcs template.FuncMap) *Executor {
-	e := &Executor{trees: map[string]*parse.Tree{}, funcs: map[string]reflect.Value{}, raw: map[string]any{}}
+	e := &Executor{trees: map[string]*parse.Tree{}, funcs: map[string]function{}}
 	for _, t := range set.Templates() {
 		if t.Tree != nil && t.Tree.Root != nil {
 			e.trees[t.Name()] = t.Tree
 		}
 	}
 	for name, f := range funcs {
-		e.funcs[name] = reflect.ValueOf(f)
-		e.raw[name] = f
+		e.funcs[name] = function{raw: f, v: reflect.ValueOf(f)}
 	}
 	e.sites = map[*string]*site{}
 	e.escaping = map[*parse.PipeNode]*escaping{}
@@ -261,25 +265,11 @@ func (s *state) printPipe(dot reflect.Value, pipe *parse.PipeNode) error {
 		}
 		return s.print(v)
 	}
-	v := missing
-	for _, cmd := range pipe.Cmds[:x.k] {
-		var err error
-		v, err = s.command(dot, cmd, v)
-		if err != nil {
-			return err
-		}
-		if v.Kind() == reflect.Interface && v.Type().NumMethod() == 0 {
-			v = v.Elem()
-		}
+	v, err := s.commands(dot, pipe.Cmds[:x.k])
+	if err != nil {
+		return err
 	}
-	str, t, ok := stringify(v)
-	for _, esc := range x.esc {
-		if !ok {
-			break
-		}
-		str, ok = esc(str, t)
-		t = typePlain
-	}
+	str, ok := escape(v, x.esc)
 	if !ok {
 		return unsupported("escaping %v", v)
 	}
@@ -438,16 +428,9 @@ func (s *state) pipeline(dot reflect.Value, pipe *parse.PipeNode) (reflect.Value
 	if pipe == nil {
 		return reflect.Value{}, nil
 	}
-	v := missing
-	for _, cmd := range pipe.Cmds {
-		var err error
-		v, err = s.command(dot, cmd, v)
-		if err != nil {
-			return reflect.Value{}, err
-		}
-		if v.Kind() == reflect.Interface && v.Type().NumMethod() == 0 {
-			v = v.Elem()
-		}
+	v, err := s.commands(dot, pipe.Cmds)
+	if err != nil {
+		return reflect.Value{}, err
 	}
 	for _, d := range pipe.Decl {
 		if pipe.IsAssign {
@@ -456,6 +439,22 @@ func (s *state) pipeline(dot reflect.Value, pipe *parse.PipeNode) (reflect.Value
 			}
 		} else {
 			s.vars = append(s.vars, variable{d.Ident[0], v})
+		}
+	}
+	return v, nil
+}
+
+// commands runs cmds in turn, each value the final argument of the next.
+func (s *state) commands(dot reflect.Value, cmds []*parse.CommandNode) (reflect.Value, error) {
+	v := missing
+	for _, cmd := range cmds {
+		var err error
+		v, err = s.command(dot, cmd, v)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		if v.Kind() == reflect.Interface && v.Type().NumMethod() == 0 {
+			v = v.Elem()
 		}
 	}
 	return v, nil
@@ -485,7 +484,7 @@ func (s *state) command(dot reflect.Value, cmd *parse.CommandNode, final reflect
 	case *parse.FieldNode:
 		return s.fieldChain(dot, n.Ident, cmd.Args, final)
 	case *parse.IdentifierNode:
-		return s.function(dot, n.Ident, cmd.Args, final)
+		return s.function(dot, n.Ident, cmd.Args[1:], final)
 	case *parse.VariableNode:
 		v, err := s.varValue(n.Ident[0])
 		if err != nil || len(n.Ident) == 1 {
@@ -494,7 +493,7 @@ func (s *state) command(dot reflect.Value, cmd *parse.CommandNode, final reflect
 			}
 			return v, err
 		}
-		return s.fieldChainFrom(v, n.Ident[1:], cmd.Args, final)
+		return s.fieldChain(v, n.Ident[1:], cmd.Args, final)
 	case *parse.PipeNode:
 		if len(cmd.Args) > 1 || !isMissing(final) {
 			return reflect.Value{}, unsupported("argument to non-function")
@@ -513,13 +512,11 @@ func (s *state) command(dot reflect.Value, cmd *parse.CommandNode, final reflect
 	return reflect.Value{}, unsupported("command %s", cmd)
 }
 
+// constant is a number as text/template's idealConstant makes it, for
+// decimal integers that fit an int; other numbers are left to
+// html/template.
 func constant(n *parse.NumberNode) (reflect.Value, error) {
-	if n.IsInt && !n.IsFloat && !n.IsComplex {
-		if v := int(n.Int64); int64(v) == n.Int64 {
-			return reflect.ValueOf(v), nil
-		}
-	}
-	if n.IsInt && n.IsFloat && !strings.ContainsAny(n.Text, ".eEpPxX'") {
+	if n.IsInt && !n.IsComplex && !strings.ContainsAny(n.Text, ".eEpPxX'") {
 		if v := int(n.Int64); int64(v) == n.Int64 {
 			return reflect.ValueOf(v), nil
 		}
@@ -545,14 +542,13 @@ func (s *state) chain(dot reflect.Value, c *parse.ChainNode, args []parse.Node, 
 	if err != nil {
 		return reflect.Value{}, err
 	}
-	return s.fieldChainFrom(v, c.Field, args, final)
+	return s.fieldChain(v, c.Field, args, final)
 }
 
-func (s *state) fieldChain(dot reflect.Value, idents []string, args []parse.Node, final reflect.Value) (reflect.Value, error) {
-	return s.fieldChainFrom(dot, idents, args, final)
-}
-
-func (s *state) fieldChainFrom(v reflect.Value, idents []string, args []parse.Node, final reflect.Value) (reflect.Value, error) {
+// fieldChain evaluates .A.B.C from v. args are the command's words (the
+// chain itself first); anything beyond it, or a piped-in final value,
+// would be method arguments, which are left to html/template.
+func (s *state) fieldChain(v reflect.Value, idents []string, args []parse.Node, final reflect.Value) (reflect.Value, error) {
 	if len(args) > 1 || !isMissing(final) {
 		return reflect.Value{}, unsupported("field or method with arguments")
 	}
@@ -566,37 +562,25 @@ func (s *state) fieldChainFrom(v reflect.Value, idents []string, args []parse.No
 	return v, nil
 }
 
-// access is how a name is reached on one type: a method (on the pointer
-// when ptr) or a struct field.
+// access is how a name is reached on one type: a method or a struct field
+// (ok), or neither.
 type access struct {
 	method int   // index in the method set, or -1
 	index  []int // struct field index
 	ok     bool
 }
 
-type accessKey struct {
-	t    reflect.Type
-	name string
-}
-
-var accessCache sync.Map // accessKey → access
-
 // lookup resolves name on a receiver whose methods are those of pt and
 // whose fields, if it is a struct, are those of rt.
 func lookup(pt, rt reflect.Type, name string) access {
-	key := accessKey{pt, name}
-	if a, ok := accessCache.Load(key); ok {
-		return a.(access)
-	}
 	a := access{method: -1}
 	if m, ok := pt.MethodByName(name); ok {
-		a.method, a.ok = m.Index, pt.Kind() != reflect.Interface
+		a.method, a.ok = m.Index, true
 	} else if rt.Kind() == reflect.Struct {
 		if f, ok := rt.FieldByName(name); ok && f.IsExported() {
 			a.index, a.ok = f.Index, true
 		}
 	}
-	accessCache.Store(key, a)
 	return a
 }
 
@@ -637,14 +621,11 @@ func field(v reflect.Value, name string, st *site) (reflect.Value, error) {
 		st.store(pt, a)
 	}
 	if a.method >= 0 {
-		if !a.ok {
-			return reflect.Value{}, unsupported("method %s", name)
-		}
 		return call(ptr.Method(a.method), name)
 	}
 	switch recv.Kind() {
 	case reflect.Struct:
-		if !a.ok || a.index == nil {
+		if !a.ok {
 			return reflect.Value{}, unsupported("field %s", name)
 		}
 		if len(a.index) == 1 {
@@ -656,7 +637,7 @@ func field(v reflect.Value, name string, st *site) (reflect.Value, error) {
 		}
 		return f, nil
 	case reflect.Map:
-		if recv.Type().Key().Kind() != reflect.String || recv.Type().Key() != stringType {
+		if recv.Type().Key() != stringType {
 			return reflect.Value{}, unsupported("map key type")
 		}
 		r := recv.MapIndex(reflect.ValueOf(name))
@@ -692,18 +673,14 @@ func results(out []reflect.Value, name string) (reflect.Value, error) {
 	return reflect.Value{}, unsupported("%s returns %d values", name, len(out))
 }
 
-// function calls an identifier: an escaper, a FuncMap function or a
-// builtin.
+// function calls an identifier with args (its arguments, without the
+// identifier itself): an escaper, a FuncMap function or a builtin.
 func (s *state) function(dot reflect.Value, name string, args []parse.Node, final reflect.Value) (reflect.Value, error) {
-	args = args[1:]
 	if esc := escapers[name]; esc != nil {
 		if len(args) != 0 || isMissing(final) {
 			return reflect.Value{}, unsupported("escaper %s with %d arguments", name, len(args))
 		}
-		str, t, ok := stringify(final)
-		if ok {
-			str, ok = esc(str, t)
-		}
+		str, ok := escape(final, []escaper{esc})
 		if !ok {
 			return reflect.Value{}, unsupported("escaper %s on %v", name, final)
 		}
@@ -824,17 +801,17 @@ func (s *state) arg(dot reflect.Value, n parse.Node) (reflect.Value, error) {
 	case *parse.DotNode:
 		return dot, nil
 	case *parse.FieldNode:
-		return s.fieldChain(dot, a.Ident, []parse.Node{a}, missing)
+		return s.fieldChain(dot, a.Ident, nil, missing)
 	case *parse.VariableNode:
 		v, err := s.varValue(a.Ident[0])
 		if err != nil || len(a.Ident) == 1 {
 			return v, err
 		}
-		return s.fieldChainFrom(v, a.Ident[1:], []parse.Node{a}, missing)
+		return s.fieldChain(v, a.Ident[1:], nil, missing)
 	case *parse.PipeNode:
 		return s.pipeline(dot, a)
 	case *parse.ChainNode:
-		return s.chain(dot, a, []parse.Node{a}, missing)
+		return s.chain(dot, a, nil, missing)
 	case *parse.StringNode:
 		return reflect.ValueOf(a.Text), nil
 	case *parse.BoolNode:
@@ -842,7 +819,7 @@ func (s *state) arg(dot reflect.Value, n parse.Node) (reflect.Value, error) {
 	case *parse.NumberNode:
 		return constant(a)
 	case *parse.IdentifierNode:
-		return s.function(dot, a.Ident, []parse.Node{a}, missing)
+		return s.function(dot, a.Ident, nil, missing)
 	}
 	return reflect.Value{}, unsupported("argument %s", n)
 }
@@ -858,23 +835,23 @@ var (
 func isString(v reflect.Value) bool { return v.IsValid() && v.Type() == stringType }
 
 // callFunc calls a FuncMap function, directly for common signatures.
-func (s *state) callFunc(dot reflect.Value, name string, fn reflect.Value, args []parse.Node, final reflect.Value) (reflect.Value, error) {
+func (s *state) callFunc(dot reflect.Value, name string, fn function, args []parse.Node, final reflect.Value) (reflect.Value, error) {
 	vals, mark, err := s.args(dot, args, final)
 	if err != nil {
 		return reflect.Value{}, err
 	}
 	defer func() { s.stack = s.stack[:mark] }()
-	t := fn.Type()
+	t := fn.v.Type()
 	if t.IsVariadic() || t.NumIn() != len(vals) {
 		return reflect.Value{}, unsupported("call of %s", name)
 	}
-	switch f := s.e.raw[name].(type) {
+	switch f := fn.raw.(type) {
 	case func(any) string:
 		if v, ok := asAny(vals[0]); ok {
 			return reflect.ValueOf(f(v)), nil
 		}
 	case func(string) string:
-		if vals[0].IsValid() && vals[0].Kind() == reflect.String && vals[0].Type() == stringType {
+		if isString(vals[0]) {
 			return reflect.ValueOf(f(vals[0].String())), nil
 		}
 	case func(time.Time) string:
@@ -936,7 +913,7 @@ func (s *state) callFunc(dot reflect.Value, name string, fn reflect.Value, args 
 	if n := t.NumOut(); n == 0 || n > 2 || (n == 2 && t.Out(1) != errorType) {
 		return reflect.Value{}, unsupported("results of %s", name)
 	}
-	return results(fn.Call(in), name)
+	return results(fn.v.Call(in), name)
 }
 
 // asAny is the value a func(any) parameter receives.

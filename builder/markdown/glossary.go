@@ -36,11 +36,11 @@ type phrase struct {
 	words []string
 	chars int
 	term  *GlossaryTerm
-	rest  []*formSet // for words[1:], the forms wordMatches accepts
+	rest  []*formSet // for words[1:], the forms inflections lists
 	html  *termHTML
 }
 
-// formSet is every form that wordMatches accepts for one term word.
+// formSet is every form that inflections lists for one term word.
 type formSet struct{ forms map[string]bool }
 
 // suffixes are the Swedish endings a term word may take, longest first.
@@ -91,7 +91,9 @@ func NewGlossary(terms []*GlossaryTerm) *Glossary {
 	return g
 }
 
-// inflections lists every form wordMatches accepts for term word w.
+// inflections lists every inflected form of term word w that a text may
+// use: w itself and, for words of minInflect letters or more, w with each
+// of suffixes, and w without a final -e with -na or -nas.
 func inflections(w string) []string {
 	out := []string{w}
 	if len(w) < minInflect {
@@ -112,49 +114,6 @@ func altStem(w string) (string, bool) {
 		return w[:len(w)-1], true
 	}
 	return "", false
-}
-
-// wordMatches reports whether text word tok is an inflected form of term word w.
-func wordMatches(tok, w string) bool {
-	if tok == w {
-		return true
-	}
-	if len(w) < minInflect || !strings.HasPrefix(tok, w[:len(w)-1]) {
-		return false
-	}
-	if strings.HasPrefix(tok, w) {
-		rest := tok[len(w):]
-		for _, s := range suffixes {
-			if rest == s {
-				return true
-			}
-		}
-	}
-	if alt, ok := altStem(w); ok && strings.HasPrefix(tok, alt) {
-		rest := tok[len(alt):]
-		return rest == "na" || rest == "nas"
-	}
-	return false
-}
-
-// lowerString lower-cases w without allocating when it already is.
-func lowerString(w string) string {
-	for i := 0; i < len(w); {
-		c := w[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				return strings.ToLower(w)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(w[i:])
-		if unicode.IsUpper(r) {
-			return strings.ToLower(w)
-		}
-		i += n
-	}
-	return w
 }
 
 func isWordRune(r rune) bool {

@@ -36,35 +36,12 @@ func refNewGlossary(terms []*GlossaryTerm) *refGlossary {
 			}
 			seen[key] = true
 			p := &refPhrase{words: words, chars: len(key), term: t}
-			for _, f := range refInflections(words[0]) {
+			for _, f := range inflections(words[0]) {
 				g.forms[f] = append(g.forms[f], p)
 			}
 		}
 	}
 	return g
-}
-
-// refInflections lists every form refWordMatches accepts for term word w.
-func refInflections(w string) []string {
-	out := []string{w}
-	if len(w) < minInflect {
-		return out
-	}
-	for _, suf := range suffixes {
-		out = append(out, w+suf)
-	}
-	if alt, ok := refAltStem(w); ok {
-		out = append(out, alt+"na", alt+"nas")
-	}
-	return out
-}
-
-// refAltStem returns a term word without its final -e, for -na endings.
-func refAltStem(w string) (string, bool) {
-	if len(w) >= minInflect+1 && strings.HasSuffix(w, "e") {
-		return w[:len(w)-1], true
-	}
-	return "", false
 }
 
 // refWordMatches reports whether text word tok is an inflected form of term word w.
@@ -83,7 +60,7 @@ func refWordMatches(tok, w string) bool {
 			}
 		}
 	}
-	if alt, ok := refAltStem(w); ok && strings.HasPrefix(tok, alt) {
+	if alt, ok := altStem(w); ok && strings.HasPrefix(tok, alt) {
 		rest := tok[len(alt):]
 		return rest == "na" || rest == "nas"
 	}

@@ -115,12 +115,14 @@ type scanner struct {
 }
 
 // scan calls yield for each mention of a glossary term in s, left to right.
-// At every word (see tokens) that does not lie inside an earlier mention it
-// looks for the longest phrase starting there: the phrase with most words,
-// then with the longest name, then the one indexed first. Phrase words must
-// be separated by white space only, and each text word must be an inflected
-// form of its term word (see wordMatches), compared in lower case
-// (lowerString). start and end are the byte range of the mention in s.
+// At every word (a run of letters and digits; isWordRune) that does not lie
+// inside an earlier mention it looks for the longest phrase starting there:
+// the phrase with most words, then with the longest name, then the one
+// indexed first. Phrase words must
+// be separated by white space only, and each text word must be one of the
+// forms inflections lists for its term word, compared in lower case (a word
+// is lower-cased only when it has an upper-case letter; see appendLower).
+// start and end are the byte range of the mention in s.
 func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end int)) {
 	a := &g.auto
 	next, class, width := a.next, &a.class, a.width
@@ -136,7 +138,7 @@ func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end 
 			i += n
 			continue
 		}
-		// Walk the word through the trie in lower case. lowerString leaves
+		// Walk the word through the trie in lower case. appendLower leaves
 		// a word without upper-case letters as it is, so a word with runes
 		// that lower-case without being upper case ("ǅ") is looked up as
 		// written unless it has an upper-case letter too.
@@ -281,8 +283,8 @@ type followWord struct {
 	spaced bool
 }
 
-// appendLower appends w as lowerString returns it: lower-cased when it has
-// an upper-case letter, as it is otherwise. w must be valid UTF-8.
+// appendLower appends w lower-cased when it has an upper-case letter, as it
+// is otherwise. w must be valid UTF-8.
 func appendLower(dst, w []byte) []byte {
 	if !hasUpper(w) {
 		return append(dst, w...)

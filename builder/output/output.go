@@ -93,7 +93,8 @@ type Disk struct {
 	// Prune can remove the rest.
 	reused  bool
 	written map[string]bool
-	old     chan []string // the spare's files and directories, once listed
+	listed  chan struct{} // closed once old is filled
+	old     []string      // the spare's files and directories
 	pruned  bool
 }
 
@@ -134,8 +135,11 @@ func NewDisk(dir string) (*Disk, error) {
 	if fi, err := os.Lstat(spareDir(dir)); err == nil && fi.IsDir() && unix.Rename(spareDir(dir), tmp) == nil {
 		d.reused = true
 		d.written = map[string]bool{}
-		d.old = make(chan []string, 1)
-		go func() { d.old <- listTree(tmp) }()
+		d.listed = make(chan struct{})
+		go func() {
+			d.old = listTree(tmp)
+			close(d.listed)
+		}()
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
@@ -248,22 +252,10 @@ func (d *Disk) Write(name string, data []byte) error {
 	return err
 }
 
-// clear makes way in a reused tree for a file at full: every parent must
-// be a real directory and full must not be a directory or a link.
+// clear makes way in a reused tree for a file at full where the spare has
+// a directory or a link (mkdir has already made every parent a real
+// directory).
 func (d *Disk) clear(full string) {
-	for p := d.tmp; ; {
-		rest := strings.TrimPrefix(full[len(p):], "/")
-		i := strings.IndexByte(rest, '/')
-		if i < 0 {
-			break
-		}
-		p = p + "/" + rest[:i]
-		if fi, err := os.Lstat(p); err == nil && !fi.IsDir() {
-			os.Remove(p)
-		}
-		unix.Mkdir(p, 0o755)
-		d.mk[p] = true
-	}
 	if fi, err := os.Lstat(full); err == nil && !fi.Mode().IsRegular() {
 		os.RemoveAll(full)
 	}
@@ -366,9 +358,8 @@ func (d *Disk) Prune() error {
 		d.pruned = true
 		return nil
 	}
-	old := <-d.old
-	d.old <- old
-	for _, p := range old {
+	<-d.listed
+	for _, p := range d.old {
 		if d.written[p] || d.mk[p] {
 			continue
 		}
@@ -469,9 +460,8 @@ func IsLeftover(dir string) bool {
 // folder back as the spare (the next build overwrites and prunes it
 // anyway); a new folder is removed.
 func (d *Disk) Abort() {
-	if d.old != nil {
-		<-d.old // the listing reads the folder; let it finish first
-		d.old = nil
+	if d.reused {
+		<-d.listed // the listing reads the folder; let it finish first
 	}
 	if !d.reused || os.Rename(d.tmp, spareDir(d.dir)) != nil {
 		os.RemoveAll(d.tmp)

@@ -45,8 +45,7 @@ type templates struct {
 	// once html/template has executed that entry successfully (and so
 	// escaped it). Pages go through the Executor from then on and fall
 	// back to html/template for whatever it does not support.
-	fastMu sync.Mutex
-	fast   map[fastKey]*atomic.Pointer[htmlexec.Executor]
+	fast sync.Map // fastKey → *atomic.Pointer[htmlexec.Executor]
 	// fallbacks counts pages the Executor left to html/template.
 	fallbacks atomic.Int64
 }
@@ -64,16 +63,12 @@ func (t *templates) run(buf *bytes.Buffer, layout, entry string, data any) error
 	if set == nil {
 		return diag.Errorf("layouts/"+layout+".html", 0, "mallen saknas")
 	}
-	t.fastMu.Lock()
-	p := t.fast[fastKey{layout, entry}]
-	if p == nil {
-		if t.fast == nil {
-			t.fast = map[fastKey]*atomic.Pointer[htmlexec.Executor]{}
-		}
-		p = new(atomic.Pointer[htmlexec.Executor])
-		t.fast[fastKey{layout, entry}] = p
+	key := fastKey{layout, entry}
+	v, ok := t.fast.Load(key)
+	if !ok {
+		v, _ = t.fast.LoadOrStore(key, new(atomic.Pointer[htmlexec.Executor]))
 	}
-	t.fastMu.Unlock()
+	p := v.(*atomic.Pointer[htmlexec.Executor])
 	if ex := p.Load(); ex != nil && !noFastExec {
 		start := buf.Len()
 		if err := ex.Execute(buf, entry, data); err == nil {

@@ -5,6 +5,7 @@ package sv
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -124,6 +125,30 @@ func Compare(a, b string) int {
 
 // Less reports whether a sorts before b in Swedish order.
 func Less(a, b string) bool { return Compare(a, b) < 0 }
+
+// SortStable sorts s stably in the Swedish order of name(x), computing each
+// collation key once; elements with equal keys are ordered by tie(x), byte
+// by byte. With tie = name it sorts as sort.SliceStable with Less does.
+func SortStable[T any](s []T, name, tie func(T) string) {
+	type keyed struct {
+		key []byte
+		tie string
+		x   T
+	}
+	ks := make([]keyed, len(s))
+	for i, x := range s {
+		ks[i] = keyed{Key(name(x)), tie(x), x}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if c := bytes.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return strings.Compare(a.tie, b.tie)
+	})
+	for i := range ks {
+		s[i] = ks[i].x
+	}
+}
 
 // FirstLetter returns the upper-case initial of s for an A–Ö index, or "#"
 // for strings that do not start with a letter.

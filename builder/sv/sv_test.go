@@ -97,3 +97,28 @@ func TestFoldLabelAndLetters(t *testing.T) {
 		}
 	}
 }
+
+// TestSortStable checks that SortStable, with the name as tie-break,
+// orders exactly as sort.SliceStable with Less.
+func TestSortStable(t *testing.T) {
+	names := []string{"Örebro", "Åre", "Ale", "Älmhult", "Orsa", "ale", "Ale", "Malmö", "Malung-Sälen",
+		"Mala", "Mörbylånga", "Öckerö", "Eda", "Ekerö", "Upplands Väsby", "Upplands-Bro", "Ängelholm",
+		"Aneby", "Åre", "A\u030are", "Vårgårda", "Västerås", "Wåhlin", "Vallentuna", "Östra Göinge", "Ö", "Å", "Ä", ""}
+	type item struct {
+		name string
+		i    int
+	}
+	var got, want []*item
+	for i, n := range names {
+		got = append(got, &item{n, i})
+		want = append(want, &item{n, i})
+	}
+	sort.SliceStable(want, func(i, j int) bool { return Less(want[i].name, want[j].name) })
+	name := func(x *item) string { return x.name }
+	SortStable(got, name, name)
+	for i := range want {
+		if *got[i] != *want[i] {
+			t.Fatalf("position %d: got %q (#%d), want %q (#%d)", i, got[i].name, got[i].i, want[i].name, want[i].i)
+		}
+	}
+}
