@@ -7,13 +7,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/exempelbanken/portal/builder/internal/gctune"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -178,12 +179,10 @@ func runBuild(args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "portal build: -root %s är ingen mapp\n", *root)
 		return ExitUsage
 	}
-	if os.Getenv("GOGC") == "" {
-		// A build holds the parsed site until its pages are written;
-		// collecting at 50 % growth instead of 100 % keeps peak memory
-		// about a quarter lower for a few per cent more time.
-		debug.SetGCPercent(50)
-	}
+	// A build holds the parsed site until its pages are written: collect
+	// rarely while the heap is small, and at 50 % growth once it is large
+	// (which keeps the peak of a big site a quarter lower than 100 %).
+	defer gctune.Tune(gcFloor())()
 	start := time.Now()
 	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL, Theme: env.Theme})
 	defer b.Close()
@@ -349,4 +348,14 @@ func discard(dir string) int {
 		return ExitContent
 	}
 	return ExitOK
+}
+
+// gcFloor is the least room the collector leaves between collections
+// (EXEMPELBANKEN_GCFLOOR_MB for experiments).
+func gcFloor() uint64 {
+	mb := uint64(64)
+	if v, err := strconv.Atoi(os.Getenv("EXEMPELBANKEN_GCFLOOR_MB")); err == nil && v > 0 {
+		mb = uint64(v)
+	}
+	return mb << 20
 }

@@ -93,8 +93,9 @@ type Disk struct {
 	// Prune can remove the rest.
 	reused  bool
 	written map[string]bool
-	listed  chan struct{} // closed once old is filled
-	old     []string      // the spare's files and directories
+	listed  chan struct{}   // closed once old and oldDirs are filled
+	old     []string        // the spare's files and directories
+	oldDirs map[string]bool // the spare's directories
 	pruned  bool
 }
 
@@ -137,7 +138,7 @@ func NewDisk(dir string) (*Disk, error) {
 		d.written = map[string]bool{}
 		d.listed = make(chan struct{})
 		go func() {
-			d.old = listTree(tmp)
+			d.old, d.oldDirs = listTree(tmp)
 			close(d.listed)
 		}()
 	}
@@ -178,9 +179,10 @@ func cleanLeftovers(dir string) {
 
 // listTree lists every file and directory below root (not root itself),
 // with plain getdents(2): a directory listing through os.ReadDir costs
-// five more system calls per directory.
-func listTree(root string) []string {
-	var out []string
+// five more system calls per directory. dirs holds the real directories
+// (not links to them) among them.
+func listTree(root string) (out []string, dirs map[string]bool) {
+	dirs = map[string]bool{}
 	var walk func(dir string)
 	buf := make([]byte, 32<<10)
 	walk = func(dir string) {
@@ -212,6 +214,7 @@ func listTree(root string) []string {
 				out = append(out, p)
 				if typ == unix.DT_DIR {
 					subdirs = append(subdirs, p)
+					dirs[p] = true
 				}
 			}
 		}
@@ -221,7 +224,7 @@ func listTree(root string) []string {
 		}
 	}
 	walk(root)
-	return out
+	return out, dirs
 }
 
 // Write implements Writer. Writes are serialised: on the disks this
@@ -329,6 +332,15 @@ func (d *Disk) mkdir(dir string) error {
 	}
 	if err := d.mkdir(filepath.Dir(dir)); err != nil {
 		return err
+	}
+	if d.reused {
+		// The spare's listing says which directories exist already, which
+		// saves a failing mkdir(2) and an lstat(2) for each.
+		<-d.listed
+		if d.oldDirs[dir] {
+			d.mk[dir] = true
+			return nil
+		}
 	}
 	err := unix.Mkdir(dir, 0o755)
 	if err == unix.EEXIST && d.reused {

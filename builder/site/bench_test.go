@@ -48,8 +48,24 @@ func BenchmarkRelatedAndGlossary(b *testing.B) {
 			relatedCases(s, 4)
 		}
 	})
+	// A one-off build drops each body once rendered; put them back.
+	bodies := map[*content.Doc][]byte{}
+	for _, c := range s.Cases {
+		bodies[&c.Doc] = c.Body
+	}
+	for _, t := range s.Terms {
+		bodies[&t.Doc] = t.Body
+	}
+	for _, p := range s.Pages {
+		bodies[&p.Doc] = p.Body
+	}
 	b.Run("markdown+glossary", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			for d, body := range bodies {
+				d.Body = body
+			}
+			b.StartTimer()
 			bl := New(Options{Root: dir})
 			var errs diag.List
 			bl.renderMarkdown(s, &errs)

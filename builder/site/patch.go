@@ -11,7 +11,6 @@ import (
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
-	"github.com/exempelbanken/portal/builder/sv"
 )
 
 // snapshot is what an incremental Builder keeps of its last good build, so
@@ -170,7 +169,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		pages++
 	}
 	return &Result{Files: pages, Pages: pages, Rendered: pages, Site: sn.site,
-		Phases: []Phase{{"uppdatera ändrad text", time.Since(start)}}}, true, nil
+		Phases: []Phase{{Name: "uppdatera ändrad text", Duration: time.Since(start)}}}, true, nil
 }
 
 // patchLinks updates backlinks and glossary mentions after d's links went
@@ -186,7 +185,7 @@ func (sn *snapshot) patchLinks(d *content.Doc, old, new []string) []string {
 		return m
 	}
 	oldSet, newSet := in(old), in(new)
-	from := &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d)}
+	from := newLink(d)
 	g := sn.g
 	var affected []string
 	for _, u := range old {
@@ -221,14 +220,13 @@ func (sn *snapshot) patchLinks(d *content.Doc, old, new []string) []string {
 			}
 		}
 	}
-	fromKey := sv.Key(from.Title)
 	for _, u := range new {
 		if oldSet[u] {
 			continue
 		}
 		affected = append(affected, u)
 		ls := g.backlinks[u]
-		i := sort.Search(len(ls), func(i int) bool { return compareLinks(from, ls[i], fromKey, sv.Key(ls[i].Title)) < 0 })
+		i := sort.Search(len(ls), func(i int) bool { return compareLinks(from, ls[i]) < 0 })
 		g.backlinks[u] = append(ls[:i:i], append([]*link{from}, ls[i:]...)...)
 		if t := sn.termByURL[u]; t != nil && c != nil {
 			cs := g.termCases[t]
@@ -241,13 +239,13 @@ func (sn *snapshot) patchLinks(d *content.Doc, old, new []string) []string {
 }
 
 // compareLinks orders links as lists show them: cases, then terms, then
-// pages; by title the Swedish way (ka and kb are the titles' sv.Key);
+// pages; by title the Swedish way (their keys);
 // then by URL.
-func compareLinks(a, b *link, ka, kb []byte) int {
+func compareLinks(a, b *link) int {
 	if a.Kind != b.Kind {
 		return kindRank(a.Kind) - kindRank(b.Kind)
 	}
-	if c := bytes.Compare(ka, kb); c != 0 {
+	if c := bytes.Compare(a.key, b.key); c != 0 {
 		return c
 	}
 	return strings.Compare(a.URL, b.URL)

@@ -110,7 +110,11 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 			defer wg.Done()
 			score := make([]float64, n)
 			seen := make([]bool, n)
-			var cands []int32
+			// mine[id] is the weight of feature id when case i has it, else
+			// 0: scoring a candidate is then a sum over its features, with
+			// no merge of two lists (and the same sum, in the same order).
+			mine := make([]float64, len(kindW))
+			var cands, explicit []int32
 			for i := w; i < n; i += workers {
 				c := s.Cases[i]
 				res := append([]*content.Case(nil), c.Related...)
@@ -144,12 +148,16 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 							break
 						}
 					}
+					explicit = explicit[:0]
+					for _, r := range res {
+						explicit = append(explicit, int32(idx[r]))
+					}
 					skip := func(j int32) bool {
 						if int(j) == i {
 							return true
 						}
-						for _, r := range res {
-							if idx[r] == int(j) {
+						for _, r := range explicit {
+							if r == j {
 								return true
 							}
 						}
@@ -165,9 +173,12 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 						}
 						return x < y
 					}
+					for _, id := range raw(i) {
+						mine[id] = weight[id]
+					}
 					for _, j := range cands {
 						seen[j] = false
-						score[j] = intersectWeight(raw(i), raw(int(j)), weight)
+						score[j] = sharedWeight(raw(int(j)), mine)
 						if score[j] <= 0 || skip(j) {
 							continue
 						}
@@ -182,6 +193,9 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 						for p := len(top) - 1; p > 0 && better(top[p], top[p-1]); p-- {
 							top[p], top[p-1] = top[p-1], top[p]
 						}
+					}
+					for _, id := range raw(i) {
+						mine[id] = 0
 					}
 					for _, j := range top {
 						res = append(res, s.Cases[j])
@@ -209,20 +223,12 @@ func dedupe(s []int) []int {
 	return out
 }
 
-// intersectWeight sums the weights of the features a and b share.
-func intersectWeight(a, b []int32, w []float64) float64 {
+// sharedWeight sums mine over the features b: the weight of the features
+// b shares with the case mine was filled for.
+func sharedWeight(b []int32, mine []float64) float64 {
 	var sum float64
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] == b[j]:
-			sum += w[a[i]]
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
+	for _, id := range b {
+		sum += mine[id]
 	}
 	return sum
 }

@@ -2,6 +2,8 @@ package site
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -96,6 +98,55 @@ func TestBacklinksAndMentions(t *testing.T) {
 	} {
 		if got := page(t, m, file); !strings.Contains(got, want) {
 			t.Errorf("%s lacks %s", file, want)
+		}
+	}
+}
+
+// TestSharedWeight: scoring a candidate by summing a dense weight table over
+// its features gives, bit for bit, the sum over the features both cases
+// share in ascending order (a merge of the two sorted lists).
+func TestSharedWeight(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	w := make([]float64, 64)
+	for i := range w {
+		w[i] = rng.Float64() * 3 * (1 + math.Log(float64(1+rng.IntN(10000))))
+	}
+	features := func() []int32 {
+		var f []int32
+		for id := range w {
+			if rng.IntN(6) == 0 {
+				f = append(f, int32(id))
+			}
+		}
+		return f
+	}
+	merge := func(a, b []int32) float64 {
+		var sum float64
+		for i, j := 0, 0; i < len(a) && j < len(b); {
+			switch {
+			case a[i] == b[j]:
+				sum += w[a[i]]
+				i++
+				j++
+			case a[i] < b[j]:
+				i++
+			default:
+				j++
+			}
+		}
+		return sum
+	}
+	mine := make([]float64, len(w))
+	for n := 0; n < 2000; n++ {
+		a, b := features(), features()
+		for _, id := range a {
+			mine[id] = w[id]
+		}
+		if got, want := sharedWeight(b, mine), merge(a, b); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("sharedWeight(%v, %v) = %v, want %v", a, b, got, want)
+		}
+		for _, id := range a {
+			mine[id] = 0
 		}
 	}
 }

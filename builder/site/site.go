@@ -16,8 +16,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/assets"
@@ -50,6 +52,9 @@ type Options struct {
 type Phase struct {
 	Name     string
 	Duration time.Duration
+	// CPU is the processor time the whole process spent during the
+	// phase (all threads, user and system), or 0 when not measured.
+	CPU time.Duration
 }
 
 // Result describes a finished build.
@@ -107,19 +112,31 @@ func (b *Builder) Close() error {
 type timer struct {
 	phases []Phase
 	last   time.Time
+	cpu    time.Duration // processCPU at last
+}
+
+func newTimer() *timer { return &timer{last: time.Now(), cpu: processCPU()} }
+
+// processCPU returns the processor time this process has used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (t *timer) done(name string) {
-	now := time.Now()
-	t.phases = append(t.phases, Phase{name, now.Sub(t.last)})
-	t.last = now
+	now, cpu := time.Now(), processCPU()
+	t.phases = append(t.phases, Phase{name, now.Sub(t.last), cpu - t.cpu})
+	t.last, t.cpu = now, cpu
 }
 
 // Build builds the whole site into w. On error nothing has been written and
 // the error is a *diag.List (content, link, template and Sass errors) or a
 // plain error (I/O).
 func (b *Builder) Build(w output.Writer) (*Result, error) {
-	t := &timer{last: time.Now()}
+	t := newTimer()
 	errs := &diag.List{}
 	b.last = nil
 	s, err := content.Load(b.opts.Root, content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache))
@@ -185,7 +202,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	wg.Wait()
 	errs.Merge(&assetErrs)
 	t.done("vänta på stilmallar och mallar")
-	t.phases = append(t.phases, Phase{"  (stilmallar och mallar, parallellt)", assetTime})
+	t.phases = append(t.phases, Phase{Name: "  (stilmallar och mallar, parallellt)", Duration: assetTime})
 	if errs.Len() > 0 {
 		return nil, errs
 	}
@@ -414,6 +431,13 @@ type link struct {
 	URL     string
 	Summary string
 	Kind    string // Exempel, Begrepp, Sida
+	key     []byte // sv.Key(Title), for ordering lists
+}
+
+// newLink returns the list entry for d, with its sort key computed once:
+// one link is shared by every backlink list d appears in.
+func newLink(d *content.Doc) *link {
+	return &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d), key: sv.Key(d.Title)}
 }
 
 func kindLabel(d *content.Doc) string {
@@ -439,7 +463,10 @@ func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *gr
 			return
 		}
 		g.body[d] = template.HTML(r.HTML)
-		from := &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d)} // shared by every list
+		if len(r.Links) == 0 {
+			return
+		}
+		from := newLink(d) // shared by every list
 		for _, u := range r.Links {
 			g.backlinks[u] = append(g.backlinks[u], from)
 			if t := termByURL[u]; t != nil && c != nil {
@@ -470,15 +497,7 @@ func sortLinks(ls []*link) {
 	if len(ls) < 2 {
 		return
 	}
-	keys := make(map[string][]byte, len(ls))
-	for _, l := range ls {
-		if _, ok := keys[l.Title]; !ok {
-			keys[l.Title] = sv.Key(l.Title)
-		}
-	}
-	sort.SliceStable(ls, func(i, j int) bool {
-		return compareLinks(ls[i], ls[j], keys[ls[i].Title], keys[ls[j].Title]) < 0
-	})
+	sort.SliceStable(ls, func(i, j int) bool { return compareLinks(ls[i], ls[j]) < 0 })
 }
 
 func kindRank(k string) int {
@@ -496,7 +515,14 @@ func (r *Result) Report(w io.Writer, total time.Duration, verbose bool) {
 	fmt.Fprintf(w, "Byggde %d sidor (%d filer) på %s\n", r.Pages, r.Files, total.Round(time.Millisecond))
 	if verbose {
 		for _, p := range r.Phases {
-			fmt.Fprintf(w, "  %-34s %8s\n", p.Name, p.Duration.Round(time.Microsecond))
+			if p.CPU <= 0 || p.Duration < time.Millisecond {
+				fmt.Fprintf(w, "  %-34s %8s\n", p.Name, p.Duration.Round(time.Microsecond))
+				continue
+			}
+			// How many cores the phase kept busy on average.
+			cores := strings.Replace(strconv.FormatFloat(float64(p.CPU)/float64(p.Duration), 'f', 1, 64), ".", ",", 1)
+			fmt.Fprintf(w, "  %-34s %8s   processortid %8s (%s kärnor)\n", p.Name, p.Duration.Round(time.Microsecond),
+				p.CPU.Round(time.Millisecond), cores)
 		}
 	}
 }
