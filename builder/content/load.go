@@ -588,6 +588,7 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 		return
 	}
 	doc.Title, _ = f.str("title", true)
+	doc.titleKey = sv.Key(doc.Title)
 	doc.Updated = f.date("updated", false)
 	switch p.sec {
 	case SectionCase:

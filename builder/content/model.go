@@ -9,6 +9,8 @@ package content
 
 import (
 	"time"
+
+	"github.com/exempelbanken/portal/builder/sv"
 )
 
 // Section is the kind of a markdown document.
@@ -54,6 +56,18 @@ type Doc struct {
 	// MetaHash hashes the front matter and where it and the body start:
 	// two versions of a file with equal MetaHash differ only in the body.
 	MetaHash uint64
+
+	titleKey []byte // sv.Key(Title), computed when the file is read
+}
+
+// TitleKey returns the collation key of the title for Swedish order
+// (sv.Key): compare keys with bytes.Compare. Documents read by Load carry
+// it already, computed on every core while the files are parsed.
+func (d *Doc) TitleKey() []byte {
+	if d.titleKey != nil {
+		return d.titleKey
+	}
+	return sv.Key(d.Title)
 }
 
 // URL returns the document's site-relative URL, always with a trailing slash.

@@ -2,8 +2,10 @@ package content
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/sv"
@@ -103,17 +105,14 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 		caseBySlug[c.Slug] = c
 	}
 	published := func(d *Doc) bool { return s.Drafts || !d.Draft }
-	var slugList []string
-	caseSlugs := func() []string { // built on the first unknown slug only
-		if slugList == nil {
-			for _, o := range cases {
-				slugList = append(slugList, o.Slug)
-			}
+	caseSlugs := sync.OnceValue(func() []string { // built on the first unknown slug only
+		var slugs []string
+		for _, o := range cases {
+			slugs = append(slugs, o.Slug)
 		}
-		return slugList
-	}
+		return slugs
+	})
 
-	fold := folder{}
 	var kommunNames, lanNames []string
 	for _, k := range s.Kommuner {
 		kommunNames = append(kommunNames, k.Name)
@@ -122,8 +121,11 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 		lanNames = append(lanNames, l.Name)
 	}
 
-	for _, c := range cases {
+	// Cases resolve independently of each other: on every core, each
+	// worker with its own memo of folded labels and its own error list.
+	resolveCase := func(c *Case, fold folder, errs *diag.List) {
 		f := caseFields[c]
+		f.errs = errs
 		for _, it := range f.list("municipality", false) {
 			k := s.kommunFold[fold.key(strings.TrimSuffix(strings.TrimSuffix(it.Value, " kommun"), " stad"))]
 			if k == nil {
@@ -193,6 +195,23 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 				}
 			}
 		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(cases)/256))
+	lists := make([]diag.List, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fold := folder{}
+			for i := w; i < len(cases); i += workers {
+				resolveCase(cases[i], fold, &lists[w])
+			}
+		}()
+	}
+	wg.Wait()
+	for w := range lists {
+		errs.Merge(&lists[w])
 	}
 	var termSlugs []string
 	for _, o := range terms {
@@ -306,10 +325,10 @@ func appendUnique[T comparable](s []T, v T) []T {
 	return append(s, v)
 }
 
-// sortDocs sorts by title in Swedish order, then by slug. Each title's
-// collation key is computed once and kept next to its document.
+// sortDocs sorts by title in Swedish order, then by slug, with the
+// collation keys computed when the files were read.
 func sortDocs[T any](s []T, doc func(T) *Doc) {
-	sv.SortStable(s, func(x T) string { return doc(x).Title }, func(x T) string { return doc(x).Slug })
+	sv.SortStableKeyed(s, func(x T) []byte { return doc(x).TitleKey() }, func(x T) string { return doc(x).Slug })
 }
 
 func docOf(d any) *Doc {

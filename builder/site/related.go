@@ -48,9 +48,11 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 	for i, c := range s.Cases {
 		idx[c] = i
 	}
-	ids := map[string]int{}
+	// A feature is a vocabulary value, model, kommun or län, known by its
+	// pointer; ids are given in order of first use.
+	ids := map[any]int{}
 	var kindW []float64
-	feat := func(key string, weight float64) int {
+	feat := func(key any, weight float64) int {
 		if id, ok := ids[key]; ok {
 			return id
 		}
@@ -67,22 +69,22 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 	for i, c := range s.Cases {
 		f = f[:0]
 		for _, t := range c.InvestmentModels {
-			f = append(f, feat("m:"+t.Slug, w.InvestmentModel))
+			f = append(f, feat(t, w.InvestmentModel))
 		}
 		for _, v := range c.TargetGroups {
-			f = append(f, feat("t:"+v.Slug, w.TargetGroup))
+			f = append(f, feat(v, w.TargetGroup))
 		}
 		for _, v := range c.FocusAreas {
-			f = append(f, feat("f:"+v.Slug, w.FocusArea))
+			f = append(f, feat(v, w.FocusArea))
 		}
 		for _, m := range c.Municipalities {
-			f = append(f, feat("k:"+m.Slug, w.Municipality))
+			f = append(f, feat(m, w.Municipality))
 		}
 		for _, l := range c.Regions {
-			f = append(f, feat("l:"+l.Slug, w.Region))
+			f = append(f, feat(l, w.Region))
 		}
 		if c.CaseType != nil {
-			f = append(f, feat("y:"+c.CaseType.Slug, w.CaseType))
+			f = append(f, feat(c.CaseType, w.CaseType))
 		}
 		sort.Ints(f)
 		for _, id := range dedupe(f) {

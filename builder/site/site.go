@@ -27,7 +27,6 @@ import (
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
-	"github.com/exempelbanken/portal/builder/sv"
 )
 
 // Options configures a Builder.
@@ -437,7 +436,7 @@ type link struct {
 // newLink returns the list entry for d, with its sort key computed once:
 // one link is shared by every backlink list d appears in.
 func newLink(d *content.Doc) *link {
-	return &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d), key: sv.Key(d.Title)}
+	return &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d), key: d.TitleKey()}
 }
 
 func kindLabel(d *content.Doc) string {

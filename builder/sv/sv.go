@@ -130,6 +130,12 @@ func Less(a, b string) bool { return Compare(a, b) < 0 }
 // collation key once; elements with equal keys are ordered by tie(x), byte
 // by byte. With tie = name it sorts as sort.SliceStable with Less does.
 func SortStable[T any](s []T, name, tie func(T) string) {
+	SortStableKeyed(s, func(x T) []byte { return Key(name(x)) }, tie)
+}
+
+// SortStableKeyed is SortStable with the collation keys given: key(x) is
+// Key of x's name, called once per element.
+func SortStableKeyed[T any](s []T, key func(T) []byte, tie func(T) string) {
 	type keyed struct {
 		key []byte
 		tie string
@@ -137,7 +143,7 @@ func SortStable[T any](s []T, name, tie func(T) string) {
 	}
 	ks := make([]keyed, len(s))
 	for i, x := range s {
-		ks[i] = keyed{Key(name(x)), tie(x), x}
+		ks[i] = keyed{key(x), tie(x), x}
 	}
 	slices.SortStableFunc(ks, func(a, b keyed) int {
 		if c := bytes.Compare(a.key, b.key); c != 0 {
