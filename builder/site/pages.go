@@ -336,15 +336,14 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	page("/404.html", "404", nf)
 	jobs[len(jobs)-1].path = "404.html"
 
-	// Every case's card, and the facet overview, are rendered once and
-	// reused by every page that shows them.
+	// The facet overview is rendered once and reused by every page that
+	// shows it (as is every case's card, rendered by Build).
 	errs := &diag.List{}
 	if nav, err := tpl.partial("facet-nav", sd.Facets); err != nil {
 		errs.AddErr("layouts/partials/facet-nav.html", err)
 	} else {
 		sd.FacetNav = nav
 	}
-	b.renderCards(tpl, s, errs)
 	if errs.Len() > 0 {
 		return nil, errs
 	}

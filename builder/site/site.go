@@ -166,6 +166,12 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 			return
 		}
 		tpl = loadTemplates(ld, &assetErrs)
+		// Every case's card is rendered once and reused by every list.
+		// It needs the layouts and the front matter alone, so it is done
+		// while markdown renders.
+		if s != nil && tpl != nil && assetErrs.Len() == 0 {
+			b.renderCards(tpl, s, &assetErrs)
+		}
 	}()
 	// Create the pages' directories while markdown renders: a site's
 	// writer spends much of its time on mkdir(2).
@@ -191,10 +197,24 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	defer func() { <-dirsMade }()
 	var rendered map[*content.Doc]*markdown.Rendered
 	var md *markdown.Renderer
+	var derived derivedData
+	derivedDone := make(chan struct{})
+	defer func() { <-derivedDone }()
+	if s == nil {
+		close(derivedDone)
+	}
 	if s != nil {
 		if b.opts.BaseURL != "" {
 			s.Config.BaseURL = b.opts.BaseURL
 		}
+		// Facets and related cases depend on the front matter alone:
+		// they are worked out while markdown renders, on the time the
+		// render leaves a core idle.
+		go func() {
+			defer close(derivedDone)
+			derived.facets = buildFacets(s)
+			derived.related = relatedCases(s, 4)
+		}()
 		rendered, md = b.renderMarkdown(s, errs)
 		t.done("rendera markdown")
 	}
@@ -205,7 +225,8 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	if errs.Len() > 0 {
 		return nil, errs
 	}
-	g := newGraph(s, rendered)
+	<-derivedDone
+	g := newGraph(s, rendered, derived)
 	t.done("länkar, relationer och facetter")
 	out, err := b.writePages(s, g, tpl, css, static, w)
 	if err != nil {
@@ -449,7 +470,13 @@ func kindLabel(d *content.Doc) string {
 	return "Sida"
 }
 
-func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *graph {
+// derivedData is what the graph derives from front matter alone.
+type derivedData struct {
+	facets  []*Facet
+	related map[*content.Case][]*content.Case
+}
+
+func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered, d derivedData) *graph {
 	g := &graph{body: map[*content.Doc]template.HTML{}, backlinks: map[string][]*link{},
 		termCases: map[*content.Term][]*content.Case{}}
 	termByURL := map[string]*content.Term{}
@@ -487,8 +514,7 @@ func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *gr
 		sortLinks(ls)
 		g.backlinks[u] = ls
 	}
-	g.facets = buildFacets(s)
-	g.related = relatedCases(s, 4)
+	g.facets, g.related = d.facets, d.related
 	return g
 }
 
