@@ -221,8 +221,11 @@ func urlProcessor(norm bool, s string, t contentType) string {
 	return s
 }
 
+// processURLOnto is html/template's, except that b is grown and written
+// only once a byte needs escaping: a URL that needs none (most) costs no
+// allocation and no copy.
 func processURLOnto(s string, norm bool, b *strings.Builder) bool {
-	b.Grow(len(s) + 16)
+	const hex = "0123456789abcdef"
 	written := 0
 	for i, n := 0, len(s); i < n; i++ {
 		c := s[i]
@@ -242,12 +245,18 @@ func processURLOnto(s string, norm bool, b *strings.Builder) bool {
 				continue
 			}
 		}
+		if written == 0 {
+			b.Grow(len(s) + 16)
+		}
 		b.WriteString(s[written:i])
-		fmt.Fprintf(b, "%%%02x", c)
+		b.Write([]byte{'%', hex[c>>4], hex[c&0xf]})
 		written = i + 1
 	}
+	if written == 0 {
+		return false
+	}
 	b.WriteString(s[written:])
-	return written != 0
+	return true
 }
 
 func isHex(c byte) bool {
