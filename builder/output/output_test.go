@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -332,11 +333,42 @@ func TestDiskCommitNeedsPrune(t *testing.T) {
 func TestWriteFileReplaces(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f.html")
 	for _, s := range []string{"en lång gammal text", "kort", "", "längre än kort"} {
-		if err := writeFile(p, []byte(s)); err != nil {
+		if err := writeFile(p, []byte(s), false); err != nil {
 			t.Fatal(err)
 		}
 		if b, _ := os.ReadFile(p); string(b) != s {
 			t.Errorf("after writing %q the file holds %q", s, b)
+		}
+	}
+}
+
+// TestDiskWriteTwice: a path written twice in one build holds the second
+// contents, whether the file is new or came with the spare.
+func TestDiskWriteTwice(t *testing.T) {
+	pub := filepath.Join(t.TempDir(), "public")
+	for build := range 3 {
+		d, err := NewDisk(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{"en längre första text", "kort"} {
+			if err := d.Write("a/index.html", []byte(s)); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Write(fmt.Sprintf("ny%d.html", build), []byte(s)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Prune(); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		got := files(t, pub)
+		want := map[string]string{"a/index.html": "kort", fmt.Sprintf("ny%d.html", build): "kort"}
+		if len(got) != len(want) || got["a/index.html"] != "kort" || got[fmt.Sprintf("ny%d.html", build)] != "kort" {
+			t.Errorf("build %d: public holds %v, want %v", build, got, want)
 		}
 	}
 }
