@@ -225,7 +225,7 @@ func runBuild(args []string, env Env) int {
 	if *verbose {
 		var ru syscall.Rusage
 		if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-			fmt.Fprintf(env.Stdout, "  %-34s %8s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(ru.Maxrss/1024))
+			fmt.Fprintf(env.Stdout, "  %-40s %10s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(ru.Maxrss/1024))
 		}
 	}
 	if *memProf != "" {

@@ -216,18 +216,18 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 			derived.related = relatedCases(s, 4)
 		}()
 		rendered, md = b.renderMarkdown(s, errs)
-		t.done("rendera markdown")
+		t.done("markdown, facetter och relationer")
 	}
 	wg.Wait()
 	errs.Merge(&assetErrs)
-	t.done("vänta på stilmallar och mallar")
-	t.phases = append(t.phases, Phase{Name: "  (stilmallar och mallar, parallellt)", Duration: assetTime})
+	t.done("vänta på stilmallar, mallar och kort")
+	t.phases = append(t.phases, Phase{Name: "  (samtidigt: stilmallar, mallar, kort)", Duration: assetTime})
 	if errs.Len() > 0 {
 		return nil, errs
 	}
 	<-derivedDone
 	g := newGraph(s, rendered, derived)
-	t.done("länkar, relationer och facetter")
+	t.done("länkar mellan sidorna")
 	out, err := b.writePages(s, g, tpl, css, static, w)
 	if err != nil {
 		return nil, err
@@ -541,12 +541,12 @@ func (r *Result) Report(w io.Writer, total time.Duration, verbose bool) {
 	if verbose {
 		for _, p := range r.Phases {
 			if p.CPU <= 0 || p.Duration < time.Millisecond {
-				fmt.Fprintf(w, "  %-34s %8s\n", p.Name, p.Duration.Round(time.Microsecond))
+				fmt.Fprintf(w, "  %-40s %10s\n", p.Name, p.Duration.Round(time.Microsecond))
 				continue
 			}
 			// How many cores the phase kept busy on average.
 			cores := strings.Replace(strconv.FormatFloat(float64(p.CPU)/float64(p.Duration), 'f', 1, 64), ".", ",", 1)
-			fmt.Fprintf(w, "  %-34s %8s   processortid %8s (%s kärnor)\n", p.Name, p.Duration.Round(time.Microsecond),
+			fmt.Fprintf(w, "  %-40s %10s   processortid %8s (%s kärnor)\n", p.Name, p.Duration.Round(time.Microsecond),
 				p.CPU.Round(time.Millisecond), cores)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
 	"github.com/exempelbanken/portal/builder/output"
@@ -272,5 +273,29 @@ func TestPagerLinks(t *testing.T) {
 				t.Errorf("page %d links to %s", l.Number, l.URL)
 			}
 		}
+	}
+}
+
+// TestReportVerbose: -v lists each phase; phases with processor time also
+// show it and the cores kept busy, with a decimal comma.
+func TestReportVerbose(t *testing.T) {
+	r := &Result{Pages: 3, Files: 4, Phases: []Phase{
+		{Name: "läs", Duration: 200 * time.Millisecond, CPU: 360 * time.Millisecond},
+		{Name: "vänta", Duration: 5 * time.Microsecond, CPU: time.Millisecond},
+		{Name: "skriv", Duration: 100 * time.Millisecond},
+	}}
+	var b strings.Builder
+	r.Report(&b, time.Second, true)
+	want := "Byggde 3 sidor (4 filer) på 1s\n" +
+		"  läs                                           200ms   processortid    360ms (1,8 kärnor)\n" +
+		"  vänta                                           5µs\n" +
+		"  skriv                                         100ms\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	r.Report(&b, time.Second, false)
+	if b.String() != "Byggde 3 sidor (4 filer) på 1s\n" {
+		t.Errorf("without -v: %q", b.String())
 	}
 }
