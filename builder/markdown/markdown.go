@@ -290,11 +290,29 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 	}
 	src := reader.Source()
 	var unlink []ast.Node
+	// The same walk collects the text that glossary terms are looked for
+	// in: every text node outside the nodes glossaryOpaque names. (Links
+	// made plain text below become ast.String nodes, which are not
+	// searched either way.)
+	glossary := st.in.Glossary && t.r.glossary != nil
+	texts := st.texts[:0]
+	opaque := 0
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if glossary && glossaryOpaque(n) {
+			if entering {
+				opaque++
+			} else {
+				opaque--
+			}
+		}
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch v := n.(type) {
+		case *ast.Text:
+			if glossary && opaque == 0 {
+				texts = append(texts, v)
+			}
 		case *WikiLink:
 			t.resolveWiki(st, v)
 		case *ast.Link:
@@ -319,9 +337,23 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 	for _, n := range unlink {
 		replaceWithText(n, src)
 	}
-	if st.in.Glossary && t.r.glossary != nil {
-		t.linkTerms(st, doc, src)
+	if glossary {
+		t.linkTerms(st, texts, src)
 	}
+	clear(texts)
+	st.texts = texts[:0]
+}
+
+// glossaryOpaque reports whether glossary terms are left alone inside n:
+// headings, links, images, code, raw HTML and links already made.
+func glossaryOpaque(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.Heading, *ast.Link, *ast.AutoLink, *ast.Image, *ast.CodeSpan, *ast.CodeBlock,
+		*ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML, *WikiLink, *GlossaryLink,
+		*east.FootnoteLink, *east.FootnoteBacklink:
+		return true
+	}
+	return false
 }
 
 func (t *transformer) resolveWiki(st *state, v *WikiLink) {
@@ -475,30 +507,13 @@ func nodeText(n ast.Node, src []byte) []byte {
 }
 
 // linkTerms wraps the first mention of each glossary term in a GlossaryLink,
-// skipping headings, links, code and the document's own term.
-func (t *transformer) linkTerms(st *state, doc *ast.Document, src []byte) {
+// skipping the document's own term. texts are the document's text nodes
+// outside glossaryOpaque nodes (headings, links, code), in document order.
+func (t *transformer) linkTerms(st *state, texts []*ast.Text, src []byte) {
 	g := t.r.glossary
-	texts := st.texts[:0]
-	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n.(type) {
-		case *ast.Heading, *ast.Link, *ast.AutoLink, *ast.Image, *ast.CodeSpan, *ast.CodeBlock,
-			*ast.FencedCodeBlock, *ast.HTMLBlock, *ast.RawHTML, *WikiLink, *GlossaryLink,
-			*east.FootnoteLink, *east.FootnoteBacklink:
-			return ast.WalkSkipChildren, nil
-		case *ast.Text:
-			texts = append(texts, n.(*ast.Text))
-		}
-		return ast.WalkContinue, nil
-	})
-	texts = coalesce(texts)
-	for _, tx := range texts {
+	for _, tx := range coalesce(texts) {
 		t.linkInText(st, g, tx, src)
 	}
-	clear(texts)
-	st.texts = texts[:0]
 }
 
 // coalesce merges runs of adjacent text nodes that cover contiguous source
