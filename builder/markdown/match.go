@@ -149,10 +149,16 @@ func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end 
 			c := s[i]
 			if c < utf8.RuneSelf {
 				if l := asciiLower[c]; l != 0 {
+					i++
 					if node != sinkNode {
 						node = int(next[node*width+int(class[l])])
+						continue
 					}
-					i++
+					// No form goes on from here: skip the word's other
+					// ASCII letters and digits without the trie.
+					for i < len(s) && s[i] < utf8.RuneSelf && asciiLower[s[i]] != 0 {
+						i++
+					}
 					continue
 				}
 				if c == '-' && i+1 < len(s) {
