@@ -456,16 +456,24 @@ func safeExternal(u string) bool {
 	return false
 }
 
+// nodeOffset returns the source offset of inline node n, for the line of a
+// message: that of its first text, else the start of the block it is in
+// (an empty link in emphasis, "*[]()*", has neither text nor a block
+// parent), else -1.
 func nodeOffset(n ast.Node, src []byte) int {
 	for c := n.FirstChild(); c != nil; c = c.FirstChild() {
 		if t, ok := c.(*ast.Text); ok {
 			return t.Segment.Start
 		}
 	}
-	if n.Parent() != nil {
-		if lines := n.Parent().Lines(); lines != nil && lines.Len() > 0 {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeInline {
+			continue // inline nodes have no lines (Lines panics)
+		}
+		if lines := p.Lines(); lines != nil && lines.Len() > 0 {
 			return lines.At(0).Start
 		}
+		break
 	}
 	return -1
 }

@@ -81,6 +81,8 @@ func TestLinks(t *testing.T) {
 		{name: "md link relative", src: "[Fotosyntes](fotosyntes.md)", want: []string{`<a href="/exempel/fotosyntes/">Fotosyntes</a>`}},
 		{name: "md link other section", src: "[Psynk](../begrepp/psynk.md#bakgrund)", want: []string{`href="/begrepp/psynk/#bakgrund"`}},
 		{name: "md link broken", src: "[X](saknas.md)", errs: []string{`content/exempel/x.md:5: länken till "saknas.md" leder ingenstans`}},
+		{name: "empty link in emphasis", src: "Text\n\n*[]()* och **[](saknas.md)**",
+			errs: []string{`content/exempel/x.md:7: länken till "saknas.md" leder ingenstans`}},
 		{name: "external kept", src: "[SKL](https://skr.se/)", want: []string{`<a href="https://skr.se/">SKL</a>`}},
 		{name: "javascript dropped", src: "[klick](javascript:alert(1))", want: []string{"<p>klick</p>"}, not: []string{"javascript"}},
 		{name: "obfuscated javascript dropped", src: "[klick](java&#x09;script:alert(1))", not: []string{"script:"}},
