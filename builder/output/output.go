@@ -251,7 +251,7 @@ func (d *Disk) Write(name string, data []byte) error {
 		isNew = !had
 	}
 	err = writeFile(full, data, isNew)
-	if err != nil && isNew {
+	if isNew && errors.Is(err, unix.EEXIST) {
 		err = writeFile(full, data, false) // written twice in one build
 	}
 	if err != nil && d.reused {

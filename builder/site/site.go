@@ -202,8 +202,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	defer func() { <-derivedDone }()
 	if s == nil {
 		close(derivedDone)
-	}
-	if s != nil {
+	} else {
 		if b.opts.BaseURL != "" {
 			s.Config.BaseURL = b.opts.BaseURL
 		}

@@ -2,11 +2,10 @@
 //
 // A build's live heap grows from nothing to the whole parsed site. With a
 // fixed GOGC the collector runs very often while the heap is small (a
-// dozen collections before the first 50 MB) and lets the heap grow by
-// half again when it is large. Tune keeps the room between collections at
-// least floor bytes and at most half the live heap beyond that: few
-// collections for small and middle-sized sites, and a peak of about 1.5
-// times the live heap for large ones.
+// dozen collections before the first 50 MB). Tune lets the heap grow by
+// half the live heap between collections, but by at least floor bytes:
+// few collections for small and middle-sized sites, and a peak of about
+// 1.5 times the live heap for large ones (GOGC=50).
 package gctune
 
 import (
@@ -37,8 +36,11 @@ func Tune(floor uint64) (stop func()) {
 	}
 	var arm func()
 	arm = func() {
-		sentinel := new([16]byte)
-		runtime.SetFinalizer(sentinel, func(*[16]byte) {
+		// Garbage as soon as arm returns, so its finalizer runs after the
+		// next collection. (It holds a pointer so that it is not a tiny
+		// allocation, whose finalizers need not run.)
+		s := new(sentinel)
+		runtime.SetFinalizer(s, func(*sentinel) {
 			if stopped.Load() {
 				return
 			}
@@ -50,6 +52,8 @@ func Tune(floor uint64) (stop func()) {
 	arm()
 	return func() { stopped.Store(true) }
 }
+
+type sentinel struct{ _ *byte }
 
 // Percent returns the GOGC value that lets a heap of live bytes grow by
 // max(live/2, floor) before the next collection, between 50 and 10,000.
