@@ -561,6 +561,14 @@ func (p *fastParser) quoted(i int) (n int32, j int, ok bool) {
 	return n, j + 1, true
 }
 
+// yamlEscapes are the one-character escapes of double-quoted YAML scalars
+// and what they stand for.
+var yamlEscapes = map[byte]rune{
+	'0': 0, 'a': '\a', 'b': '\b', 't': '\t', 'n': '\n', 'v': '\v', 'f': '\f', 'r': '\r',
+	'e': 0x1b, ' ': ' ', '"': '"', '\'': '\'', '\\': '\\',
+	'N': 0x85, '_': 0xa0, 'L': 0x2028, 'P': 0x2029,
+}
+
 // unescape appends the character of the double-quoted escape at the start
 // of s (after the backslash) to buf, as yaml.v3 decodes it; w is the length
 // of the escape without the backslash.
@@ -568,42 +576,11 @@ func unescape(buf []byte, s string) (_ []byte, w int, ok bool) {
 	if s == "" {
 		return nil, 0, false
 	}
+	if r, ok := yamlEscapes[s[0]]; ok {
+		return utf8.AppendRune(buf, r), 1, true
+	}
 	code := 0
 	switch s[0] {
-	case '0':
-		buf = append(buf, 0)
-	case 'a':
-		buf = append(buf, '\a')
-	case 'b':
-		buf = append(buf, '\b')
-	case 't':
-		buf = append(buf, '\t')
-	case 'n':
-		buf = append(buf, '\n')
-	case 'v':
-		buf = append(buf, '\v')
-	case 'f':
-		buf = append(buf, '\f')
-	case 'r':
-		buf = append(buf, '\r')
-	case 'e':
-		buf = append(buf, 0x1b)
-	case ' ':
-		buf = append(buf, ' ')
-	case '"':
-		buf = append(buf, '"')
-	case '\'':
-		buf = append(buf, '\'')
-	case '\\':
-		buf = append(buf, '\\')
-	case 'N':
-		buf = utf8.AppendRune(buf, 0x85)
-	case '_':
-		buf = utf8.AppendRune(buf, 0xa0)
-	case 'L':
-		buf = utf8.AppendRune(buf, 0x2028)
-	case 'P':
-		buf = utf8.AppendRune(buf, 0x2029)
 	case 'x':
 		code = 2
 	case 'u':
@@ -612,9 +589,6 @@ func unescape(buf []byte, s string) (_ []byte, w int, ok bool) {
 		code = 8
 	default:
 		return nil, 0, false
-	}
-	if code == 0 {
-		return buf, 1, true
 	}
 	if len(s) < 1+code {
 		return nil, 0, false

@@ -103,50 +103,18 @@ func refLowerString(w string) string {
 	return w
 }
 
-func refIsWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
-// tokens splits s into words: letters and digits, with inner hyphens kept
-// ("EU-finansiering" is one word). It appends to out.
+// refTokens splits s into words with the production tokenizer (nextToken),
+// which the scanner's own word loop is checked against. It appends to out.
 func refTokens(s string, out []refToken) []refToken {
-	i := 0
-	for i < len(s) {
-		if c := s[i]; c < utf8.RuneSelf && !refIsWordRune(rune(c)) {
-			i++
-			continue
+	b := []byte(s)
+	for i := 0; ; {
+		w, ok := nextToken(b, i)
+		if !ok {
+			return out
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !refIsWordRune(r) {
-			i += n
-			continue
-		}
-		start := i
-		for i < len(s) {
-			if c := s[i]; c < utf8.RuneSelf && refIsWordRune(rune(c)) {
-				i++
-				continue
-			}
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if refIsWordRune(r) {
-				i += n
-				continue
-			}
-			if r == '-' && i+1 < len(s) {
-				r2, _ := utf8.DecodeRuneInString(s[i+1:])
-				if refIsWordRune(r2) {
-					i += n
-					continue
-				}
-			}
-			break
-		}
-		out = append(out, refToken{start: start, end: i})
+		out = append(out, refToken{start: w.start, end: w.end})
+		i = w.end
 	}
-	return out
 }
 
 func refTokenizeWords(s string) []string {

@@ -26,7 +26,12 @@ func renderPair() (ref, fast *Renderer) {
 // checkRender fails when ref and fast render src differently.
 func checkRender(t testing.TB, ref, fast *Renderer, src string) {
 	t.Helper()
-	in := Input{File: "x.md", Source: []byte(src), Glossary: true}
+	checkRenderInput(t, ref, fast, Input{File: "x.md", Source: []byte(src), Glossary: true})
+}
+
+// checkRenderInput fails when ref and fast render in differently.
+func checkRenderInput(t testing.TB, ref, fast *Renderer, in Input) {
+	t.Helper()
 	want, err := ref.Render(in)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +41,7 @@ func checkRender(t testing.TB, ref, fast *Renderer, src string) {
 		t.Fatal(err)
 	}
 	if got.HTML != want.HTML {
-		t.Fatalf("source %q:\n got %s\nwant %s", src, got.HTML, want.HTML)
+		t.Fatalf("%s, source %q:\n got %s\nwant %s", in.File, in.Source, got.HTML, want.HTML)
 	}
 }
 
@@ -104,17 +109,7 @@ func TestLinkifyFilterMatchesGFMOnSite(t *testing.T) {
 	rr, fr := newRenderer([]goldmark.Extender{extension.GFM}, nil, opts...), New(opts...)
 	for _, in := range bs.inputs {
 		checkLinkify(t, ref, fast, string(in.Source))
-		want, err := rr.Render(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := fr.Render(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.HTML != want.HTML {
-			t.Fatalf("%s renders differently:\n got %s\nwant %s", in.File, got.HTML, want.HTML)
-		}
+		checkRenderInput(t, rr, fr, in)
 	}
 }
 

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -59,11 +60,7 @@ const (
 // newAutomaton builds the trie of the keys of forms.
 func newAutomaton(forms map[string]*candidates) automaton {
 	var a automaton
-	keys := make([]string, 0, len(forms))
-	for f := range forms {
-		keys = append(keys, f)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(forms))
 	cols := 1
 	for _, f := range keys {
 		for i := 0; i < len(f); i++ {

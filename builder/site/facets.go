@@ -1,8 +1,6 @@
 package site
 
 import (
-	"sort"
-
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/sv"
 )
@@ -136,7 +134,8 @@ func buildFacets(s *content.Site) []*Facet {
 		}
 	}
 	byLabel := func(vs []*FacetValue) {
-		sort.SliceStable(vs, func(i, j int) bool { return sv.Less(vs[i].Label, vs[j].Label) })
+		label := func(v *FacetValue) string { return v.Label }
+		sv.SortStable(vs, label, label)
 	}
 	byLabel(kommun.Values)
 	byLabel(lan.Values)

@@ -3,6 +3,8 @@ package site
 import (
 	"bytes"
 	"html/template"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -137,11 +139,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		}
 	}
 
-	urls := make([]string, 0, len(dirty))
-	for u := range dirty {
-		urls = append(urls, u)
-	}
-	sort.Strings(urls)
+	urls := slices.Sorted(maps.Keys(dirty))
 	pages := 0
 	for _, u := range urls {
 		j := sn.pages[u]

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/exempelbanken/portal/builder/content"
-	"github.com/exempelbanken/portal/builder/sv"
 )
 
 // Related-case ranking. Each case is a set of features (investment models,
@@ -35,8 +34,6 @@ func hashString(s string) uint64 {
 	h.Write([]byte(s))
 	return h.Sum64()
 }
-
-func lessSv(a, b string) bool { return sv.Less(a, b) }
 
 // relatedCases returns, per case, up to k related cases: explicit related:
 // entries first, then the best-scoring others. Ties are broken by the site
