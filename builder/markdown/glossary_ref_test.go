@@ -26,7 +26,7 @@ func refNewGlossary(terms []*GlossaryTerm) *refGlossary {
 	seen := map[string]bool{}
 	for _, t := range terms {
 		for _, name := range t.Names {
-			words := refTokenizeWords(strings.ToLower(name))
+			words := tokenizeWords(strings.ToLower(name))
 			if len(words) == 0 {
 				continue
 			}
@@ -115,14 +115,6 @@ func refTokens(s string, out []refToken) []refToken {
 		out = append(out, refToken{start: w.start, end: w.end})
 		i = w.end
 	}
-}
-
-func refTokenizeWords(s string) []string {
-	var out []string
-	for _, t := range refTokens(s, nil) {
-		out = append(out, s[t.start:t.end])
-	}
-	return out
 }
 
 // refMatch is a mention found in a text.
