@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"syscall"
@@ -81,6 +82,7 @@ Flaggor för build:
                   också klarar ett strömavbrott (långsammare på stora webbplatser)
   -v              visa tiden för varje byggsteg
   -cpuprofile F   skriv en CPU-profil till F
+  -trace F        skriv en körningsspårning till F (go tool trace F)
   -memprofile F   skriv en minnesprofil till F
 
 Felkoder: 0 lyckades, 1 fel i innehållet, 2 felaktigt anrop.
@@ -158,6 +160,7 @@ func runBuild(args []string, env Env) int {
 	verbose := fs.Bool("v", false, "")
 	durable := fs.Bool("fsync", false, "")
 	cpuProf := fs.String("cpuprofile", "", "")
+	traceOut := fs.String("trace", "", "")
 	memProf := fs.String("memprofile", "", "")
 	if st := parse(fs, args, env); st >= 0 {
 		return st
@@ -174,6 +177,16 @@ func runBuild(args []string, env Env) int {
 		defer f.Close()
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *traceOut != "" {
+		f, err := os.Create(*traceOut)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
+			return ExitUsage
+		}
+		defer f.Close()
+		trace.Start(f)
+		defer trace.Stop()
 	}
 	if fi, err := os.Stat(*root); err != nil || !fi.IsDir() {
 		fmt.Fprintf(env.Stderr, "portal build: -root %s är ingen mapp\n", *root)

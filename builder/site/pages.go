@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -256,11 +256,7 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	examples := Crumb{"Exempel", "/exempel/"}
 	glossary := Crumb{"Begrepp", "/begrepp/"}
 
-	latest := append([]*content.Case(nil), s.Cases...)
-	sort.SliceStable(latest, func(i, j int) bool { return latest[i].Date.After(latest[j].Date) })
-	if len(latest) > 6 {
-		latest = latest[:6]
-	}
+	latest := newest(s.Cases, 6)
 	page("/", "home", &Page{Description: s.Config.Description, Latest: latest, Models: models, Cases: s.Cases})
 	paginate("/exempel/", s.Cases, func(path string, cs []*content.Case, pg *Pager) {
 		page(path, "case-list", &Page{Title: "Alla exempel", Description: "Alla exempel på sociala investeringar i portalen, med filter för kommun, målgrupp, investeringsmodell och mer.",
@@ -373,8 +369,13 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	var bufs sync.Pool
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	next := make(chan *job)
+	var next atomic.Int64 // renderers take jobs by index, as renderMarkdown does
 	pages := 0
+	for _, j := range jobs {
+		if j.page != nil {
+			pages++
+		}
+	}
 	type file struct {
 		path string
 		data []byte
@@ -400,7 +401,12 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range next {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(jobs) {
+					return
+				}
+				j := jobs[k]
 				data := j.data
 				var key uint64
 				if j.page != nil && b.memo != nil {
@@ -447,13 +453,6 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 			}
 		}()
 	}
-	for _, j := range jobs {
-		if j.page != nil {
-			pages++
-		}
-		next <- j
-	}
-	close(next)
 	wg.Wait()
 	close(written)
 	<-writerDone
@@ -602,17 +601,35 @@ func modelCases(f *Facet) map[string][]*content.Case {
 
 // termMentions lists the cases that mention t, at most PageSize.
 func termMentions(g *graph, t *content.Term) []*content.Case {
-	m := uniqueCases(g.termCases[t])
-	if len(m) > PageSize {
-		m = m[:PageSize]
-	}
-	return m
+	return uniqueCases(g.termCases[t], PageSize)
 }
 
-func uniqueCases(cs []*content.Case) []*content.Case {
+// newest returns the n cases with the latest dates, newest first; cases
+// of the same date keep their order (a stable sort, cut at n).
+func newest(cases []*content.Case, n int) []*content.Case {
+	out := make([]*content.Case, 0, n+1)
+	for _, c := range cases {
+		// Insert after every case at least as new.
+		i := len(out)
+		for i > 0 && c.Date.After(out[i-1].Date) {
+			i--
+		}
+		if i < n {
+			out = slices.Insert(out, i, c)
+			out = out[:min(len(out), n)]
+		}
+	}
+	return out
+}
+
+// uniqueCases returns the first n distinct cases of cs, in order.
+func uniqueCases(cs []*content.Case, n int) []*content.Case {
 	var out []*content.Case
 	seen := map[*content.Case]bool{}
 	for _, c := range cs {
+		if len(out) == n {
+			break
+		}
 		if !seen[c] {
 			seen[c] = true
 			out = append(out, c)
@@ -638,22 +655,30 @@ func letters(terms []*content.Term) []Letter {
 // letterIDs spells the Swedish extra letters in ASCII element ids.
 var letterIDs = strings.NewReplacer("å", "aa", "ä", "ae", "ö", "oe", "#", "ovrigt")
 
+// sitemap lists the published pages, sorted, in the sitemap protocol's
+// XML: what xml.MarshalIndent writes with a one-space indent
+// (TestSitemapMatchesEncodingXML), without its reflection.
 func sitemap(base string, jobs []*job) []byte {
-	type u struct {
-		Loc string `xml:"loc"`
-	}
-	var urls []u
+	var urls []string
 	for _, j := range jobs {
 		if j.page == nil || j.layout == "404" || j.page.Draft {
 			continue
 		}
-		urls = append(urls, u{base + j.page.Path})
+		urls = append(urls, base+j.page.Path)
 	}
-	sort.Slice(urls, func(i, k int) bool { return urls[i].Loc < urls[k].Loc })
-	out, _ := xml.MarshalIndent(struct {
-		XMLName xml.Name `xml:"urlset"`
-		NS      string   `xml:"xmlns,attr"`
-		URLs    []u      `xml:"url"`
-	}{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: urls}, "", " ")
-	return append([]byte(xml.Header), out...)
+	slices.Sort(urls)
+	var b bytes.Buffer
+	b.Grow(100 + len(urls)*(len(base)+60))
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for _, u := range urls {
+		b.WriteString("\n <url>\n  <loc>")
+		xml.EscapeText(&b, []byte(u))
+		b.WriteString("</loc>\n </url>")
+	}
+	if len(urls) > 0 {
+		b.WriteByte('\n')
+	}
+	b.WriteString("</urlset>")
+	return b.Bytes()
 }
