@@ -107,6 +107,8 @@ func TestBadInput(t *testing.T) {
 			want: []string{"layouts/case.html:2: mallfel"}},
 		{name: "layout execution error", files: "-- layouts/case.html --\n{{define \"main\"}}\n<h1>{{.Case.Nope}}</h1>\n{{end}}\n",
 			want: []string{"layouts/case.html:2: mallfel", "Nope"}},
+		{name: "layout escaping error", files: "-- layouts/case.html --\n{{define \"main\"}}\n<a href=\"{{if .Case.Title}}x{{else}}\"{{end}}\">y</a>\n{{end}}\n",
+			want: []string{"layouts/case.html:2: mallfel", "branches end in different contexts"}},
 		{name: "sass syntax error", files: "-- assets/scss/main.scss --\n@use \"tokens\";\n\nbody {\n  color: ;\n}\n",
 			want: []string{"assets/scss/main.scss:4: Sass: Expected expression."}},
 		{name: "many errors sorted", files: "-- content/exempel/b.md --\n---\ntitle: B\n---\n-- content/exempel/a.md --\n---\ntitel: A\n---\n",

@@ -364,9 +364,8 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 	// rendering while the writer waits for the disk; output depends only
 	// on the job. The channel bounds the pages held in memory. When the
 	// writer is done with a page as soon as it is written and no memo keeps
-	// it, its buffer goes back to a pool for the next page.
+	// it, its buffer goes back for the next page.
 	reuse := memoPages == nil && output.Streams(w)
-	var bufs sync.Pool
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	var next atomic.Int64 // renderers take jobs by index, as renderMarkdown does
@@ -382,6 +381,11 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 		buf  *bytes.Buffer // pooled, when reuse
 	}
 	written := make(chan file, 64)
+	// Page buffers go round between the renderers and the writer: no
+	// more exist than pages in flight, and (unlike a sync.Pool, which a
+	// collection empties) they keep the size the largest pages grew them
+	// to for the whole build.
+	bufs := make(chan *bytes.Buffer, cap(written)+runtime.GOMAXPROCS(0)+1)
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
@@ -393,7 +397,10 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 			}
 			if f.buf != nil {
 				f.buf.Reset()
-				bufs.Put(f.buf)
+				select {
+				case bufs <- f.buf:
+				default:
+				}
 			}
 		}
 	}()
@@ -422,7 +429,10 @@ func (b *Builder) writePages(s *content.Site, g *graph, tpl *templates, css []by
 				var buf *bytes.Buffer
 				if j.page != nil && data == nil {
 					if reuse {
-						buf, _ = bufs.Get().(*bytes.Buffer)
+						select {
+						case buf = <-bufs:
+						default:
+						}
 					}
 					if buf == nil {
 						buf = bytes.NewBuffer(make([]byte, 0, 16<<10))
@@ -508,6 +518,7 @@ func (b *Builder) renderCards(tpl *templates, s *content.Site, errs *diag.List) 
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			var buf bytes.Buffer
 			for i := w; i < len(cases); i += workers {
 				c := cases[i]
 				if b.memo != nil {
@@ -520,7 +531,7 @@ func (b *Builder) renderCards(tpl *templates, s *content.Site, errs *diag.List) 
 						continue
 					}
 				}
-				h, err := tpl.renderCard(c)
+				h, err := tpl.renderCard(&buf, c)
 				if err != nil {
 					mu.Lock()
 					errs.AddErr("layouts/partials/case-list.html", err)

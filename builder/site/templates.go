@@ -2,9 +2,11 @@ package site
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"html/template"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -69,6 +71,17 @@ func (t *templates) run(buf *bytes.Buffer, layout, entry string, data any) error
 		v, _ = t.fast.LoadOrStore(key, new(atomic.Pointer[htmlexec.Executor]))
 	}
 	p := v.(*atomic.Pointer[htmlexec.Executor])
+	if p.Load() == nil && !noFastExec {
+		// html/template escapes an entry on its first execution, and
+		// htmlexec needs it escaped. Executing it without data escapes it
+		// and stops at the first field, so that even a layout's first page
+		// (the only one, for some) is rendered by htmlexec. An escaping
+		// error is left to the real execution below to report.
+		var escErr *template.Error
+		if err := set.ExecuteTemplate(io.Discard, entry, nil); !errors.As(err, &escErr) {
+			p.CompareAndSwap(nil, htmlexec.New(set, t.funcs))
+		}
+	}
 	if ex := p.Load(); ex != nil && !noFastExec {
 		start := buf.Len()
 		if err := ex.Execute(buf, entry, data); err == nil {
@@ -91,17 +104,24 @@ func (t *templates) card(c *content.Case) (template.HTML, error) {
 	if h, ok := t.cards[c]; ok {
 		return h, nil
 	}
-	return t.renderCard(c)
+	return t.renderCard(new(bytes.Buffer), c)
 }
 
-func (t *templates) renderCard(c *content.Case) (template.HTML, error) {
-	return t.partial("case-card", c)
+// renderCard renders a case's card, using buf as scratch space.
+func (t *templates) renderCard(buf *bytes.Buffer, c *content.Case) (template.HTML, error) {
+	return t.partialIn(buf, "case-card", c)
 }
 
 // partial executes a template defined in layouts/partials.
 func (t *templates) partial(name string, data any) (template.HTML, error) {
-	var buf bytes.Buffer
-	if err := t.run(&buf, "case", name, data); err != nil {
+	return t.partialIn(new(bytes.Buffer), name, data)
+}
+
+// partialIn is partial with buf as scratch space (reset first); the
+// result is a copy.
+func (t *templates) partialIn(buf *bytes.Buffer, name string, data any) (template.HTML, error) {
+	buf.Reset()
+	if err := t.run(buf, "case", name, data); err != nil {
 		return "", templateError(err)
 	}
 	return template.HTML(buf.String()), nil
