@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,19 +86,21 @@ type Disk struct {
 	dir string // the published directory, e.g. public
 	tmp string // the build directory, a sibling of dir
 	mu  sync.Mutex
-	mk  map[string]bool
 	n   int
 
-	// A build that reuses the spare tree lists what the tree held (in the
-	// background, from NewDisk on) and records what it writes, so that
-	// Prune can remove the rest.
+	// entries holds, by full path, what the spare tree held when the build
+	// reuses one (listed in the background from NewDisk on, with their
+	// types: unix.DT_DIR, DT_REG, ...) and the directories the build
+	// made. kept marks what the build wrote or made, so that Prune can
+	// remove the rest.
+	entries map[string]uint8
+	listed  chan struct{} // closed once entries holds the spare's listing
 	reused  bool
-	written map[string]bool
-	listed  chan struct{}    // closed once old and oldKind are filled
-	old     []string         // the spare's files and directories
-	oldKind map[string]uint8 // their types (unix.DT_DIR, DT_REG, ...)
 	pruned  bool
 }
+
+// kept is the flag of Disk.entries for a path this build wrote or made.
+const kept = 0x80
 
 var _ Streaming = (*Disk)(nil)
 
@@ -128,19 +131,19 @@ func NewDisk(dir string) (*Disk, error) {
 	if err != nil {
 		return nil, fmt.Errorf("skapa byggmapp: %w", err)
 	}
-	d := &Disk{dir: dir, tmp: tmp, mk: map[string]bool{}}
+	d := &Disk{dir: dir, tmp: tmp, entries: map[string]uint8{}, listed: make(chan struct{})}
 	// Claim the spare by renaming it onto the new, empty folder: atomic,
 	// so two builds never share it.
 	// (os.Rename refuses to replace a directory; rename(2) replaces an
 	// empty one.)
 	if fi, err := os.Lstat(spareDir(dir)); err == nil && fi.IsDir() && unix.Rename(spareDir(dir), tmp) == nil {
 		d.reused = true
-		d.written = map[string]bool{}
-		d.listed = make(chan struct{})
 		go func() {
-			d.old, d.oldKind = listTree(tmp)
+			listTree(tmp, d.entries)
 			close(d.listed)
 		}()
+	} else {
+		close(d.listed)
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
@@ -181,8 +184,7 @@ func cleanLeftovers(dir string) {
 // with plain getdents(2): a directory listing through os.ReadDir costs
 // five more system calls per directory. kind holds the type of each entry
 // as getdents reports it (unix.DT_DIR, DT_REG, DT_LNK, ...).
-func listTree(root string) (out []string, kind map[string]uint8) {
-	kind = map[string]uint8{}
+func listTree(root string, kind map[string]uint8) {
 	var walk func(dir string)
 	buf := make([]byte, 32<<10)
 	walk = func(dir string) {
@@ -211,7 +213,6 @@ func listTree(root string) (out []string, kind map[string]uint8) {
 					continue
 				}
 				p := dir + "/" + string(name)
-				out = append(out, p)
 				kind[p] = typ
 				if typ == unix.DT_DIR {
 					subdirs = append(subdirs, p)
@@ -224,7 +225,6 @@ func listTree(root string) (out []string, kind map[string]uint8) {
 		}
 	}
 	walk(root)
-	return out, kind
 }
 
 // Write implements Writer. Writes are serialised: on the disks this
@@ -244,12 +244,9 @@ func (d *Disk) Write(name string, data []byte) error {
 	d.n++
 	// A file that no earlier build left here is created exclusively and
 	// needs no truncation.
-	isNew := !d.reused
-	if d.reused {
-		<-d.listed
-		_, had := d.oldKind[full]
-		isNew = !had
-	}
+	<-d.listed
+	k, had := d.entries[full]
+	isNew := !had
 	err = writeFile(full, data, isNew)
 	if isNew && errors.Is(err, unix.EEXIST) {
 		err = writeFile(full, data, false) // written twice in one build
@@ -260,8 +257,8 @@ func (d *Disk) Write(name string, data []byte) error {
 		d.clear(full)
 		err = writeFile(full, data, false)
 	}
-	if err == nil && d.reused {
-		d.written[full] = true
+	if err == nil && had {
+		d.entries[full] = k | kept
 	}
 	return err
 }
@@ -347,20 +344,22 @@ var _ DirMaker = (*Disk)(nil)
 // mkdir(2) each, remembering what exists. In a reused tree, an existing
 // entry that is not a real directory is replaced. d.mu must be held.
 func (d *Disk) mkdir(dir string) error {
-	if d.mk[dir] || len(dir) <= len(d.tmp) {
+	if len(dir) <= len(d.tmp) {
 		return nil // the build folder itself, or something outside it
+	}
+	<-d.listed
+	k := d.entries[dir]
+	if k&kept != 0 {
+		return nil
 	}
 	if err := d.mkdir(filepath.Dir(dir)); err != nil {
 		return err
 	}
-	if d.reused {
-		// The spare's listing says which directories exist already, which
-		// saves a failing mkdir(2) and an lstat(2) for each.
-		<-d.listed
-		if d.oldKind[dir] == unix.DT_DIR {
-			d.mk[dir] = true
-			return nil
-		}
+	// The spare's listing says which directories exist already, which
+	// saves a failing mkdir(2) and an lstat(2) for each.
+	if k == unix.DT_DIR {
+		d.entries[dir] = k | kept
+		return nil
 	}
 	err := unix.Mkdir(dir, 0o755)
 	if err == unix.EEXIST && d.reused {
@@ -374,7 +373,7 @@ func (d *Disk) mkdir(dir string) error {
 	if err != nil && err != unix.EEXIST {
 		return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
 	}
-	d.mk[dir] = true
+	d.entries[dir] = unix.DT_DIR | kept
 	return nil
 }
 
@@ -391,8 +390,17 @@ func (d *Disk) Prune() error {
 		return nil
 	}
 	<-d.listed
-	for _, p := range d.old {
-		if d.written[p] || d.mk[p] {
+	var stale []string
+	for p, k := range d.entries {
+		if k&kept == 0 {
+			stale = append(stale, p)
+		}
+	}
+	// Sorted, a directory comes before what it holds, which goes with it.
+	slices.Sort(stale)
+	gone := ""
+	for _, p := range stale {
+		if gone != "" && strings.HasPrefix(p, gone) {
 			continue
 		}
 		// A directory this build did not make holds nothing it wrote.
@@ -400,6 +408,7 @@ func (d *Disk) Prune() error {
 		if err := os.RemoveAll(p); err != nil && !errors.Is(err, unix.ENOTDIR) {
 			return fmt.Errorf("rensa %s: %w", p, err)
 		}
+		gone = p + "/"
 	}
 	d.pruned = true
 	return nil
