@@ -193,8 +193,8 @@ func runBuild(args []string, env Env) int {
 		return ExitUsage
 	}
 	// A build holds the parsed site until its pages are written: collect
-	// rarely while the heap is small, and at 50 % growth once it is large
-	// (which keeps the peak of a big site a quarter lower than 100 %).
+	// rarely while the heap is small, and at 60 % growth once it is large
+	// (which keeps the peak of a big site a fifth lower than 100 %).
 	defer gctune.Tune(gcFloor())()
 	start := time.Now()
 	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL, Theme: env.Theme})

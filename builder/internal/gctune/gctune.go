@@ -3,9 +3,11 @@
 // A build's live heap grows from nothing to the whole parsed site. With a
 // fixed GOGC the collector runs very often while the heap is small (a
 // dozen collections before the first 50 MB). Tune lets the heap grow by
-// half the live heap between collections, but by at least floor bytes:
+// 60 % of the live heap between collections, but by at least floor bytes:
 // few collections for small and middle-sized sites, and a peak of about
-// 1.5 times the live heap for large ones (GOGC=50).
+// 1.6 times the live heap for large ones (GOGC=60). (At 100,000 cases,
+// GOGC=60 against 50: about 8 % less time for 50–90 MB more memory, a
+// peak of 1.7 GB; GOGC=100 would reach 2 GB.)
 package gctune
 
 import (
@@ -18,7 +20,7 @@ import (
 
 // Tune sets the collector's pace after every collection until stop is
 // called: the next collection starts when the heap has grown by
-// max(live/2, floor) bytes. It does nothing when GOGC is set in the
+// max(0.6 × live, floor) bytes. It does nothing when GOGC is set in the
 // environment.
 func Tune(floor uint64) (stop func()) {
 	if os.Getenv("GOGC") != "" {
@@ -56,9 +58,10 @@ func Tune(floor uint64) (stop func()) {
 type sentinel struct{ _ *byte }
 
 // Percent returns the GOGC value that lets a heap of live bytes grow by
-// max(live/2, floor) before the next collection, between 50 and 10,000.
+// max(0.6 × live, floor) before the next collection, between 60 and
+// 10,000.
 func Percent(live, floor uint64) int {
 	// The runtime paces a heap of less than 4 MB as if it were 4 MB.
 	p := floor * 100 / max(live, 4<<20)
-	return int(max(50, min(p, 10000)))
+	return int(max(60, min(p, 10000)))
 }

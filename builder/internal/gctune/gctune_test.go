@@ -16,8 +16,8 @@ func TestPercent(t *testing.T) {
 		{0, 64 * mb, 1600},       // a tiny heap is paced as 4 MB
 		{4 * mb, 64 * mb, 1600},  // 4 MB + 64 MB
 		{32 * mb, 64 * mb, 200},  // 32 MB + 64 MB
-		{128 * mb, 64 * mb, 50},  // half of the live heap is more than the floor
-		{1024 * mb, 64 * mb, 50}, // large sites: GOGC=50
+		{128 * mb, 64 * mb, 60},  // 60 % of the live heap is more than the floor
+		{1024 * mb, 64 * mb, 60}, // large sites: GOGC=60
 		{1, 1 << 40, 10000},      // capped
 		{100 * mb, 99 * mb, 99},  // between the bounds
 	}
