@@ -169,3 +169,40 @@ func TestReadSmallFile(t *testing.T) {
 		t.Errorf("big file: %v", err)
 	}
 }
+
+// TestReadWeights reads related: weights from YAML parsed by the fast
+// parser and (with a comment, which it declines) by yaml.v3.
+func TestReadWeights(t *testing.T) {
+	for _, tt := range []struct {
+		name, yaml string
+		want       RelatedWeights
+		errs       []string
+	}{
+		{name: "int and float", yaml: "related:\n  investment_model: 3\n  target_group: 1.5\n",
+			want: RelatedWeights{InvestmentModel: 3, TargetGroup: 1.5}},
+		{name: "yaml.v3 path", yaml: "# vikter\nrelated:\n  region: 0x10\n  case_type: .5\n",
+			want: RelatedWeights{Region: 16, CaseType: 0.5}},
+		{name: "bad values", yaml: "related:\n  municipality: många\n  focus_area: -1\n  region: [1]\n",
+			errs: []string{"site.yaml:2: related.municipality: förväntade ett tal ≥ 0, fick texten",
+				"site.yaml:3: related.focus_area: förväntade ett tal ≥ 0", "site.yaml:4: related.region: förväntade ett tal ≥ 0, fick en lista"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			errs := &diag.List{}
+			root, perr := parseYAML("site.yaml", []byte(tt.yaml), 0)
+			if perr != nil {
+				t.Fatal(perr)
+			}
+			r, _ := newFields("site.yaml", root, errs).get("related")
+			var w RelatedWeights
+			readWeights("site.yaml", r, &w, errs)
+			for _, e := range tt.errs {
+				if !strings.Contains(errs.Error(), e) {
+					t.Errorf("errors %q lack %q", errs.Error(), e)
+				}
+			}
+			if len(tt.errs) == 0 && (errs.Len() > 0 || w != tt.want) {
+				t.Errorf("weights %+v, errors %v; want %+v", w, errs.Error(), tt.want)
+			}
+		})
+	}
+}

@@ -16,12 +16,12 @@ import (
 // This file holds a fast parser for the small YAML subset that front matter
 // is written in. yaml.v3 spends most of the content phase building its
 // token and event streams; for the simple documents below this parser builds
-// the same *yaml.Node tree directly from the lines.
+// the same tree (as node, see fromYAML) directly from the lines.
 //
 // The contract is strict: fastYAML either returns exactly the root node
-// yaml.Unmarshal into a yaml.Node would produce (doc.Content[0]: the same
-// Kind, Style, Tag, Value, Line, Column and Content, no anchors and no
-// comments), or it declines and the caller parses with yaml.v3, so errors
+// yaml.Unmarshal into a yaml.Node would produce, as fromYAML converts it
+// (doc.Content[0]: the same Kind, Style, Tag, Value, Line, Column and
+// Content, and yaml.v3's has no anchors and no comments), or it declines and the caller parses with yaml.v3, so errors
 // and anything unusual keep yaml.v3's behaviour and messages. It declines on
 // anything it is not certain about, among them: comments, tabs, CR and other
 // control or line-break characters, anchors, aliases, tags, directives,
@@ -57,7 +57,7 @@ type fastParser struct {
 	eof    bool
 	depth  int
 
-	// The tree is built here first and copied into exactly sized yaml.Node
+	// The tree is built here first and copied into exactly sized node
 	// and Content arrays at the end; the parser with these buffers is reused.
 	nodes []fnode
 	kids  []int32 // children of every container, by node index
@@ -65,7 +65,7 @@ type fastParser struct {
 	remap []int32 // buildFields: node index to output index, -1 if left out
 }
 
-// fnode is a yaml.Node under construction; its children are
+// fnode is a node under construction; its children are
 // kids[first:first+n].
 type fnode struct {
 	kind      yaml.Kind
@@ -80,7 +80,7 @@ var fastParsers = sync.Pool{New: func() any { return new(fastParser) }}
 
 // fastYAML parses data with the fast parser. ok is false when data is
 // outside the subset described above; root is then nil.
-func fastYAML(data []byte) (root *yaml.Node, ok bool) {
+func fastYAML(data []byte) (root *node, ok bool) {
 	p, m, ok := fastParse(data)
 	if !ok {
 		return nil, false
@@ -128,12 +128,12 @@ func fastParse(data []byte) (p *fastParser, root int32, ok bool) {
 	return nil, 0, false
 }
 
-// build copies the tree into yaml.Nodes and returns the one of node root.
-func (p *fastParser) build(root int32) *yaml.Node {
-	out := make([]yaml.Node, len(p.nodes))
-	var ptrs []*yaml.Node
+// build copies the tree into nodes and returns the one of node root.
+func (p *fastParser) build(root int32) *node {
+	out := make([]node, len(p.nodes))
+	var ptrs []*node
 	if len(p.kids) > 0 {
-		ptrs = make([]*yaml.Node, len(p.kids))
+		ptrs = make([]*node, len(p.kids))
 		for i, k := range p.kids {
 			ptrs[i] = &out[k]
 		}
@@ -148,7 +148,7 @@ func (p *fastParser) build(root int32) *yaml.Node {
 	return &out[root]
 }
 
-// buildFields copies the values of the root mapping's keys into yaml.Nodes,
+// buildFields copies the values of the root mapping's keys into nodes,
 // adding offset to every line, and returns the keys as newFields would.
 func (p *fastParser) buildFields(root int32, offset int) []fieldEnt {
 	r := p.nodes[root]
@@ -167,10 +167,10 @@ func (p *fastParser) buildFields(root int32, offset int) []fieldEnt {
 			n++
 		}
 	}
-	out := make([]yaml.Node, n)
-	var ptrs []*yaml.Node
+	out := make([]node, n)
+	var ptrs []*node
 	if k := len(p.kids) - len(rootKids); k > 0 {
-		ptrs = make([]*yaml.Node, k)
+		ptrs = make([]*node, k)
 	}
 	used := 0
 	for i := range p.nodes {

@@ -139,7 +139,7 @@ var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 //
 // Simple documents are parsed by fastYAML, which builds the same tree;
 // everything else, errors included, goes through yaml.v3.
-func parseYAML(file string, data []byte, offset int) (*yaml.Node, *diag.Error) {
+func parseYAML(file string, data []byte, offset int) (*node, *diag.Error) {
 	if root, ok := fastYAML(data); ok {
 		shiftLines(root, offset)
 		return root, nil
@@ -169,9 +169,9 @@ func parseYAML(file string, data []byte, offset int) (*yaml.Node, *diag.Error) {
 		return nil, diag.Errorf(file, line, "ogiltig YAML: %s%s", msg, hint)
 	}
 	if len(doc.Content) == 0 {
-		return &yaml.Node{Kind: yaml.MappingNode, Line: 1}, nil
+		return &node{Kind: yaml.MappingNode, Line: 1}, nil
 	}
-	root := doc.Content[0]
+	root := fromYAML(doc.Content[0])
 	shiftLines(root, offset)
 	if root.Kind != yaml.MappingNode {
 		return nil, diag.Errorf(file, root.Line, "front matter ska vara fält med namn och värde (title: ...), inte %s", kindName(root))
@@ -189,7 +189,39 @@ func tabIndentLine(data []byte) int {
 	return 0
 }
 
-func shiftLines(n *yaml.Node, offset int) {
+// node is a YAML node with what the builder reads of yaml.Node: half its
+// size, which counts when every case's front matter is parsed. fastYAML
+// builds it; fromYAML converts yaml.v3's.
+type node struct {
+	Kind    yaml.Kind
+	Style   yaml.Style
+	Tag     string
+	Value   string
+	Line    int
+	Column  int
+	Content []*node
+}
+
+// fromYAML converts a yaml.v3 node tree. Anchors, aliases' targets and
+// comments are left out: the builder reports an alias as one and does not
+// read the others.
+func fromYAML(y *yaml.Node) *node {
+	n := &node{Kind: y.Kind, Style: y.Style, Tag: y.Tag, Value: y.Value, Line: y.Line, Column: y.Column}
+	if y.Content != nil {
+		n.Content = make([]*node, len(y.Content))
+		for i, c := range y.Content {
+			n.Content[i] = fromYAML(c)
+		}
+	}
+	return n
+}
+
+// decode decodes a scalar as yaml.v3 decodes it into v.
+func (n *node) decode(v any) error {
+	return (&yaml.Node{Kind: n.Kind, Style: n.Style, Tag: n.Tag, Value: n.Value, Line: n.Line, Column: n.Column}).Decode(v)
+}
+
+func shiftLines(n *node, offset int) {
 	n.Line += offset
 	for _, c := range n.Content {
 		shiftLines(c, offset)
@@ -209,7 +241,7 @@ type fields struct {
 // fieldEnt is one key of a mapping: its value and the key's line.
 type fieldEnt struct {
 	key  string
-	val  *yaml.Node
+	val  *node
 	line int
 }
 
@@ -217,7 +249,7 @@ type fieldEnt struct {
 // key to entry; smaller mappings (all real front matter) are searched.
 const fieldsIndexFrom = 32
 
-func newFields(file string, m *yaml.Node, errs *diag.List) *fields {
+func newFields(file string, m *node, errs *diag.List) *fields {
 	f := &fields{file: file, line: m.Line, ents: make([]fieldEnt, 0, len(m.Content)/2), errs: errs}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
@@ -265,7 +297,7 @@ func (f *fields) find(key string) int {
 }
 
 // get returns the value of key and whether the key is there.
-func (f *fields) get(key string) (*yaml.Node, bool) {
+func (f *fields) get(key string) (*node, bool) {
 	if i := f.find(key); i >= 0 {
 		return f.ents[i].val, true
 	}
@@ -303,11 +335,11 @@ func (f *fields) lineOf(key string) int {
 	return f.line
 }
 
-func isNull(n *yaml.Node) bool {
+func isNull(n *node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
-func kindName(n *yaml.Node) string {
+func kindName(n *node) string {
 	switch n.Kind {
 	case yaml.SequenceNode:
 		return "en lista"
@@ -368,12 +400,12 @@ func (f *fields) list(key string, required bool) []item {
 		}
 		return nil
 	}
-	var nodes []*yaml.Node
+	var nodes []*node
 	switch {
 	case v.Kind == yaml.SequenceNode:
 		nodes = v.Content
 	case v.Kind == yaml.ScalarNode:
-		nodes = []*yaml.Node{v}
+		nodes = []*node{v}
 	default:
 		f.errs.Addf(f.file, v.Line, "%s: förväntade en lista av text, fick %s", key, kindName(v))
 		return nil
@@ -478,7 +510,7 @@ func (f *fields) sources(key string) []Source {
 	if !ok || isNull(v) {
 		return nil
 	}
-	nodes := []*yaml.Node{v}
+	nodes := []*node{v}
 	if v.Kind == yaml.SequenceNode {
 		nodes = v.Content
 	}

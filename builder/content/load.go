@@ -136,7 +136,7 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 	return c
 }
 
-func readMenu(name string, m *yaml.Node, errs *diag.List) []MenuItem {
+func readMenu(name string, m *node, errs *diag.List) []MenuItem {
 	if m.Kind != yaml.SequenceNode {
 		errs.Addf(name, m.Line, "menu: förväntade en lista av {title, url}, fick %s", kindName(m))
 		return nil
@@ -162,7 +162,7 @@ func readMenu(name string, m *yaml.Node, errs *diag.List) []MenuItem {
 	return out
 }
 
-func readWeights(name string, n *yaml.Node, w *RelatedWeights, errs *diag.List) {
+func readWeights(name string, n *node, w *RelatedWeights, errs *diag.List) {
 	if n.Kind != yaml.MappingNode {
 		errs.Addf(name, n.Line, "related: förväntade vikter per fält (investment_model: 3 ...), fick %s", kindName(n))
 		return
@@ -184,7 +184,7 @@ func readWeights(name string, n *yaml.Node, w *RelatedWeights, errs *diag.List) 
 			continue
 		}
 		var x float64
-		if v.Kind != yaml.ScalarNode || (v.Tag != "!!int" && v.Tag != "!!float") || v.Decode(&x) != nil || x < 0 {
+		if v.Kind != yaml.ScalarNode || (v.Tag != "!!int" && v.Tag != "!!float") || v.decode(&x) != nil || x < 0 {
 			errs.Addf(name, v.Line, "related.%s: förväntade ett tal ≥ 0, fick %s", k, kindName(v))
 			continue
 		}
