@@ -71,6 +71,9 @@ fuzz: deps
 	$(GO) test ./builder/content -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/content -run '^$$' -fuzz FuzzFrontMatterYAML -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzGlossaryScan -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzLinkifyFilter -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzPlainTextWriter -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 
 clean:

@@ -116,6 +116,7 @@ func (r *Renderer) goldmark(gfmExt []goldmark.Extender) goldmark.Markdown {
 		),
 		goldmark.WithRendererOptions(
 			html.WithXHTML(),
+			html.WithWriter(plainText{html.DefaultWriter}),
 			renderer.WithNodeRenderers(util.Prioritized(nodeRenderers{}, 100)),
 		),
 	)
