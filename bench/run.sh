@@ -11,8 +11,8 @@ SIZES=${BENCH_SIZES:-"1000 10000 100000"}
 mkdir -p .cache/bench
 go build -o bin/portal ./cmd/portal
 go build -o bin/gencorpus ./cmd/gencorpus
-# Three builds per size into one folder: the first warms the disk and Sass
-# caches; the second writes a whole new tree (as the first build into an
+# Three builds per size into one folder, each measured one after sync(1):
+# the first warms the disk and Sass caches; the second writes a whole new tree (as the first build into an
 # empty folder does); the third overwrites the tree the first left beside
 # public/ (.public-reserv), as every later build does. Both are printed;
 # the phases are those of the third.
@@ -26,8 +26,12 @@ for n in $SIZES; do
     touch "$dir/.complete"
   fi
   out=$(mktemp -d)
+  # sync before each measured build: the writeback of the build before
+  # (1.5 GB at 100,000 cases) would otherwise slow the next one's writes.
   ./bin/portal build -root "$dir" -out "$out/public" -search=false >/dev/null
+  sync
   fresh=$(./bin/portal build -root "$dir" -out "$out/public" -search=false)
+  sync
   log=$(./bin/portal build -root "$dir" -out "$out/public" -search=false -v)
   rm -rf "$out"
   pages=$(sed -n 's/^Byggde \([0-9]*\) sidor.*/\1/p' <<<"$log")

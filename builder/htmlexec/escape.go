@@ -98,6 +98,9 @@ var (
 // pointers, tells HTML and URL content from plain text and prints anything
 // else with fmt.Sprint.
 func stringify(v reflect.Value) (string, contentType, bool) {
+	if v.Kind() == reflect.String && v.Type() == stringType { // the common case
+		return v.String(), typePlain, true
+	}
 	v = indirectAll(v)
 	if !v.IsValid() {
 		return "", typePlain, true // untyped nil prints as nothing
@@ -166,6 +169,9 @@ var htmlReplacementTable = []string{
 	'>':  "&gt;",
 }
 
+// htmlSpecial marks the bytes either replacement table replaces.
+var htmlSpecial = [256]bool{0: true, '"': true, '&': true, '\'': true, '+': true, '<': true, '>': true}
+
 var htmlNormReplacementTable = []string{
 	0:    "\uFFFD",
 	'"':  "&#34;",
@@ -179,9 +185,18 @@ var htmlNormReplacementTable = []string{
 // badRunes true). Every rune they replace is ASCII, and no byte of a
 // multi-byte UTF-8 sequence is, so scanning bytes finds the same runes.
 func htmlReplacer(s string, replacementTable []string) string {
+	// Most text has nothing to replace: find the first byte that may
+	// need it with one table look-up per byte.
+	first := 0
+	for first < len(s) && !htmlSpecial[s[first]] {
+		first++
+	}
+	if first == len(s) {
+		return s
+	}
 	written := 0
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
+	for i := first; i < len(s); i++ {
 		c := s[i]
 		if int(c) < len(replacementTable) {
 			if repl := replacementTable[c]; len(repl) != 0 {

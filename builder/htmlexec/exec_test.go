@@ -312,3 +312,19 @@ func BenchmarkExecute(b *testing.B) {
 		}
 	})
 }
+
+// TestHTMLSpecial: the pre-check table marks exactly the bytes the
+// replacement tables replace.
+func TestHTMLSpecial(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		want := false
+		for _, table := range [][]string{htmlReplacementTable, htmlNormReplacementTable} {
+			if c < len(table) && table[c] != "" {
+				want = true
+			}
+		}
+		if htmlSpecial[c] != want {
+			t.Errorf("htmlSpecial[%q] = %v, want %v", rune(c), htmlSpecial[c], want)
+		}
+	}
+}
