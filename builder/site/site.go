@@ -227,6 +227,12 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	<-derivedDone
 	g := newGraph(s, rendered, derived)
+	if !b.opts.Incremental {
+		// Only a snapshot needs these; the graph has the bodies. Letting go
+		// of them (the link resolver's maps, each document's links) before
+		// the pages are written leaves the collector less to trace.
+		rendered, md, derived = nil, nil, derivedData{}
+	}
 	t.done("länkar mellan sidorna")
 	out, err := b.writePages(s, g, tpl, css, static, w)
 	if err != nil {
