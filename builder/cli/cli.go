@@ -168,25 +168,26 @@ func runBuild(args []string, env Env) int {
 	if *out == "" {
 		*out = filepath.Join(*root, "public")
 	}
-	if *cpuProf != "" {
-		f, err := os.Create(*cpuProf)
+	for _, p := range []struct {
+		path  string
+		start func(io.Writer) error
+		stop  func()
+	}{{*cpuProf, pprof.StartCPUProfile, pprof.StopCPUProfile}, {*traceOut, trace.Start, trace.Stop}} {
+		if p.path == "" {
+			continue
+		}
+		f, err := os.Create(p.path)
+		if err == nil {
+			if err = p.start(f); err != nil {
+				f.Close()
+			}
+		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
 			return ExitUsage
 		}
 		defer f.Close()
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
-	if *traceOut != "" {
-		f, err := os.Create(*traceOut)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
-			return ExitUsage
-		}
-		defer f.Close()
-		trace.Start(f)
-		defer trace.Stop()
+		defer p.stop()
 	}
 	if fi, err := os.Stat(*root); err != nil || !fi.IsDir() {
 		fmt.Fprintf(env.Stderr, "portal build: -root %s är ingen mapp\n", *root)

@@ -714,29 +714,9 @@ func callFunc(name string, fn function, l argList) cmdFn {
 			return reflect.ValueOf(f(x.Int())), true, nil
 		})
 	case func(any) (string, error):
-		return fast(func(x reflect.Value) (reflect.Value, bool, error) {
-			v, ok := asAny(x)
-			if !ok {
-				return reflect.Value{}, false, nil
-			}
-			str, err := f(v)
-			if err != nil {
-				return reflect.Value{}, true, unsupported("%s: %v", name, err)
-			}
-			return reflect.ValueOf(str), true, nil
-		})
+		return fast(anyOrError(name, f))
 	case func(any) (template.HTML, error):
-		return fast(func(x reflect.Value) (reflect.Value, bool, error) {
-			v, ok := asAny(x)
-			if !ok {
-				return reflect.Value{}, false, nil
-			}
-			h, err := f(v)
-			if err != nil {
-				return reflect.Value{}, true, unsupported("%s: %v", name, err)
-			}
-			return reflect.ValueOf(h), true, nil
-		})
+		return fast(anyOrError(name, f))
 	case func(string, string) bool:
 		return func(s *state, dot, final reflect.Value) (reflect.Value, error) {
 			var vals [2]reflect.Value
@@ -750,6 +730,22 @@ func callFunc(name string, fn function, l argList) cmdFn {
 		}
 	}
 	return slow
+}
+
+// anyOrError adapts a func(any) (R, error) for callFunc's fast path; an
+// error makes the page unsupported.
+func anyOrError[R any](name string, f func(any) (R, error)) func(reflect.Value) (reflect.Value, bool, error) {
+	return func(x reflect.Value) (reflect.Value, bool, error) {
+		v, ok := asAny(x)
+		if !ok {
+			return reflect.Value{}, false, nil
+		}
+		r, err := f(v)
+		if err != nil {
+			return reflect.Value{}, true, unsupported("%s: %v", name, err)
+		}
+		return reflect.ValueOf(r), true, nil
+	}
 }
 
 // callReflect calls fn with vals, converted as text/template converts
