@@ -66,14 +66,6 @@ func Load(root string, opts ...Option) (*Site, error) {
 	return s, nil
 }
 
-// rel returns the slash path of p relative to root, for messages.
-func rel(root, p string) string {
-	if r, err := filepath.Rel(root, p); err == nil {
-		return filepath.ToSlash(r)
-	}
-	return filepath.ToSlash(p)
-}
-
 // readFile reads a site file and, when h is not nil, adds its name and
 // bytes to h.
 func readFile(root, name string, errs *diag.List, h hash.Hash64) ([]byte, bool) {
@@ -382,7 +374,6 @@ type parsed struct {
 	doc    any // *Case, *Term or *Page
 	fields *fields
 	errs   *diag.List
-	raw    []byte
 	hash   uint64
 	draft  string // slug of a draft that was skipped (drafts not included)
 }

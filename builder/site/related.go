@@ -24,11 +24,6 @@ const (
 	maxCandidate = 250 // stop collecting candidates after this many
 )
 
-type feature struct {
-	id     int
-	weight float64
-}
-
 func hashString(s string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(s))
