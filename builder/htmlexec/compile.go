@@ -748,11 +748,10 @@ func anyOrError[R any](name string, f func(any) (R, error)) func(reflect.Value) 
 	}
 }
 
-// callReflect calls fn with vals, converted as text/template converts
-// arguments.
+// callReflect calls fn with vals, converted (in place) as text/template
+// converts arguments.
 func callReflect(name string, fn reflect.Value, vals []reflect.Value) (reflect.Value, error) {
 	t := fn.Type()
-	in := make([]reflect.Value, len(vals))
 	for i, v := range vals {
 		pt := t.In(i)
 		switch {
@@ -773,7 +772,7 @@ func callReflect(name string, fn reflect.Value, vals []reflect.Value) (reflect.V
 		default:
 			return reflect.Value{}, unsupported("argument %d to %s", i, name)
 		}
-		in[i] = v
+		vals[i] = v
 	}
-	return results(fn.Call(in), name)
+	return results(fn.Call(vals), name)
 }

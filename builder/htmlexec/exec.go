@@ -66,10 +66,10 @@ type resolved struct {
 }
 
 // New returns an Executor for set, whose functions are funcs (the FuncMap
-// given to set.Funcs, merged). The set must already be escaped: call New
-// only after set has executed successfully at least once, since
-// html/template escapes a template on its first execution and reports
-// escaping errors then. Templates that html/template derived for other
+// given to set.Funcs, merged). The entries Execute will run must already
+// be escaped: html/template escapes an entry (and what it calls) on its
+// first execution, before it reads any data, and reports escaping errors
+// then; call New after that execution returned no *template.Error. Templates that html/template derived for other
 // contexts are not reachable, and calls of them make Execute unsupported.
 func New(set *template.Template, funcs template.FuncMap) *Executor {
 	trees := map[string]*parse.Tree{}

@@ -115,11 +115,11 @@ type scanner struct {
 // At every word (a run of letters and digits; isWordRune) that does not lie
 // inside an earlier mention it looks for the longest phrase starting there:
 // the phrase with most words, then with the longest name, then the one
-// indexed first. Phrase words must
-// be separated by white space only, and each text word must be one of the
-// forms inflections lists for its term word, compared in lower case (a word
-// is lower-cased only when it has an upper-case letter; see appendLower).
-// start and end are the byte range of the mention in s.
+// indexed first. Phrase words must be separated by white space only, and
+// each text word must be one of the forms inflections lists for its term
+// word, compared in lower case (a word is lower-cased only when it has an
+// upper-case letter; see appendLower). start and end are the byte range of
+// the mention in s.
 func (g *Glossary) scan(s []byte, sc *scanner, yield func(p *phrase, start, end int)) {
 	a := &g.auto
 	next, class, width := a.next, &a.class, a.width

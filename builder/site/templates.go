@@ -43,16 +43,22 @@ type templates struct {
 
 	// funcs is every function the layouts can call, for htmlexec.
 	funcs template.FuncMap
-	// fast holds, per layout and entry template, an htmlexec.Executor
-	// once html/template has executed that entry successfully (and so
-	// escaped it). Pages go through the Executor from then on and fall
-	// back to html/template for whatever it does not support.
-	fast sync.Map // fastKey → *atomic.Pointer[htmlexec.Executor]
+	// fast holds, per layout and entry template, the htmlexec.Executor
+	// made once for it. Pages go through the Executor and fall back to
+	// html/template for whatever it does not support.
+	fast sync.Map // fastKey → *fastEntry
 	// fallbacks counts pages the Executor left to html/template.
 	fallbacks atomic.Int64
 }
 
 type fastKey struct{ layout, entry string }
+
+// fastEntry is the Executor of one entry template, made by the first page
+// that needs it; ex stays nil when html/template cannot escape the entry.
+type fastEntry struct {
+	once sync.Once
+	ex   *htmlexec.Executor
+}
 
 // noFastExec makes every page go through html/template (tests compare
 // both ways).
@@ -65,38 +71,34 @@ func (t *templates) run(buf *bytes.Buffer, layout, entry string, data any) error
 	if set == nil {
 		return diag.Errorf("layouts/"+layout+".html", 0, "mallen saknas")
 	}
-	key := fastKey{layout, entry}
-	v, ok := t.fast.Load(key)
-	if !ok {
-		v, _ = t.fast.LoadOrStore(key, new(atomic.Pointer[htmlexec.Executor]))
-	}
-	p := v.(*atomic.Pointer[htmlexec.Executor])
-	if p.Load() == nil && !noFastExec {
-		// html/template escapes an entry on its first execution, and
-		// htmlexec needs it escaped. Executing it without data escapes it
-		// and stops at the first field, so that even a layout's first page
-		// (the only one, for some) is rendered by htmlexec. An escaping
-		// error is left to the real execution below to report.
-		var escErr *template.Error
-		if err := set.ExecuteTemplate(io.Discard, entry, nil); !errors.As(err, &escErr) {
-			p.CompareAndSwap(nil, htmlexec.New(set, t.funcs))
+	if !noFastExec {
+		key := fastKey{layout, entry}
+		v, ok := t.fast.Load(key)
+		if !ok {
+			v, _ = t.fast.LoadOrStore(key, new(fastEntry))
+		}
+		e := v.(*fastEntry)
+		e.once.Do(func() {
+			// html/template escapes an entry on its first execution, and
+			// htmlexec needs it escaped. Executing it without data escapes
+			// it and stops at the first field, so that even a layout's first
+			// page (the only one, for some) is rendered by htmlexec. An
+			// escaping error is left to the execution below to report.
+			var escErr *template.Error
+			if err := set.ExecuteTemplate(io.Discard, entry, nil); !errors.As(err, &escErr) {
+				e.ex = htmlexec.New(set, t.funcs)
+			}
+		})
+		if e.ex != nil {
+			start := buf.Len()
+			if err := e.ex.Execute(buf, entry, data); err == nil {
+				return nil
+			}
+			t.fallbacks.Add(1)
+			buf.Truncate(start)
 		}
 	}
-	if ex := p.Load(); ex != nil && !noFastExec {
-		start := buf.Len()
-		if err := ex.Execute(buf, entry, data); err == nil {
-			return nil
-		}
-		t.fallbacks.Add(1)
-		buf.Truncate(start)
-	}
-	if err := set.ExecuteTemplate(buf, entry, data); err != nil {
-		return err
-	}
-	if p.Load() == nil {
-		p.CompareAndSwap(nil, htmlexec.New(set, t.funcs))
-	}
-	return nil
+	return set.ExecuteTemplate(buf, entry, data)
 }
 
 // card returns the HTML of a case's card, rendered once per build.
