@@ -13,6 +13,7 @@ import (
 	stdhtml "html"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -166,9 +167,15 @@ type state struct {
 }
 
 // Render renders in. Unresolved links are reported in Rendered.Errs with
-// their file line; the HTML is still produced.
+// their file line; the HTML is still produced. A document over one of the
+// limits (MaxNesting and the others) is reported in Rendered.Errs and not
+// rendered: its HTML is empty.
 func (r *Renderer) Render(in Input) (*Rendered, error) {
 	out := &Rendered{Errs: &diag.List{}}
+	if le := checkLimits(in.Source); le != nil {
+		out.Errs.Addf(in.File, in.Line+le.line, "%s", le.msg)
+		return out, nil
+	}
 	sh := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sh)
 	st := &state{in: in, out: out, links: map[string]bool{}, used: map[string]bool{}, scratch: sh}
@@ -236,16 +243,35 @@ func (w *htmlWriter) Flush() error   { return nil }
 
 // escapeWikiPipes escapes the | of [[target|text]] as \| so that a wiki
 // link inside a table cell is not split into two cells; the wiki-link
-// parser reads \| as |. Lines keep their numbers.
+// parser reads \| as |. Lines keep their numbers. It runs in O(len(src)):
+// the next "]]" and the next newline are found once and reused until
+// passed, not searched again for every "[[".
 func escapeWikiPipes(src []byte) []byte {
 	if !bytes.Contains(src, []byte("[[")) || !bytes.Contains(src, []byte("|")) {
 		return src
 	}
 	out := make([]byte, 0, len(src)+16)
+	closeAt, nlAt := -2, -2 // absolute offsets; -1: none left; -2: not yet searched
+	next := func(at *int, from int, sep []byte) int {
+		if *at == -1 || (*at >= from) {
+			return *at
+		}
+		if j := bytes.Index(src[from:], sep); j >= 0 {
+			*at = from + j
+		} else {
+			*at = -1
+		}
+		return *at
+	}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '[' && i+1 < len(src) && src[i+1] == '[' {
-			end := bytes.Index(src[i+2:], []byte("]]"))
-			nl := bytes.IndexByte(src[i+2:], '\n')
+			end, nl := -1, -1
+			if c := next(&closeAt, i+2, []byte("]]")); c >= 0 {
+				end = c - (i + 2)
+			}
+			if c := next(&nlAt, i+2, []byte("\n")); c >= 0 {
+				nl = c - (i + 2)
+			}
 			if end >= 0 && (nl < 0 || end < nl) {
 				inner := src[i+2 : i+2+end]
 				out = append(out, '[', '[')
@@ -591,8 +617,16 @@ func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byt
 	parent.ReplaceChild(parent, cur, rest)
 }
 
-// ids generates heading ids as Swedish slugs, unique within a document.
-type ids struct{ used map[string]bool }
+// ids generates heading ids as Swedish slugs, unique within a document:
+// the first heading with slug x gets "x", later ones "x-1", "x-2" and so
+// on, skipping any id already taken (a heading literally named "x 1").
+// It remembers, per slug, the lowest suffix that may still be free, so a
+// document with n headings costs O(n) probes in all, not O(n²).
+type ids struct {
+	used   map[string]bool
+	next   map[string]int // slug → lowest suffix not yet known to be taken
+	probes int            // suffixed ids tried, for tests
+}
 
 func newIDs() *ids { return &ids{used: map[string]bool{}} }
 
@@ -603,8 +637,22 @@ func (x *ids) Generate(value []byte, _ ast.NodeKind) []byte {
 		base = "avsnitt"
 	}
 	id := base
-	for i := 1; x.used[id]; i++ {
-		id = fmt.Sprintf("%s-%d", base, i)
+	if x.used[id] {
+		if x.next == nil {
+			x.next = map[string]int{}
+		}
+		// Every suffix below next[base] is taken (ids are never freed), so
+		// starting there finds the same id as probing from 1 would.
+		i := max(x.next[base], 1)
+		for {
+			id = base + "-" + strconv.Itoa(i)
+			x.probes++
+			if !x.used[id] {
+				break
+			}
+			i++
+		}
+		x.next[base] = i + 1
 	}
 	x.used[id] = true
 	return []byte(id)

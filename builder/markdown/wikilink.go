@@ -55,12 +55,15 @@ func (wikiParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 	if len(line) < 4 || line[1] != '[' {
 		return nil
 	}
-	end := bytes.Index(line[2:], []byte("]]"))
-	if end < 0 {
+	// The target holds no '[', ']' or newline, so the first of them must
+	// be the "]]" that closes it. Stopping there keeps a line of many "[["
+	// linear.
+	end := bytes.IndexAny(line[2:], "[]\n")
+	if end < 0 || line[2+end] != ']' || 2+end+1 >= len(line) || line[2+end+1] != ']' {
 		return nil
 	}
 	inner := line[2 : 2+end]
-	if len(bytes.TrimSpace(inner)) == 0 || bytes.ContainsAny(inner, "[]\n") {
+	if len(bytes.TrimSpace(inner)) == 0 {
 		return nil
 	}
 	n := &WikiLink{Offset: seg.Start}
