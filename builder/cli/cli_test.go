@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +114,22 @@ func TestBadInput(t *testing.T) {
 			want: []string{"assets/scss/main.scss:4: Sass: Expected expression."}},
 		{name: "many errors sorted", files: "-- content/exempel/b.md --\n---\ntitle: B\n---\n-- content/exempel/a.md --\n---\ntitel: A\n---\n",
 			want: []string{"content/exempel/a.md:2: okänt fält \"titel\"", "content/exempel/b.md:2"}},
+		// Limits on what goldmark is given (builder/markdown/limits.go).
+		{name: "nesting too deep", files: "-- content/exempel/x.md --\n" + fm + "\nText.\n\n" + strings.Repeat(">", 101) + " x\n",
+			want: []string{"content/exempel/x.md:16: för djup nästling av citat och listor (över 100 nivåer på en rad)"}},
+		{name: "too many footnotes", setup: func(t *testing.T, dir string) {
+			var b strings.Builder
+			for i := 0; i < 1001; i++ {
+				fmt.Fprintf(&b, "[^%d]: Not.\n", i)
+			}
+			writeFile(t, filepath.Join(dir, "content/exempel/x.md"), fm+"\nText[^1].\n\n"+b.String())
+		}, want: []string{"content/exempel/x.md:1016: för många fotnoter (över 1000)"}},
+		{name: "too many footnote references", files: "-- content/exempel/x.md --\n" + fm + strings.Repeat("Se[^1]\n", 10001),
+			want: []string{"content/exempel/x.md:10013: för många fotnotshänvisningar (över 10 000)"}},
+		{name: "too many link definitions", files: "-- content/exempel/x.md --\n" + fm + strings.Repeat("[a]: /x\n", 1001),
+			want: []string{"content/exempel/x.md:1013: för många länkdefinitioner av formen [namn]: adress (över 1000)"}},
+		{name: "too many delimiters", files: "-- content/exempel/x.md --\n" + fm + strings.Repeat("*a_ ", 10000) + "~\n",
+			want: []string{"content/exempel/x.md:13: för många *, _ och ~ (över 20 000)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
