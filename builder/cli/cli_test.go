@@ -130,6 +130,8 @@ func TestBadInput(t *testing.T) {
 			want: []string{"content/exempel/x.md:1013: för många länkdefinitioner av formen [namn]: adress (över 1000)"}},
 		{name: "too many delimiters", files: "-- content/exempel/x.md --\n" + fm + strings.Repeat("*a_ ", 10000) + "~\n",
 			want: []string{"content/exempel/x.md:13: för många *, _ och ~ (över 20 000)"}},
+		{name: "broken md link with query and fragment", files: "-- content/exempel/x.md --\n" + fm + "\nSe [MiniMili](minimil.md?x#resultat).\n",
+			want: []string{`content/exempel/x.md:14: länken till "minimil.md?x#resultat" leder ingenstans: filen content/exempel/minimil.md finns inte (menade du minimili.md?)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

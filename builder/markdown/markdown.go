@@ -405,6 +405,13 @@ func (t *transformer) resolveWiki(st *state, v *WikiLink) {
 
 // rewrite returns the destination to keep for a markdown link, resolving
 // links to .md files; ok is false when the link must become plain text.
+//
+// A link to a .md file ("minimili.md", "../begrepp/psynk.md") becomes the
+// URL of the page made from it. A query and a fragment are kept after
+// that URL ("minimili.md?x#resultat" → "/exempel/minimili/?x#resultat");
+// an empty one ("minimili.md#") is dropped. The file must exist (as a
+// published page or a draft) whatever follows it; otherwise the link is
+// reported with the document's line and the closest file, if any.
 func (t *transformer) rewrite(st *state, dest string, offset int) (string, bool) {
 	if dest == "" || strings.HasPrefix(dest, "#") {
 		return dest, true
@@ -416,8 +423,12 @@ func (t *transformer) rewrite(st *state, dest string, offset int) (string, bool)
 		return "", false
 	}
 	p, frag, _ := strings.Cut(dest, "#")
+	p, query, _ := strings.Cut(p, "?")
 	if strings.HasSuffix(strings.ToLower(p), ".md") {
-		clean := p
+		clean := p[:len(p)-len(".md")] + ".md" // "x.MD" names the file x.md
+		if d, err := url.PathUnescape(clean); err == nil {
+			clean = d // goldmark percent-encodes "kök.md" as "k%C3%B6k.md"
+		}
 		if !strings.HasPrefix(clean, "/") {
 			clean = path.Join(st.in.Dir, clean)
 		}
@@ -425,19 +436,50 @@ func (t *transformer) rewrite(st *state, dest string, offset int) (string, bool)
 		if t.r.resolver != nil {
 			if tg, ok := t.r.resolver.ResolveFile(clean); ok {
 				st.addLink(tg.URL)
-				if frag != "" {
-					return tg.URL + "#" + frag, true
+				u := tg.URL
+				if query != "" {
+					u += "?" + query
 				}
-				return tg.URL, true
+				if frag != "" {
+					u += "#" + frag
+				}
+				return u, true
 			}
 		}
-		st.out.Errs.Addf(st.in.File, st.line(offset), "länken till %q leder ingenstans: filen content/%s finns inte", dest, clean)
+		msg := fmt.Sprintf("länken till %q leder ingenstans: filen content/%s finns inte", dest, clean)
+		if s := t.suggestFile(st, clean); s != "" {
+			msg += fmt.Sprintf(" (menade du %s?)", s)
+		}
+		st.out.Errs.Addf(st.in.File, st.line(offset), "%s", msg)
 		return dest, true
 	}
 	if strings.HasPrefix(p, "/") {
 		st.addLink(p)
 	}
 	return dest, true
+}
+
+// suggestFile returns the closest known name to the missing file clean
+// ("exempel/minimil.md"): a file name when that file is in the same folder
+// as the link's document ("minimili.md"), or a content path when it is
+// in the folder the link named ("/begrepp/psynk.md"), else a wiki link
+// ("[[psynk]]"); or "" when nothing is close.
+func (t *transformer) suggestFile(st *state, clean string) string {
+	if t.r.resolver == nil {
+		return ""
+	}
+	dir, file := path.Split(clean)
+	name := t.r.resolver.Suggest(strings.TrimSuffix(file, path.Ext(file)))
+	if name == "" {
+		return ""
+	}
+	if _, ok := t.r.resolver.ResolveFile(dir + name + ".md"); ok {
+		if dir == st.in.Dir+"/" {
+			return name + ".md"
+		}
+		return "/" + dir + name + ".md"
+	}
+	return "[[" + name + "]]"
 }
 
 // hasScheme reports whether u starts with a URL scheme, ignoring the ASCII

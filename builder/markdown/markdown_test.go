@@ -31,6 +31,8 @@ var testResolver = fakeResolver{
 	"psynk":                      {URL: "/begrepp/psynk/", Title: "Psynk"},
 	"file:exempel/fotosyntes.md": {URL: "/exempel/fotosyntes/", Title: "Fotosyntes"},
 	"file:begrepp/psynk.md":      {URL: "/begrepp/psynk/", Title: "Psynk"},
+	"file:exempel/minimili.md":   {URL: "/exempel/minimili/", Title: "MiniMili"},
+	"file:exempel/kök.md":        {URL: "/exempel/kok/", Title: "Kök"},
 }
 
 func testGlossary() *Glossary {
@@ -122,6 +124,49 @@ func TestLinks(t *testing.T) {
 				if !strings.Contains(strings.Join(out.Links, " "), l) {
 					t.Errorf("links %v lack %s", out.Links, l)
 				}
+			}
+		})
+	}
+}
+
+// TestMDLinks: links to .md files keep their query and fragment after the
+// page URL, and a missing file is an error whatever follows its name.
+func TestMDLinks(t *testing.T) {
+	tests := []struct {
+		name, dest string
+		href       string // want href="..." ("" when broken)
+		err        string
+		link       string // recorded site link
+	}{
+		{name: "plain", dest: "fotosyntes.md", href: "/exempel/fotosyntes/", link: "/exempel/fotosyntes/"},
+		{name: "fragment", dest: "fotosyntes.md#resultat", href: "/exempel/fotosyntes/#resultat", link: "/exempel/fotosyntes/"},
+		{name: "query", dest: "fotosyntes.md?x", href: "/exempel/fotosyntes/?x", link: "/exempel/fotosyntes/"},
+		{name: "query and fragment", dest: "fotosyntes.md?a=1&b=2#r", href: "/exempel/fotosyntes/?a=1&amp;b=2#r"},
+		{name: "empty fragment and query dropped", dest: "fotosyntes.md?#", href: "/exempel/fotosyntes/"},
+		{name: "upper-case extension", dest: "fotosyntes.MD#x", href: "/exempel/fotosyntes/#x"},
+		{name: "other section with fragment", dest: "../begrepp/psynk.md#bakgrund", href: "/begrepp/psynk/#bakgrund"},
+		{name: "from content root", dest: "/begrepp/psynk.md?x", href: "/begrepp/psynk/?x"},
+		{name: "non-ASCII file name", dest: "kök.md#a", href: "/exempel/kok/#a"},
+		{name: "missing with query", dest: "saknas.md?x",
+			err: `content/exempel/x.md:5: länken till "saknas.md?x" leder ingenstans: filen content/exempel/saknas.md finns inte`},
+		{name: "missing with fragment", dest: "saknas.md#resultat",
+			err: `content/exempel/x.md:5: länken till "saknas.md#resultat" leder ingenstans: filen content/exempel/saknas.md finns inte`},
+		{name: "suggest a file in the folder", dest: "minimil.md#resultat", err: `finns inte (menade du minimili.md?)`},
+		{name: "suggest from content root", dest: "/exempel/minimil.md", err: `finns inte (menade du minimili.md?)`},
+		{name: "suggest a wiki link elsewhere", dest: "../begrepp/minimil.md", err: `filen content/begrepp/minimil.md finns inte (menade du [[minimili]]?)`},
+		{name: "site path with query", dest: "/exempel/minimili/?x#y", href: "/exempel/minimili/?x#y", link: "/exempel/minimili/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := render(t, "[länk]("+tt.dest+")")
+			if tt.href != "" && !strings.Contains(out.HTML, `href="`+tt.href+`"`) {
+				t.Errorf("want href=%q in %s", tt.href, out.HTML)
+			}
+			if got := out.Errs.Error(); (tt.err == "") != (got == "") || !strings.Contains(got, tt.err) {
+				t.Errorf("errors %q, want %q", got, tt.err)
+			}
+			if tt.link != "" && strings.Join(out.Links, " ") != tt.link {
+				t.Errorf("links %v, want [%s]", out.Links, tt.link)
 			}
 		})
 	}
