@@ -165,6 +165,9 @@ func runBuild(args []string, env Env) int {
 	if st := parse(fs, args, env); st >= 0 {
 		return st
 	}
+	if st := checkBaseURL(baseURL, env); st >= 0 {
+		return st
+	}
 	if *out == "" {
 		*out = filepath.Join(*root, "public")
 	}

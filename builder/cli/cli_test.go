@@ -132,6 +132,13 @@ func TestBadInput(t *testing.T) {
 			want: []string{"content/exempel/x.md:13: för många *, _ och ~ (över 20 000)"}},
 		{name: "broken md link with query and fragment", files: "-- content/exempel/x.md --\n" + fm + "\nSe [MiniMili](minimil.md?x#resultat).\n",
 			want: []string{`content/exempel/x.md:14: länken till "minimil.md?x#resultat" leder ingenstans: filen content/exempel/minimil.md finns inte (menade du minimili.md?)`}},
+		{name: "baseURL not http", files: "-- content/site.yaml --\ntitle: T\nbaseURL: javascript:alert(1)\nlanguage: sv\n",
+			want: []string{`content/site.yaml:2: baseURL: "javascript:alert(1)" är ingen webbadress: den ska börja med https:// eller http://`}},
+		{name: "baseURL with a newline", files: "-- content/site.yaml --\ntitle: T\nbaseURL: \"https://x.se/\\nDisallow: /\"\nlanguage: sv\n",
+			want: []string{`content/site.yaml:2: baseURL: "https://x.se/\nDisallow: /" är ingen webbadress: den innehåller mellanslag eller styrtecken`}},
+		{name: "menu url protocol-relative", files: "-- content/site.yaml --\ntitle: T\nbaseURL: https://test.example/\nmenu:\n  - title: Ond\n    url: //evil.example/\n  - title: Skript\n    url: javascript:alert(1)\n",
+			want: []string{`content/site.yaml:5: url: "//evil.example/" duger inte i menyn: en sökväg på sajten börjar med ett enda /; // leder till en annan webbplats (skriv https:// för en extern länk)`,
+				`content/site.yaml:7: url: "javascript:alert(1)" duger inte i menyn: den ska börja med / (en sida på sajten) eller https://`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -275,5 +282,43 @@ func TestNew(t *testing.T) {
 	}
 	if code, _, errs := run(t, "check", "-root", dir, "-drafts"); code != ExitContent || !strings.Contains(errs, "ny-insats-i-are.md:3: summary får inte vara tomt") {
 		t.Errorf("check -drafts: %d %s", code, errs)
+	}
+}
+
+// TestBaseURLFlag: -baseurl is checked like site.yaml's baseURL; a bad one
+// is a usage error before anything is built, a good one is normalised to
+// end in a slash and reaches sitemap.xml and robots.txt.
+func TestBaseURLFlag(t *testing.T) {
+	bad := []struct{ url, want string }{
+		{"javascript:alert(1)", `portal build: -baseurl "javascript:alert(1)" är ingen webbadress: den ska börja med https:// eller http://`},
+		{"https://x.se/\nDisallow: /", `portal build: -baseurl "https://x.se/\nDisallow: /" är ingen webbadress: den innehåller mellanslag eller styrtecken`},
+		{"//x.se/", "ska börja med https://"},
+		{"https://u:p@x.se/", "användarnamn och lösenord"},
+		{"https://x.se/?a", "? eller #"},
+	}
+	for _, tt := range bad {
+		dir := t.TempDir()
+		sitetest.Write(t, dir, "")
+		code, _, stderr := run(t, "build", "-root", dir, "-search=false", "-baseurl", tt.url)
+		if code != ExitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("-baseurl %q: exit %d, stderr %q; want %d and %q", tt.url, code, stderr, ExitUsage, tt.want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "public")); err == nil {
+			t.Errorf("-baseurl %q: public/ was written", tt.url)
+		}
+	}
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	if code, _, stderr := run(t, "build", "-root", dir, "-search=false", "-baseurl", "https://ny.example"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for file, want := range map[string]string{
+		"sitemap.xml": "<loc>https://ny.example/exempel/",
+		"robots.txt":  "Sitemap: https://ny.example/sitemap.xml\n",
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, "public", file))
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s lacks %q: %s %v", file, want, b, err)
+		}
 	}
 }

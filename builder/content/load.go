@@ -116,8 +116,12 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 		}
 	}
 	c.Description, _ = f.str("description", false)
-	if c.BaseURL != "" && !safeURL(c.BaseURL) {
-		errs.Addf(name, f.lineOf("baseURL"), "baseURL: %q är ingen webbadress (till exempel https://exempelbanken.se/)", c.BaseURL)
+	if c.BaseURL != "" {
+		u, err := CheckBaseURL(c.BaseURL)
+		if err != nil {
+			errs.Addf(name, f.lineOf("baseURL"), "baseURL: %q är ingen webbadress: %v", c.BaseURL, err)
+		}
+		c.BaseURL = u
 	}
 	if m, ok := f.get("menu"); ok && !isNull(m) {
 		c.Menu = readMenu(name, m, errs)
@@ -145,9 +149,11 @@ func readMenu(name string, m *node, errs *diag.List) []MenuItem {
 		it.Title, _ = f.str("title", true)
 		var line int
 		it.URL, line = f.str("url", true)
-		if it.URL != "" && !strings.HasPrefix(it.URL, "/") && !safeURL(it.URL) {
-			errs.Addf(name, line, "url: %q ska börja med / eller https://", it.URL)
-			continue
+		if it.URL != "" {
+			if err := CheckMenuURL(it.URL); err != nil {
+				errs.Addf(name, line, "url: %q duger inte i menyn: %v", it.URL, err)
+				continue
+			}
 		}
 		out = append(out, it)
 	}
