@@ -74,6 +74,8 @@ fuzz: deps
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzGlossaryScan -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzLinkifyFilter -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzPlainTextWriter -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzCheckLimits -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzEscapeWikiPipes -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 
 clean:
