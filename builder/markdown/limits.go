@@ -48,6 +48,10 @@ type limitError struct {
 // the limits reaches goldmark's slow paths.
 func checkLimits(src []byte) *limitError {
 	var footnotes, linkDefs, delims, refs int
+	// Delimiters and references are counted line by line only when the
+	// whole document has too many, to find the line; bytes.Count is fast.
+	countDelims := bytes.Count(src, []byte("*"))+bytes.Count(src, []byte("_"))+bytes.Count(src, []byte("~")) > MaxDelimiters
+	countRefs := bytes.Count(src, []byte("[^")) > MaxFootnoteRefs
 	for n, rest := 0, src; len(rest) > 0; n++ {
 		line := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -59,7 +63,10 @@ func checkLimits(src []byte) *limitError {
 		if depth > MaxNesting {
 			return &limitError{n, fmt.Sprintf("för djup nästling av citat och listor (över %d nivåer på en rad)", MaxNesting)}
 		}
-		body := bytes.TrimLeft(line[j:], " \t")
+		body := line[j:]
+		if len(body) > 0 && (body[0] == ' ' || body[0] == '\t') {
+			body = bytes.TrimLeft(body, " \t")
+		}
 		switch {
 		case bytes.HasPrefix(body, []byte("[^")) && bytes.Contains(body, []byte("]:")):
 			if footnotes++; footnotes > MaxFootnotes {
@@ -70,18 +77,17 @@ func checkLimits(src []byte) *limitError {
 				return &limitError{n, fmt.Sprintf("för många länkdefinitioner av formen [namn]: adress (över %s)", sv.FormatInt(MaxLinkDefs))}
 			}
 		}
-		for _, c := range line {
-			switch c {
-			case '*', '_', '~':
-				delims++
+		if countDelims {
+			delims += bytes.Count(line, []byte("*")) + bytes.Count(line, []byte("_")) + bytes.Count(line, []byte("~"))
+			if delims > MaxDelimiters {
+				return &limitError{n, fmt.Sprintf("för många *, _ och ~ (över %s)", sv.FormatInt(MaxDelimiters))}
 			}
 		}
-		if delims > MaxDelimiters {
-			return &limitError{n, fmt.Sprintf("för många *, _ och ~ (över %s)", sv.FormatInt(MaxDelimiters))}
-		}
-		refs += bytes.Count(line, []byte("[^"))
-		if refs-footnotes > MaxFootnoteRefs {
-			return &limitError{n, fmt.Sprintf("för många fotnotshänvisningar (över %s)", sv.FormatInt(MaxFootnoteRefs))}
+		if countRefs {
+			refs += bytes.Count(line, []byte("[^"))
+			if refs-footnotes > MaxFootnoteRefs {
+				return &limitError{n, fmt.Sprintf("för många fotnotshänvisningar (över %s)", sv.FormatInt(MaxFootnoteRefs))}
+			}
 		}
 	}
 	return nil
@@ -94,7 +100,7 @@ func checkLimits(src []byte) *limitError {
 // containers than goldmark opens; a trailing thematic break ("- - - -")
 // opens no containers and is not counted.
 func containers(line []byte) (depth, end int) {
-	tb := thematicTail(line)
+	tb := -1 // computed at the first bullet
 	i := 0
 	for {
 		k := i
@@ -107,9 +113,13 @@ func containers(line []byte) (depth, end int) {
 		switch c := line[k]; {
 		case c == '>':
 			k++
-		case (c == '-' || c == '*' || c == '+') && k >= tb:
-			return depth, i
 		case c == '-' || c == '*' || c == '+':
+			if tb < 0 {
+				tb = thematicTail(line)
+			}
+			if k >= tb {
+				return depth, i
+			}
 			k++
 			if k < len(line) && line[k] != ' ' && line[k] != '\t' {
 				return depth, i

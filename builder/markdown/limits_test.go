@@ -265,3 +265,19 @@ func BenchmarkGrowth(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckLimits measures the scan on the 1,000 generated cases of
+// BenchmarkRender: it runs on every document, so it must stay a small
+// fraction of rendering.
+func BenchmarkCheckLimits(b *testing.B) {
+	bs := loadBenchSite(b)
+	b.SetBytes(bs.bytes())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, in := range bs.inputs {
+			if le := checkLimits(in.Source); le != nil {
+				b.Fatal(le.msg)
+			}
+		}
+	}
+}
