@@ -2,7 +2,9 @@
 // strikethrough, autolinks, footnotes, Swedish heading ids, [[wiki links]],
 // links to .md files and automatic glossary links on a term's first mention.
 // Raw HTML is never passed through and only http(s), mailto and tel links
-// and site-relative links survive.
+// and site-relative links survive. A document over one of the limits in
+// limits.go (nesting, footnotes, link definitions, delimiters) is refused
+// before goldmark parses it, so no document can take long to render.
 //
 // A Renderer is safe for concurrent use; each Render call has its own state.
 package markdown
