@@ -12,7 +12,8 @@ import (
 // (each block quote or list marker rescans the line: 100,000 "- " on one
 // line take 41 s), footnotes (each reference scans every definition, and
 // the definitions are insertion-sorted: 40,000 take 14 s), link reference
-// definitions (100,000 take 16 s) and emphasis delimiters that never match
+// definitions at the start of a paragraph (each copies the rest of the
+// paragraph's lines: 100,000 take 16 s) and emphasis delimiters that never match
 // ("*a_ " 25,000 times takes 6 s). A document over a limit is not parsed
 // at all: it is reported with the line where the limit was passed. The
 // limits are deterministic (unlike a time cap, they do not depend on the
@@ -26,8 +27,11 @@ const (
 	MaxFootnotes = 1000
 	// MaxFootnoteRefs is the most footnote references ("[^1]").
 	MaxFootnoteRefs = 10000
-	// MaxLinkDefs is the most link reference definitions ("[a]: url").
-	MaxLinkDefs = 1000
+	// MaxLinkDefWork bounds link reference definitions ("[a]: url"): the
+	// sum, over the runs of non-blank lines, of the definitions in the run
+	// times its lines. A block of 3,000 definitions passes, or 10 before
+	// a paragraph of a million lines; separated by blank lines, any number.
+	MaxLinkDefWork = 10_000_000
 	// MaxDelimiters is the most emphasis and strikethrough characters
 	// (*, _ and ~) in a document. Delimiters that never match cost
 	// goldmark O(n²) within a paragraph; capping the document caps every
@@ -47,7 +51,8 @@ type limitError struct {
 // (markers and delimiters inside code count too), so that no input under
 // the limits reaches goldmark's slow paths.
 func checkLimits(src []byte) *limitError {
-	var footnotes, linkDefs, delims, refs int
+	var footnotes, delims, refs int
+	var runLines, runDefs, defWork int // the current run of non-blank lines; the sum of runDefs*runLines before it
 	// Delimiters and references are counted line by line only when the
 	// whole document has too many, to find the line; bytes.Count is fast.
 	countDelims := bytes.Count(src, []byte("*"))+bytes.Count(src, []byte("_"))+bytes.Count(src, []byte("~")) > MaxDelimiters
@@ -73,9 +78,13 @@ func checkLimits(src []byte) *limitError {
 				return &limitError{n, fmt.Sprintf("för många fotnoter (över %s)", sv.FormatInt(MaxFootnotes))}
 			}
 		case len(body) > 0 && body[0] == '[' && bytes.Contains(body, []byte("]:")):
-			if linkDefs++; linkDefs > MaxLinkDefs {
-				return &limitError{n, fmt.Sprintf("för många länkdefinitioner av formen [namn]: adress (över %s)", sv.FormatInt(MaxLinkDefs))}
-			}
+			runDefs++
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			defWork += runDefs * runLines
+			runDefs, runLines = 0, 0
+		} else if runLines++; runDefs > 0 && defWork+runDefs*runLines > MaxLinkDefWork {
+			return &limitError{n, "för många länkdefinitioner av formen [namn]: adress i ett långt stycke; skilj dem från texten och varandra med tomma rader"}
 		}
 		if countDelims {
 			delims += bytes.Count(line, []byte("*")) + bytes.Count(line, []byte("_")) + bytes.Count(line, []byte("~"))

@@ -101,8 +101,11 @@ func TestCheckLimits(t *testing.T) {
 		{"footnotes over", footnotes(MaxFootnotes+1, 1), MaxFootnotes + 1, "för många fotnoter (över 1000)"},
 		{"footnote refs at the limit", footnotes(1, MaxFootnoteRefs), -1, ""},
 		{"footnote refs over", footnotes(1, MaxFootnoteRefs+1), MaxFootnoteRefs, "för många fotnotshänvisningar (över 10 000)"},
-		{"link definitions at the limit", rep("[a]: /x\n", MaxLinkDefs), -1, ""},
-		{"link definitions over", rep("- [a]: /x\n", MaxLinkDefs+1), MaxLinkDefs, "för många länkdefinitioner av formen [namn]: adress (över 1000)"},
+		{"link definitions in a block", rep("[a]: /x\n", 3000), -1, ""},
+		{"link definitions apart", rep("[a]: /x\n\n", 100000), -1, ""},
+		{"link definitions in a long block", rep("- [a]: /x\n", 4000), 3162, "för många länkdefinitioner av formen [namn]: adress i ett långt stycke"},
+		{"link definitions before a long paragraph", rep("[a]: /x\n", 10) + rep("text\n", 999990) + "text", 1000000, "för många länkdefinitioner"},
+		{"link definitions summed over blocks", rep(rep("[a]: /x\n", 1000)+"\n", 10) + rep("[a]: /x\n", 1000), 10 * 1001, "för många länkdefinitioner"},
 		{"delimiters at the limit", rep("*a_ \n", MaxDelimiters/2), -1, ""},
 		{"delimiters over", rep("*a_ \n\n", MaxDelimiters/2) + "~", 2 * MaxDelimiters / 2, "för många *, _ och ~ (över 20 000)"},
 	}
