@@ -139,6 +139,28 @@ func TestBadInput(t *testing.T) {
 		{name: "menu url protocol-relative", files: "-- content/site.yaml --\ntitle: T\nbaseURL: https://test.example/\nmenu:\n  - title: Ond\n    url: //evil.example/\n  - title: Skript\n    url: javascript:alert(1)\n",
 			want: []string{`content/site.yaml:5: url: "//evil.example/" duger inte i menyn: en sökväg på sajten börjar med ett enda /; // leder till en annan webbplats (skriv https:// för en extern länk)`,
 				`content/site.yaml:7: url: "javascript:alert(1)" duger inte i menyn: den ska börja med / (en sida på sajten) eller https://`}},
+		// Size limits and numbers (builder/content).
+		{name: "2 MB file", setup: func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "content/exempel/stor.md"), fm+strings.Repeat("Text text text.\n", 2<<20/16))
+		}, want: []string{"content/exempel/stor.md: filen är för stor (2 097 340 byte; högst 1 048 576 byte)"}},
+		{name: "front matter too large", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "summary: Y", "summary: "+strings.Repeat("lång ", 14000), 1),
+			want: []string{"content/exempel/x.md:2: front matter är för stor (84 179 byte; högst 65 536 byte): korta fälten och lägg längre text i brödtexten"}},
+		{name: "site.yaml too large", files: "-- content/site.yaml --\ntitle: T\ndescription: " + strings.Repeat("x", 70000) + "\n",
+			want: []string{"content/site.yaml: filen är för stor (70 023 byte; högst 65 536 byte)"}},
+		{name: "site description too long", files: "-- content/site.yaml --\ntitle: T\ndescription: " + strings.Repeat("ö", 1001) + "\n",
+			want: []string{"content/site.yaml:2: description: för lång (1001 tecken; högst 1000, eftersom den visas på varje sida)"}},
+		{name: "vocabulary too large", setup: func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "content/vokabular.yaml"), "target_group:\n"+strings.Repeat("  - label: Barn\n", 1<<20/16))
+		}, want: []string{"content/vokabular.yaml: filen är för stor (1 048 590 byte; högst 1 048 576 byte)"}},
+		{name: "related weight not finite", files: "-- content/site.yaml --\ntitle: T\nrelated:\n  investment_model: .inf\n  target_group: .nan\n  region: 1e9\n",
+			want: []string{"content/site.yaml:3: related.investment_model: förväntade ett tal mellan 0 och 1000, fick ett tal (.inf)",
+				"content/site.yaml:4: related.target_group: förväntade ett tal mellan 0 och 1000, fick ett tal (.nan)",
+				"content/site.yaml:5: related.region: förväntade ett tal mellan 0 och 1000, fick ett tal (1e9)"}},
+		{name: "related weight not finite, via yaml.v3", files: "-- content/site.yaml --\ntitle: T # en kommentar tar yaml.v3\nrelated: {investment_model: -.INF, region: .NaN}\n",
+			want: []string{"content/site.yaml:2: related.investment_model: förväntade ett tal ≥ 0, fick ett tal (-.INF)",
+				"content/site.yaml:2: related.region: förväntade ett tal mellan 0 och 1000, fick ett tal (.NaN)"}},
+		{name: "budget not finite", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status:", "budget_sek: -.Inf\nstatus:", 1),
+			want: []string{"content/exempel/x.md:7: budget_sek: förväntade ett belopp i kronor som heltal utan mellanslag (till exempel 12500000), fick ett tal (-.Inf)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

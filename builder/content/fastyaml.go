@@ -45,6 +45,11 @@ import (
 // simple keys to 1024 characters.
 const maxFastKey = 128
 
+// maxFastKeys is the most keys of one mapping the fast parser takes (real
+// front matter has about 15); larger mappings go to yaml.v3, so that the
+// search for duplicate keys stays linear in the document.
+const maxFastKeys = 64
+
 // maxFastDepth bounds nesting; deeper documents go to yaml.v3.
 const maxFastDepth = 16
 
@@ -56,6 +61,12 @@ type fastParser struct {
 	indent int // leading spaces of the current line
 	eof    bool
 	depth  int
+
+	// colOff and colN cache the last column computed on the line that
+	// starts at colPos, so the columns of many items on one line are
+	// counted in one pass, not each from the start of the line.
+	colPos, colOff, colN int
+	colScanned           int // bytes counted by col, for the linearity test
 
 	// The tree is built here first and copied into exactly sized node
 	// and Content arrays at the end; the parser with these buffers is reused.
@@ -280,7 +291,13 @@ func (p *fastParser) advance() bool {
 // col returns the 1-based column (in characters, as yaml.v3 counts) of
 // offset off on the current line.
 func (p *fastParser) col(off int) int {
-	return 1 + utf8.RuneCountInString(p.src[p.pos:off])
+	if p.colN == 0 || p.colPos != p.pos || off < p.colOff {
+		p.colPos, p.colOff, p.colN = p.pos, p.pos, 1
+	}
+	p.colScanned += off - p.colOff
+	p.colN += utf8.RuneCountInString(p.src[p.colOff:off])
+	p.colOff = off
+	return p.colN
 }
 
 // node adds a node and returns its index.
@@ -351,6 +368,9 @@ func (p *fastParser) mapping(keyOff int) (int32, bool) {
 			return 0, false
 		}
 		key := p.src[keyOff:colon]
+		if len(p.stack)-start >= 2*maxFastKeys {
+			return 0, false // checking for duplicates would grow quadratically
+		}
 		for i := start; i < len(p.stack); i += 2 {
 			if p.nodes[p.stack[i]].value == key {
 				return 0, false // duplicate: leave it to yaml.v3 and newFields

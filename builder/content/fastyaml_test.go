@@ -333,3 +333,76 @@ func FuzzFrontMatterYAML(f *testing.F) {
 		checkFast(t, "input", []byte(in))
 	})
 }
+
+// flowList is front matter with one flow sequence of n items on one line.
+func flowList(n int) []byte {
+	var b strings.Builder
+	b.WriteString("partners: [")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "Partner nr %d å", i)
+	}
+	b.WriteString("]\n")
+	return []byte(b.String())
+}
+
+// TestFastYAMLLinear checks that the fast parser's work grows linearly
+// with a long line: the columns of a flow list's items are counted in one
+// pass over the line (counting each from the start of the line made
+// 100,000 items take 47 s), and a mapping with many keys goes to yaml.v3
+// rather than being searched for duplicates key by key.
+func TestFastYAMLLinear(t *testing.T) {
+	for _, n := range []int{10, 1000, 20000} {
+		src := flowList(n)
+		p, _, ok := fastParse(src)
+		if !ok {
+			t.Fatalf("%d items: fast path declined", n)
+		}
+		if scanned := p.colScanned; scanned > len(src) {
+			t.Errorf("%d items: %d bytes counted for columns on a line of %d", n, scanned, len(src))
+		}
+		if got := len(p.nodes); got != n+3 { // the mapping, its key, the list and its items
+			t.Errorf("%d items: %d nodes", n, got)
+		}
+		p.release()
+	}
+	if _, _, ok := fastParse([]byte(manyKeys(maxFastKeys))); !ok {
+		t.Errorf("%d keys: fast path declined", maxFastKeys)
+	}
+	if _, _, ok := fastParse([]byte(manyKeys(maxFastKeys + 1))); ok {
+		t.Errorf("%d keys: fast path took a mapping it searches in quadratic time", maxFastKeys+1)
+	}
+	// Past the fast path, yaml.v3 and newFields find duplicates with a map.
+	src := []byte(manyKeys(5000) + "key17: igen\n")
+	var errs diag.List
+	root, derr := parseYAML("x.yaml", src, 0)
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	newFields("x.yaml", root, &errs)
+	if got := errs.Error(); !strings.Contains(got, `x.yaml:5001: fältet "key17" förekommer två gånger (första gången på rad 18)`) {
+		t.Errorf("duplicate among many keys: %q", got)
+	}
+}
+
+// BenchmarkFastYAMLGrowth parses a flow list and a mapping of growing
+// size; time per item should stay flat.
+func BenchmarkFastYAMLGrowth(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		for _, c := range []struct {
+			name string
+			src  []byte
+		}{{"flow", flowList(n)}, {"keys", []byte(manyKeys(n))}} {
+			b.Run(fmt.Sprintf("%s/%d", c.name, n), func(b *testing.B) {
+				b.SetBytes(int64(len(c.src)))
+				for i := 0; i < b.N; i++ {
+					if _, err := parseYAML("x.yaml", c.src, 0); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -18,8 +18,10 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// MaxFileSize is the largest content file the builder reads.
-const MaxFileSize = 4 << 20
+// MaxFileSize is the largest content file the builder reads: about 75
+// times the longest real case, and small enough that no file keeps
+// goldmark busy for more than a second or so.
+const MaxFileSize = 1 << 20
 
 // splitFile checks raw file bytes and splits them into front matter and body.
 // It strips a UTF-8 BOM and turns CRLF into LF. fmLine is the file line of
@@ -42,9 +44,30 @@ func splitFile(file string, raw []byte) (fm []byte, fmLine int, body []byte, bod
 		raw = bytes.ReplaceAll(raw, []byte("\r"), []byte("\n"))
 	}
 	if fm, body, bodyLine, ok := splitSimple(raw); ok {
-		return fm, 2, body, bodyLine, nil
+		fmLine = 2
+		return fm, fmLine, body, bodyLine, checkFrontMatterSize(file, fm, fmLine)
 	}
-	return splitFrontMatter(file, raw)
+	fm, fmLine, body, bodyLine, err = splitFrontMatter(file, raw)
+	if err == nil {
+		err = checkFrontMatterSize(file, fm, fmLine)
+	}
+	return fm, fmLine, body, bodyLine, err
+}
+
+// MaxFrontMatter is the most bytes of front matter a file may have: about
+// twenty times the longest real one. Its fields reach every list and
+// facet page that shows the document, so they are bounded apart from the
+// body.
+const MaxFrontMatter = 64 << 10
+
+// checkFrontMatterSize reports front matter over MaxFrontMatter, at its
+// first line.
+func checkFrontMatterSize(file string, fm []byte, fmLine int) error {
+	if len(fm) <= MaxFrontMatter {
+		return nil
+	}
+	return diag.Errorf(file, fmLine, "front matter är för stor (%s byte; högst %s byte): korta fälten och lägg längre text i brödtexten",
+		sv.FormatInt(int64(len(fm))), sv.FormatInt(MaxFrontMatter))
 }
 
 // splitFrontMatter splits checked, LF-only file bytes with adrg/frontmatter,

@@ -8,7 +8,9 @@ import (
 	"hash"
 	"hash/fnv"
 	"hash/maphash"
+	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/sv"
@@ -68,13 +71,24 @@ func Load(root string, opts ...Option) (*Site, error) {
 
 // readFile reads a site file and, when h is not nil, adds its name and
 // bytes to h.
+//
+// A file over its limit (MaxConfigSize for site.yaml, MaxDataFileSize for
+// the others) is an error, and is not read past the limit.
 func readFile(root, name string, errs *diag.List, h hash.Hash64) ([]byte, bool) {
+	limit := int64(MaxDataFileSize)
+	if name == configFile {
+		limit = MaxConfigSize
+	}
 	p := filepath.Join(root, filepath.FromSlash(name))
-	b, err := os.ReadFile(p)
+	b, err := readLimited(p, limit)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		var big *tooLargeError
+		switch {
+		case errors.As(err, &big):
+			errs.Addf(name, 0, "filen är för stor (%s byte; högst %s byte)", sv.FormatInt(big.size), sv.FormatInt(limit))
+		case errors.Is(err, fs.ErrNotExist):
 			errs.Addf(name, 0, "filen saknas")
-		} else {
+		default:
 			errs.Addf(name, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
 		}
 		return nil, false
@@ -86,6 +100,49 @@ func readFile(root, name string, errs *diag.List, h hash.Hash64) ([]byte, bool) 
 	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), true
 }
 
+// Limits on the site's own files, far above what real ones use (site.yaml
+// is a few hundred bytes, kommuner.csv 15 KB): site.yaml's values are
+// repeated on every page, so a slip there multiplies.
+const (
+	// MaxConfigSize is the largest content/site.yaml.
+	MaxConfigSize = 64 << 10
+	// MaxDataFileSize is the largest vocabulary or data file.
+	MaxDataFileSize = 1 << 20
+	// maxSiteTitle and maxSiteDescription bound site.yaml's title and
+	// description, in characters.
+	maxSiteTitle       = 200
+	maxSiteDescription = 1000
+)
+
+// configFile is the site's settings.
+const configFile = "content/site.yaml"
+
+// tooLargeError is a file over the limit readLimited was given.
+type tooLargeError struct{ size int64 }
+
+func (e *tooLargeError) Error() string { return fmt.Sprintf("filen är för stor (%d byte)", e.size) }
+
+// readLimited reads the file at p if it holds at most limit bytes, and
+// otherwise returns a *tooLargeError without reading more than limit+1.
+func readLimited(p string, limit int64) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
+		return nil, &tooLargeError{fi.Size()}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, &tooLargeError{int64(len(b))}
+	}
+	return b, nil
+}
+
 func unwrapPathErr(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -95,7 +152,7 @@ func unwrapPathErr(err error) error {
 }
 
 func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
-	const name = "content/site.yaml"
+	const name = configFile
 	c := Config{Language: "sv", RelatedWeights: DefaultRelatedWeights}
 	b, ok := readFile(root, name, errs, h)
 	if !ok {
@@ -116,6 +173,15 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 		}
 	}
 	c.Description, _ = f.str("description", false)
+	for _, t := range []struct {
+		key  string
+		val  string
+		most int
+	}{{"title", c.Title, maxSiteTitle}, {"description", c.Description, maxSiteDescription}} {
+		if n := utf8.RuneCountInString(t.val); n > t.most {
+			errs.Addf(name, f.lineOf(t.key), "%s: för lång (%s tecken; högst %s, eftersom den visas på varje sida)", t.key, sv.FormatInt(int64(n)), sv.FormatInt(int64(t.most)))
+		}
+	}
 	if c.BaseURL != "" {
 		u, err := CheckBaseURL(c.BaseURL)
 		if err != nil {
@@ -160,6 +226,10 @@ func readMenu(name string, m *node, errs *diag.List) []MenuItem {
 	return out
 }
 
+// maxWeight is the largest weight related may give a field. It keeps the
+// scores finite (.inf and .nan are YAML numbers too) and comparable.
+const maxWeight = 1000
+
 func readWeights(name string, n *node, w *RelatedWeights, errs *diag.List) {
 	if n.Kind != yaml.MappingNode {
 		errs.Addf(name, n.Line, "related: förväntade vikter per fält (investment_model: 3 ...), fick %s", kindName(n))
@@ -184,6 +254,10 @@ func readWeights(name string, n *node, w *RelatedWeights, errs *diag.List) {
 		var x float64
 		if v.Kind != yaml.ScalarNode || (v.Tag != "!!int" && v.Tag != "!!float") || v.decode(&x) != nil || x < 0 {
 			errs.Addf(name, v.Line, "related.%s: förväntade ett tal ≥ 0, fick %s", k, kindName(v))
+			continue
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) || x > maxWeight {
+			errs.Addf(name, v.Line, "related.%s: förväntade ett tal mellan 0 och %s, fick %s", k, sv.FormatInt(maxWeight), kindName(v))
 			continue
 		}
 		*p = x

@@ -286,8 +286,10 @@ func (s *Site) values(c *Case, f *fields, vocab string, required bool, fold fold
 		}
 		if val == nil {
 			var labels []string
-			for _, x := range v.Values {
-				labels = append(labels, x.Label)
+			if v != nil { // nil when vokabular.yaml could not be read
+				for _, x := range v.Values {
+					labels = append(labels, x.Label)
+				}
 			}
 			msg := unknownMsg(vocab, "okänt värde", it.Value, labels)
 			if len(labels) == 0 {
