@@ -18,6 +18,7 @@ import (
 
 	"github.com/bep/godartsass/v2"
 	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 )
 
 // ErrNoSass is returned when no Dart Sass binary can be found.
@@ -109,11 +110,17 @@ func (s *Sass) Close() error {
 // Sass errors are returned as *diag.Error with the file and line.
 func (s *Sass) Compile(root, entry string) ([]byte, error) {
 	full := filepath.Join(root, filepath.FromSlash(entry))
+	imp, err := newConfinedImporter(root, entry)
+	if err != nil {
+		return nil, diag.Errorf(entry, 0, "kan inte läsa stilmallen: %v", err)
+	}
+	if err := imp.check(entry, full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, diag.Errorf(entry, 0, "stilmallen pekar utanför webbplatsens rot: %v", err)
+	}
 	src, err := os.ReadFile(full)
 	if err != nil {
 		return nil, diag.Errorf(entry, 0, "kan inte läsa stilmallen: %v", err)
 	}
-	abs, _ := filepath.Abs(full)
 	s.mu.Lock()
 	if s.t.IsShutDown() {
 		t, err := godartsass.Start(godartsass.Options{DartSassEmbeddedFilename: s.bin})
@@ -126,15 +133,15 @@ func (s *Sass) Compile(root, entry string) ([]byte, error) {
 	t := s.t
 	s.mu.Unlock()
 	res, err := t.Execute(godartsass.Args{
-		Source:       string(src),
-		URL:          "file://" + filepath.ToSlash(abs),
-		OutputStyle:  godartsass.OutputStyleCompressed,
-		IncludePaths: []string{filepath.Dir(abs)},
+		Source:         string(src),
+		URL:            sassScheme + "/" + filepath.ToSlash(entry),
+		OutputStyle:    godartsass.OutputStyleCompressed,
+		ImportResolver: imp,
 	})
 	if err != nil {
 		var se godartsass.SassError
 		if errors.As(err, &se) {
-			return nil, sassError(root, entry, abs, src, se)
+			return nil, sassError(root, entry, src, se)
 		}
 		return nil, diag.Errorf(entry, 0, "Sass: %v", err)
 	}
@@ -142,14 +149,11 @@ func (s *Sass) Compile(root, entry string) ([]byte, error) {
 }
 
 // sassError maps a Sass failure to the file and line it points at.
-func sassError(root, entry, abs string, src []byte, se godartsass.SassError) error {
+func sassError(root, entry string, src []byte, se godartsass.SassError) error {
 	file, text := entry, src
-	if u := strings.TrimPrefix(se.Span.Url, "file://"); u != "" && u != abs {
-		if b, err := os.ReadFile(u); err == nil {
-			text = b
-			if r, err := filepath.Rel(mustAbs(root), u); err == nil {
-				file = filepath.ToSlash(r)
-			}
+	if f := fileOfURL(se.Span.Url); f != "" && f != filepath.ToSlash(entry) {
+		if b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f))); err == nil {
+			file, text = f, b
 		}
 	}
 	line := 0
@@ -157,14 +161,6 @@ func sassError(root, entry, abs string, src []byte, se godartsass.SassError) err
 		line = 1 + strings.Count(string(text[:off]), "\n")
 	}
 	return &diag.Error{File: file, Line: line, Msg: "Sass: " + se.Message, Err: se}
-}
-
-func mustAbs(p string) string {
-	a, err := filepath.Abs(p)
-	if err != nil {
-		return p
-	}
-	return a
 }
 
 // Fingerprint returns name with a content hash before its extension:
@@ -176,12 +172,18 @@ func Fingerprint(name string, data []byte) string {
 }
 
 // SourceHash hashes the names and contents of every file below dir, for
-// caching compiled output.
+// caching compiled output. A symbolic link counts with its target, so a
+// stylesheet that links elsewhere is compiled (and checked), never taken
+// from the cache of one that did not.
 func SourceHash(dir string) (string, error) {
 	h := sha256.New()
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return err
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			target, _ := os.Readlink(p)
+			fmt.Fprintf(h, "link\x00%s\x00", target)
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -205,9 +207,12 @@ type File struct {
 }
 
 // Static reads every file below dir (relative to root), keeping paths.
-// Hidden files are skipped.
+// Hidden files are skipped. A symbolic link to a file is followed only
+// when the file is inside the site root; one that leads outside is an
+// error.
 func Static(root, dir string) ([]File, error) {
 	base := filepath.Join(root, filepath.FromSlash(dir))
+	realRoot, rootErr := fsutil.RealRoot(root)
 	var out []File
 	err := filepath.WalkDir(base, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -222,7 +227,14 @@ func Static(root, dir string) ([]File, error) {
 			}
 			return nil
 		}
-		if e.IsDir() || !e.Type().IsRegular() {
+		if e.Type()&fs.ModeSymlink != 0 && rootErr == nil {
+			if err := fsutil.Within(realRoot, p); err != nil {
+				return fmt.Errorf("%s: %w", filepath.ToSlash(p), err)
+			}
+			if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+				return nil
+			}
+		} else if e.IsDir() || !e.Type().IsRegular() {
 			return nil
 		}
 		b, err := os.ReadFile(p)

@@ -161,6 +161,44 @@ func TestBadInput(t *testing.T) {
 				"content/site.yaml:2: related.region: förväntade ett tal mellan 0 och 1000, fick ett tal (.NaN)"}},
 		{name: "budget not finite", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status:", "budget_sek: -.Inf\nstatus:", 1),
 			want: []string{"content/exempel/x.md:7: budget_sek: förväntade ett belopp i kronor som heltal utan mellanslag (till exempel 12500000), fick ett tal (-.Inf)"}},
+		// File names and symbolic links (builder/content, site, assets).
+		{name: "control character in a file name", setup: func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "content/exempel/ny\nrad.md"), fm)
+		}, want: []string{`content/exempel: filnamnet "ny\nrad.md" innehåller ett styrtecken (U+000A); byt namn på filen`}},
+		{name: "content symlink outside the root", setup: func(t *testing.T, dir string) {
+			symlink(t, outsideFile(t, "hemlig.md", fm), filepath.Join(dir, "content/exempel/hemlig.md"))
+		}, want: []string{"content/exempel/hemlig.md: den symboliska länken pekar utanför webbplatsens rot (till ", "bara filer i webbplatsen publiceras"}},
+		{name: "content folder symlinked outside the root", setup: func(t *testing.T, dir string) {
+			os.RemoveAll(filepath.Join(dir, "content/sidor"))
+			symlink(t, filepath.Dir(outsideFile(t, "om.md", fm)), filepath.Join(dir, "content/sidor"))
+		}, want: []string{"content/sidor: mappen pekar utanför webbplatsens rot (till "}},
+		{name: "site.yaml symlinked outside the root", setup: func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "content/site.yaml"))
+			symlink(t, outsideFile(t, "site.yaml", "title: T\n"), filepath.Join(dir, "content/site.yaml"))
+		}, want: []string{"content/site.yaml: filen pekar utanför webbplatsens rot (till "}},
+		{name: "layout symlink outside the root", setup: func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "layouts/case.html")
+			b, _ := os.ReadFile(p)
+			os.Remove(p)
+			symlink(t, outsideFile(t, "case.html", string(b)), p)
+		}, want: []string{"layouts/case.html: mallen pekar utanför webbplatsens rot (till "}},
+		{name: "static file symlinked outside the root", setup: func(t *testing.T, dir string) {
+			symlink(t, outsideFile(t, "hemlig.js", "1"), filepath.Join(dir, "assets/js/hemlig.js"))
+		}, want: []string{"assets/js/hemlig.js: pekar utanför webbplatsens rot (till "}},
+		{name: "sass partial symlinked outside the root", setup: func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "assets/scss/_tokens.scss")
+			b, _ := os.ReadFile(p)
+			os.Remove(p)
+			symlink(t, outsideFile(t, "_tokens.scss", string(b)), p)
+		}, want: []string{"assets/scss/main.scss:", "importer får bara läsa filer i assets/ och node_modules/, inte assets/scss/_tokens.scss (som pekar på "}},
+		{name: "sass absolute import", setup: func(t *testing.T, dir string) {
+			p := outsideFile(t, "_ond.scss", "$x: 1;")
+			prependFile(t, filepath.Join(dir, "assets/scss/main.scss"), "@use \""+filepath.ToSlash(p)+"\";\n")
+		}, want: []string{"assets/scss/main.scss:1: Sass: importer får bara läsa filer i assets/ och node_modules/ (fick \"/"}},
+		{name: "sass import out of assets", setup: func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "content/_ond.scss"), "$x: 1;")
+			prependFile(t, filepath.Join(dir, "assets/scss/main.scss"), "@use \"../../content/ond\";\n")
+		}, want: []string{`assets/scss/main.scss:1: Sass: importer får bara läsa filer i assets/ och node_modules/, inte content/_ond.scss`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,6 +261,33 @@ func assertUntouched(t *testing.T, dir string) {
 	}
 }
 
+// outsideFile writes a file named name holding s in a folder of its own,
+// outside any site root, and returns its path.
+func outsideFile(t *testing.T, name, s string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	writeFile(t, p, s)
+	return p
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(link), 0o755)
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("symbolic links: %v", err)
+	}
+}
+
+// prependFile puts s before the contents of the file at p.
+func prependFile(t *testing.T, p, s string) {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, p, s+string(b))
+}
+
 func writeFile(t *testing.T, p, s string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -257,6 +322,45 @@ func TestAcceptedInput(t *testing.T) {
 		if err != nil || !strings.Contains(string(b), want) {
 			t.Errorf("%s lacks %q (%v)", p, want, err)
 		}
+	}
+}
+
+// TestAcceptedNamesAndLinks: a file name in NFD (as macOS writes "kök")
+// gets the slug of its NFC form, so [[kok]] finds it; symbolic links that
+// stay inside the site root are followed; a Sass partial in a subfolder
+// and one in node_modules are imported.
+func TestAcceptedNamesAndLinks(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "-- content/exempel/ko\u0308k.md --\n"+strings.Replace(fm, "title: X", "title: Köket", 1)+
+		"-- content/exempel/lankar.md --\n"+strings.Replace(fm, "title: X", "title: Länkar", 1)+"\nSe [[kok]].\n"+
+		"-- content/delad/gemensam.md --\n"+strings.Replace(fm, "title: X", "title: Delad", 1)+
+		"-- assets/scss/delar/_farg.scss --\n@use \"../tokens\" as t;\n$farg: #123456;\n"+
+		"-- node_modules/ett-paket/_index.scss --\n$paket: 2px;\n")
+	symlink(t, "../delad/gemensam.md", filepath.Join(dir, "content/exempel/delad.md"))
+	main := filepath.Join(dir, "assets/scss/main.scss")
+	prependFile(t, main, "@use \"delar/farg\";\n@use \"ett-paket\";\n")
+	b, _ := os.ReadFile(main)
+	writeFile(t, main, string(b)+".prov { color: farg.$farg; margin: ett-paket.$paket; }\n")
+	code, _, stderr := run(t, "build", "-root", dir, "-search=false")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for p, want := range map[string]string{
+		"public/exempel/kok/index.html":    "Köket",
+		"public/exempel/lankar/index.html": `href="/exempel/kok/"`,
+		"public/exempel/delad/index.html":  "Delad",
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s lacks %q (%v)", p, want, err)
+		}
+	}
+	css, _ := filepath.Glob(filepath.Join(dir, "public/css/main.*.css"))
+	if len(css) != 1 {
+		t.Fatalf("stylesheets: %v", css)
+	}
+	if b, _ := os.ReadFile(css[0]); !strings.Contains(string(b), ".prov{color:#123456;margin:2px}") {
+		t.Errorf("imports not compiled into %s", css[0])
 	}
 }
 

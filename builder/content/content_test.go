@@ -141,9 +141,16 @@ func TestSplitSimple(t *testing.T) {
 	}
 }
 
-// TestReadSmallFile checks readSmallFile against os.ReadFile and that it
-// leaves missing and oversized files to readDoc's error reporting.
+// TestReadSmallFile checks readSmallFile, and the portable version other
+// systems use, against os.ReadFile and that they leave missing and
+// oversized files to readDoc's error reporting.
 func TestReadSmallFile(t *testing.T) {
+	for name, read := range map[string]func(string) ([]byte, bool){"native": readSmallFile, "portable": readSmallFilePortable} {
+		t.Run(name, func(t *testing.T) { testReadSmallFile(t, read) })
+	}
+}
+
+func testReadSmallFile(t *testing.T, readSmallFile func(string) ([]byte, bool)) {
 	dir := t.TempDir()
 	for _, size := range []int{0, 1, 511, 512, 513, 4096, 100000, MaxFileSize} {
 		p := filepath.Join(dir, fmt.Sprintf("f%d.md", size))

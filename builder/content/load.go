@@ -23,9 +23,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"github.com/exempelbanken/portal/builder/sv"
 	yaml "go.yaml.in/yaml/v3"
-	"golang.org/x/sys/unix"
 )
 
 // Option configures Load.
@@ -80,6 +80,15 @@ func readFile(root, name string, errs *diag.List, h hash.Hash64) ([]byte, bool) 
 		limit = MaxConfigSize
 	}
 	p := filepath.Join(root, filepath.FromSlash(name))
+	if realRoot, err := fsutil.RealRoot(root); err == nil {
+		if err := fsutil.Within(realRoot, p); err != nil {
+			var out *fsutil.OutsideError
+			if errors.As(err, &out) {
+				errs.Addf(name, 0, "filen %v", err)
+				return nil, false
+			}
+		}
+	}
 	b, err := readLimited(p, limit)
 	if err != nil {
 		var big *tooLargeError
@@ -400,19 +409,35 @@ func readVocab(root string, s *Site, errs *diag.List, h hash.Hash64) {
 
 // listDocs finds the markdown files of the three sections, reporting
 // sub-folders, symlinked folders and unreadable entries.
+//
+// A file, or section folder, that is a symbolic link is listed only if
+// its real path is inside the site root; a file name with a control
+// character is an error.
 func listDocs(root string, errs *diag.List) map[Section][]string {
 	out := map[Section][]string{}
+	realRoot, rootErr := fsutil.RealRoot(root)
 	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
 		dir := path.Join("content", sec.Dir())
-		entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(dir)))
+		full := filepath.Join(root, filepath.FromSlash(dir))
+		entries, err := os.ReadDir(full)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) || sec == SectionCase {
 				errs.Addf(dir, 0, "kan inte läsa mappen: %v", unwrapPathErr(err))
 			}
 			continue
 		}
+		if rootErr == nil {
+			if err := fsutil.Within(realRoot, full); err != nil {
+				errs.Addf(dir, 0, "mappen %v; flytta innehållet in i webbplatsen", err)
+				continue
+			}
+		}
 		for _, e := range entries {
 			name := e.Name()
+			if bad := controlChar(name); bad >= 0 {
+				errs.Addf(dir, 0, "filnamnet %q innehåller ett styrtecken (%U); byt namn på filen", name, bad)
+				continue
+			}
 			p := path.Join(dir, name)
 			if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") {
 				continue // hidden and editor temp files
@@ -423,6 +448,12 @@ func listDocs(root string, errs *diag.List) map[Section][]string {
 				if err != nil {
 					errs.Addf(p, 0, "trasig eller cirkulär symbolisk länk: %v", unwrapPathErr(err))
 					continue
+				}
+				if rootErr == nil {
+					if err := fsutil.Within(realRoot, filepath.Join(root, filepath.FromSlash(p))); err != nil {
+						errs.Addf(p, 0, "den symboliska länken %v; bara filer i webbplatsen publiceras", err)
+						continue
+					}
 				}
 				if fi.IsDir() {
 					errs.Addf(p, 0, "symboliska länkar till mappar följs inte; flytta filerna till %s/", dir)
@@ -445,6 +476,18 @@ func listDocs(root string, errs *diag.List) map[Section][]string {
 		}
 	}
 	return out
+}
+
+// controlChar returns the first control character (C0, DEL or C1) in
+// name, or -1. Such names break error messages, URLs and the preview's
+// event stream, and are never meant.
+func controlChar(name string) rune {
+	for _, r := range name {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return r
+		}
+	}
+	return -1
 }
 
 // parsed is one file after parsing, before cross-references are resolved.
@@ -559,48 +602,6 @@ func readDoc(root, file string) ([]byte, error) {
 		return nil, diag.Errorf(file, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
 	}
 	return raw, nil
-}
-
-// readSmallFile reads the file at full when it opens, is at most
-// MaxFileSize bytes and reads without error; ok is false otherwise. It
-// saves the separate stat of the path that readDoc's checks need, and
-// goes straight to open(2), fstat(2), read(2) and close(2): os.Open also
-// registers every file with the network poller, five more system calls
-// per file that fail for regular files.
-func readSmallFile(full string) (raw []byte, ok bool) {
-	fd, err := unix.Open(full, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, false
-	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size > MaxFileSize {
-		return nil, false
-	}
-	// Read the size fstat reported; only an empty file is read to EOF
-	// (files of some file systems report size 0).
-	size := int(st.Size)
-	raw = make([]byte, 0, max(size, 512))
-	for size == 0 || len(raw) < size {
-		if len(raw) == cap(raw) {
-			raw = append(raw, 0)[:len(raw)]
-		}
-		n, err := unix.Read(fd, raw[len(raw):cap(raw)])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, false
-		}
-		if n == 0 {
-			break
-		}
-		raw = raw[:len(raw)+n]
-	}
-	if len(raw) > MaxFileSize {
-		return nil, false
-	}
-	return raw, true
 }
 
 func parseOne(root string, p *parsed, cache *Cache, drafts bool) {

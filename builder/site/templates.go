@@ -20,6 +20,7 @@ import (
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/htmlexec"
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"github.com/exempelbanken/portal/builder/sv"
 )
 
@@ -254,8 +255,17 @@ func loadTemplates(root string, errs *diag.List) *templates {
 	dir := filepath.Join(root, "layouts")
 	h := fnv.New64a()
 	facets := false // base.html or a partial shows facets
+	realRoot, rootErr := fsutil.RealRoot(root)
 	read := func(name string) (string, bool) {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		if rootErr == nil {
+			var out *fsutil.OutsideError
+			if err := fsutil.Within(realRoot, full); errors.As(err, &out) {
+				errs.Addf("layouts/"+name, 0, "mallen %v", err)
+				return "", false
+			}
+		}
+		b, err := os.ReadFile(full)
 		if err != nil {
 			errs.Addf("layouts/"+name, 0, "kan inte läsa mallen: %v", err)
 			return "", false

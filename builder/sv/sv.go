@@ -43,6 +43,8 @@ func Slugify(s string) string {
 			dash = false
 			b.WriteString("ss")
 			continue
+		case r > utf8.RuneSelf && unicode.Is(unicode.Mn, r):
+			continue // a combining mark (NFD, as macOS writes file names): its base letter is kept
 		default:
 			if r > utf8.RuneSelf && unicode.IsLetter(r) {
 				if a := asciiBase(r); a != 0 {

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestSlugify(t *testing.T) {
@@ -20,6 +23,10 @@ func TestSlugify(t *testing.T) {
 		{"Café Über Straße", "cafe-uber-strasse"},
 		{"!!!", ""},
 		{"2015", "2015"},
+		// NFD, as macOS writes file names: the same slug as NFC.
+		{"ko\u0308k", "kok"},
+		{"A\u030Aby a\u0308lv", "aby-alv"},
+		{"Cafe\u0301", "cafe"},
 	}
 	for _, tt := range tests {
 		if got := Slugify(tt.in); got != tt.want {
@@ -44,6 +51,9 @@ func FuzzSlugify(f *testing.F) {
 		}
 		if Slugify(got) != got {
 			t.Fatalf("Slugify not idempotent: %q → %q → %q", s, got, Slugify(got))
+		}
+		if nfd, nfc := Slugify(norm.NFD.String(s)), Slugify(norm.NFC.String(s)); utf8.ValidString(s) && nfd != nfc {
+			t.Fatalf("Slugify(%q): NFD gives %q, NFC %q", s, nfd, nfc)
 		}
 	})
 }
