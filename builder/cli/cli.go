@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
 	"runtime/trace"
@@ -24,7 +26,6 @@ import (
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/site"
 	"github.com/exempelbanken/portal/builder/sv"
-	"golang.org/x/sys/unix"
 )
 
 // Exit statuses.
@@ -32,13 +33,17 @@ const (
 	ExitOK      = 0
 	ExitContent = 1
 	ExitUsage   = 2
+	// ExitInterrupted is the status of a build stopped by SIGINT or
+	// SIGTERM (128 + SIGINT, as shells report it).
+	ExitInterrupted = 130
 )
 
 // Env is the process environment of a run.
 type Env struct {
 	Stdout, Stderr io.Writer
-	// Search indexes a built site; nil disables indexing.
-	Search func(dir string, root string, stderr io.Writer) error
+	// Search indexes a built site, stopping when ctx is done; nil
+	// disables indexing.
+	Search func(ctx context.Context, dir string, root string, stderr io.Writer) error
 	// Theme provides layouts/ and assets/ for roots without them.
 	Theme fs.FS
 	// DiscardInBackground lets `portal build` hand the removal of the
@@ -200,10 +205,19 @@ func runBuild(args []string, env Env) int {
 	// rarely while the heap is small, and at 60 % growth once it is large
 	// (which keeps the peak of a big site a fifth lower than 100 %).
 	defer gctune.Tune(gcFloor())()
+	ctx, stop := interruptible(env)
+	defer stop()
 	start := time.Now()
 	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL, Theme: env.Theme})
 	defer b.Close()
-	disk, err := output.NewDisk(*out)
+	disk, err := output.NewDisk(*out, output.SourceRoot(*root), output.OnWait(func(lock string) {
+		fmt.Fprintf(env.Stderr, "Väntar: en annan byggprocess skriver redan till %s (låset är %s) …\n", *out, lock)
+	}))
+	var refused *output.TargetError
+	if errors.As(err, &refused) {
+		fmt.Fprintf(env.Stderr, "portal build: -out %v\n", err)
+		return ExitUsage
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
 		return ExitContent
@@ -225,8 +239,12 @@ func runBuild(args []string, env Env) int {
 	}
 	if *search && env.Search != nil {
 		t := time.Now()
-		if err := env.Search(disk.Dir(), *root, env.Stderr); err != nil {
+		if err := env.Search(ctx, disk.Dir(), *root, env.Stderr); err != nil {
 			disk.Abort()
+			if ctx.Err() != nil {
+				fmt.Fprintln(env.Stderr, "portal build: avbrutet; public/ är orört.")
+				return ExitInterrupted
+			}
 			fmt.Fprintf(env.Stderr, "portal build: sökindex: %v\n", err)
 			return ExitContent
 		}
@@ -240,9 +258,8 @@ func runBuild(args []string, env Env) int {
 	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
 	res.Report(env.Stdout, time.Since(start), *verbose)
 	if *verbose {
-		var ru syscall.Rusage
-		if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-			fmt.Fprintf(env.Stdout, "  %-40s %10s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(ru.Maxrss/1024))
+		if rss, ok := maxRSS(); ok {
+			fmt.Fprintf(env.Stdout, "  %-40s %10s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(rss>>20))
 		}
 	}
 	if *memProf != "" {
@@ -253,6 +270,33 @@ func runBuild(args []string, env Env) int {
 		}
 	}
 	return ExitOK
+}
+
+// interruptible returns a context that is cancelled on SIGINT or SIGTERM,
+// which stops the search indexer; if the build does not then end on its
+// own within a second (it is busy in a phase that does not watch ctx), the
+// process exits with ExitInterrupted. A killed build leaves public/ as it
+// was; the next build clears away its folder. stop ends the watch.
+func interruptible(env Env) (ctx context.Context, stop func()) {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			fmt.Fprintln(env.Stderr, "portal build: avbrutet; public/ är orört.")
+			os.Exit(ExitInterrupted)
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		cancel()
+	}
 }
 
 func runCheck(args []string, env Env) int {
@@ -342,7 +386,7 @@ func discardInBackground(dir string) {
 	if exe, err := os.Executable(); err == nil {
 		cmd := exec.Command(exe)
 		cmd.Env = append(os.Environ(), discardEnv+"="+dir)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		cmd.SysProcAttr = detached()
 		if cmd.Start() == nil {
 			cmd.Process.Release()
 			return
@@ -358,9 +402,7 @@ func discard(dir string) int {
 		fmt.Fprintf(os.Stderr, "portal: %s=%s är ingen gammal byggmapp\n", discardEnv, dir)
 		return ExitUsage
 	}
-	syscall.Setpriority(syscall.PRIO_PROCESS, 0, 19)
-	const ioprioWhoProcess, ioprioClassIdle = 1, 3
-	unix.Syscall(unix.SYS_IOPRIO_SET, ioprioWhoProcess, 0, ioprioClassIdle<<13)
+	lowerPriority()
 	if err := os.RemoveAll(dir); err != nil {
 		return ExitContent
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/output"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -209,6 +210,7 @@ func TestBadInput(t *testing.T) {
 			}
 			pub := filepath.Join(dir, "public")
 			writeFile(t, filepath.Join(pub, "index.html"), "gammal sajt")
+			writeFile(t, filepath.Join(pub, output.Marker), "")
 			code, _, stderr := run(t, "build", "-root", dir, "-search=false")
 			if code != ExitContent {
 				t.Errorf("exit = %d, want %d; stderr:\n%s", code, ExitContent, stderr)
@@ -250,12 +252,12 @@ func assertUntouched(t *testing.T, dir string) {
 		t.Errorf("public/index.html changed: %q, %v", b, err)
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "public"))
-	if len(entries) != 1 {
-		t.Errorf("public/ has %d entries, want 1", len(entries))
+	if len(entries) != 2 {
+		t.Errorf("public/ has %d entries, want index.html and %s", len(entries), output.Marker)
 	}
 	all, _ := os.ReadDir(dir)
 	for _, e := range all {
-		if strings.HasPrefix(e.Name(), ".public") {
+		if strings.HasPrefix(e.Name(), ".public") && e.Name() != ".public-lås" {
 			t.Errorf("left-over build folder %s", e.Name())
 		}
 	}

@@ -17,13 +17,14 @@ import (
 	"github.com/exempelbanken/portal/builder/corpus"
 	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/search"
 )
 
 // TestMain lets the test binary act as the portal command, so the crash
 // test can run and kill a real build process.
 func TestMain(m *testing.M) {
 	if os.Getenv("PORTAL_TEST_AS_CLI") == "1" {
-		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr, DiscardInBackground: true}))
+		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr, DiscardInBackground: true, Search: search.IndexContext}))
 	}
 	os.Exit(m.Run())
 }

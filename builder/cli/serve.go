@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -45,7 +46,11 @@ func runServe(args []string, env Env) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Serve(ctx, ln, serve.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, Log: env.Stdout, Index: env.Search}, *open, env)
+	var index func(dir, root string, log io.Writer) error
+	if env.Search != nil {
+		index = func(dir, root string, log io.Writer) error { return env.Search(ctx, dir, root, log) }
+	}
+	return Serve(ctx, ln, serve.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, Log: env.Stdout, Index: index}, *open, env)
 }
 
 // Serve runs a preview server on ln until ctx is done, then shuts down

@@ -48,7 +48,7 @@ func TestDiskCommitSwapsAtomically(t *testing.T) {
 		}
 	}
 	// The previous site waits beside public/ for the next build.
-	assertOnly(t, dir, ".public-reserv", "public")
+	assertOnly(t, dir, ".public-lås", ".public-reserv", "public")
 	if b, _ := os.ReadFile(filepath.Join(dir, ".public-reserv", "index.html")); string(b) != "ett" {
 		t.Errorf("spare holds %q, want the previous site", b)
 	}
@@ -77,6 +77,7 @@ func TestDiskAbortKeepsOld(t *testing.T) {
 	pub := filepath.Join(dir, "public")
 	os.MkdirAll(pub, 0o755)
 	os.WriteFile(filepath.Join(pub, "index.html"), []byte("gammal"), 0o644)
+	os.WriteFile(filepath.Join(pub, Marker), nil, 0o644)
 	d, err := NewDisk(pub)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +91,7 @@ func TestDiskAbortKeepsOld(t *testing.T) {
 	if string(b) != "gammal" {
 		t.Errorf("old site changed: %q", b)
 	}
-	assertOnly(t, dir, "public")
+	assertOnly(t, dir, ".public-lås", "public")
 }
 
 func TestLeftoversAreCleaned(t *testing.T) {
@@ -98,9 +99,14 @@ func TestLeftoversAreCleaned(t *testing.T) {
 	pub := filepath.Join(dir, "public")
 	// A killed build leaves a temporary folder; a killed fallback swap
 	// leaves the old site beside a missing public/.
-	os.MkdirAll(filepath.Join(dir, ".public-bygge-123"), 0o755)
-	os.MkdirAll(filepath.Join(dir, ".public-gammal"), 0o755)
+	for _, p := range []string{".public-bygge-123", ".public-gammal"} {
+		os.MkdirAll(filepath.Join(dir, p), 0o755)
+		os.WriteFile(filepath.Join(dir, p, Marker), nil, 0o644)
+	}
 	os.WriteFile(filepath.Join(dir, ".public-gammal", "index.html"), []byte("räddad"), 0o644)
+	// Look-alikes without the marker are the user's and stay as they are.
+	os.MkdirAll(filepath.Join(dir, ".public-bygge-mitt"), 0o755)
+	os.WriteFile(filepath.Join(dir, ".public-bygge-mitt", "viktig.txt"), []byte("min"), 0o644)
 	d, err := NewDisk(pub)
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +117,10 @@ func TestLeftoversAreCleaned(t *testing.T) {
 		t.Errorf("old site not restored: %q %v", b, err)
 	}
 	// The killed build's folder became the spare.
-	assertOnly(t, dir, ".public-reserv", "public")
+	assertOnly(t, dir, ".public-bygge-mitt", ".public-lås", ".public-reserv", "public")
+	if b, err := os.ReadFile(filepath.Join(dir, ".public-bygge-mitt", "viktig.txt")); string(b) != "min" {
+		t.Errorf("a folder without the marker was touched: %q %v", b, err)
+	}
 }
 
 func assertOnly(t *testing.T, dir string, names ...string) {
@@ -199,15 +208,22 @@ func umask() os.FileMode {
 	return 0o777 &^ fi.Mode().Perm()
 }
 
-// files lists the regular files below root with their contents.
+// files lists the regular files below root with their contents, except
+// the Marker, which must be there.
 func files(t *testing.T, root string) map[string]string {
 	t.Helper()
+	if !isOurs(root) {
+		t.Errorf("%s has no %s", root, Marker)
+	}
 	out := map[string]string{}
 	filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
+		if rel == Marker {
+			return nil
+		}
 		if e.Type()&os.ModeSymlink != 0 {
 			out[rel] = "<länk>"
 			return nil

@@ -8,6 +8,7 @@ package search
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,16 +34,26 @@ func FindPagefind(dirs ...string) (string, error) {
 // root is the site root (used to find node_modules). Pagefind's own output
 // goes to log only when indexing fails.
 func Index(dir, root string, log io.Writer) error {
+	return IndexContext(context.Background(), dir, root, log)
+}
+
+// IndexContext is Index that stops Pagefind when ctx is done. Pagefind
+// never outlives this process: on Linux it gets SIGKILL when the process
+// dies, however it dies (a parent-death signal).
+func IndexContext(ctx context.Context, dir, root string, log io.Writer) error {
 	cwd, _ := os.Getwd()
 	exe, _ := os.Executable()
 	bin, err := FindPagefind(root, cwd, filepath.Dir(exe))
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "--site", dir, "--output-subdir", "pagefind", "--quiet")
+	cmd := exec.CommandContext(ctx, bin, "--site", dir, "--output-subdir", "pagefind", "--quiet")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
+	if err := runChild(cmd); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("Pagefind avbröts: %w", ctx.Err())
+		}
 		msg := strings.TrimSpace(out.String())
 		if log != nil && msg != "" {
 			fmt.Fprintln(log, msg)

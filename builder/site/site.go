@@ -20,7 +20,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/assets"
@@ -116,15 +115,6 @@ type timer struct {
 }
 
 func newTimer() *timer { return &timer{last: time.Now(), cpu: processCPU()} }
-
-// processCPU returns the processor time this process has used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func (t *timer) done(name string) {
 	now, cpu := time.Now(), processCPU()

@@ -1,0 +1,15 @@
+package cli
+
+import "syscall"
+
+// maxRSS returns the peak resident memory of this process in bytes.
+func maxRSS() (int64, bool) {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0, false
+	}
+	return ru.Maxrss, true // bytes on macOS
+}
+
+// lowerPriority makes this process yield CPU to everything else.
+func lowerPriority() { syscall.Setpriority(syscall.PRIO_PROCESS, 0, 19) }

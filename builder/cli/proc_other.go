@@ -1,0 +1,9 @@
+//go:build !linux && !darwin
+
+package cli
+
+// maxRSS is not measured on this system.
+func maxRSS() (int64, bool) { return 0, false }
+
+// lowerPriority does nothing on this system.
+func lowerPriority() {}

@@ -1,0 +1,475 @@
+package output
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// Disk writes a build into dir atomically. Create it with NewDisk, write
+// the files, Prune, then Commit or Abort.
+//
+// The previous site is not deleted when a new one is swapped in: it is kept
+// beside dir as a spare (".public-reserv" for public) and the next build
+// writes into it, overwriting its files in place and pruning what it did not
+// write. Creating and deleting thousands of files per build is what costs
+// most on ext4, which after mass deletions scans past every recently freed
+// inode for each new one; overwriting reuses the inodes.
+//
+// Every folder a Disk makes holds the Marker file from the start, and a
+// Disk moves or deletes only folders that hold it: the published site, the
+// spare, and what killed builds left behind.
+type Disk struct {
+	// Durable makes Commit flush the new site to stable storage before
+	// swapping it in, so the swap also survives a power loss. Without it
+	// the swap is still atomic for a build that is killed or crashes.
+	Durable bool
+	// Discard disposes of a previous site that cannot be kept as the
+	// spare (a hidden sibling of the output directory). Nil removes it
+	// before Commit returns; the command line hands it to a background
+	// process.
+	Discard func(dir string)
+
+	dir    string // the published directory, e.g. public
+	tmp    string // the build directory, a sibling of dir
+	unlock func() // releases the build lock of dir
+	mu     sync.Mutex
+	n      int
+
+	// entries holds, by full path, what the spare tree held when the build
+	// reuses one (listed in the background from NewDisk on, with their
+	// kinds: kindDir, kindFile, kindOther) and the directories the build
+	// made. kept marks what the build wrote or made, so that Prune can
+	// remove the rest.
+	entries map[string]uint8
+	listed  chan struct{} // closed once entries holds the spare's listing
+	reused  bool
+	pruned  bool
+}
+
+// The kinds of entries in a listed tree, and the flag of Disk.entries for a
+// path this build wrote or made.
+const (
+	kindOther uint8 = iota + 1
+	kindDir
+	kindFile
+
+	kept = 0x80
+)
+
+var _ Streaming = (*Disk)(nil)
+
+// Streams implements Streaming: Disk is done with the data when Write
+// returns.
+func (d *Disk) Streams() bool { return true }
+
+// sibling names the hidden sibling of dir with the given suffix:
+// ".public-reserv" for public and "reserv".
+func sibling(dir, suffix string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+"-"+suffix)
+}
+
+// spareDir is where the previous site of dir waits to be overwritten by the
+// next build; oldDir is where the fallback swap parks the published site
+// for a moment.
+func spareDir(dir string) string { return sibling(dir, "reserv") }
+func oldDir(dir string) string   { return sibling(dir, "gammal") }
+
+// Option configures NewDisk.
+type Option func(*diskOptions)
+
+type diskOptions struct {
+	sourceRoot string
+	onWait     func(lockFile string)
+}
+
+// SourceRoot names the site root the build reads. NewDisk then also
+// refuses an output folder that is the root, lies above it, or lies in
+// its content/, layouts/ or assets/ folders.
+func SourceRoot(root string) Option {
+	return func(o *diskOptions) { o.sourceRoot = root }
+}
+
+// OnWait is called, with the lock file's path, when another build holds
+// the lock of the output folder; NewDisk then waits until it is released.
+func OnWait(f func(lockFile string)) Option {
+	return func(o *diskOptions) { o.onWait = f }
+}
+
+// NewDisk prepares a build of dir in a temporary sibling directory: the
+// spare tree of an earlier build when there is one, else a new one. It
+// refuses (with a *TargetError) a dir that it must not replace (see
+// CheckTarget), waits while another build of dir runs, and tidies up the
+// leftovers of earlier killed builds.
+func NewDisk(dir string, opts ...Option) (*Disk, error) {
+	var o diskOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	// Checked before anything is made beside dir, and the contents again
+	// under the lock, when no other build is swapping dir.
+	if err := CheckTarget(dir, o.sourceRoot); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("skapa %s: %w", parent, err)
+	}
+	unlock, err := lockDir(dir, o.onWait)
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDisk(dir, unlock)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	return d, nil
+}
+
+// newDisk does the work of NewDisk once the build lock of dir is held.
+func newDisk(dir string, unlock func()) (*Disk, error) {
+	restoreOld(dir)
+	if err := checkContents(dir); err != nil {
+		return nil, err
+	}
+	cleanLeftovers(dir)
+	parent := filepath.Dir(dir)
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+"-bygge-")
+	if err != nil {
+		return nil, fmt.Errorf("skapa byggmapp: %w", err)
+	}
+	d := &Disk{dir: dir, tmp: tmp, unlock: unlock, entries: map[string]uint8{}, listed: make(chan struct{})}
+	// Claim the spare by renaming it onto the new, empty folder.
+	if spare := spareDir(dir); isOurs(spare) && renameOntoEmpty(spare, tmp) == nil {
+		d.reused = true
+		go func() {
+			listTree(tmp, d.entries)
+			close(d.listed)
+		}()
+	} else {
+		close(d.listed)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		d.discardTmp()
+		return nil, err
+	}
+	if err := writeMarker(tmp); err != nil {
+		d.discardTmp()
+		return nil, fmt.Errorf("skapa byggmapp: %w", err)
+	}
+	return d, nil
+}
+
+// restoreOld puts back the published site that an interrupted fallback
+// swap (Commit without an atomic exchange) left beside a missing dir.
+func restoreOld(dir string) {
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) && isOurs(oldDir(dir)) {
+		os.Rename(oldDir(dir), dir)
+	}
+}
+
+// cleanLeftovers tidies the siblings of dir that earlier builds left: the
+// folder of a killed build becomes the spare when there is none; any other
+// is removed. Only folders that hold the Marker, or are empty, are
+// touched.
+func cleanLeftovers(dir string) {
+	parent, base := filepath.Dir(dir), filepath.Base(dir)
+	entries, _ := os.ReadDir(parent)
+	spare := spareDir(dir)
+	_, err := os.Lstat(spare)
+	haveSpare := err == nil
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasPrefix(n, "."+base+"-bygge-") && n != "."+base+"-gammal" {
+			continue
+		}
+		p := filepath.Join(parent, n)
+		if !e.IsDir() || !(isOurs(p) || isEmptyDir(p)) {
+			continue
+		}
+		if !haveSpare && isOurs(p) && os.Rename(p, spare) == nil {
+			haveSpare = true
+			continue
+		}
+		os.RemoveAll(p)
+	}
+}
+
+// Write implements Writer. Writes are serialised: on the disks this
+// builder runs on, parallel metadata operations are slower than sequential
+// ones, and one writer keeps the number of system calls minimal.
+func (d *Disk) Write(name string, data []byte) error {
+	c, err := CleanPath(name)
+	if err != nil {
+		return err
+	}
+	full := filepath.Join(d.tmp, filepath.FromSlash(c))
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.mkdir(filepath.Dir(full)); err != nil {
+		return err
+	}
+	d.n++
+	// A file that no earlier build left here is created exclusively and
+	// needs no truncation.
+	<-d.listed
+	k, had := d.entries[full]
+	isNew := !had
+	err = writeFile(full, data, isNew)
+	if isNew && errors.Is(err, fs.ErrExist) {
+		err = writeFile(full, data, false) // written twice in one build
+	}
+	if err != nil && d.reused {
+		// The spare may hold a directory, a link or a file where this
+		// build wants something else.
+		d.clear(full)
+		err = writeFile(full, data, false)
+	}
+	if err == nil && had {
+		d.entries[full] = k | kept
+	}
+	return err
+}
+
+// clear makes way in a reused tree for a file at full where the spare has
+// a directory or a link (mkdir has already made every parent a real
+// directory).
+func (d *Disk) clear(full string) {
+	if fi, err := os.Lstat(full); err == nil && !fi.Mode().IsRegular() {
+		os.RemoveAll(full)
+	}
+}
+
+// MakeDirs implements DirMaker.
+func (d *Disk) MakeDirs(dirs []string) {
+	for _, name := range dirs {
+		c, err := CleanPath(strings.Trim(name, "/"))
+		if err != nil {
+			continue
+		}
+		d.mu.Lock()
+		d.mkdir(filepath.Join(d.tmp, filepath.FromSlash(c)))
+		d.mu.Unlock()
+	}
+}
+
+var _ DirMaker = (*Disk)(nil)
+
+// mkdir creates dir and its missing parents below the build folder, one
+// mkdir(2) each, remembering what exists. In a reused tree, an existing
+// entry that is not a real directory is replaced. d.mu must be held.
+func (d *Disk) mkdir(dir string) error {
+	if len(dir) <= len(d.tmp) {
+		return nil // the build folder itself, or something outside it
+	}
+	<-d.listed
+	k := d.entries[dir]
+	if k&kept != 0 {
+		return nil
+	}
+	if err := d.mkdir(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	// The spare's listing says which directories exist already, which
+	// saves a failing mkdir(2) and an lstat(2) for each.
+	if k == kindDir {
+		d.entries[dir] = k | kept
+		return nil
+	}
+	err := os.Mkdir(dir, 0o755)
+	if errors.Is(err, fs.ErrExist) && d.reused {
+		if fi, lerr := os.Lstat(dir); lerr == nil && !fi.IsDir() {
+			os.Remove(dir)
+			err = os.Mkdir(dir, 0o755)
+		} else {
+			err = nil
+		}
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	d.entries[dir] = kindDir | kept
+	return nil
+}
+
+// Prune removes from a reused tree every file and directory that this
+// build did not write or make (the Marker stays). Call it after the last
+// Write and before tools such as a search indexer add their own files;
+// Commit refuses a reused tree that was not pruned, so no page of an older
+// site can be published by mistake.
+func (d *Disk) Prune() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pruned || !d.reused {
+		d.pruned = true
+		return nil
+	}
+	<-d.listed
+	marker := filepath.Join(d.tmp, Marker)
+	var stale []string
+	for p, k := range d.entries {
+		if k&kept == 0 && p != marker {
+			stale = append(stale, p)
+		}
+	}
+	// Sorted, a directory comes before what it holds, which goes with it.
+	slices.Sort(stale)
+	gone := ""
+	for _, p := range stale {
+		if gone != "" && strings.HasPrefix(p, gone) {
+			continue
+		}
+		// A directory this build did not make holds nothing it wrote.
+		// (ENOTDIR: a parent was replaced by a file of this build.)
+		if err := os.RemoveAll(p); err != nil && !errors.Is(err, syscall.ENOTDIR) {
+			return fmt.Errorf("rensa %s: %w", p, err)
+		}
+		gone = p + string(filepath.Separator)
+	}
+	d.pruned = true
+	return nil
+}
+
+// Dir returns the temporary build directory, for tools (such as a search
+// indexer) that must run on the complete site before it is published.
+func (d *Disk) Dir() string { return d.tmp }
+
+// Files reports how many files were written.
+func (d *Disk) Files() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.n
+}
+
+// exchange swaps two directories atomically, or returns an error when the
+// system or filesystem cannot (then Commit falls back to two renames). A
+// variable, so that tests can take the fallback.
+var exchange = renameExchange
+
+// betweenRenames runs in the fallback swap after the published site was
+// moved aside and before the new one takes its place: a test hook that
+// simulates a kill at the worst moment by returning false.
+var betweenRenames = func() bool { return true }
+
+// Commit swaps the build in place of dir atomically (after flushing it to
+// disk when Durable): readers see either the whole old site or the whole
+// new one. Where the system has no atomic exchange of two directories
+// (Windows, some network filesystems) it takes two renames; a build killed
+// between them leaves the old site beside dir, and the next build puts it
+// back before anything else.
+func (d *Disk) Commit() error {
+	defer d.release()
+	if d.reused && !d.pruned {
+		d.abort()
+		return fmt.Errorf("publicera %s: bygget återanvände en gammal mapp men rensades aldrig (Prune)", d.dir)
+	}
+	if d.Durable {
+		if err := syncTree(d.tmp); err != nil {
+			d.abort()
+			return fmt.Errorf("skriv %s till disk: %w", d.tmp, err)
+		}
+	}
+	if _, err := os.Lstat(d.dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(d.tmp, d.dir); err != nil {
+			d.abort()
+			return fmt.Errorf("publicera %s: %w", d.dir, err)
+		}
+		if d.Durable {
+			return syncDir(filepath.Dir(d.dir))
+		}
+		return nil
+	}
+	if err := exchange(d.tmp, d.dir); err != nil {
+		return d.commitByRenames()
+	}
+	// d.tmp now holds the previous site: the spare for the next build.
+	if d.Durable {
+		syncDir(filepath.Dir(d.dir))
+	}
+	d.keep(d.tmp)
+	return nil
+}
+
+// commitByRenames is Commit without an atomic exchange: the published site
+// moves aside to oldDir, the build takes its place.
+func (d *Disk) commitByRenames() error {
+	old := oldDir(d.dir)
+	if isOurs(old) {
+		os.RemoveAll(old)
+	}
+	if err := os.Rename(d.dir, old); err != nil {
+		d.abort()
+		return fmt.Errorf("publicera %s: %w", d.dir, err)
+	}
+	if !betweenRenames() {
+		return errors.New("publicera: avbröts mellan de två namnbytena (test)")
+	}
+	if err := os.Rename(d.tmp, d.dir); err != nil {
+		os.Rename(old, d.dir)
+		d.abort()
+		return fmt.Errorf("publicera %s: %w", d.dir, err)
+	}
+	syncDir(filepath.Dir(d.dir))
+	d.keep(old)
+	return nil
+}
+
+// keep makes old, a previous site, the spare, or disposes of it if there
+// already is one.
+func (d *Disk) keep(old string) {
+	if os.Rename(old, spareDir(d.dir)) == nil {
+		return
+	}
+	if d.Discard != nil {
+		d.Discard(old)
+		return
+	}
+	os.RemoveAll(old)
+}
+
+// IsLeftover reports whether dir is a build directory or an old copy of a
+// site that a Disk left behind, and so safe to remove: a hidden sibling
+// named like ".public-bygge-123" or ".public-gammal" that holds the Marker.
+func IsLeftover(dir string) bool {
+	base := filepath.Base(dir)
+	return strings.HasPrefix(base, ".") && (strings.Contains(base, "-bygge-") || strings.HasSuffix(base, "-gammal")) && isOurs(dir)
+}
+
+// Abort discards the build. A build that reused the spare gives its
+// folder back as the spare (the next build overwrites and prunes it
+// anyway); a new folder is removed.
+func (d *Disk) Abort() {
+	d.abort()
+	d.release()
+}
+
+func (d *Disk) abort() {
+	if d.reused {
+		<-d.listed // the listing reads the folder; let it finish first
+	}
+	if !d.reused || os.Rename(d.tmp, spareDir(d.dir)) != nil {
+		d.discardTmp()
+	}
+}
+
+// discardTmp removes the build folder.
+func (d *Disk) discardTmp() { os.RemoveAll(d.tmp) }
+
+// release gives up the build lock; later calls do nothing.
+func (d *Disk) release() {
+	if d.unlock != nil {
+		d.unlock()
+		d.unlock = nil
+	}
+}
