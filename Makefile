@@ -79,4 +79,4 @@ fuzz: deps
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 
 clean:
-	rm -rf bin public .public-reserv .public-bygge-* .cache
+	rm -rf bin public .public-reserv .public-bygge-* .public-gammal .public-lås .cache

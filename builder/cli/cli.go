@@ -79,7 +79,8 @@ Flaggor för serve:
 
 Flaggor för build:
   -root DIR       webbplatsens rot med content/, layouts/ och assets/ (standard .)
-  -out DIR        utdatamapp (standard ROOT/public)
+  -out DIR        utdatamapp (standard ROOT/public); en befintlig mapp ersätts
+                  bara om portal build har byggt den
   -drafts         ta med utkast (draft: true)
   -baseurl URL    ersätter baseURL i content/site.yaml
   -search         indexera för sökning med Pagefind (standard true)
@@ -90,7 +91,7 @@ Flaggor för build:
   -trace F        skriv en körningsspårning till F (go tool trace F)
   -memprofile F   skriv en minnesprofil till F
 
-Felkoder: 0 lyckades, 1 fel i innehållet, 2 felaktigt anrop.
+Felkoder: 0 lyckades, 1 fel i innehållet, 2 felaktigt anrop, 130 avbrutet.
 `
 
 // Run runs the command line args (without the program name).
