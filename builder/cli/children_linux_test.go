@@ -5,16 +5,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/exempelbanken/portal/builder/corpus"
-	"github.com/exempelbanken/portal/builder/internal/fsutil"
-	"github.com/exempelbanken/portal/builder/internal/sitetest"
 )
 
 // descendants lists the processes (pid: command line) whose environment
@@ -47,16 +42,7 @@ func TestChildrenDieWithBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated site with its search index")
 	}
-	repo := sitetest.RepoRoot(t)
-	site := t.TempDir()
-	if err := corpus.FromRepo(site, repo, 300, 7); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range []string{"layouts", "assets"} {
-		if err := fsutil.CopyTree(filepath.Join(repo, d), filepath.Join(site, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	site := generatedSite(t)
 	slow := filepath.Join(t.TempDir(), "pagefind")
 	if err := os.WriteFile(slow, []byte("#!/bin/sh\nexec sleep 61\n"), 0o755); err != nil {
 		t.Fatal(err)
@@ -68,9 +54,9 @@ func TestChildrenDieWithBuild(t *testing.T) {
 	for round, r := range rounds {
 		child := r.child
 		tag := fmt.Sprintf("PORTAL_BARNTEST=%d", rand.Uint64())
-		cmd := exec.Command(os.Args[0], "build", "-root", site)
+		cmd := portal("build", "-root", site)
 		// An empty cache, so that Dart Sass compiles the stylesheets.
-		cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1", tag, "XDG_CACHE_HOME="+t.TempDir(), "PAGEFIND_BINARY="+slow)
+		cmd.Env = append(cmd.Env, tag, "XDG_CACHE_HOME="+t.TempDir(), "PAGEFIND_BINARY="+slow)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {

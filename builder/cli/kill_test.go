@@ -53,6 +53,31 @@ func treeHash(t *testing.T, dir string) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// generatedSite writes a generated site of 300 cases with the portal's
+// layouts and assets (copied, not linked: a layout outside the site root
+// is refused) and returns its root.
+func generatedSite(t *testing.T) string {
+	t.Helper()
+	repo := sitetest.RepoRoot(t)
+	site := t.TempDir()
+	if err := corpus.FromRepo(site, repo, 300, 7); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"layouts", "assets"} {
+		if err := fsutil.CopyTree(filepath.Join(repo, d), filepath.Join(site, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return site
+}
+
+// portal returns the command `portal args...`, run by this test binary.
+func portal(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1")
+	return cmd
+}
+
 // TestKilledBuildLeavesOldOrNewSite kills `portal build` with SIGKILL at
 // random moments and checks that public/ is always one complete site: the
 // one before the build or the one it was building.
@@ -60,26 +85,14 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated site several times")
 	}
-	root := sitetest.RepoRoot(t)
-	site := t.TempDir()
-	if err := corpus.FromRepo(site, root, 300, 7); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range []string{"layouts", "assets"} {
-		// Copied, not linked: a layout outside the site root is refused.
-		if err := fsutil.CopyTree(filepath.Join(root, d), filepath.Join(site, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	site := generatedSite(t)
 	yaml := filepath.Join(site, "content/site.yaml")
 	orig, _ := os.ReadFile(yaml)
 	setVersion := func(v string) {
 		os.WriteFile(yaml, []byte(strings.Replace(string(orig), "title: Exempelbanken", "title: Version "+v, 1)), 0o644)
 	}
 	run := func(out string) *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "build", "-root", site, "-out", out, "-search=false")
-		cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1")
-		return cmd
+		return portal("build", "-root", site, "-out", out, "-search=false")
 	}
 	// Reference builds of both versions, and how long one takes.
 	hashes := map[string]string{}
@@ -147,8 +160,7 @@ func TestPreviousSiteReused(t *testing.T) {
 	pub := filepath.Join(site, "public")
 	var inodes []uint64
 	for i := 0; i < 3; i++ {
-		cmd := exec.Command(os.Args[0], "build", "-root", site, "-out", pub, "-search=false")
-		cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1")
+		cmd := portal("build", "-root", site, "-out", pub, "-search=false")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("build %d: %v\n%s", i, err, out)

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/exempelbanken/portal/builder/corpus"
-	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
 	"github.com/exempelbanken/portal/builder/output"
 )
@@ -74,19 +72,9 @@ func TestConcurrentBuilds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated site three times")
 	}
-	repo := sitetest.RepoRoot(t)
-	site := t.TempDir()
-	if err := corpus.FromRepo(site, repo, 300, 7); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range []string{"layouts", "assets"} {
-		if err := fsutil.CopyTree(filepath.Join(repo, d), filepath.Join(site, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	site := generatedSite(t)
 	start := func(out string) (*exec.Cmd, *bytes.Buffer) {
-		cmd := exec.Command(os.Args[0], "build", "-root", site, "-out", out, "-search=false")
-		cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1")
+		cmd := portal("build", "-root", site, "-out", out, "-search=false")
 		var b bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &b, &b
 		if err := cmd.Start(); err != nil {

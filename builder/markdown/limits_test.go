@@ -164,15 +164,7 @@ func escapeWikiPipesQuadratic(src []byte) []byte {
 			end := strings.Index(string(src[i+2:]), "]]")
 			nl := strings.IndexByte(string(src[i+2:]), '\n')
 			if end >= 0 && (nl < 0 || end < nl) {
-				inner := src[i+2 : i+2+end]
-				out = append(out, '[', '[')
-				for j, c := range inner {
-					if c == '|' && (j == 0 || inner[j-1] != '\\') {
-						out = append(out, '\\')
-					}
-					out = append(out, c)
-				}
-				out = append(out, ']', ']')
+				out = appendWikiLink(out, src[i+2:i+2+end])
 				i += end + 3
 				continue
 			}

@@ -275,15 +275,7 @@ func escapeWikiPipes(src []byte) []byte {
 				nl = c - (i + 2)
 			}
 			if end >= 0 && (nl < 0 || end < nl) {
-				inner := src[i+2 : i+2+end]
-				out = append(out, '[', '[')
-				for j, c := range inner {
-					if c == '|' && (j == 0 || inner[j-1] != '\\') {
-						out = append(out, '\\')
-					}
-					out = append(out, c)
-				}
-				out = append(out, ']', ']')
+				out = appendWikiLink(out, src[i+2:i+2+end])
 				i += end + 3
 				continue
 			}
@@ -291,6 +283,19 @@ func escapeWikiPipes(src []byte) []byte {
 		out = append(out, src[i])
 	}
 	return out
+}
+
+// appendWikiLink appends [[inner]] to out with every unescaped "|" in
+// inner escaped, so that a table cell does not end inside the link.
+func appendWikiLink(out, inner []byte) []byte {
+	out = append(out, '[', '[')
+	for j, c := range inner {
+		if c == '|' && (j == 0 || inner[j-1] != '\\') {
+			out = append(out, '\\')
+		}
+		out = append(out, c)
+	}
+	return append(out, ']', ']')
 }
 
 func (st *state) line(offset int) int {
