@@ -14,14 +14,13 @@ import (
 
 // descendants lists the processes (pid: command line) whose environment
 // holds tag, that is the children of a build started with it, wherever
-// they were reparented to. The detached remover of an old site
-// (PORTAL_RENSA) is meant to outlive the build and is left out.
+// they were reparented to.
 func descendants(tag string) map[int]string {
 	out := map[int]string{}
 	procs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, p := range procs {
 		env, err := os.ReadFile(p + "/environ")
-		if err != nil || !bytes.Contains(env, []byte(tag)) || bytes.Contains(env, []byte(discardEnv+"=")) {
+		if err != nil || !bytes.Contains(env, []byte(tag)) {
 			continue
 		}
 		cmd, _ := os.ReadFile(p + "/cmdline")

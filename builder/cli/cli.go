@@ -11,7 +11,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
@@ -46,12 +45,6 @@ type Env struct {
 	Search func(ctx context.Context, dir string, root string, stderr io.Writer) error
 	// Theme provides layouts/ and assets/ for roots without them.
 	Theme fs.FS
-	// DiscardInBackground lets `portal build` hand the removal of the
-	// previous site to a detached copy of this program (started with
-	// PORTAL_RENSA=dir), so the command returns as soon as the new site is
-	// in place. Set it only when this program is the portal command, whose
-	// Run handles PORTAL_RENSA.
-	DiscardInBackground bool
 }
 
 const usage = `portal – bygger Exempelbanken, en statisk portal om sociala investeringar.
@@ -96,9 +89,6 @@ Felkoder: 0 lyckades, 1 fel i innehållet, 2 felaktigt anrop, 130 avbrutet.
 
 // Run runs the command line args (without the program name).
 func Run(args []string, env Env) int {
-	if dir := os.Getenv(discardEnv); dir != "" && env.DiscardInBackground {
-		return discard(dir)
-	}
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, usage)
 		return ExitUsage
@@ -224,9 +214,6 @@ func runBuild(args []string, env Env) int {
 		return ExitContent
 	}
 	disk.Durable = *durable
-	if env.DiscardInBackground {
-		disk.Discard = discardInBackground
-	}
 	res, err := b.Build(disk)
 	if err != nil {
 		disk.Abort()
@@ -375,39 +362,6 @@ func runNew(args []string, env Env) int {
 // yamlQuote quotes s as a YAML double-quoted string.
 func yamlQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
-}
-
-// discardEnv names the directory a detached portal process removes.
-const discardEnv = "PORTAL_RENSA"
-
-// discardInBackground starts a detached copy of this program that removes
-// dir (the previous site) at low CPU and I/O priority, falling back to
-// removing it here.
-func discardInBackground(dir string) {
-	if exe, err := os.Executable(); err == nil {
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), discardEnv+"="+dir)
-		cmd.SysProcAttr = detached()
-		if cmd.Start() == nil {
-			cmd.Process.Release()
-			return
-		}
-	}
-	os.RemoveAll(dir)
-}
-
-// discard is the detached process: it removes dir, which must be a
-// leftover of a build (output.IsLeftover), and nothing else.
-func discard(dir string) int {
-	if !filepath.IsAbs(dir) || !output.IsLeftover(dir) {
-		fmt.Fprintf(os.Stderr, "portal: %s=%s är ingen gammal byggmapp\n", discardEnv, dir)
-		return ExitUsage
-	}
-	lowerPriority()
-	if err := os.RemoveAll(dir); err != nil {
-		return ExitContent
-	}
-	return ExitOK
 }
 
 // gcFloor is the least room the collector leaves between collections

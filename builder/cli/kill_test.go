@@ -24,7 +24,7 @@ import (
 // test can run and kill a real build process.
 func TestMain(m *testing.M) {
 	if os.Getenv("PORTAL_TEST_AS_CLI") == "1" {
-		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr, DiscardInBackground: true, Search: search.IndexContext}))
+		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr, Search: search.IndexContext}))
 	}
 	os.Exit(m.Run())
 }
@@ -151,8 +151,7 @@ func TestKilledBuildLeavesOldOrNewSite(t *testing.T) {
 // TestPreviousSiteReused: `portal build` keeps the previous site beside
 // public/ and the next build overwrites its files in place (the same
 // inodes) instead of creating and deleting thousands of files; no build
-// folder is left behind. The detached remover, for a previous site that
-// cannot be kept, refuses anything that is not a build leftover.
+// folder is left behind.
 func TestPreviousSiteReused(t *testing.T) {
 	root := sitetest.RepoRoot(t)
 	site := t.TempDir()
@@ -182,16 +181,5 @@ func TestPreviousSiteReused(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(site, ".public-reserv", "exempel", "minimili", "index.html")); err != nil {
 		t.Errorf("no previous site kept beside public/: %v", err)
-	}
-
-	keep := filepath.Join(t.TempDir(), "viktigt")
-	os.WriteFile(keep, []byte("x"), 0o644)
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "PORTAL_TEST_AS_CLI=1", "PORTAL_RENSA="+keep)
-	if err := cmd.Run(); err == nil {
-		t.Error("PORTAL_RENSA accepted a path that is no build leftover")
-	}
-	if _, err := os.Stat(keep); err != nil {
-		t.Errorf("PORTAL_RENSA removed %s", keep)
 	}
 }

@@ -10,6 +10,3 @@ func maxRSS() (int64, bool) {
 	}
 	return ru.Maxrss, true // bytes on macOS
 }
-
-// lowerPriority makes this process yield CPU to everything else.
-func lowerPriority() { syscall.Setpriority(syscall.PRIO_PROCESS, 0, 19) }

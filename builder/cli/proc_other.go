@@ -4,6 +4,3 @@ package cli
 
 // maxRSS is not measured on this system.
 func maxRSS() (int64, bool) { return 0, false }
-
-// lowerPriority does nothing on this system.
-func lowerPriority() {}

@@ -30,11 +30,6 @@ type Disk struct {
 	// swapping it in, so the swap also survives a power loss. Without it
 	// the swap is still atomic for a build that is killed or crashes.
 	Durable bool
-	// Discard disposes of a previous site that cannot be kept as the
-	// spare (a hidden sibling of the output directory). Nil removes it
-	// before Commit returns; the command line hands it to a background
-	// process.
-	Discard func(dir string)
 
 	dir    string // the published directory, e.g. public
 	tmp    string // the build directory, a sibling of dir
@@ -431,19 +426,7 @@ func (d *Disk) keep(old string) {
 	if os.Rename(old, spareDir(d.dir)) == nil {
 		return
 	}
-	if d.Discard != nil {
-		d.Discard(old)
-		return
-	}
 	os.RemoveAll(old)
-}
-
-// IsLeftover reports whether dir is a build directory or an old copy of a
-// site that a Disk left behind, and so safe to remove: a hidden sibling
-// named like ".public-bygge-123" or ".public-gammal" that holds the Marker.
-func IsLeftover(dir string) bool {
-	base := filepath.Base(dir)
-	return strings.HasPrefix(base, ".") && (strings.Contains(base, "-bygge-") || strings.HasSuffix(base, "-gammal")) && isOurs(dir)
 }
 
 // Abort discards the build. A build that reused the spare gives its
