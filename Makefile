@@ -7,7 +7,7 @@ PORTAL := bin/portal
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 THEME := $(shell find layouts assets -type f)
 
-.PHONY: all build deps npm gomod chromium test test-go test-browser lint bench fuzz serve clean
+.PHONY: all build deps npm gomod chromium test test-go test-browser lint dist bench fuzz serve clean
 
 all: build
 
@@ -43,10 +43,28 @@ chromium:
 	  echo "Installerar Debians chromium för webbläsartesterna"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-## lint: gofmt and go vet
-lint:
+## lint: gofmt, go vet for Linux, macOS and Windows, staticcheck (pinned)
+STATICCHECK := .cache/bin/staticcheck
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/.cache/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint: gomod $(STATICCHECK)
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt behövs för:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	$(STATICCHECK) ./...
+	GOOS=darwin GOARCH=arm64 $(STATICCHECK) ./...
+	GOOS=windows GOARCH=amd64 $(STATICCHECK) ./...
+
+## dist: portal for Linux, macOS and Windows on amd64 and arm64, in dist/
+DIST_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+dist: gomod
+	@mkdir -p dist
+	@for t in $(DIST_TARGETS); do \
+	  os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+	  echo "dist/portal-$$os-$$arch$$ext"; \
+	  GOOS=$$os GOARCH=$$arch CGO_ENABLED=0 $(GO) build -trimpath -o dist/portal-$$os-$$arch$$ext ./cmd/portal || exit 1; \
+	done
 
 ## test: everything: lint, Go tests with the race detector, browser tests
 test: deps lint test-go test-browser
@@ -79,4 +97,4 @@ fuzz: deps
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 
 clean:
-	rm -rf bin public .public-reserv .public-bygge-* .public-gammal .public-lås .cache
+	rm -rf bin dist public .public-reserv .public-bygge-* .public-gammal .public-lås .cache

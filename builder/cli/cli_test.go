@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
@@ -92,16 +91,7 @@ func TestBadInput(t *testing.T) {
 			}
 		}, want: []string{"content/exempel/igen: symboliska länkar till mappar följs inte"}},
 		{name: "unreadable file", setup: func(t *testing.T, dir string) {
-			p := filepath.Join(dir, "content/exempel/hemlig.md")
-			if os.Geteuid() == 0 {
-				// root reads any file; a FIFO is unreadable as a document.
-				if err := syscall.Mkfifo(p, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			writeFile(t, p, fm)
-			os.Chmod(p, 0)
+			sitetest.Unreadable(t, filepath.Join(dir, "content/exempel/hemlig.md"), fm)
 		}, want: []string{"content/exempel/hemlig.md"}},
 		{name: "broken wiki link", files: "-- content/exempel/x.md --\n" + fm + "\nFörsta stycket.\n\nSe [[minimil]].\n",
 			want: []string{"content/exempel/x.md:16: okänd länk [[minimil]] (menade du [[minimili]]?)"}},

@@ -164,11 +164,11 @@ func TestPreviousSiteReused(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("build %d: %v\n%s", i, err, out)
 		}
-		fi, err := os.Stat(filepath.Join(pub, "exempel", "minimili", "index.html"))
-		if err != nil {
+		page := filepath.Join(pub, "exempel", "minimili", "index.html")
+		if _, err := os.Stat(page); err != nil {
 			t.Fatalf("build %d: no site: %v", i, err)
 		}
-		inodes = append(inodes, fi.Sys().(*syscall.Stat_t).Ino)
+		inodes = append(inodes, sitetest.Inode(t, page))
 	}
 	if inodes[2] != inodes[0] {
 		t.Errorf("the third build did not overwrite the first build's files (inodes %v)", inodes)

@@ -5,8 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
 )
 
 func TestCleanPath(t *testing.T) {
@@ -235,14 +236,7 @@ func files(t *testing.T, root string) map[string]string {
 	return out
 }
 
-func inode(t *testing.T, p string) uint64 {
-	t.Helper()
-	fi, err := os.Stat(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Sys().(*syscall.Stat_t).Ino
-}
+func inode(t *testing.T, p string) uint64 { return sitetest.Inode(t, p) }
 
 // TestDiskReusesSpare: the third build overwrites the first build's files
 // in place (same inodes), replaces whatever stands in the way (a directory

@@ -29,6 +29,8 @@ func modeKind(m fs.FileMode) uint8 {
 	return kindOther
 }
 
+//lint:ignore U1000 syncTree on systems without syncfs(2) (tree_darwin.go, tree_other.go).
+
 // syncEach flushes every file and directory below root to stable storage,
 // one fsync each: syncTree for systems without syncfs(2). Directories that
 // cannot be flushed (Windows) are skipped.
