@@ -10,9 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -20,67 +18,6 @@ import (
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/internal/fsutil"
 )
-
-// ErrNoSass is returned when no Dart Sass binary can be found.
-var ErrNoSass = errors.New("Dart Sass saknas: kör `make` (installerar npm-paketet sass-embedded i node_modules/), eller ange sökvägen i DART_SASS_BINARY")
-
-// FindTool locates a tool's binary: the path in the environment variable
-// env, then the first match of patterns below node_modules (searched from
-// each of dirs and their parents), then name on PATH. notFound is returned
-// when none exists.
-func FindTool(env string, patterns []string, name string, notFound error, dirs ...string) (string, error) {
-	if p := os.Getenv(env); p != "" {
-		if _, err := exec.LookPath(p); err != nil {
-			return "", fmt.Errorf("%s=%s: %w", env, p, err)
-		}
-		return p, nil
-	}
-	for _, pattern := range patterns {
-		if p := findInNodeModules(dirs, pattern); p != "" {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	return "", notFound
-}
-
-// FindDartSass locates the Dart Sass binary: $DART_SASS_BINARY, then the
-// binary sass-embedded ships in node_modules, then `sass` on PATH.
-func FindDartSass(dirs ...string) (string, error) {
-	return FindTool("DART_SASS_BINARY", []string{"sass-embedded-*/dart-sass/sass"}, "sass", ErrNoSass, dirs...)
-}
-
-// FindNodeBinary finds a file matching pattern below node_modules in one of
-// dirs or their parents; used for tools shipped by npm packages.
-func FindNodeBinary(pattern string, dirs ...string) string {
-	return findInNodeModules(dirs, pattern)
-}
-
-func findInNodeModules(dirs []string, pattern string) string {
-	seen := map[string]bool{}
-	for _, d := range dirs {
-		abs, err := filepath.Abs(d)
-		if err != nil {
-			continue
-		}
-		for dir := abs; !seen[dir]; dir = filepath.Dir(dir) {
-			seen[dir] = true
-			matches, _ := filepath.Glob(filepath.Join(dir, "node_modules", pattern))
-			sort.Strings(matches)
-			for _, m := range matches {
-				if fi, err := os.Stat(m); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-					return m
-				}
-			}
-			if filepath.Dir(dir) == dir {
-				break
-			}
-		}
-	}
-	return ""
-}
 
 // Sass is a long-lived Dart Sass process. It is safe for concurrent use.
 type Sass struct {

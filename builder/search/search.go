@@ -1,9 +1,9 @@
 // Package search indexes a built site with Pagefind, so the static portal
 // has full-text search in Swedish with filters and no server.
 //
-// The Pagefind binary is found like Dart Sass: $PAGEFIND_BINARY, then the
-// binary the npm package pagefind installs in node_modules, then
-// `pagefind` on PATH.
+// The Pagefind binary is found like Dart Sass (assets.Tool): $PAGEFIND_BINARY,
+// then beside the portal executable, then the binary the npm package
+// pagefind installs in node_modules, then `pagefind` on PATH.
 package search
 
 import (
@@ -21,14 +21,22 @@ import (
 )
 
 // ErrNoPagefind is returned when no Pagefind binary can be found.
-var ErrNoPagefind = errors.New("Pagefind saknas: kör `make` (installerar npm-paketet pagefind i node_modules/), eller ange sökvägen i PAGEFIND_BINARY; bygg utan sökindex med -search=false")
+var ErrNoPagefind = errors.New("Pagefind saknas: kör `make` (installerar npm-paketet pagefind i node_modules/), " +
+	"lägg pagefind_extended bredvid programmet portal, eller ange sökvägen i PAGEFIND_BINARY; bygg utan sökindex med -search=false")
 
-// FindPagefind locates the Pagefind binary, searching node_modules from each
-// of dirs and their parents.
-func FindPagefind(dirs ...string) (string, error) {
-	return assets.FindTool("PAGEFIND_BINARY", []string{"@pagefind/*/bin/pagefind_extended", "@pagefind/*/bin/pagefind"},
-		"pagefind", ErrNoPagefind, dirs...)
+// Pagefind is the search indexer: the binary the npm package pagefind
+// installs, or one from a Pagefind release beside the portal executable.
+var Pagefind = assets.Tool{
+	Env:         "PAGEFIND_BINARY",
+	Beside:      []string{"pagefind_extended", "pagefind"},
+	NodeModules: []string{"@pagefind/*/bin/pagefind_extended", "@pagefind/*/bin/pagefind"},
+	Path:        "pagefind",
+	NotFound:    ErrNoPagefind,
 }
+
+// FindPagefind locates the Pagefind binary (see Pagefind), searching
+// node_modules from each of dirs and their parents.
+func FindPagefind(dirs ...string) (string, error) { return Pagefind.Find(dirs...) }
 
 // Index runs Pagefind over the complete site in dir, writing dir/pagefind/.
 // root is the site root (used to find node_modules). Pagefind's own output
