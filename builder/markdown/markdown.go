@@ -413,7 +413,8 @@ func (t *transformer) resolveWiki(st *state, v *WikiLink) {
 // rewrite returns the destination to keep for a markdown link, resolving
 // links to .md files; ok is false when the link must become plain text.
 //
-// A link to a .md file ("minimili.md", "../begrepp/psynk.md") becomes the
+// A link to a .md file ("minimili.md", "../begrepp/psynk.md", also with
+// backslashes from Windows: `..\begrepp\psynk.md`) becomes the
 // URL of the page made from it. A query and a fragment are kept after
 // that URL ("minimili.md?x#resultat" → "/exempel/minimili/?x#resultat");
 // an empty one ("minimili.md#") is dropped. The file must exist (as a
@@ -436,6 +437,9 @@ func (t *transformer) rewrite(st *state, dest string, offset int) (string, bool)
 		if d, err := url.PathUnescape(clean); err == nil {
 			clean = d // goldmark percent-encodes "kök.md" as "k%C3%B6k.md"
 		}
+		// A path copied from Windows (`..\begrepp\psynk.md`) names the
+		// same file.
+		clean = strings.ReplaceAll(clean, `\`, "/")
 		if !strings.HasPrefix(clean, "/") {
 			clean = path.Join(st.in.Dir, clean)
 		}

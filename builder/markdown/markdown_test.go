@@ -147,6 +147,7 @@ func TestMDLinks(t *testing.T) {
 		{name: "other section with fragment", dest: "../begrepp/psynk.md#bakgrund", href: "/begrepp/psynk/#bakgrund"},
 		{name: "from content root", dest: "/begrepp/psynk.md?x", href: "/begrepp/psynk/?x"},
 		{name: "non-ASCII file name", dest: "kök.md#a", href: "/exempel/kok/#a"},
+		{name: "backslashes from Windows", dest: `..\\begrepp\\psynk.md#bakgrund`, href: "/begrepp/psynk/#bakgrund", link: "/begrepp/psynk/"},
 		{name: "missing with query", dest: "saknas.md?x",
 			err: `content/exempel/x.md:5: länken till "saknas.md?x" leder ingenstans: filen content/exempel/saknas.md finns inte`},
 		{name: "missing with fragment", dest: "saknas.md#resultat",
