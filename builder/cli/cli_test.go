@@ -70,6 +70,8 @@ func TestBadInput(t *testing.T) {
 			want: []string{`content/exempel/x.md:7: related: okänt exempel "minimil" (menade du "minimili"?)`}},
 		{name: "duplicate slug after transliteration", files: "-- content/exempel/Åby.md --\n" + fm + "-- content/exempel/aby.md --\n" + fm,
 			want: []string{`content/exempel/Åby.md:1: sluggen "aby" används redan av content/exempel/aby.md`}},
+		{name: "slugs that differ only in case", files: "-- content/exempel/Ny.md --\n" + fm + "-- content/exempel/ny.md --\n" + fm,
+			want: []string{`content/exempel/ny.md:1: sluggen "ny" används redan av content/exempel/Ny.md (filnamn som bara skiljer sig i versaler`}},
 		{name: "invalid utf-8", files: "-- content/exempel/x.md --\n---\ntitle: \xff\xfe\n---\n",
 			want: []string{"content/exempel/x.md:2: ogiltig UTF-8"}},
 		{name: "nul byte", files: "-- content/exempel/x.md --\n---\ntitle: X\n---\nText\x00\n",
