@@ -71,6 +71,10 @@ test: deps lint test-go test-browser
 
 test-go: deps
 	$(GO) test -race -count=1 ./...
+	# The portable output path (two renames, a plain directory walk) that
+	# Windows and other systems take, including the kill test, on Linux.
+	$(GO) test -race -count=1 -tags portable ./builder/output
+	$(GO) test -race -count=1 -tags portable -run 'Killed|Previous|Concurrent|OutRefused|Children' ./builder/cli
 
 ## test-browser: the search page in headless Debian Chromium (playwright-core)
 BROWSER_SITE := .cache/browser-site

@@ -1,6 +1,12 @@
+//go:build darwin && !portable
+
 package output
 
 import "golang.org/x/sys/unix"
+
+// AtomicExchange reports whether Commit swaps the new site in with one
+// atomic exchange of two folders (else it takes two renames).
+const AtomicExchange = true
 
 // renameExchange swaps the directories a and b atomically with
 // renamex_np(2) RENAME_SWAP (APFS and HFS+).

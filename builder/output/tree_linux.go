@@ -1,3 +1,5 @@
+//go:build linux && !portable
+
 package output
 
 import (
@@ -70,6 +72,10 @@ func direntKind(p string, typ uint8) uint8 {
 	}
 	return kindOther
 }
+
+// AtomicExchange reports whether Commit swaps the new site in with one
+// atomic exchange of two folders (else it takes two renames).
+const AtomicExchange = true
 
 // renameExchange swaps the directories a and b atomically with
 // renameat2(2) RENAME_EXCHANGE (Linux 3.15; ext4, xfs, btrfs, tmpfs).

@@ -1,8 +1,12 @@
-//go:build !linux && !darwin
+//go:build (!linux && !darwin) || portable
 
 package output
 
 import "errors"
+
+// AtomicExchange reports whether Commit swaps the new site in with one
+// atomic exchange of two folders (else it takes two renames).
+const AtomicExchange = false
 
 // renameExchange reports that this system cannot swap two directories
 // atomically; Commit takes two renames instead.
