@@ -51,7 +51,7 @@ const usage = `portal – bygger Exempelbanken, en statisk portal om sociala inv
 
 Användning:
   portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v]
-  portal serve [-root DIR] [-addr 127.0.0.1:1313] [-drafts] [-open]
+  portal serve [-root DIR] [-addr 127.0.0.1:1313] [-allowed-hosts H,H] [-drafts] [-open]
   portal check [-root DIR] [-drafts]
   portal new [-root DIR] exempel|begrepp|sida "Titel"
   portal help
@@ -67,6 +67,9 @@ Kommandon:
 
 Flaggor för serve:
   -addr ADR       adress att lyssna på (standard 127.0.0.1:1313, bara den här datorn)
+  -allowed-hosts H,H
+                  fler värdnamn att svara på, utöver localhost och adressen
+                  servern lyssnar på (andra får 403, som skydd mot DNS-rebinding)
   -drafts         visa utkast, med en tydlig utkastbanderoll
   -open           öppna webbläsaren
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,6 +25,7 @@ func runServe(args []string, env Env) int {
 	addr := fs.String("addr", "127.0.0.1:1313", "")
 	drafts := fs.Bool("drafts", false, "")
 	open := fs.Bool("open", false, "")
+	allowed := fs.String("allowed-hosts", "", "")
 	if st := parse(fs, args, env); st >= 0 {
 		return st
 	}
@@ -50,19 +52,28 @@ func runServe(args []string, env Env) int {
 	if env.Search != nil {
 		index = func(dir, root string, log io.Writer) error { return env.Search(ctx, dir, root, log) }
 	}
-	return Serve(ctx, ln, serve.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, Log: env.Stdout, Index: index}, *open, env)
+	var hosts []string
+	for _, h := range strings.Split(*allowed, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return Serve(ctx, ln, serve.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, Log: env.Stdout, Index: index, AllowedHosts: hosts}, *open, env)
 }
 
 // Serve runs a preview server on ln until ctx is done, then shuts down
-// cleanly: browsers are disconnected, in-flight requests finish.
+// cleanly: browsers are disconnected, in-flight requests finish. It
+// answers only requests for ln's address, loopback names and
+// o.AllowedHosts.
 func Serve(ctx context.Context, ln net.Listener, o serve.Options, openBrowser bool, env Env) int {
+	o.Addr = ln.Addr().String()
 	s := serve.New(o)
 	url := "http://" + ln.Addr().String() + "/"
 	if n := len(s.Errors()); n > 0 {
 		fmt.Fprintf(env.Stdout, "Första bygget hade %d fel; de visas i webbläsaren.\n", n)
 	}
 	fmt.Fprintf(env.Stdout, "Förhandsgranskning på %s (avsluta med Ctrl-C)\n", url)
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := s.HTTPServer()
 	stopWatch := make(chan struct{})
 	watchDone := make(chan error, 1)
 	go func() { watchDone <- s.Watch(stopWatch) }()

@@ -2,8 +2,10 @@ package serve
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -91,11 +93,12 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.unregister(c)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // the stream outlives the server's WriteTimeout
 	fmt.Fprint(w, "retry: 500\n\n")
 	fl.Flush()
 	ping := time.NewTicker(20 * time.Second)
 	defer ping.Stop()
-	rc := http.NewResponseController(w)
 	for {
 		select {
 		case <-r.Context().Done():
@@ -105,7 +108,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			rc.SetWriteDeadline(time.Now().Add(5 * time.Second))
-			if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.name, ev.data); err != nil {
+			if _, err := io.WriteString(w, formatEvent(ev)); err != nil {
 				return
 			}
 			fl.Flush()
@@ -120,3 +123,27 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// formatEvent writes ev as one Server-Sent Event. A line break of any kind
+// (LF, CR, CRLF) in the data starts a new "data:" line, which the browser
+// joins back with LF, so that no text (a file name with a line break in
+// it, say) can end the event or add fields of its own. Names are the
+// server's own words; anything else in them is dropped.
+func formatEvent(ev event) string {
+	var b strings.Builder
+	b.WriteString("event: ")
+	for _, r := range ev.name {
+		if r >= 'a' && r <= 'z' || r == '-' {
+			b.WriteRune(r)
+		}
+	}
+	b.WriteString("\n")
+	data := strings.ReplaceAll(strings.ReplaceAll(ev.data, "\r\n", "\n"), "\r", "\n")
+	for _, line := range strings.Split(data, "\n") {
+		b.WriteString("data: ")
+		b.WriteString(line)
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+	return b.String()
+}

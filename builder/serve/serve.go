@@ -37,6 +37,13 @@ type Options struct {
 	// Index builds the Pagefind index of a site written to dir; nil
 	// disables search in the preview.
 	Index func(dir, root string, log io.Writer) error
+	// Addr is the address the server listens on (as net.Listener.Addr
+	// gives it). The server answers requests for loopback names, for
+	// Addr's host, and when Addr is every interface (0.0.0.0, [::]), for
+	// this machine's addresses and name; others get 403.
+	Addr string
+	// AllowedHosts are more host names to answer (-allowed-hosts).
+	AllowedHosts []string
 }
 
 // state is one served version of the site.
@@ -113,7 +120,7 @@ func (s *Server) Watch(stop <-chan struct{}) error {
 		case batch := <-w.Changes:
 			s.Rebuild(batch)
 		case err := <-w.Errors:
-			fmt.Fprintf(s.opts.Log, "bevakning: %v\n", err)
+			fmt.Fprintf(s.opts.Log, "bevakning: %v; läser om mapparna och bygger om allt\n", err)
 		}
 	}
 }
@@ -268,12 +275,13 @@ func buildIndex(m *output.Memory, root string, index func(dir, root string, log 
 	return idx, err
 }
 
-// Handler serves the current site, the search index and /__livereload.
+// Handler serves the current site, the search index and /__livereload,
+// each only to requests addressed to this server (see Options.Addr).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/__livereload", s.hub)
 	mux.HandleFunc("/", s.serveFile)
-	return mux
+	return newHostGuard(s.opts.Addr, s.opts.AllowedHosts, mux)
 }
 
 // cleanName maps a request path to a file of the built site, or "" when

@@ -10,29 +10,52 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// Watcher watches folders recursively (fsnotify watches are not), adds
-// folders created later, and delivers changed paths in batches once the
-// files have been quiet for the debounce interval, so an editor's
-// write-temp-then-rename save arrives as one change.
+// Watcher watches folders recursively (fsnotify watches are not), follows
+// folders that are created, renamed, removed or swapped for others, and
+// delivers changed paths in batches once the files have been quiet for the
+// debounce interval, so an editor's write-temp-then-rename save arrives as
+// one change. While saves keep coming, a batch goes out at least every
+// MaxWait. A nil batch means "everything may have changed": the watcher
+// lost events (the system's queue overflowed, or another error) and has
+// re-read its folders.
 type Watcher struct {
 	w        *fsnotify.Watcher
 	root     string
+	dirs     []string // the watched trees, relative to root
 	debounce time.Duration
-	Changes  chan []string // slash paths relative to root, sorted, unique
+	maxWait  time.Duration
+	Changes  chan []string // slash paths relative to root, sorted, unique; nil: everything
 	Errors   chan error
 	done     chan struct{}
+	// errs is where the loop reads fsnotify's errors; tests add their own.
+	errs chan error
 }
+
+// defaultMaxWait is the longest a steady stream of saves delays a batch.
+const defaultMaxWait = time.Second
 
 // NewWatcher watches dirs (relative to root) that exist.
 func NewWatcher(root string, dirs []string, debounce time.Duration) (*Watcher, error) {
+	return newWatcher(root, dirs, debounce, defaultMaxWait)
+}
+
+func newWatcher(root string, dirs []string, debounce, maxWait time.Duration) (*Watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &Watcher{w: fw, root: root, debounce: debounce, Changes: make(chan []string, 1), Errors: make(chan error, 1), done: make(chan struct{})}
-	for _, d := range dirs {
-		w.addTree(filepath.Join(root, d))
-	}
+	w := &Watcher{w: fw, root: root, dirs: dirs, debounce: debounce, maxWait: maxWait,
+		Changes: make(chan []string, 1), Errors: make(chan error, 1), done: make(chan struct{}), errs: make(chan error, 1)}
+	w.rescan()
+	go func() {
+		for err := range fw.Errors {
+			select {
+			case w.errs <- err:
+			case <-w.done:
+				return
+			}
+		}
+	}()
 	go w.loop()
 	return w, nil
 }
@@ -46,6 +69,21 @@ func (w *Watcher) Close() error {
 	}
 	close(w.done)
 	return w.w.Close()
+}
+
+// rescan watches every folder of the watched trees that is not watched
+// yet, and forgets watches on folders that are gone. Adding a folder that
+// is watched already costs one system call, so a full walk is cheap next
+// to the rebuild that follows it.
+func (w *Watcher) rescan() {
+	for _, p := range w.w.WatchList() {
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			w.w.Remove(p)
+		}
+	}
+	for _, d := range w.dirs {
+		w.addTree(filepath.Join(w.root, d))
+	}
 }
 
 func (w *Watcher) addTree(dir string) {
@@ -78,8 +116,27 @@ func ignored(name string) bool {
 
 func (w *Watcher) loop() {
 	pending := map[string]bool{}
+	everything := false // events were lost: the next batch is nil
 	var timer *time.Timer
 	var fire <-chan time.Time
+	var first time.Time // when the pending batch began
+	schedule := func() {
+		now := time.Now()
+		if fire == nil {
+			first = now
+		}
+		wait := w.debounce
+		if left := first.Add(w.maxWait).Sub(now); left < wait {
+			wait = max(left, 0)
+		}
+		if timer == nil {
+			timer = time.NewTimer(wait)
+		} else {
+			timer.Stop()
+			timer.Reset(wait)
+		}
+		fire = timer.C
+	}
 	for {
 		select {
 		case <-w.done:
@@ -101,28 +158,30 @@ func (w *Watcher) loop() {
 				rel = ev.Name
 			}
 			pending[filepath.ToSlash(rel)] = true
-			if timer == nil {
-				timer = time.NewTimer(w.debounce)
-			} else {
-				timer.Reset(w.debounce)
-			}
-			fire = timer.C
-		case err, ok := <-w.w.Errors:
-			if !ok {
-				return
-			}
+			schedule()
+		case err := <-w.errs:
+			// Lost events (fsnotify.ErrEventOverflow) or a broken watch:
+			// re-read the folders and rebuild everything.
+			everything = true
+			schedule()
 			select {
 			case w.Errors <- err:
 			default:
 			}
 		case <-fire:
 			fire = nil
-			batch := make([]string, 0, len(pending))
-			for p := range pending {
-				batch = append(batch, p)
+			// Folders renamed, removed or swapped since the last batch are
+			// watched again before the rebuild reads them.
+			w.rescan()
+			var batch []string
+			if !everything {
+				batch = make([]string, 0, len(pending))
+				for p := range pending {
+					batch = append(batch, p)
+				}
+				sortStrings(batch)
 			}
-			pending = map[string]bool{}
-			sortStrings(batch)
+			pending, everything = map[string]bool{}, false
 			select {
 			case w.Changes <- batch:
 			case <-w.done:
