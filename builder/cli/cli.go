@@ -50,7 +50,7 @@ type Env struct {
 const usage = `portal – bygger Exempelbanken, en statisk portal om sociala investeringar.
 
 Användning:
-  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v]
+  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v] [-htmlexec=false]
   portal serve [-root DIR] [-addr 127.0.0.1:1313] [-allowed-hosts H,H] [-drafts] [-open]
   portal check [-root DIR] [-drafts]
   portal new [-root DIR] exempel|begrepp|sida "Titel"
@@ -83,6 +83,8 @@ Flaggor för build:
   -fsync          skriv webbplatsen till disken innan den byts in, så att bytet
                   också klarar ett strömavbrott (långsammare på stora webbplatser)
   -v              visa tiden för varje byggsteg
+  -htmlexec=false kör alla sidor genom html/template i stället för den snabbare
+                  htmlexec (för jämförelser; också för check och serve)
   -cpuprofile F   skriv en CPU-profil till F
   -trace F        skriv en körningsspårning till F (go tool trace F)
   -memprofile F   skriv en minnesprofil till F
@@ -161,6 +163,7 @@ func runBuild(args []string, env Env) int {
 	cpuProf := fs.String("cpuprofile", "", "")
 	traceOut := fs.String("trace", "", "")
 	memProf := fs.String("memprofile", "", "")
+	htmlexec := fs.Bool("htmlexec", true, "")
 	if st := parse(fs, args, env); st >= 0 {
 		return st
 	}
@@ -202,7 +205,7 @@ func runBuild(args []string, env Env) int {
 	ctx, stop := interruptible(env)
 	defer stop()
 	start := time.Now()
-	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL, Theme: env.Theme})
+	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL, Theme: env.Theme, HTMLTemplateOnly: !*htmlexec})
 	defer b.Close()
 	disk, err := output.NewDisk(*out, output.SourceRoot(*root), output.OnWait(func(lock string) {
 		fmt.Fprintf(env.Stderr, "Väntar: en annan byggprocess skriver redan till %s (låset är %s) …\n", *out, lock)
@@ -294,10 +297,11 @@ func runCheck(args []string, env Env) int {
 	fs := newFlags("check", env)
 	root := fs.String("root", ".", "")
 	drafts := fs.Bool("drafts", false, "")
+	htmlexec := fs.Bool("htmlexec", true, "")
 	if st := parse(fs, args, env); st >= 0 {
 		return st
 	}
-	b := site.New(site.Options{Root: *root, Drafts: *drafts, Theme: env.Theme})
+	b := site.New(site.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, HTMLTemplateOnly: !*htmlexec})
 	defer b.Close()
 	mem := output.NewMemory()
 	res, err := b.Build(mem)

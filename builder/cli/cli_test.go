@@ -380,6 +380,34 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// TestHTMLExecFlag: -htmlexec=false sends every page through
+// html/template, with the same files as a default build.
+func TestHTMLExecFlag(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	hashes := map[bool]string{}
+	for _, fast := range []bool{true, false} {
+		out := filepath.Join(t.TempDir(), "ut")
+		code, stdout, stderr := run(t, "build", "-root", dir, "-out", out, "-search=false", "-v", fmt.Sprintf("-htmlexec=%v", fast))
+		if code != ExitOK {
+			t.Fatalf("-htmlexec=%v: exit %d\n%s", fast, code, stderr)
+		}
+		var n int
+		for _, l := range strings.Split(stdout, "\n") {
+			if strings.Contains(l, "mallkörningar genom html/template") {
+				fmt.Sscan(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "mallkörningar genom html/template")), &n)
+			}
+		}
+		if (n == 0) != fast {
+			t.Errorf("-htmlexec=%v: %d executions through html/template\n%s", fast, n, stdout)
+		}
+		hashes[fast] = treeHash(t, out)
+	}
+	if hashes[true] != hashes[false] {
+		t.Error("the site differs with -htmlexec=false")
+	}
+}
+
 func TestNew(t *testing.T) {
 	dir := t.TempDir()
 	sitetest.Write(t, dir, "")

@@ -26,6 +26,7 @@ func runServe(args []string, env Env) int {
 	drafts := fs.Bool("drafts", false, "")
 	open := fs.Bool("open", false, "")
 	allowed := fs.String("allowed-hosts", "", "")
+	htmlexec := fs.Bool("htmlexec", true, "")
 	if st := parse(fs, args, env); st >= 0 {
 		return st
 	}
@@ -58,7 +59,7 @@ func runServe(args []string, env Env) int {
 			hosts = append(hosts, h)
 		}
 	}
-	return Serve(ctx, ln, serve.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, Log: env.Stdout, Index: index, AllowedHosts: hosts}, *open, env)
+	return Serve(ctx, ln, serve.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, Log: env.Stdout, Index: index, AllowedHosts: hosts, HTMLTemplateOnly: !*htmlexec}, *open, env)
 }
 
 // Serve runs a preview server on ln until ctx is done, then shuts down

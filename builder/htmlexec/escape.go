@@ -3,9 +3,11 @@
 // license that can be found in the LICENSE file.
 //
 // The escapers below are html/template's own (html/template/html.go,
-// url.go, content.go), restricted to one argument. They are copied because
-// html/template does not export them; TestEscapersMatchHTMLTemplate checks
-// them against the real ones. Where html/template would need its HTML
+// url.go, content.go), restricted to one argument, as of the Go release in
+// upstreamGo. They are copied because html/template does not export them;
+// TestEscapersMatchHTMLTemplate and FuzzEscapers check them against the
+// real ones, and TestUpstreamGo fails when the toolchain moves to another
+// release, until the copy has been compared with that release's files. Where html/template would need its HTML
 // tokenizer (stripTags, for HTML content in attributes) or a JavaScript or
 // CSS escaper, they report !ok and the page falls back to html/template.
 
@@ -18,6 +20,10 @@ import (
 	"strconv"
 	"strings"
 )
+
+// upstreamGo is the Go release whose html/template escapers (html.go,
+// url.go, content.go of the go1.26.8 source tree) this file copies.
+const upstreamGo = "go1.26"
 
 // escaper escapes text s of content type t for one HTML context. ok is
 // false when it needs what this package does not implement.

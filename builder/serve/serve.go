@@ -44,6 +44,9 @@ type Options struct {
 	Addr string
 	// AllowedHosts are more host names to answer (-allowed-hosts).
 	AllowedHosts []string
+	// HTMLTemplateOnly renders pages with html/template alone
+	// (site.Options.HTMLTemplateOnly).
+	HTMLTemplateOnly bool
 }
 
 // state is one served version of the site.
@@ -82,7 +85,7 @@ func New(o Options) *Server {
 		o.Log = io.Discard
 	}
 	s := &Server{opts: o, hub: NewHub(),
-		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, Theme: o.Theme, StableAssets: true, Incremental: true})}
+		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, Theme: o.Theme, StableAssets: true, Incremental: true, HTMLTemplateOnly: o.HTMLTemplateOnly})}
 	s.cur.Store(&state{site: output.NewMemory()})
 	s.index.Store(output.NewMemory())
 	s.Rebuild(nil)

@@ -19,26 +19,28 @@ func TestFastExecutorMatchesHTMLTemplate(t *testing.T) {
 	if err := corpus.FromRepo(gen, sitetest.RepoRoot(t), 300, 7); err != nil {
 		t.Fatal(err)
 	}
+	plain := func(plain bool) func(*Options) { return func(o *Options) { o.HTMLTemplateOnly = plain } }
 	sites := []struct {
 		name  string
-		build func(t *testing.T) (*output.Memory, *Result)
+		build func(t *testing.T, htmlTemplateOnly bool) (*output.Memory, *Result)
 	}{
-		{"real content", func(t *testing.T) (*output.Memory, *Result) { return build(t, "") }},
-		{"hostile", func(t *testing.T) (*output.Memory, *Result) { return build(t, hostile) }},
-		{"generated", func(t *testing.T) (*output.Memory, *Result) {
-			return buildRoot(t, Options{Root: gen, Theme: os.DirFS(sitetest.RepoRoot(t))})
+		{"real content", func(t *testing.T, p bool) (*output.Memory, *Result) { return build(t, "", plain(p)) }},
+		{"hostile", func(t *testing.T, p bool) (*output.Memory, *Result) { return build(t, hostile, plain(p)) }},
+		{"generated", func(t *testing.T, p bool) (*output.Memory, *Result) {
+			return buildRoot(t, Options{Root: gen, Theme: os.DirFS(sitetest.RepoRoot(t)), HTMLTemplateOnly: p})
 		}},
 	}
 	for _, s := range sites {
 		t.Run(s.name, func(t *testing.T) {
-			fast, res := s.build(t)
+			fast, res := s.build(t, false)
 			t.Logf("fallbacks %d of %d", res.Fallbacks, res.Pages)
 			if res.Fallbacks != 0 {
 				t.Errorf("html/template executed %d of %d pages; htmlexec should render them all", res.Fallbacks, res.Pages)
 			}
-			noFastExec = true
-			defer func() { noFastExec = false }()
-			slow, _ := s.build(t)
+			slow, slowRes := s.build(t, true)
+			if slowRes.Fallbacks < slowRes.Pages {
+				t.Errorf("with HTMLTemplateOnly html/template executed %d of %d pages", slowRes.Fallbacks, slowRes.Pages)
+			}
 			if len(fast.Names()) != len(slow.Names()) {
 				t.Fatalf("%d files with htmlexec, %d without", len(fast.Names()), len(slow.Names()))
 			}

@@ -45,6 +45,10 @@ type Options struct {
 	// builds, so a rebuild only redoes what changed (the preview server).
 	// A one-off build leaves it off and keeps no caches in memory.
 	Incremental bool
+	// HTMLTemplateOnly renders every page with html/template instead of
+	// htmlexec (portal -htmlexec=false): slower, for comparing the two
+	// or ruling htmlexec out.
+	HTMLTemplateOnly bool
 }
 
 // Phase is one timed step of a build.
@@ -157,6 +161,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 			return
 		}
 		tpl = loadTemplates(ld, &assetErrs)
+		tpl.plain = b.opts.HTMLTemplateOnly
 		// Every case's card is rendered once and reused by every list.
 		// It needs the layouts and the front matter alone, so it is done
 		// while markdown renders.
@@ -548,5 +553,6 @@ func (r *Result) Report(w io.Writer, total time.Duration, verbose bool) {
 			fmt.Fprintf(w, "  %-40s %10s   processortid %8s (%s kärnor)\n", p.Name, p.Duration.Round(time.Microsecond),
 				p.CPU.Round(time.Millisecond), cores)
 		}
+		fmt.Fprintf(w, "  %-40s %10d\n", "mallkörningar genom html/template", r.Fallbacks)
 	}
 }

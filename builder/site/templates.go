@@ -48,8 +48,12 @@ type templates struct {
 	// made once for it. Pages go through the Executor and fall back to
 	// html/template for whatever it does not support.
 	fast sync.Map // fastKey → *fastEntry
-	// fallbacks counts pages the Executor left to html/template.
+	// fallbacks counts executions left to html/template: those the
+	// Executor does not support, and with plain all of them.
 	fallbacks atomic.Int64
+	// plain sends every execution to html/template
+	// (Options.HTMLTemplateOnly).
+	plain bool
 }
 
 type fastKey struct{ layout, entry string }
@@ -61,10 +65,6 @@ type fastEntry struct {
 	ex   *htmlexec.Executor
 }
 
-// noFastExec makes every page go through html/template (tests compare
-// both ways).
-var noFastExec = false
-
 // run executes entry of layout's template set into buf, through htmlexec
 // when it can, else through html/template.
 func (t *templates) run(buf *bytes.Buffer, layout, entry string, data any) error {
@@ -72,7 +72,7 @@ func (t *templates) run(buf *bytes.Buffer, layout, entry string, data any) error
 	if set == nil {
 		return diag.Errorf("layouts/"+layout+".html", 0, "mallen saknas")
 	}
-	if !noFastExec {
+	if !t.plain {
 		key := fastKey{layout, entry}
 		v, ok := t.fast.Load(key)
 		if !ok {
@@ -95,10 +95,10 @@ func (t *templates) run(buf *bytes.Buffer, layout, entry string, data any) error
 			if err := e.ex.Execute(buf, entry, data); err == nil {
 				return nil
 			}
-			t.fallbacks.Add(1)
 			buf.Truncate(start)
 		}
 	}
+	t.fallbacks.Add(1)
 	return set.ExecuteTemplate(buf, entry, data)
 }
 
