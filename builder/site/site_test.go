@@ -277,7 +277,8 @@ func TestPagerLinks(t *testing.T) {
 }
 
 // TestReportVerbose: -v lists each phase; phases with processor time also
-// show it and the cores kept busy, with a decimal comma.
+// show it and the cores kept busy, with a decimal comma; then the number
+// of template executions that went through html/template.
 func TestReportVerbose(t *testing.T) {
 	r := &Result{Pages: 3, Files: 4, Phases: []Phase{
 		{Name: "läs", Duration: 200 * time.Millisecond, CPU: 360 * time.Millisecond},
@@ -289,7 +290,8 @@ func TestReportVerbose(t *testing.T) {
 	want := "Byggde 3 sidor (4 filer) på 1s\n" +
 		"  läs                                           200ms   processortid    360ms (1,8 kärnor)\n" +
 		"  vänta                                           5µs\n" +
-		"  skriv                                         100ms\n"
+		"  skriv                                         100ms\n" +
+		"  mallkörningar genom html/template                 0\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
