@@ -10,6 +10,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/exempelbanken/portal/builder/assets"
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
 )
 
 // descendants lists the processes (pid: command line) whose environment
@@ -40,6 +43,9 @@ func descendants(tag string) map[int]string {
 func TestChildrenDieWithBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated site with its search index")
+	}
+	if _, err := assets.FindDartSass(sitetest.RepoRoot(t)); err != nil {
+		t.Fatal(err) // the test watches Dart Sass run; say now that it cannot
 	}
 	site := generatedSite(t)
 	slow := filepath.Join(t.TempDir(), "pagefind")

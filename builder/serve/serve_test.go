@@ -363,6 +363,10 @@ func TestOnlySiteFilesAreServed(t *testing.T) {
 }
 
 func TestSearchIndexFollowsEdits(t *testing.T) {
+	// Without Pagefind the index never comes: say so now, not after a timeout.
+	if _, err := search.FindPagefind(sitetest.RepoRoot(t)); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	sitetest.Write(t, dir, "")
 	s := New(Options{Root: dir, Debounce: 20 * time.Millisecond, Index: search.Index})
