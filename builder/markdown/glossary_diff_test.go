@@ -104,11 +104,16 @@ func TestScanMatchesReferenceOnSite(t *testing.T) {
 	ref, g := diffGlossaries(append(bs.terms, trickyTerms()...))
 	var sc scanner
 	n := 0
-	for _, in := range bs.inputs {
+	checked := 0
+	for i, in := range bs.inputs {
+		if i%stride() != 0 {
+			continue
+		}
 		checkSame(t, ref, g, &sc, string(in.Source))
 		n += len(refScan(ref, string(in.Source)))
+		checked++
 	}
-	if n < len(bs.inputs) {
+	if n < checked {
 		t.Fatalf("only %d mentions in %d documents: the test compares too little", n, len(bs.inputs))
 	}
 }
