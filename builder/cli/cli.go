@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	texttemplate "text/template"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/diag"
@@ -330,23 +332,17 @@ func runNew(args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "portal new: titeln ger ingen slug; använd bokstäver eller siffror")
 		return ExitUsage
 	}
-	today := time.Now().Format("2006-01-02")
-	var dir, body string
-	q := yamlQuote(title)
-	switch kind {
-	case "exempel":
-		dir = "exempel"
-		body = "---\ntitle: " + q + "\nsummary: \"\"\nmunicipality: []\ntarget_group: []\ninvestment_model: Finansiering ej angiven\nfocus_area: []\nstatus: pågående\nsources:\n  - title: \"\"\n    page: 1\ndate: " + today + "\ndraft: true\n---\n\nSammanfattning i ett stycke.\n\n## Bakgrund\n\n## Insats\n\n## Finansiering\n\n## Uppföljning och utvärdering\n\n## Resultat och lärdomar\n"
-	case "begrepp":
-		dir = "begrepp"
-		body = "---\ntitle: " + q + "\nsummary: \"\"\nkind: begrepp\naliases: []\ndraft: true\n---\n\n"
-	case "sida":
-		dir = "sidor"
-		body = "---\ntitle: " + q + "\nsummary: \"\"\ndraft: true\n---\n\n"
-	default:
+	dir, ok := map[string]string{"exempel": "exempel", "begrepp": "begrepp", "sida": "sidor"}[kind]
+	if !ok {
 		fmt.Fprintf(env.Stderr, "portal new: okänd typ %q; ange exempel, begrepp eller sida\n", kind)
 		return ExitUsage
 	}
+	var b strings.Builder
+	if err := archetypes.ExecuteTemplate(&b, kind+".md", struct{ Title, Today string }{yamlQuote(title), time.Now().Format("2006-01-02")}); err != nil {
+		fmt.Fprintf(env.Stderr, "portal new: %v\n", err)
+		return ExitUsage
+	}
+	body := b.String()
 	p := filepath.Join(*root, "content", dir, slug+".md")
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -365,6 +361,15 @@ func runNew(args []string, env Env) int {
 	fmt.Fprintf(env.Stdout, "Skapade %s (utkast: ta bort draft: true när texten är klar)\n", p)
 	return ExitOK
 }
+
+// archetypes are the new files of `portal new`, one per kind
+// (archetypes/exempel.md, begrepp.md, sida.md), as text/template with
+// .Title (YAML-quoted) and .Today.
+//
+//go:embed archetypes/*.md
+var archetypeFiles embed.FS
+
+var archetypes = texttemplate.Must(texttemplate.ParseFS(archetypeFiles, "archetypes/*.md"))
 
 // yamlQuote quotes s as a YAML double-quoted string.
 func yamlQuote(s string) string {

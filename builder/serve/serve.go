@@ -7,8 +7,9 @@ package serve
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
-	"html"
+	"html/template"
 	"io"
 	"io/fs"
 	"mime"
@@ -358,14 +359,12 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// reloadScript connects a page to /__livereload. It is added only when
-// serving, never to built files.
-const reloadScript = `<script>(function(){if(!window.EventSource)return;var es=new EventSource("/__livereload");` +
-	`es.addEventListener("reload",function(){location.reload()});` +
-	`es.addEventListener("css",function(e){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href);if(u.pathname.indexOf("/css/")!==0)return;u.searchParams.set("v",e.data);l.href=u.pathname+u.search})});` +
-	`es.addEventListener("errors",function(e){var t=document.createElement("div");t.innerHTML=e.data;var n=t.firstElementChild,o=document.getElementById("portal-byggfel");if(o)o.replaceWith(n);else document.body.appendChild(n)});` +
-	`es.addEventListener("search",function(){if(location.pathname.indexOf("/sok/")===0)location.reload()});` +
-	`})();</script>`
+// reloadScript connects a page to /__livereload (livereload.js). It is
+// added only when serving, never to built files.
+var reloadScript = "<script>" + liveReloadJS + "</script>"
+
+//go:embed livereload.js
+var liveReloadJS string
 
 // inject adds the reload script, and the error overlay when the last build
 // failed, before </body>.
@@ -384,21 +383,29 @@ func inject(page []byte, errs []*diag.Error) []byte {
 	return append(out, page[i:]...)
 }
 
-// overlay renders the build errors as a dialog-like box on one line (it is
-// also sent as a Server-Sent Event). Inline styles keep it readable even
-// when the stylesheet is what broke.
+// overlayTemplate is the box that lists the errors of a failed build
+// (overlay.html). Inline styles keep it readable even when the stylesheet
+// is what broke.
+//
+//go:embed overlay.html
+var overlayHTML string
+
+var overlayTemplate = template.Must(template.New("overlay").Parse(overlayHTML))
+
+// overlay renders the build errors as a dialog-like box (it is also sent
+// as a Server-Sent Event).
 func overlay(errs []*diag.Error) string {
-	var b strings.Builder
-	b.WriteString(`<div id="portal-byggfel" role="alert" style="position:fixed;inset:auto 1rem 1rem 1rem;max-height:60vh;overflow:auto;z-index:99999;background:#fff;color:#1b1e23;border:4px solid #8b1a1a;border-radius:6px;padding:1rem 1.25rem;font:16px/1.5 system-ui,sans-serif;box-shadow:0 4px 24px rgba(0,0,0,.3)">`)
-	fmt.Fprintf(&b, `<h2 style="margin:0 0 .5rem;font-size:1.25rem;color:#8b1a1a">Bygget misslyckades: %d fel</h2>`, len(errs))
-	b.WriteString(`<p style="margin:0 0 .5rem">Sidan visar den senaste fungerande versionen. Rätta felen och spara, så försvinner rutan.</p><ul style="margin:0;padding-left:1.25rem">`)
-	for _, e := range errs {
-		loc := e.File
+	type item struct{ Loc, Msg string }
+	items := make([]item, len(errs))
+	for i, e := range errs {
+		items[i] = item{e.File, strings.ReplaceAll(e.Msg, "\n", " ")}
 		if e.Line > 0 {
-			loc += ":" + strconv.Itoa(e.Line)
+			items[i].Loc += ":" + strconv.Itoa(e.Line)
 		}
-		fmt.Fprintf(&b, `<li><code style="font-weight:700">%s</code> %s</li>`, html.EscapeString(loc), html.EscapeString(strings.ReplaceAll(e.Msg, "\n", " ")))
 	}
-	b.WriteString(`</ul></div>`)
+	var b strings.Builder
+	if err := overlayTemplate.Execute(&b, items); err != nil {
+		return "<div id=\"portal-byggfel\" role=\"alert\">Bygget misslyckades.</div>"
+	}
 	return b.String()
 }
