@@ -61,6 +61,10 @@ func (f *Facet) value(key string, mk func() *FacetValue) *FacetValue {
 	return v
 }
 
+// vocabFacets maps the controlled vocabularies that have facet pages to
+// their facet keys.
+var vocabFacets = map[string]string{"target_group": facetMalgrupp, "focus_area": facetFokus, "case_type": facetTyp}
+
 // facets computes every facet of the site with its values and cases.
 // Controlled vocabularies keep their order and list values without cases;
 // kommuner and län list only places with cases, sorted in Swedish order.
@@ -68,16 +72,20 @@ func buildFacets(s *content.Site) []*Facet {
 	mk := func(key, name, plural, intro string) *Facet {
 		return &Facet{Key: key, Name: name, Plural: plural, Intro: intro, byKey: map[string]*FacetValue{}}
 	}
-	kommun := mk("kommun", "Kommun", "Kommuner", "Exempel från Sveriges kommuner, ordnade efter län.")
-	lan := mk("lan", "Län", "Län", "Exempel ordnade efter län, både kommunala och regionala.")
-	malgrupp := mk("malgrupp", "Målgrupp", "Målgrupper", "Vilka insatserna riktar sig till.")
-	fokus := mk("fokus", "Fokusområde", "Fokusområden", "Vad insatserna vill förbättra.")
-	modell := mk("modell", "Investeringsmodell", "Investeringsmodeller", "Hur insatserna finansieras.")
+	kommun := mk(facetKommun, "Kommun", "Kommuner", "Exempel från Sveriges kommuner, ordnade efter län.")
+	lan := mk(facetLan, "Län", "Län", "Exempel ordnade efter län, både kommunala och regionala.")
+	malgrupp := mk(facetMalgrupp, "Målgrupp", "Målgrupper", "Vilka insatserna riktar sig till.")
+	fokus := mk(facetFokus, "Fokusområde", "Fokusområden", "Vad insatserna vill förbättra.")
+	modell := mk(facetModell, "Investeringsmodell", "Investeringsmodeller", "Hur insatserna finansieras.")
 	modell.noIndexPage = true
-	status := mk("status", "Status", "Status", "Var i arbetet exemplen befinner sig.")
-	typ := mk("typ", "Typ av exempel", "Typer av exempel", "Insatser, fonder, forskning och program.")
+	status := mk(facetStatus, "Status", "Status", "Var i arbetet exemplen befinner sig.")
+	typ := mk(facetTyp, "Typ av exempel", "Typer av exempel", "Insatser, fonder, forskning och program.")
 
-	vocabFacet := map[string]*Facet{"target_group": malgrupp, "focus_area": fokus, "case_type": typ}
+	byKey := map[string]*Facet{facetMalgrupp: malgrupp, facetFokus: fokus, facetTyp: typ}
+	vocabFacet := map[string]*Facet{}
+	for vocab, key := range vocabFacets {
+		vocabFacet[vocab] = byKey[key]
+	}
 	for name, f := range vocabFacet {
 		for _, v := range s.Vocab[name].Values {
 			val := v

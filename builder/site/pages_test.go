@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +75,31 @@ func TestNewest(t *testing.T) {
 		want = want[:min(n, len(want))]
 		if got := newest(cases, n); !slices.Equal(got, want) {
 			t.Errorf("newest(%d) = %v, want %v", n, slugs(got), slugs(want))
+		}
+	}
+}
+
+// TestReservedSlugsCoverThePlan: every first URL segment of the portal's
+// own pages and files is reserved, so that no page of content/sidor can
+// take it (content.ReservedSlugs is kept in content, which knows nothing
+// of the plan).
+func TestReservedSlugsCoverThePlan(t *testing.T) {
+	m, res := build(t, "")
+	reserved := map[string]bool{}
+	for _, r := range content.ReservedSlugs {
+		reserved[r] = true
+	}
+	pages := map[string]bool{}
+	for _, p := range res.Site.Pages {
+		pages[p.Slug] = true
+	}
+	for _, name := range m.Names() {
+		first, _, _ := strings.Cut(name, "/")
+		if pages[first] || strings.Contains(first, ".") {
+			continue // a page of content/sidor, or a file: slugs have no dots
+		}
+		if !reserved[first] {
+			t.Errorf("%s: %q is not in content.ReservedSlugs", name, first)
 		}
 	}
 }

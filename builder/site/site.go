@@ -1,10 +1,20 @@
-// Package site builds the portal: it loads and validates content, renders
-// markdown, computes backlinks and facets, compiles styles, executes the
-// layouts and writes every file through one output.Writer.
+// Package site builds the portal. Build runs these phases in this order,
+// each timed once and each using every core inside itself:
 //
-// A build is a list of named, timed phases. Content, link, Sass and template
-// errors are all collected and reported at once; when there is any error,
-// Build writes nothing.
+//	load      content.Load: site.yaml, data, vocabularies, documents, validation
+//	assets    Sass (cached), static files, layouts, every case's card   (loadAssets)
+//	derive    facets and related cases, from the front matter           (derive, facets.go, related.go)
+//	markdown  every document's body: links resolved, glossary linked    (renderMarkdown, resolver.go)
+//	links     the link graph: bodies, backlinks, term mentions          (newGraph)
+//	plan      every file: URL, layout, page data and memo key           (plan.go, urls.go)
+//	render    the layouts, in parallel; one writer; sitemap, robots     (render.go)
+//
+// The command line then indexes the written site for search (Pagefind)
+// and publishes it (output.Disk.Commit), timed in the same list. Content,
+// link, Sass and template errors are all collected and reported at once;
+// when there is any error, Build writes nothing. An incremental Builder
+// (the preview) keeps a memo of pages by key (memo.go) and patches text
+// edits (patch.go) through the same plan.
 package site
 
 import (
@@ -129,98 +139,40 @@ func (t *timer) done(name string) {
 // Build builds the whole site into w. On error nothing has been written and
 // the error is a *diag.List (content, link, template and Sass errors) or a
 // plain error (I/O).
+//
+// The phases run one after the other, each timed once, each using every
+// core inside itself (see the package doc).
 func (b *Builder) Build(w output.Writer) (*Result, error) {
 	t := newTimer()
 	errs := &diag.List{}
 	b.last = nil
+
 	s, err := content.Load(b.opts.Root, content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache))
-	t.done("läs och validera innehåll")
 	if err != nil {
 		errs.AddErr("content", err)
 	}
-	var css []byte
-	var static []assets.File
-	var tpl *templates
-	var assetErrs diag.List
-	var assetTime time.Duration
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // styles and layouts do not depend on content
-		defer wg.Done()
-		start := time.Now()
-		defer func() { assetTime = time.Since(start) }()
-		ad, err := b.dirFor("assets")
-		if err != nil {
-			assetErrs.Addf("assets", 0, "%v", err)
-			return
-		}
-		css, static = b.compileAssets(ad, &assetErrs)
-		ld, err := b.dirFor("layouts")
-		if err != nil {
-			assetErrs.Addf("layouts", 0, "%v", err)
-			return
-		}
-		tpl = loadTemplates(ld, &assetErrs)
-		tpl.plain = b.opts.HTMLTemplateOnly
-		// Every case's card is rendered once and reused by every list.
-		// It needs the layouts and the front matter alone, so it is done
-		// while markdown renders.
-		if s != nil && tpl != nil && assetErrs.Len() == 0 {
-			b.renderCards(tpl, s, &assetErrs)
-		}
-	}()
-	// Create the pages' directories while markdown renders: a site's
-	// writer spends much of its time on mkdir(2).
-	dirsMade := make(chan struct{})
-	if dm, ok := w.(output.DirMaker); ok && s != nil {
-		dirs := make([]string, 0, len(s.Cases)+len(s.Terms)+len(s.Pages))
-		for _, c := range s.Cases {
-			dirs = append(dirs, c.URL())
-		}
-		for _, t := range s.Terms {
-			dirs = append(dirs, t.URL())
-		}
-		for _, p := range s.Pages {
-			dirs = append(dirs, p.URL())
-		}
-		go func() {
-			defer close(dirsMade)
-			dm.MakeDirs(dirs)
-		}()
-	} else {
-		close(dirsMade)
-	}
-	defer func() { <-dirsMade }()
-	var rendered map[*content.Doc]*markdown.Rendered
-	var md *markdown.Renderer
-	var derived derivedData
-	derivedDone := make(chan struct{})
-	defer func() { <-derivedDone }()
-	if s == nil {
-		close(derivedDone)
-	} else {
-		if b.opts.BaseURL != "" {
-			s.Config.BaseURL = b.opts.BaseURL
-		}
-		// Facets and related cases depend on the front matter alone:
-		// they are worked out while markdown renders, on the time the
-		// render leaves a core idle.
-		go func() {
-			defer close(derivedDone)
-			derived.facets = buildFacets(s)
-			derived.related = relatedCases(s, 4)
-		}()
-		rendered, md = b.renderMarkdown(s, errs)
-		t.done("markdown, facetter och relationer")
-	}
-	wg.Wait()
-	errs.Merge(&assetErrs)
-	t.done("vänta på stilmallar, mallar och kort")
-	t.phases = append(t.phases, Phase{Name: "  (samtidigt: stilmallar, mallar, kort)", Duration: assetTime})
+	t.done("läs och validera innehåll")
+
+	// Styles and layouts do not depend on content: their errors are
+	// reported with the content's, all at once.
+	css, static, tpl := b.loadAssets(s, errs)
+	t.done("stilmallar, mallar och kort")
 	if errs.Len() > 0 {
 		return nil, errs
 	}
-	<-derivedDone
+	if b.opts.BaseURL != "" {
+		s.Config.BaseURL = b.opts.BaseURL
+	}
+
+	derived := derive(s)
+	t.done("facetter och liknande exempel")
+
+	rendered, md := b.renderMarkdown(s, errs)
+	t.done("markdown")
+	if errs.Len() > 0 {
+		return nil, errs
+	}
+
 	g := newGraph(s, rendered, derived)
 	if !b.opts.Incremental {
 		// Only a snapshot needs these; the graph has the bodies. Letting go
@@ -229,16 +181,64 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		rendered, md, derived = nil, nil, derivedData{}
 	}
 	t.done("länkar mellan sidorna")
-	out, err := b.writePages(s, g, tpl, css, static, w)
+
+	p, err := b.plan(s, g, tpl, css, static)
 	if err != nil {
 		return nil, err
 	}
-	t.done("skriv sidor")
+	t.done("sidplan")
+
+	out, err := b.render(p, tpl, w)
+	if err != nil {
+		return nil, err
+	}
+	t.done("rendera och skriv sidor")
+
 	if b.opts.Incremental {
-		b.last = newSnapshot(s, g, tpl, md, rendered, out.jobs)
+		b.last = newSnapshot(s, g, tpl, md, rendered, p.jobs)
 	}
 	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Phases: t.phases, Site: s,
 		Fallbacks: int(tpl.fallbacks.Load())}, nil
+}
+
+// loadAssets compiles the stylesheet, reads the static files and the
+// layouts, and, when the content loaded and nothing failed, renders every
+// case's card once for every list that shows it.
+func (b *Builder) loadAssets(s *content.Site, errs *diag.List) (css []byte, static []assets.File, tpl *templates) {
+	ad, err := b.dirFor("assets")
+	if err != nil {
+		errs.Addf("assets", 0, "%v", err)
+		return nil, nil, nil
+	}
+	var assetErrs diag.List
+	css, static = b.compileAssets(ad, &assetErrs)
+	ld, err := b.dirFor("layouts")
+	if err != nil {
+		errs.Addf("layouts", 0, "%v", err)
+		return nil, nil, nil
+	}
+	tpl = loadTemplates(ld, &assetErrs)
+	tpl.plain = b.opts.HTMLTemplateOnly
+	if s != nil && assetErrs.Len() == 0 {
+		b.renderCards(tpl, s, &assetErrs)
+	}
+	errs.Merge(&assetErrs)
+	return css, static, tpl
+}
+
+// derive works out what depends on the front matter alone: the facets and
+// each case's related cases, side by side.
+func derive(s *content.Site) derivedData {
+	var d derivedData
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		d.facets = buildFacets(s)
+	}()
+	d.related = relatedCases(s, 4)
+	wg.Wait()
+	return d
 }
 
 // compileAssets compiles assets/scss/main.scss and reads assets/js and

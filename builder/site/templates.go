@@ -194,20 +194,15 @@ func urlOf(v any) string {
 	case *content.Page:
 		return x.URL()
 	case *content.Kommun:
-		return "/kommun/" + x.Slug + "/"
+		return facetURL(facetKommun, x.Slug)
 	case *content.Lan:
-		return "/lan/" + x.Slug + "/"
+		return facetURL(facetLan, x.Slug)
 	case *content.Value:
-		switch x.Vocab {
-		case "target_group":
-			return "/malgrupp/" + x.Slug + "/"
-		case "focus_area":
-			return "/fokus/" + x.Slug + "/"
-		case "case_type":
-			return "/typ/" + x.Slug + "/"
+		if key, ok := vocabFacets[x.Vocab]; ok {
+			return facetURL(key, x.Slug)
 		}
 	case content.Status:
-		return "/status/" + x.Slug() + "/"
+		return facetURL(facetStatus, x.Slug())
 	case *FacetValue:
 		return x.URL
 	}

@@ -1,0 +1,212 @@
+package site
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/exempelbanken/portal/builder/assets"
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/diag"
+)
+
+// sitePlan is every file of one build, in the order they are written.
+type sitePlan struct {
+	site *SiteData
+	jobs []*job
+}
+
+// job is one file of the plan: a page to render with its layout, or data
+// to write as it is.
+type job struct {
+	path   string // in the output: "exempel/minimili/index.html"
+	layout string
+	page   *Page
+	data   []byte
+	// key covers everything the page is made from (memo.pageKey), set
+	// when the page is planned; 0 without a memo.
+	key uint64
+}
+
+// writeResult is what render did.
+type writeResult struct {
+	files, pages int
+	rendered     int // pages whose layout was executed (the others came from the memo)
+}
+
+// plan returns every file of the site: each page with its URL, layout,
+// data and memo key (made in one constructor, so that they cannot drift
+// apart), and the stylesheet and static files. The menu, the sitemap and
+// the render phase read it.
+func (b *Builder) plan(s *content.Site, g *graph, tpl *templates, css []byte, static []assets.File) (*sitePlan, error) {
+	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
+		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
+		Scripts: map[string]string{}}
+	var jobs []*job
+	fingerprint := assets.Fingerprint
+	if b.opts.StableAssets {
+		fingerprint = func(name string, _ []byte) string { return name }
+	}
+	cssName := fingerprint("css/main.css", css)
+	sd.CSS = "/" + cssName
+	jobs = append(jobs, &job{path: cssName, data: css})
+	for _, f := range static {
+		name := f.Name
+		if strings.HasPrefix(name, "js/") {
+			orig := strings.TrimPrefix(name, "js/")
+			name = fingerprint(name, f.Data)
+			sd.Scripts[orig] = "/" + name
+		}
+		jobs = append(jobs, &job{path: name, data: f.Data})
+	}
+	sd.Menu = s.Config.Menu
+	if len(sd.Menu) == 0 {
+		sd.Menu = []content.MenuItem{{Title: "Exempel", URL: casesURL}, {Title: "Kommuner", URL: facetURL(facetKommun)},
+			{Title: "Målgrupper", URL: facetURL(facetMalgrupp)}, {Title: "Begrepp", URL: glossaryURL}}
+		for _, p := range s.Pages {
+			if p.Slug == "om-portalen" {
+				sd.Menu = append(sd.Menu, content.MenuItem{Title: p.Title, URL: p.URL()})
+			}
+		}
+	}
+	for _, p := range s.Pages {
+		sd.Footer = append(sd.Footer, content.MenuItem{Title: p.Title, URL: p.URL()})
+	}
+	sd.CaseCount, sd.TermCount = len(s.Cases), len(s.Terms)
+	var models, concepts []*content.Term
+	for _, t := range s.Terms {
+		if t.IsModel() {
+			models = append(models, t)
+		} else {
+			concepts = append(concepts, t)
+		}
+	}
+	sd.ModelCount = len(models)
+	kommun, lan := facetByKey(g.facets, facetKommun), facetByKey(g.facets, facetLan)
+	sd.KommunCount = len(kommun.Values)
+
+	// The facet overview is rendered once and reused by every page that
+	// shows it (as is every case's card, rendered by Build).
+	errs := &diag.List{}
+	if nav, err := tpl.partial("facet-nav", sd.Facets); err != nil {
+		errs.AddErr("layouts/partials/facet-nav.html", err)
+	} else {
+		sd.FacetNav = nav
+	}
+	if errs.Len() > 0 {
+		return nil, errs
+	}
+	var siteKey, facetKey uint64
+	var cardHash map[*content.Case]uint64
+	if b.memo != nil {
+		siteKey = b.memo.siteKey(s, sd, tpl, b.md.sig)
+		facetKey = b.memo.facetKey(siteKey, sd)
+		cardHash = make(map[*content.Case]uint64, len(s.Cases))
+		for _, c := range s.Cases {
+			k := b.memo.keyer()
+			k.str(string(tpl.cards[c]))
+			cardHash[c] = k.h.Sum64()
+		}
+	}
+	card := func(c *content.Case) uint64 { return cardHash[c] }
+	page := func(path, layout string, p *Page) {
+		p.Site, p.Layout, p.Path = sd, layout, path
+		if p.Pager != nil && p.Pager.Number > 1 {
+			p.Title += " – sida " + strconv.Itoa(p.Pager.Number) + " av " + strconv.Itoa(p.Pager.Total)
+		}
+		if sd.BaseURL != "" {
+			p.Canonical = sd.BaseURL + path
+		}
+		file := strings.TrimPrefix(path, "/")
+		if strings.HasSuffix(file, "/") || file == "" {
+			file += "index.html"
+		}
+		j := &job{path: file, layout: layout, page: p}
+		if b.memo != nil {
+			sk := siteKey
+			if tpl.facets[layout] {
+				sk = facetKey
+			}
+			j.key = b.memo.pageKey(sk, file, layout, p, card)
+		}
+		jobs = append(jobs, j)
+	}
+	home := Crumb{"Startsida", homeURL}
+	examples := Crumb{"Exempel", casesURL}
+	glossary := Crumb{"Begrepp", glossaryURL}
+
+	latest := newest(s.Cases, 6)
+	page(homeURL, "home", &Page{Description: s.Config.Description, Latest: latest, Models: models, Cases: s.Cases})
+	paginate(casesURL, s.Cases, func(path string, cs []*content.Case, pg *Pager) {
+		page(path, "case-list", &Page{Title: "Alla exempel", Description: "Alla exempel på sociala investeringar i portalen, med filter för kommun, målgrupp, investeringsmodell och mer.",
+			Crumbs: []Crumb{home}, Cases: cs, Pager: pg})
+	})
+	for _, c := range s.Cases {
+		p := &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
+			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true}
+		page(c.URL(), "case", p)
+	}
+	// Glossary.
+	page(glossaryURL, "glossary-index", &Page{Title: "Begrepp", Description: "Ordlista över investeringsmodeller och begrepp inom sociala investeringar, från A till Ö.",
+		Crumbs: []Crumb{home}, Models: models, Concepts: concepts, Letters: letters(s.Terms)})
+	if len(models) > 0 && tpl.sets["compare"] != nil {
+		page(compareURL, "compare", &Page{Title: "Jämför investeringsmodellerna",
+			Description: "Alla investeringsmodeller sida vid sida: vem som finansierar, återbetalning, risk, tidshorisont och exempel.",
+			Crumbs:      []Crumb{home, glossary}, Models: models, ModelCases: modelCases(facetByKey(g.facets, facetModell))})
+	}
+	modell := facetByKey(g.facets, facetModell)
+	for _, t := range s.Terms {
+		p := &Page{Title: t.Title, Description: t.Summary, Crumbs: []Crumb{home, glossary}, Term: t, Doc: &t.Doc,
+			Draft: t.Draft, Body: g.body[&t.Doc], Backlinks: g.backlinks[t.URL()], Indexed: true,
+			Mentions: termMentions(g, t)}
+		if v := modell.byKey[t.Slug]; v != nil && t.IsModel() {
+			p.UsedBy, p.UsedByCount = v.Cases, len(v.Cases)
+			if len(p.UsedBy) > PageSize {
+				p.UsedBy = p.UsedBy[:PageSize]
+			}
+		}
+		page(t.URL(), "glossary-term", p)
+	}
+	// Facets.
+	for _, f := range g.facets {
+		if !f.HasIndex() {
+			continue
+		}
+		ip := &Page{Title: f.Plural, Description: f.Intro, Crumbs: []Crumb{home}, Facet: f}
+		if f.Key == facetKommun {
+			ip.LanGroups = groupKommuner(kommun, lan)
+		}
+		page(f.URL(), "facet-index", ip)
+		for _, v := range f.Values {
+			if f.Key == facetStatus && len(v.Cases) == 0 {
+				continue
+			}
+			var kommuner []*FacetValue
+			if f.Key == facetLan {
+				for _, kv := range kommun.Values {
+					if kv.Lan == v.Lan {
+						kommuner = append(kommuner, kv)
+					}
+				}
+			}
+			crumbs := []Crumb{home, {f.Plural, f.URL()}}
+			if f.Key == facetKommun {
+				crumbs = append(crumbs, Crumb{v.Lan.Name, facetURL(facetLan, v.Lan.Slug)})
+			}
+			paginate(v.URL, v.Cases, func(path string, cs []*content.Case, pg *Pager) {
+				page(path, "facet-term", &Page{Title: v.Label, Description: facetDescription(f, v), Crumbs: crumbs,
+					Facet: f, Value: v, Cases: cs, Kommuner: kommuner, Pager: pg})
+			})
+		}
+	}
+	for _, pg := range s.Pages {
+		page(pg.URL(), "page", &Page{Title: pg.Title, Description: pg.Summary, Crumbs: []Crumb{home}, Doc: &pg.Doc,
+			Draft: pg.Draft, Body: g.body[&pg.Doc], Backlinks: g.backlinks[pg.URL()], Indexed: true})
+	}
+	if tpl.sets["search"] != nil {
+		page(searchURL, "search", &Page{Title: "Sök", Description: "Sök bland exempel och begrepp, och filtrera på kommun, län, målgrupp, investeringsmodell, fokusområde och status.",
+			Crumbs: []Crumb{home}})
+	}
+	nf := &Page{Title: "Sidan finns inte", Description: "Sidan du letade efter finns inte."}
+	page(notFoundURL, "404", nf)
+	return &sitePlan{site: sd, jobs: jobs}, nil
+}

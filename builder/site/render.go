@@ -1,0 +1,166 @@
+package site
+
+import (
+	"bytes"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/output"
+)
+
+// render executes the layout of every planned page that the memo does not
+// hold unchanged, in parallel, and writes every file of the plan through
+// w, then sitemap.xml and robots.txt.
+func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeResult, error) {
+	sd, jobs := p.site, p.jobs
+	errs := &diag.List{}
+	var memoPages map[string]memoEntry
+	if b.memo != nil {
+		memoPages = make(map[string]memoEntry, len(jobs))
+	}
+	// The pages' directories are made while the first pages render: a
+	// site's writer spends much of its time on mkdir(2).
+	dirsMade := make(chan struct{})
+	if dm, ok := w.(output.DirMaker); ok {
+		go func() {
+			defer close(dirsMade)
+			dirs := make([]string, 0, len(jobs))
+			for _, j := range jobs {
+				if j.page != nil && strings.HasSuffix(j.path, "/index.html") {
+					dirs = append(dirs, strings.TrimSuffix(j.path, "index.html"))
+				}
+			}
+			dm.MakeDirs(dirs)
+		}()
+	} else {
+		close(dirsMade)
+	}
+	defer func() { <-dirsMade }()
+	var rendered atomic.Int64
+
+	// Render on every core and write from one goroutine, so the cores keep
+	// rendering while the writer waits for the disk; output depends only
+	// on the job. The channel bounds the pages held in memory. When the
+	// writer is done with a page as soon as it is written and no memo keeps
+	// it, its buffer goes back for the next page.
+	reuse := memoPages == nil && output.Streams(w)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var next atomic.Int64 // renderers take jobs by index, as renderMarkdown does
+	pages := 0
+	for _, j := range jobs {
+		if j.page != nil {
+			pages++
+		}
+	}
+	type file struct {
+		path string
+		data []byte
+		buf  *bytes.Buffer // pooled, when reuse
+	}
+	written := make(chan file, 64)
+	// Page buffers go round between the renderers and the writer: no
+	// more exist than pages in flight, and (unlike a sync.Pool, which a
+	// collection empties) they keep the size the largest pages grew them
+	// to for the whole build.
+	bufs := make(chan *bytes.Buffer, cap(written)+runtime.GOMAXPROCS(0)+1)
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for f := range written {
+			if err := w.Write(f.path, f.data); err != nil {
+				mu.Lock()
+				errs.Addf(f.path, 0, "skriv: %v", err)
+				mu.Unlock()
+			}
+			if f.buf != nil {
+				f.buf.Reset()
+				select {
+				case bufs <- f.buf:
+				default:
+				}
+			}
+		}
+	}()
+	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(jobs) {
+					return
+				}
+				j := jobs[k]
+				data := j.data
+				if j.page != nil && b.memo != nil {
+					if e, ok := b.memo.pages[j.path]; ok && e.key == j.key {
+						data = e.data
+					}
+				}
+				var buf *bytes.Buffer
+				if j.page != nil && data == nil {
+					if reuse {
+						select {
+						case buf = <-bufs:
+						default:
+						}
+					}
+					if buf == nil {
+						buf = bytes.NewBuffer(make([]byte, 0, 16<<10))
+					}
+					t0 := time.Now()
+					err := tpl.executeTo(buf, j.layout, j.page)
+					rendered.Add(1)
+					if layoutTimes != nil {
+						layoutTimes.add(j.layout, time.Since(t0))
+					}
+					if err != nil {
+						mu.Lock()
+						errs.AddErr("layouts/"+j.layout+".html", err)
+						mu.Unlock()
+						continue
+					}
+					data = buf.Bytes()
+					if !reuse {
+						buf = nil
+					}
+				}
+				if memoPages != nil && j.page != nil {
+					mu.Lock()
+					memoPages[j.path] = memoEntry{j.key, data}
+					mu.Unlock()
+				}
+				written <- file{j.path, data, buf}
+			}
+		}()
+	}
+	wg.Wait()
+	close(written)
+	<-writerDone
+	if errs.Len() > 0 {
+		return nil, errs
+	}
+	if memoPages != nil {
+		b.memo.pages = memoPages
+	}
+	files := len(jobs)
+	if sd.BaseURL != "" {
+		if err := w.Write("sitemap.xml", sitemap(sd.BaseURL, jobs)); err != nil {
+			return nil, err
+		}
+		files++
+	}
+	robots := "User-agent: *\nAllow: /\n"
+	if sd.BaseURL != "" {
+		robots += "Sitemap: " + sd.BaseURL + "/sitemap.xml\n"
+	}
+	if err := w.Write("robots.txt", []byte(robots)); err != nil {
+		return nil, err
+	}
+	return &writeResult{files: files + 1, pages: pages, rendered: int(rendered.Load())}, nil
+}
