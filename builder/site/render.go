@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,24 +21,6 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 	if b.memo != nil {
 		memoPages = make(map[string]memoEntry, len(jobs))
 	}
-	// The pages' directories are made while the first pages render: a
-	// site's writer spends much of its time on mkdir(2).
-	dirsMade := make(chan struct{})
-	if dm, ok := w.(output.DirMaker); ok {
-		go func() {
-			defer close(dirsMade)
-			dirs := make([]string, 0, len(jobs))
-			for _, j := range jobs {
-				if j.page != nil && strings.HasSuffix(j.path, "/index.html") {
-					dirs = append(dirs, strings.TrimSuffix(j.path, "index.html"))
-				}
-			}
-			dm.MakeDirs(dirs)
-		}()
-	} else {
-		close(dirsMade)
-	}
-	defer func() { <-dirsMade }()
 	var rendered atomic.Int64
 
 	// Render on every core and write from one goroutine, so the cores keep

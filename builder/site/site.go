@@ -2,9 +2,10 @@
 // each timed once and each using every core inside itself:
 //
 //	load      content.Load: site.yaml, data, vocabularies, documents, validation
-//	assets    Sass (cached), static files, layouts, every case's card   (loadAssets)
-//	derive    facets and related cases, from the front matter           (derive, facets.go, related.go)
+//	assets    Sass (cached), static files, layouts                      (loadAssets)
 //	markdown  every document's body: links resolved, glossary linked    (renderMarkdown, resolver.go)
+//	          beside it, from the front matter alone: facets, related
+//	          cases, each case's card, the documents' output folders    (derive, renderCards, makeDocDirs)
 //	links     the link graph: bodies, backlinks, term mentions          (newGraph)
 //	plan      every file: URL, layout, page data and memo key           (plan.go, urls.go)
 //	render    the layouts, in parallel; one writer; sitemap, robots     (render.go)
@@ -155,8 +156,8 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 
 	// Styles and layouts do not depend on content: their errors are
 	// reported with the content's, all at once.
-	css, static, tpl := b.loadAssets(s, errs)
-	t.done("stilmallar, mallar och kort")
+	css, static, tpl := b.loadAssets(errs)
+	t.done("stilmallar och mallar")
 	if errs.Len() > 0 {
 		return nil, errs
 	}
@@ -164,11 +165,28 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		s.Config.BaseURL = b.opts.BaseURL
 	}
 
-	derived := derive(s)
-	t.done("facetter och liknande exempel")
-
+	// What depends on the front matter alone (facets, related cases, each
+	// case's card) is worked out beside the markdown, on the time the
+	// render leaves a core idle.
+	// The documents' output directories are made meanwhile too: a site's
+	// writer spends much of its time on mkdir(2).
+	var derived derivedData
+	var cardErrs diag.List
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		derived = derive(s)
+		b.renderCards(tpl, s, &cardErrs)
+	}()
+	go func() {
+		defer wg.Done()
+		makeDocDirs(s, w)
+	}()
 	rendered, md := b.renderMarkdown(s, errs)
-	t.done("markdown")
+	wg.Wait()
+	errs.Merge(&cardErrs)
+	t.done("markdown, facetter, liknande exempel och kort")
 	if errs.Len() > 0 {
 		return nil, errs
 	}
@@ -201,29 +219,43 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		Fallbacks: int(tpl.fallbacks.Load())}, nil
 }
 
-// loadAssets compiles the stylesheet, reads the static files and the
-// layouts, and, when the content loaded and nothing failed, renders every
-// case's card once for every list that shows it.
-func (b *Builder) loadAssets(s *content.Site, errs *diag.List) (css []byte, static []assets.File, tpl *templates) {
+// loadAssets compiles the stylesheet and reads the static files and the
+// layouts.
+func (b *Builder) loadAssets(errs *diag.List) (css []byte, static []assets.File, tpl *templates) {
 	ad, err := b.dirFor("assets")
 	if err != nil {
 		errs.Addf("assets", 0, "%v", err)
 		return nil, nil, nil
 	}
-	var assetErrs diag.List
-	css, static = b.compileAssets(ad, &assetErrs)
+	css, static = b.compileAssets(ad, errs)
 	ld, err := b.dirFor("layouts")
 	if err != nil {
 		errs.Addf("layouts", 0, "%v", err)
 		return nil, nil, nil
 	}
-	tpl = loadTemplates(ld, &assetErrs)
+	tpl = loadTemplates(ld, errs)
 	tpl.plain = b.opts.HTMLTemplateOnly
-	if s != nil && assetErrs.Len() == 0 {
-		b.renderCards(tpl, s, &assetErrs)
-	}
-	errs.Merge(&assetErrs)
 	return css, static, tpl
+}
+
+// makeDocDirs has w make the output directories of every document, when
+// it can (output.DirMaker).
+func makeDocDirs(s *content.Site, w output.Writer) {
+	dm, ok := w.(output.DirMaker)
+	if !ok {
+		return
+	}
+	dirs := make([]string, 0, len(s.Cases)+len(s.Terms)+len(s.Pages))
+	for _, c := range s.Cases {
+		dirs = append(dirs, c.URL())
+	}
+	for _, t := range s.Terms {
+		dirs = append(dirs, t.URL())
+	}
+	for _, p := range s.Pages {
+		dirs = append(dirs, p.URL())
+	}
+	dm.MakeDirs(dirs)
 }
 
 // derive works out what depends on the front matter alone: the facets and
