@@ -207,14 +207,6 @@ type Vocabulary struct {
 	byFold map[string]*Value
 }
 
-// Lookup finds a value by label (case-insensitive, dash-tolerant) or slug.
-func (v *Vocabulary) Lookup(label string) *Value {
-	if v == nil {
-		return nil
-	}
-	return v.byFold[foldKey(label)]
-}
-
 // Kommun is a Swedish municipality from content/data/kommuner.csv.
 type Kommun struct {
 	Code     string

@@ -407,18 +407,18 @@ func (c *compiler) command(cmd *parse.CommandNode, piped bool) cmdFn {
 
 // fields compiles .A.B.C, each name with its own lookup cache.
 func fields(idents []string) func(v reflect.Value) (reflect.Value, error) {
-	sites := make([]*site, len(idents))
-	for i := range sites {
-		sites[i] = new(site)
+	caches := make([]*fieldCache, len(idents))
+	for i := range caches {
+		caches[i] = new(fieldCache)
 	}
 	if len(idents) == 1 {
-		name, st := idents[0], sites[0]
+		name, st := idents[0], caches[0]
 		return func(v reflect.Value) (reflect.Value, error) { return field(v, name, st) }
 	}
 	return func(v reflect.Value) (reflect.Value, error) {
 		for i, name := range idents {
 			var err error
-			if v, err = field(v, name, sites[i]); err != nil {
+			if v, err = field(v, name, caches[i]); err != nil {
 				return reflect.Value{}, err
 			}
 		}

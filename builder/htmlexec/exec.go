@@ -53,9 +53,9 @@ type function struct {
 	v   reflect.Value
 }
 
-// site caches how a field name resolved on the last receiver type seen
+// fieldCache caches how a field name resolved on the last receiver type seen
 // there; templates see the same type at the same place almost always.
-type site struct {
+type fieldCache struct {
 	last atomic.Pointer[resolved]
 }
 
@@ -201,21 +201,21 @@ func lookup(pt, rt reflect.Type, name string) access {
 	return a
 }
 
-func (st *site) load() *resolved {
+func (st *fieldCache) load() *resolved {
 	if st == nil {
 		return nil
 	}
 	return st.last.Load()
 }
 
-func (st *site) store(r *resolved) {
+func (st *fieldCache) store(r *resolved) {
 	if st != nil {
 		st.last.Store(r)
 	}
 }
 
 // field evaluates .name on v as text/template's evalField does.
-func field(v reflect.Value, name string, st *site) (reflect.Value, error) {
+func field(v reflect.Value, name string, st *fieldCache) (reflect.Value, error) {
 	if !v.IsValid() {
 		return reflect.Value{}, unsupported("field %s of nil data", name)
 	}

@@ -51,7 +51,7 @@ func (f linkifyFilter) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 		return f.InlineParser.Parse(parent, block, pc)
 	}
 	// Remember a line without '@' for the rest of its words.
-	if st, _ := pc.Get(stateKey).(*state); st != nil {
+	if st, _ := pc.Get(stateKey).(*docState); st != nil {
 		if seg.Start >= st.noAt.Start && seg.Stop <= st.noAt.Stop {
 			return nil
 		}

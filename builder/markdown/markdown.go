@@ -157,8 +157,8 @@ func (nodeRenderers) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 
 var stateKey = parser.NewContextKey()
 
-// state is the per-document rendering state, kept in the parser context.
-type state struct {
+// docState is the per-document rendering state, kept in the parser context.
+type docState struct {
 	in    Input
 	out   *Rendered
 	links map[string]bool
@@ -180,7 +180,7 @@ func (r *Renderer) Render(in Input) (*Rendered, error) {
 	}
 	sh := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sh)
-	st := &state{in: in, out: out, links: map[string]bool{}, used: map[string]bool{}, scratch: sh}
+	st := &docState{in: in, out: out, links: map[string]bool{}, used: map[string]bool{}, scratch: sh}
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	ctx.Set(stateKey, st)
 	st.src = escapeWikiPipes(in.Source)
@@ -298,14 +298,14 @@ func appendWikiLink(out, inner []byte) []byte {
 	return append(out, ']', ']')
 }
 
-func (st *state) line(offset int) int {
+func (st *docState) line(offset int) int {
 	if offset < 0 || offset > len(st.src) {
 		return st.in.Line
 	}
 	return st.in.Line + bytes.Count(st.src[:offset], []byte("\n"))
 }
 
-func (st *state) addLink(u string) {
+func (st *docState) addLink(u string) {
 	if u == "" || st.links[u] || u == st.in.SelfURL {
 		return
 	}
@@ -318,7 +318,7 @@ type transformer struct{ r *Renderer }
 // Transform resolves wiki links and .md links, drops unsafe link targets,
 // records internal links and links glossary terms.
 func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	st, _ := pc.Get(stateKey).(*state)
+	st, _ := pc.Get(stateKey).(*docState)
 	if st == nil {
 		return
 	}
@@ -390,7 +390,7 @@ func glossaryOpaque(n ast.Node) bool {
 	return false
 }
 
-func (t *transformer) resolveWiki(st *state, v *WikiLink) {
+func (t *transformer) resolveWiki(st *docState, v *WikiLink) {
 	name := string(v.Target)
 	if t.r.resolver != nil {
 		if tg, ok := t.r.resolver.Resolve(name); ok {
@@ -420,7 +420,7 @@ func (t *transformer) resolveWiki(st *state, v *WikiLink) {
 // an empty one ("minimili.md#") is dropped. The file must exist (as a
 // published page or a draft) whatever follows it; otherwise the link is
 // reported with the document's line and the closest file, if any.
-func (t *transformer) rewrite(st *state, dest string, offset int) (string, bool) {
+func (t *transformer) rewrite(st *docState, dest string, offset int) (string, bool) {
 	if dest == "" || strings.HasPrefix(dest, "#") {
 		return dest, true
 	}
@@ -475,7 +475,7 @@ func (t *transformer) rewrite(st *state, dest string, offset int) (string, bool)
 // as the link's document ("minimili.md"), or a content path when it is
 // in the folder the link named ("/begrepp/psynk.md"), else a wiki link
 // ("[[psynk]]"); or "" when nothing is close.
-func (t *transformer) suggestFile(st *state, clean string) string {
+func (t *transformer) suggestFile(st *docState, clean string) string {
 	if t.r.resolver == nil {
 		return ""
 	}
@@ -597,7 +597,7 @@ func nodeText(n ast.Node, src []byte) []byte {
 // linkTerms wraps the first mention of each glossary term in a GlossaryLink,
 // skipping the document's own term. texts are the document's text nodes
 // outside glossaryOpaque nodes (headings, links, code), in document order.
-func (t *transformer) linkTerms(st *state, texts []*ast.Text, src []byte) {
+func (t *transformer) linkTerms(st *docState, texts []*ast.Text, src []byte) {
 	g := t.r.glossary
 	for _, tx := range coalesce(texts) {
 		t.linkInText(st, g, tx, src)
@@ -633,7 +633,7 @@ type match struct {
 	phrase     *phrase
 }
 
-func (t *transformer) linkInText(st *state, g *Glossary, tx *ast.Text, src []byte) {
+func (t *transformer) linkInText(st *docState, g *Glossary, tx *ast.Text, src []byte) {
 	seg := tx.Segment
 	matches := st.found[:0]
 	g.scan(seg.Value(src), &st.sc, func(p *phrase, start, end int) {

@@ -35,7 +35,6 @@ type Disk struct {
 	tmp    string // the build directory, a sibling of dir
 	unlock func() // releases the build lock of dir
 	mu     sync.Mutex
-	n      int
 
 	// entries holds, by full path, what the spare tree held when the build
 	// reuses one (listed in the background from NewDisk on, with their
@@ -215,7 +214,6 @@ func (d *Disk) Write(name string, data []byte) error {
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
-	d.n++
 	// A file that no earlier build left here is created exclusively and
 	// needs no truncation.
 	<-d.listed
@@ -339,13 +337,6 @@ func (d *Disk) Prune() error {
 // Dir returns the temporary build directory, for tools (such as a search
 // indexer) that must run on the complete site before it is published.
 func (d *Disk) Dir() string { return d.tmp }
-
-// Files reports how many files were written.
-func (d *Disk) Files() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.n
-}
 
 // exchange swaps two directories atomically, or returns an error when the
 // system or filesystem cannot (then Commit falls back to two renames). A

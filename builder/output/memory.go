@@ -1,7 +1,6 @@
 package output
 
 import (
-	"bytes"
 	"sort"
 	"sync"
 )
@@ -61,12 +60,6 @@ func (m *Memory) Len() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return len(m.files)
-}
-
-// Equal reports whether name holds exactly data.
-func (m *Memory) Equal(name string, data []byte) bool {
-	b, ok := m.Get(name)
-	return ok && bytes.Equal(b, data)
 }
 
 // Clone returns a copy of m sharing the file contents, which are never

@@ -50,8 +50,8 @@ type Options struct {
 	HTMLTemplateOnly bool
 }
 
-// state is one served version of the site.
-type state struct {
+// served is one served version of the site.
+type served struct {
 	site    *output.Memory
 	errs    []*diag.Error
 	version int64
@@ -67,7 +67,7 @@ type Server struct {
 	opts  Options
 	b     *site.Builder
 	hub   *Hub
-	cur   atomic.Pointer[state]
+	cur   atomic.Pointer[served]
 	index atomic.Pointer[output.Memory]
 
 	buildMu  sync.Mutex // one build at a time
@@ -87,7 +87,7 @@ func New(o Options) *Server {
 	}
 	s := &Server{opts: o, hub: NewHub(),
 		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, Theme: o.Theme, StableAssets: true, Incremental: true, HTMLTemplateOnly: o.HTMLTemplateOnly})}
-	s.cur.Store(&state{site: output.NewMemory()})
+	s.cur.Store(&served{site: output.NewMemory()})
 	s.index.Store(output.NewMemory())
 	s.Rebuild(nil)
 	return s
@@ -106,9 +106,6 @@ func (s *Server) Hub() *Hub { return s.hub }
 
 // Errors returns the errors of the latest build, if it failed.
 func (s *Server) Errors() []*diag.Error { return s.cur.Load().errs }
-
-// Version counts successful and failed builds; it grows with each.
-func (s *Server) Version() int64 { return s.cur.Load().version }
 
 // Watch rebuilds on every batch of changes until stop is closed.
 func (s *Server) Watch(stop <-chan struct{}) error {
@@ -163,7 +160,7 @@ func (s *Server) Rebuild(changed []string) {
 		if err == nil {
 			m := cur.site.Clone()
 			m.Write("css/main.css", css)
-			s.cur.Store(&state{site: m, version: next})
+			s.cur.Store(&served{site: m, version: next})
 			s.hub.Broadcast("css", strconv.FormatInt(next, 10))
 			fmt.Fprintf(s.opts.Log, "Ny stilmall på %s\n", time.Since(start).Round(time.Millisecond))
 			return
@@ -196,7 +193,7 @@ func (s *Server) Rebuild(changed []string) {
 // publish serves m as the new version, reloads the browsers and starts
 // indexing it for search.
 func (s *Server) publish(m *output.Memory, version int64, format string, pages int, start time.Time) {
-	s.cur.Store(&state{site: m, version: version})
+	s.cur.Store(&served{site: m, version: version})
 	s.builds.Add(1)
 	// Log first: whoever sees the reload event can also read the log.
 	fmt.Fprintf(s.opts.Log, format, pages, time.Since(start).Round(time.Millisecond))
@@ -206,9 +203,9 @@ func (s *Server) publish(m *output.Memory, version int64, format string, pages i
 
 // fail keeps the last good site and shows the errors. pending lists the
 // files of a failed Patch (nil after a failed full build).
-func (s *Server) fail(cur *state, version int64, err error, pending []string) {
+func (s *Server) fail(cur *served, version int64, err error, pending []string) {
 	errs := diag.AsList(err)
-	s.cur.Store(&state{site: cur.site, errs: errs, version: version, pending: pending})
+	s.cur.Store(&served{site: cur.site, errs: errs, version: version, pending: pending})
 	fmt.Fprintf(s.opts.Log, "Bygget misslyckades; visar den senaste fungerande versionen:\n")
 	for _, e := range errs {
 		fmt.Fprintf(s.opts.Log, "  %s\n", e)

@@ -293,7 +293,7 @@ func modelCases(f *Facet) map[string][]*content.Case {
 }
 
 // termMentions lists the cases that mention t, at most PageSize.
-func termMentions(g *graph, t *content.Term) []*content.Case {
+func termMentions(g *crossRefs, t *content.Term) []*content.Case {
 	return uniqueCases(g.termCases[t], PageSize)
 }
 

@@ -19,7 +19,7 @@ import (
 // Patch can redo only what a body edit changes.
 type snapshot struct {
 	site      *content.Site
-	g         *graph
+	g         *crossRefs
 	tpl       *templates
 	md        *markdown.Renderer
 	rendered  map[*content.Doc]*markdown.Rendered
@@ -30,7 +30,7 @@ type snapshot struct {
 	pages     map[string]*job // page jobs by URL path
 }
 
-func newSnapshot(s *content.Site, g *graph, tpl *templates, md *markdown.Renderer,
+func newSnapshot(s *content.Site, g *crossRefs, tpl *templates, md *markdown.Renderer,
 	rendered map[*content.Doc]*markdown.Rendered, jobs []*job) *snapshot {
 	sn := &snapshot{site: s, g: g, tpl: tpl, md: md, rendered: rendered,
 		docs: map[string]*content.Doc{}, cases: map[*content.Doc]*content.Case{},
@@ -171,7 +171,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 }
 
 // patchLinks updates backlinks and glossary mentions after d's links went
-// from old to new, with the same outcome as newGraph, and returns the URLs
+// from old to new, with the same outcome as newCrossRefs, and returns the URLs
 // whose pages list d differently now.
 func (sn *snapshot) patchLinks(d *content.Doc, old, new []string) []string {
 	c := sn.cases[d]

@@ -41,7 +41,7 @@ type writeResult struct {
 // TestPageKeyCoversEveryField checks that the key covers every field), and
 // the stylesheet and static files. The menu, the sitemap and
 // the render phase read it.
-func (b *Builder) plan(s *content.Site, g *graph, tpl *templates, css []byte, static []assets.File) (*sitePlan, error) {
+func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte, static []assets.File) (*sitePlan, error) {
 	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
 		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
 		Scripts: map[string]string{}}

@@ -6,7 +6,7 @@
 //	markdown  every document's body: links resolved, glossary linked    (renderMarkdown, resolver.go)
 //	          beside it, from the front matter alone: facets, related
 //	          cases, each case's card, the documents' output folders    (derive, renderCards, makeDocDirs)
-//	links     the link graph: bodies, backlinks, term mentions          (newGraph)
+//	links     the link graph: bodies, backlinks, term mentions          (newCrossRefs)
 //	plan      every file: URL, layout, page data and memo key           (plan.go, urls.go)
 //	render    the layouts, in parallel; one writer; sitemap, robots     (render.go)
 //
@@ -191,7 +191,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		return nil, errs
 	}
 
-	g := newGraph(s, rendered, derived)
+	g := newCrossRefs(s, rendered, derived)
 	if !b.opts.Incremental {
 		// Only a snapshot needs these; the graph has the bodies. Letting go
 		// of them (the link resolver's maps, each document's links) before
@@ -472,8 +472,9 @@ func siteSignature(s *content.Site) uint64 {
 	return hashString(sb.String())
 }
 
-// graph holds what is derived across documents.
-type graph struct {
+// crossRefs holds what is derived across documents: bodies, backlinks,
+// term mentions, facets and related cases (the link graph).
+type crossRefs struct {
 	body      map[*content.Doc]template.HTML
 	backlinks map[string][]*link // target URL → linking documents
 	facets    []*Facet
@@ -512,8 +513,8 @@ type derivedData struct {
 	related map[*content.Case][]*content.Case
 }
 
-func newGraph(s *content.Site, rendered map[*content.Doc]*markdown.Rendered, d derivedData) *graph {
-	g := &graph{body: map[*content.Doc]template.HTML{}, backlinks: map[string][]*link{},
+func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered, d derivedData) *crossRefs {
+	g := &crossRefs{body: map[*content.Doc]template.HTML{}, backlinks: map[string][]*link{},
 		termCases: map[*content.Term][]*content.Case{}}
 	termByURL := map[string]*content.Term{}
 	for _, t := range s.Terms {

@@ -24,9 +24,9 @@ import (
 	"github.com/exempelbanken/portal/builder/sv"
 )
 
-// Layouts are the page templates every site has in layouts/. Each defines
+// layouts are the page templates every site has in layouts/. Each defines
 // the blocks "main" (and optionally "head"), executed inside base.html.
-var Layouts = []string{"home", "case", "case-list", "facet-term", "facet-index",
+var layouts = []string{"home", "case", "case-list", "facet-term", "facet-index",
 	"glossary-index", "glossary-term", "compare", "page", "search", "404"}
 
 // optionalLayouts may be missing; their pages are then not built.
@@ -306,7 +306,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		}
 		facets = facets || mentionsFacets(src)
 	}
-	for _, l := range Layouts {
+	for _, l := range layouts {
 		name := l + ".html"
 		if optionalLayouts[l] {
 			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
