@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"text/template/parse"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -337,23 +338,33 @@ var tmplErrRe = regexp.MustCompile(`^(?:html/)?template: ([^:]+?):(\d+)(?::\d+)?
 var tmplExecRe = regexp.MustCompile(`^(?:html/)?template: ([^:]+?):(\d+):\d+: (.*)$`)
 
 // templateError maps a text/template or html/template error to the
-// layout file and line it names.
+// layout file and line it names. html/template's escaping errors carry
+// both (*template.Error); text/template's parse and execution errors only
+// in their text ("template: case.html:12:3: ..."), which is read with the
+// two patterns above.
 func templateError(err error) *diag.Error {
+	var esc *template.Error
+	if errors.As(err, &esc) {
+		name, line := esc.Name, esc.Line
+		if esc.Node != nil {
+			// "case.html:12:3", the position of the node in its file
+			loc, _ := (*parse.Tree)(nil).ErrorContext(esc.Node)
+			if f, rest, ok := strings.Cut(loc, ":"); ok {
+				l, _, _ := strings.Cut(rest, ":")
+				if n, err := strconv.Atoi(l); err == nil {
+					name, line = f, n
+				}
+			}
+		}
+		if name != "" && line > 0 {
+			return &diag.Error{File: "layouts/" + name, Line: line, Msg: "mallfel: " + strings.TrimSpace(esc.Description), Err: err}
+		}
+	}
 	msg := err.Error()
 	for _, re := range []*regexp.Regexp{tmplExecRe, tmplErrRe} {
 		if m := re.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[2])
 			return &diag.Error{File: "layouts/" + m[1], Line: line, Msg: "mallfel: " + m[3], Err: err}
-		}
-	}
-	// html/template escaping errors: "html/template:case.html:12:3: ..."
-	if i := strings.Index(msg, "html/template:"); i >= 0 {
-		rest := msg[i+len("html/template:"):]
-		parts := strings.SplitN(rest, ":", 3)
-		if len(parts) == 3 {
-			if line, err := strconv.Atoi(parts[1]); err == nil {
-				return &diag.Error{File: "layouts/" + parts[0], Line: line, Msg: "mallfel: " + strings.TrimSpace(parts[2])}
-			}
 		}
 	}
 	return &diag.Error{File: "layouts", Msg: "mallfel: " + msg, Err: err}
