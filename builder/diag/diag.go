@@ -95,10 +95,12 @@ func (l *List) Merge(o *List) {
 func (l *List) Len() int { return len(l.errs) }
 
 // Errors returns the errors sorted by file, line, column and message,
-// with exact duplicates removed.
+// with exact duplicates removed. It returns a new slice and leaves l as it
+// is, so that two goroutines may print the same list.
 func (l *List) Errors() []*Error {
-	sort.SliceStable(l.errs, func(i, j int) bool {
-		a, b := l.errs[i], l.errs[j]
+	sorted := append([]*Error(nil), l.errs...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -110,15 +112,14 @@ func (l *List) Errors() []*Error {
 		}
 		return a.Msg < b.Msg
 	})
-	out := l.errs[:0]
-	for i, e := range l.errs {
-		if i > 0 && e.Error() == l.errs[i-1].Error() {
+	out := sorted[:0]
+	for i, e := range sorted {
+		if i > 0 && e.Error() == sorted[i-1].Error() {
 			continue
 		}
 		out = append(out, e)
 	}
-	l.errs = out
-	return l.errs
+	return out
 }
 
 // Err returns l as an error, or nil when it is empty.
