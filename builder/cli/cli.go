@@ -14,8 +14,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/pprof"
-	"runtime/trace"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,7 +21,6 @@ import (
 	"time"
 
 	"github.com/exempelbanken/portal/builder/diag"
-	"github.com/exempelbanken/portal/builder/internal/gctune"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/site"
 	"github.com/exempelbanken/portal/builder/sv"
@@ -151,121 +148,6 @@ func PrintErrors(w io.Writer, err error) {
 	} else {
 		fmt.Fprintln(w, "1 fel; inget skrevs.")
 	}
-}
-
-func runBuild(args []string, env Env) int {
-	fs := newFlags("build", env)
-	root := fs.String("root", ".", "")
-	out := fs.String("out", "", "")
-	drafts := fs.Bool("drafts", false, "")
-	baseURL := fs.String("baseurl", "", "")
-	search := fs.Bool("search", true, "")
-	verbose := fs.Bool("v", false, "")
-	durable := fs.Bool("fsync", false, "")
-	cpuProf := fs.String("cpuprofile", "", "")
-	traceOut := fs.String("trace", "", "")
-	memProf := fs.String("memprofile", "", "")
-	htmlexec := fs.Bool("htmlexec", true, "")
-	if st := parse(fs, args, env); st >= 0 {
-		return st
-	}
-	if st := checkBaseURL(baseURL, env); st >= 0 {
-		return st
-	}
-	if *out == "" {
-		*out = filepath.Join(*root, "public")
-	}
-	for _, p := range []struct {
-		path  string
-		start func(io.Writer) error
-		stop  func()
-	}{{*cpuProf, pprof.StartCPUProfile, pprof.StopCPUProfile}, {*traceOut, trace.Start, trace.Stop}} {
-		if p.path == "" {
-			continue
-		}
-		f, err := os.Create(p.path)
-		if err == nil {
-			if err = p.start(f); err != nil {
-				f.Close()
-			}
-		}
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
-			return ExitUsage
-		}
-		defer f.Close()
-		defer p.stop()
-	}
-	if fi, err := os.Stat(*root); err != nil || !fi.IsDir() {
-		fmt.Fprintf(env.Stderr, "portal build: -root %s är ingen mapp\n", *root)
-		return ExitUsage
-	}
-	// A build holds the parsed site until its pages are written: collect
-	// rarely while the heap is small, and at 60 % growth once it is large
-	// (which keeps the peak of a big site a fifth lower than 100 %).
-	defer gctune.Tune(gcFloor())()
-	ctx, stop := interruptible(env)
-	defer stop()
-	start := time.Now()
-	b := site.New(site.Options{Root: *root, Drafts: *drafts, BaseURL: *baseURL, Theme: env.Theme, HTMLTemplateOnly: !*htmlexec})
-	defer b.Close()
-	disk, err := output.NewDisk(*out, output.SourceRoot(*root), output.OnWait(func(lock string) {
-		fmt.Fprintf(env.Stderr, "Väntar: en annan byggprocess skriver redan till %s (låset är %s) …\n", *out, lock)
-	}))
-	var refused *output.TargetError
-	if errors.As(err, &refused) {
-		fmt.Fprintf(env.Stderr, "portal build: -out %v\n", err)
-		return ExitUsage
-	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
-		return ExitContent
-	}
-	disk.Durable = *durable
-	res, err := b.Build(disk)
-	if err != nil {
-		disk.Abort()
-		PrintErrors(env.Stderr, err)
-		return ExitContent
-	}
-	if err := disk.Prune(); err != nil {
-		disk.Abort()
-		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
-		return ExitContent
-	}
-	if *search && env.Search != nil {
-		t := time.Now()
-		if err := env.Search(ctx, disk.Dir(), *root, env.Stderr); err != nil {
-			disk.Abort()
-			if ctx.Err() != nil {
-				fmt.Fprintln(env.Stderr, "portal build: avbrutet; public/ är orört.")
-				return ExitInterrupted
-			}
-			fmt.Fprintf(env.Stderr, "portal build: sökindex: %v\n", err)
-			return ExitContent
-		}
-		res.Phases = append(res.Phases, site.Phase{Name: "sökindex (Pagefind)", Duration: time.Since(t)})
-	}
-	t := time.Now()
-	if err := disk.Commit(); err != nil {
-		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
-		return ExitContent
-	}
-	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
-	res.Report(env.Stdout, time.Since(start), *verbose)
-	if *verbose {
-		if rss, ok := maxRSS(); ok {
-			fmt.Fprintf(env.Stdout, "  %-40s %10s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(rss>>20))
-		}
-	}
-	if *memProf != "" {
-		f, err := os.Create(*memProf)
-		if err == nil {
-			pprof.WriteHeapProfile(f)
-			f.Close()
-		}
-	}
-	return ExitOK
 }
 
 // interruptible returns a context that is cancelled on SIGINT or SIGTERM,

@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"runtime/trace"
+	"time"
+
+	"github.com/exempelbanken/portal/builder/internal/gctune"
+	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/site"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// buildCmd is `portal build` with its flags.
+type buildCmd struct {
+	root, out, baseURL               string
+	drafts, search, verbose, durable bool
+	htmlexec                         bool
+	cpuProf, traceOut, memProf       string
+}
+
+// runBuild parses the flags of `portal build` and runs it.
+func runBuild(args []string, env Env) int {
+	c, st := parseBuild(args, env)
+	if st >= 0 {
+		return st
+	}
+	stop, err := c.profile()
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
+		return ExitUsage
+	}
+	defer stop()
+	return c.run(env)
+}
+
+// parseBuild reads the flags; a status ≥ 0 ends the run.
+func parseBuild(args []string, env Env) (*buildCmd, int) {
+	c := &buildCmd{}
+	fs := newFlags("build", env)
+	fs.StringVar(&c.root, "root", ".", "")
+	fs.StringVar(&c.out, "out", "", "")
+	fs.BoolVar(&c.drafts, "drafts", false, "")
+	fs.StringVar(&c.baseURL, "baseurl", "", "")
+	fs.BoolVar(&c.search, "search", true, "")
+	fs.BoolVar(&c.verbose, "v", false, "")
+	fs.BoolVar(&c.durable, "fsync", false, "")
+	fs.StringVar(&c.cpuProf, "cpuprofile", "", "")
+	fs.StringVar(&c.traceOut, "trace", "", "")
+	fs.StringVar(&c.memProf, "memprofile", "", "")
+	fs.BoolVar(&c.htmlexec, "htmlexec", true, "")
+	if st := parse(fs, args, env); st >= 0 {
+		return nil, st
+	}
+	if st := checkBaseURL(&c.baseURL, env); st >= 0 {
+		return nil, st
+	}
+	if fi, err := os.Stat(c.root); err != nil || !fi.IsDir() {
+		fmt.Fprintf(env.Stderr, "portal build: -root %s är ingen mapp\n", c.root)
+		return nil, ExitUsage
+	}
+	if c.out == "" {
+		c.out = filepath.Join(c.root, "public")
+	}
+	return c, -1
+}
+
+// profile starts the CPU profile and the execution trace asked for; stop
+// ends them and writes the heap profile.
+func (c *buildCmd) profile() (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+		if c.memProf != "" {
+			if f, err := os.Create(c.memProf); err == nil {
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+	}
+	for _, p := range []struct {
+		path  string
+		start func(io.Writer) error
+		stop  func()
+	}{{c.cpuProf, pprof.StartCPUProfile, pprof.StopCPUProfile}, {c.traceOut, trace.Start, trace.Stop}} {
+		if p.path == "" {
+			continue
+		}
+		f, err := os.Create(p.path)
+		if err == nil {
+			if err = p.start(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		stops = append(stops, func() { p.stop(); f.Close() })
+	}
+	return stop, nil
+}
+
+// run builds the site into a temporary folder beside -out, indexes it for
+// search and swaps it in: build → prune → search → publish, each timed in
+// the report.
+func (c *buildCmd) run(env Env) int {
+	// A build holds the parsed site until its pages are written: collect
+	// rarely while the heap is small, and at 60 % growth once it is large
+	// (which keeps the peak of a big site a fifth lower than 100 %).
+	defer gctune.Tune(gcFloor())()
+	ctx, stop := interruptible(env)
+	defer stop()
+	start := time.Now()
+	b := site.New(site.Options{Root: c.root, Drafts: c.drafts, BaseURL: c.baseURL, Theme: env.Theme, HTMLTemplateOnly: !c.htmlexec})
+	defer b.Close()
+	disk, st := c.openOutput(env)
+	if st >= 0 {
+		return st
+	}
+	res, err := b.Build(disk)
+	if err == nil {
+		err = disk.Prune()
+	}
+	if err != nil {
+		disk.Abort()
+		PrintErrors(env.Stderr, err)
+		return ExitContent
+	}
+	if c.search && env.Search != nil {
+		if st := c.index(ctx, env, disk, res); st >= 0 {
+			return st
+		}
+	}
+	t := time.Now()
+	if err := disk.Commit(); err != nil {
+		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
+		return ExitContent
+	}
+	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
+	res.Report(env.Stdout, time.Since(start), c.verbose)
+	if c.verbose {
+		if rss, ok := maxRSS(); ok {
+			fmt.Fprintf(env.Stdout, "  %-40s %10s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(rss>>20))
+		}
+	}
+	return ExitOK
+}
+
+// openOutput prepares the output folder: refused (exit 2) when it is not
+// the portal's to replace, waiting while another build writes it.
+func (c *buildCmd) openOutput(env Env) (*output.Disk, int) {
+	disk, err := output.NewDisk(c.out, output.SourceRoot(c.root), output.OnWait(func(lock string) {
+		fmt.Fprintf(env.Stderr, "Väntar: en annan byggprocess skriver redan till %s (låset är %s) …\n", c.out, lock)
+	}))
+	var refused *output.TargetError
+	if errors.As(err, &refused) {
+		fmt.Fprintf(env.Stderr, "portal build: -out %v\n", err)
+		return nil, ExitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "portal build: %v\n", err)
+		return nil, ExitContent
+	}
+	disk.Durable = c.durable
+	return disk, -1
+}
+
+// index runs the search indexer over the built folder; a status ≥ 0 ends
+// the run (the build is then discarded).
+func (c *buildCmd) index(ctx context.Context, env Env, disk *output.Disk, res *site.Result) int {
+	t := time.Now()
+	if err := env.Search(ctx, disk.Dir(), c.root, env.Stderr); err != nil {
+		disk.Abort()
+		if ctx.Err() != nil {
+			fmt.Fprintln(env.Stderr, "portal build: avbrutet; public/ är orört.")
+			return ExitInterrupted
+		}
+		fmt.Fprintf(env.Stderr, "portal build: sökindex: %v\n", err)
+		return ExitContent
+	}
+	res.Phases = append(res.Phases, site.Phase{Name: "sökindex (Pagefind)", Duration: time.Since(t)})
+	return -1
+}
