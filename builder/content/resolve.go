@@ -16,21 +16,46 @@ var ReservedSlugs = []string{"exempel", "begrepp", "kommun", "lan", "malgrupp", 
 	"typ", "sok", "css", "js", "static", "pagefind", "404", "index", "sitemap", "feed"}
 
 // resolve checks slugs and resolves every cross-reference: vocabularies,
-// municipalities, regions, investment models and related documents.
+// municipalities, regions, investment models and related documents. Then
+// it publishes the documents (drafts only with Drafts), sorted.
 func (s *Site) resolve(docs []*parsed, errs *diag.List) {
-	// Unique slugs per section (after transliteration and case folding, which
-	// Slugify already did), in file order so the first file keeps its slug.
+	r := s.checkSlugs(docs, errs)
+	r.indexTerms(errs)
+	r.resolveCases(errs)
+	r.resolveTerms(errs)
+	r.publish()
+}
+
+// resolution is one resolve: the documents by kind with their front
+// matter, and the indexes they are resolved against.
+type resolution struct {
+	s          *Site
+	cases      []*Case
+	terms      []*Term
+	pages      []*Page
+	caseFields map[*Case]*fields
+	termFields map[*Term]*fields
+
+	termIdx    map[string]*Term // by folded title and alias
+	termBySlug map[string]*Term
+	caseBySlug map[string]*Case
+	// names offered as suggestions for unknown values
+	modelNames, kommunNames, lanNames, termSlugs []string
+	caseSlugs                                    func() []string
+}
+
+// checkSlugs sorts the documents by kind, keeping each slug unique per
+// section (after transliteration and case folding, which Slugify already
+// did; in file order, so the first file keeps its slug) and pages off the
+// portal's own first URL segments.
+func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 	sort.SliceStable(docs, func(i, j int) bool { return docs[i].file < docs[j].file })
+	r := &resolution{s: s, caseFields: map[*Case]*fields{}, termFields: map[*Term]*fields{}}
 	seen := map[Section]map[string]string{}
 	reserved := map[string]bool{}
-	for _, r := range ReservedSlugs {
-		reserved[r] = true
+	for _, slug := range ReservedSlugs {
+		reserved[slug] = true
 	}
-	var cases []*Case
-	var terms []*Term
-	var pages []*Page
-	caseFields := map[*Case]*fields{}
-	termFields := map[*Term]*fields{}
 	s.draftSlugs = map[string]bool{}
 	for _, p := range docs {
 		if p.doc == nil { // a skipped draft
@@ -57,28 +82,33 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 		}
 		switch v := p.doc.(type) {
 		case *Case:
-			cases = append(cases, v)
-			caseFields[v] = p.fields
+			r.cases = append(r.cases, v)
+			r.caseFields[v] = p.fields
 		case *Term:
-			terms = append(terms, v)
-			termFields[v] = p.fields
+			r.terms = append(r.terms, v)
+			r.termFields[v] = p.fields
 		case *Page:
-			pages = append(pages, v)
+			r.pages = append(r.pages, v)
 		}
 	}
+	return r
+}
 
-	// Glossary index by title and alias.
-	termIdx := map[string]*Term{}
+// indexTerms indexes the glossary by title and alias (each name leads to
+// one term), terms and cases by slug, and the names offered as
+// suggestions.
+func (r *resolution) indexTerms(errs *diag.List) {
+	r.termIdx = map[string]*Term{}
 	termSrc := map[string]string{}
-	for _, t := range terms {
-		f := termFields[t]
+	for _, t := range r.terms {
+		f := r.termFields[t]
 		names := append([]string{t.Title}, t.Aliases...)
 		for i, n := range names {
 			k := foldKey(n)
 			if k == "" {
 				continue
 			}
-			if other, dup := termIdx[k]; dup && other != t {
+			if other, dup := r.termIdx[k]; dup && other != t {
 				line := f.lineOf("title")
 				if i > 0 {
 					line = f.lineOf("aliases")
@@ -86,117 +116,45 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 				errs.Addf(t.File, line, "%q är redan titel eller alias för %s; ett namn kan bara leda till ett begrepp", n, termSrc[k])
 				continue
 			}
-			termIdx[k] = t
+			r.termIdx[k] = t
 			termSrc[k] = t.File
 		}
 	}
-	var modelNames []string
-	for _, t := range terms {
+	r.termBySlug = map[string]*Term{}
+	for _, t := range r.terms {
 		if t.IsModel() {
-			modelNames = append(modelNames, t.Title)
+			r.modelNames = append(r.modelNames, t.Title)
 		}
+		r.termBySlug[t.Slug] = t
+		r.termSlugs = append(r.termSlugs, t.Slug)
 	}
-	termBySlug := map[string]*Term{}
-	for _, t := range terms {
-		termBySlug[t.Slug] = t
+	r.caseBySlug = map[string]*Case{}
+	for _, c := range r.cases {
+		r.caseBySlug[c.Slug] = c
 	}
-	caseBySlug := map[string]*Case{}
-	for _, c := range cases {
-		caseBySlug[c.Slug] = c
-	}
-	published := func(d *Doc) bool { return s.Drafts || !d.Draft }
-	caseSlugs := sync.OnceValue(func() []string { // built on the first unknown slug only
+	r.caseSlugs = sync.OnceValue(func() []string { // built on the first unknown slug only
 		var slugs []string
-		for _, o := range cases {
+		for _, o := range r.cases {
 			slugs = append(slugs, o.Slug)
 		}
 		return slugs
 	})
+	for _, k := range r.s.Kommuner {
+		r.kommunNames = append(r.kommunNames, k.Name)
+	}
+	for _, l := range r.s.Lan {
+		r.lanNames = append(r.lanNames, l.Name)
+	}
+}
 
-	var kommunNames, lanNames []string
-	for _, k := range s.Kommuner {
-		kommunNames = append(kommunNames, k.Name)
-	}
-	for _, l := range s.Lan {
-		lanNames = append(lanNames, l.Name)
-	}
+// published reports whether d is published in this build.
+func (s *Site) published(d *Doc) bool { return s.Drafts || !d.Draft }
 
-	// Cases resolve independently of each other: on every core, each
-	// worker with its own memo of folded labels and its own error list.
-	resolveCase := func(c *Case, fold folder, errs *diag.List) {
-		f := caseFields[c]
-		f.errs = errs
-		for _, it := range f.list("municipality", false) {
-			k := s.kommunFold[fold.key(strings.TrimSuffix(strings.TrimSuffix(it.Value, " kommun"), " stad"))]
-			if k == nil {
-				errs.Addf(c.File, it.Line, "%s", unknownMsg("municipality", "okänd kommun", it.Value, kommunNames))
-				continue
-			}
-			c.Municipalities = appendUnique(c.Municipalities, k)
-		}
-		for _, it := range f.list("region", false) {
-			l := s.lanFold[fold.key(it.Value)]
-			if l == nil {
-				l = s.lanFold[foldKey(it.Value+" län")]
-			}
-			if l == nil {
-				errs.Addf(c.File, it.Line, "%s", unknownMsg("region", "okänt län", it.Value, lanNames))
-				continue
-			}
-			c.ExplicitRegions = appendUnique(c.ExplicitRegions, l)
-		}
-		c.Regions = append([]*Lan(nil), c.ExplicitRegions...)
-		for _, k := range c.Municipalities {
-			c.Regions = appendUnique(c.Regions, k.Lan)
-		}
-		switch {
-		case c.Place != "" && c.Country == "":
-			errs.Addf(c.File, f.lineOf("place"), "place kräver country (till exempel country: Storbritannien)")
-		case c.International() && (f.present("municipality") || f.present("region")):
-			errs.Addf(c.File, f.lineOf("country"), "ett internationellt exempel (country: %s) har place i stället för municipality och region", c.Country)
-		case !f.present("municipality") && !f.present("region") && c.Country == "":
-			errs.Addf(c.File, f.line, "ange municipality (en kommun) eller region (ett län), eller country för nationella och internationella exempel")
-		}
-		c.TargetGroups = s.values(c, f, "target_group", true, fold, errs)
-		c.FocusAreas = s.values(c, f, "focus_area", false, fold, errs)
-		if ct := s.values(c, f, "case_type", false, fold, errs); len(ct) > 1 {
-			errs.Addf(c.File, f.lineOf("case_type"), "case_type: ange en enda typ, inte %d", len(ct))
-		} else if len(ct) == 1 {
-			c.CaseType = ct[0]
-		}
-		for _, it := range f.list("investment_model", true) {
-			t := termIdx[fold.key(it.Value)]
-			switch {
-			case t == nil:
-				errs.Addf(c.File, it.Line, "%s", unknownMsg("investment_model", "okänd investeringsmodell", it.Value, modelNames)+
-					" (en investeringsmodell är ett begrepp i content/begrepp/ med kind: investeringsmodell)")
-			case !t.IsModel():
-				errs.Addf(c.File, it.Line, "investment_model: %q är ett begrepp (%s), inte en investeringsmodell", it.Value, t.File)
-			default:
-				if published(&t.Doc) {
-					c.InvestmentModels = appendUnique(c.InvestmentModels, t)
-				}
-			}
-		}
-		for _, it := range f.list("related", false) {
-			slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(it.Value, "/"), "exempel/"), ".md")
-			o := caseBySlug[slug]
-			switch {
-			case o == nil && s.draftSlugs["exempel/"+slug]:
-				// related to a draft: shown once the draft is published
-			case o == nil:
-				errs.Addf(c.File, it.Line, "%s", unknownMsg("related", "okänt exempel", it.Value, caseSlugs()))
-			case o == c:
-				errs.Addf(c.File, it.Line, "related: ett exempel kan inte vara relaterat till sig självt")
-			default:
-				c.RelatedSlugs = append(c.RelatedSlugs, o.Slug)
-				if published(&o.Doc) {
-					c.Related = appendUnique(c.Related, o)
-				}
-			}
-		}
-	}
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(cases)/256))
+// resolveCases resolves the cases, which are independent of each other:
+// on every core, each worker with its own memo of folded labels and its
+// own error list.
+func (r *resolution) resolveCases(errs *diag.List) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(r.cases)/256))
 	lists := make([]diag.List, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -204,8 +162,8 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 		go func() {
 			defer wg.Done()
 			fold := folder{}
-			for i := w; i < len(cases); i += workers {
-				resolveCase(cases[i], fold, &lists[w])
+			for i := w; i < len(r.cases); i += workers {
+				r.resolveCase(r.cases[i], fold, &lists[w])
 			}
 		}()
 	}
@@ -213,47 +171,129 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 	for w := range lists {
 		errs.Merge(&lists[w])
 	}
-	var termSlugs []string
-	for _, o := range terms {
-		termSlugs = append(termSlugs, o.Slug)
+}
+
+// resolveCase resolves one case's places, vocabulary values, investment
+// models and related cases.
+func (r *resolution) resolveCase(c *Case, fold folder, errs *diag.List) {
+	s := r.s
+	f := r.caseFields[c]
+	f.errs = errs
+	for _, it := range f.list("municipality", false) {
+		k := s.kommunFold[fold.key(strings.TrimSuffix(strings.TrimSuffix(it.Value, " kommun"), " stad"))]
+		if k == nil {
+			errs.Addf(c.File, it.Line, "%s", unknownMsg("municipality", "okänd kommun", it.Value, r.kommunNames))
+			continue
+		}
+		c.Municipalities = appendUnique(c.Municipalities, k)
 	}
-	for _, t := range terms {
-		f := termFields[t]
+	for _, it := range f.list("region", false) {
+		l := s.lanFold[fold.key(it.Value)]
+		if l == nil {
+			l = s.lanFold[foldKey(it.Value+" län")]
+		}
+		if l == nil {
+			errs.Addf(c.File, it.Line, "%s", unknownMsg("region", "okänt län", it.Value, r.lanNames))
+			continue
+		}
+		c.ExplicitRegions = appendUnique(c.ExplicitRegions, l)
+	}
+	c.Regions = append([]*Lan(nil), c.ExplicitRegions...)
+	for _, k := range c.Municipalities {
+		c.Regions = appendUnique(c.Regions, k.Lan)
+	}
+	switch {
+	case c.Place != "" && c.Country == "":
+		errs.Addf(c.File, f.lineOf("place"), "place kräver country (till exempel country: Storbritannien)")
+	case c.International() && (f.present("municipality") || f.present("region")):
+		errs.Addf(c.File, f.lineOf("country"), "ett internationellt exempel (country: %s) har place i stället för municipality och region", c.Country)
+	case !f.present("municipality") && !f.present("region") && c.Country == "":
+		errs.Addf(c.File, f.line, "ange municipality (en kommun) eller region (ett län), eller country för nationella och internationella exempel")
+	}
+	c.TargetGroups = s.values(c, f, "target_group", true, fold, errs)
+	c.FocusAreas = s.values(c, f, "focus_area", false, fold, errs)
+	if ct := s.values(c, f, "case_type", false, fold, errs); len(ct) > 1 {
+		errs.Addf(c.File, f.lineOf("case_type"), "case_type: ange en enda typ, inte %d", len(ct))
+	} else if len(ct) == 1 {
+		c.CaseType = ct[0]
+	}
+	for _, it := range f.list("investment_model", true) {
+		t := r.termIdx[fold.key(it.Value)]
+		switch {
+		case t == nil:
+			errs.Addf(c.File, it.Line, "%s", unknownMsg("investment_model", "okänd investeringsmodell", it.Value, r.modelNames)+
+				" (en investeringsmodell är ett begrepp i content/begrepp/ med kind: investeringsmodell)")
+		case !t.IsModel():
+			errs.Addf(c.File, it.Line, "investment_model: %q är ett begrepp (%s), inte en investeringsmodell", it.Value, t.File)
+		default:
+			if s.published(&t.Doc) {
+				c.InvestmentModels = appendUnique(c.InvestmentModels, t)
+			}
+		}
+	}
+	for _, it := range f.list("related", false) {
+		slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(it.Value, "/"), "exempel/"), ".md")
+		o := r.caseBySlug[slug]
+		switch {
+		case o == nil && s.draftSlugs["exempel/"+slug]:
+			// related to a draft: shown once the draft is published
+		case o == nil:
+			errs.Addf(c.File, it.Line, "%s", unknownMsg("related", "okänt exempel", it.Value, r.caseSlugs()))
+		case o == c:
+			errs.Addf(c.File, it.Line, "related: ett exempel kan inte vara relaterat till sig självt")
+		default:
+			c.RelatedSlugs = append(c.RelatedSlugs, o.Slug)
+			if s.published(&o.Doc) {
+				c.Related = appendUnique(c.Related, o)
+			}
+		}
+	}
+}
+
+// resolveTerms resolves the related terms of every term, by slug or by
+// title and alias.
+func (r *resolution) resolveTerms(errs *diag.List) {
+	for _, t := range r.terms {
+		f := r.termFields[t]
 		for _, it := range f.list("related", false) {
 			slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(it.Value, "/"), "begrepp/"), ".md")
-			o := termBySlug[slug]
+			o := r.termBySlug[slug]
 			if o == nil {
-				if byName := termIdx[foldKey(it.Value)]; byName != nil {
+				if byName := r.termIdx[foldKey(it.Value)]; byName != nil {
 					o = byName
 				}
 			}
 			switch {
-			case o == nil && s.draftSlugs["begrepp/"+slug]:
+			case o == nil && r.s.draftSlugs["begrepp/"+slug]:
 			case o == nil:
-				errs.Addf(t.File, it.Line, "%s", unknownMsg("related", "okänt begrepp", it.Value, termSlugs))
+				errs.Addf(t.File, it.Line, "%s", unknownMsg("related", "okänt begrepp", it.Value, r.termSlugs))
 			case o == t:
 				errs.Addf(t.File, it.Line, "related: ett begrepp kan inte vara relaterat till sig självt")
 			default:
 				t.RelatedSlugs = append(t.RelatedSlugs, o.Slug)
-				if published(&o.Doc) {
+				if r.s.published(&o.Doc) {
 					t.Related = appendUnique(t.Related, o)
 				}
 			}
 		}
 	}
+}
 
-	for _, c := range cases {
-		if published(&c.Doc) {
+// publish puts the published documents in the site, sorted.
+func (r *resolution) publish() {
+	s := r.s
+	for _, c := range r.cases {
+		if s.published(&c.Doc) {
 			s.Cases = append(s.Cases, c)
 		}
 	}
-	for _, t := range terms {
-		if published(&t.Doc) {
+	for _, t := range r.terms {
+		if s.published(&t.Doc) {
 			s.Terms = append(s.Terms, t)
 		}
 	}
-	for _, p := range pages {
-		if published(&p.Doc) {
+	for _, p := range r.pages {
+		if s.published(&p.Doc) {
 			s.Pages = append(s.Pages, p)
 		}
 	}
