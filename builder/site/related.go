@@ -34,14 +34,57 @@ func hashString(s string) uint64 {
 // entries first, then the best-scoring others. Ties are broken by the site
 // order (Swedish title order), so the result is deterministic.
 func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
+	x := newRelatedIndex(s)
+	n := len(s.Cases)
+	results := make([][]*content.Case, n)
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			sc := x.scratch()
+			for i := w; i < n; i += workers {
+				res := append([]*content.Case(nil), s.Cases[i].Related...)
+				if len(res) > k {
+					res = res[:k]
+				}
+				if len(res) < k && len(x.features(i)) > 0 {
+					res = append(res, x.top(i, k-len(res), res, sc)...)
+				}
+				results[i] = res
+			}
+		}(w)
+	}
+	wg.Wait()
+	out := make(map[*content.Case][]*content.Case, n)
+	for i, c := range s.Cases {
+		out[c] = results[i]
+	}
+	return out
+}
+
+// relatedIndex holds every case's features and, per feature, the cases
+// that have it (its posting list), with the feature's weight.
+type relatedIndex struct {
+	cases    []*content.Case
+	pos      map[*content.Case]int // index in cases
+	feats    []int32               // every case's sorted feature ids, end to end
+	off      []int32               // case i's features are feats[off[i]:off[i+1]]
+	postings [][]int32             // by feature id: the cases that have it, in site order
+	weight   []float64             // by feature id: its kind's weight times its rarity
+}
+
+// newRelatedIndex indexes the features of every case: a feature is a
+// vocabulary value, model, kommun or län, known by its pointer; ids are
+// given in order of first use.
+func newRelatedIndex(s *content.Site) *relatedIndex {
 	w := s.Config.RelatedWeights
 	n := len(s.Cases)
-	idx := make(map[*content.Case]int, n)
+	x := &relatedIndex{cases: s.Cases, pos: make(map[*content.Case]int, n), off: make([]int32, n+1)}
 	for i, c := range s.Cases {
-		idx[c] = i
+		x.pos[c] = i
 	}
-	// A feature is a vocabulary value, model, kommun or län, known by its
-	// pointer; ids are given in order of first use.
 	ids := map[any]int{}
 	var kindW []float64
 	feat := func(key any, weight float64) int {
@@ -52,11 +95,10 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 		kindW = append(kindW, weight)
 		return len(kindW) - 1
 	}
-	// Every case's sorted feature ids, end to end in one array: ranking
-	// compares each case with hundreds of others in random order, and
-	// small, contiguous ids keep that within the processor's caches.
-	feats := make([]int32, 0, n*8)
-	off := make([]int32, n+1)
+	// End to end in one array: ranking compares each case with hundreds
+	// of others in random order, and small, contiguous ids keep that
+	// within the processor's caches.
+	x.feats = make([]int32, 0, n*8)
 	var f []int
 	for i, c := range s.Cases {
 		f = f[:0]
@@ -80,129 +122,131 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 		}
 		sort.Ints(f)
 		for _, id := range dedupe(f) {
-			feats = append(feats, int32(id))
+			x.feats = append(x.feats, int32(id))
 		}
-		off[i+1] = int32(len(feats))
+		x.off[i+1] = int32(len(x.feats))
 	}
-	raw := func(i int) []int32 { return feats[off[i]:off[i+1]] }
-	postings := make([][]int32, len(kindW))
+	x.postings = make([][]int32, len(kindW))
 	for i := 0; i < n; i++ {
-		for _, id := range raw(i) {
-			postings[id] = append(postings[id], int32(i))
+		for _, id := range x.features(i) {
+			x.postings[id] = append(x.postings[id], int32(i))
 		}
 	}
-	weight := make([]float64, len(kindW))
+	x.weight = make([]float64, len(kindW))
 	for id := range kindW {
-		weight[id] = kindW[id] * (1 + math.Log(float64(n)/float64(len(postings[id]))))
+		x.weight[id] = kindW[id] * (1 + math.Log(float64(n)/float64(len(x.postings[id]))))
 	}
-	results := make([][]*content.Case, n)
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			score := make([]float64, n)
-			seen := make([]bool, n)
-			// mine[id] is the weight of feature id when case i has it, else
-			// 0: scoring a candidate is then a sum over its features, with
-			// no merge of two lists (and the same sum, in the same order).
-			mine := make([]float64, len(kindW))
-			var cands, explicit []int32
-			for i := w; i < n; i += workers {
-				c := s.Cases[i]
-				res := append([]*content.Case(nil), c.Related...)
-				if len(res) > k {
-					res = res[:k]
-				}
-				if len(res) < k && len(raw(i)) > 0 {
-					order := append([]int32(nil), raw(i)...)
-					sort.SliceStable(order, func(a, b int) bool { return len(postings[order[a]]) < len(postings[order[b]]) })
-					cands = cands[:0]
-					for _, id := range order {
-						p := postings[id]
-						if len(p) <= commonCap {
-							for _, j := range p {
-								if !seen[j] {
-									seen[j] = true
-									cands = append(cands, j)
-								}
-							}
-						} else {
-							start := int(uint64(i) * 2654435761 % uint64(len(p)))
-							for t := 0; t < sampleSize; t++ {
-								j := p[(start+t)%len(p)]
-								if !seen[j] {
-									seen[j] = true
-									cands = append(cands, j)
-								}
-							}
-						}
-						if len(cands) >= maxCandidate {
-							break
-						}
-					}
-					explicit = explicit[:0]
-					for _, r := range res {
-						explicit = append(explicit, int32(idx[r]))
-					}
-					skip := func(j int32) bool {
-						if int(j) == i {
-							return true
-						}
-						for _, r := range explicit {
-							if r == j {
-								return true
-							}
-						}
-						return false
-					}
-					// Keep the best k-len(res) candidates in one pass: higher
-					// score first, then the earlier case in site order.
-					want := k - len(res)
-					top := make([]int32, 0, want)
-					better := func(x, y int32) bool {
-						if score[x] != score[y] {
-							return score[x] > score[y]
-						}
-						return x < y
-					}
-					for _, id := range raw(i) {
-						mine[id] = weight[id]
-					}
-					for _, j := range cands {
-						seen[j] = false
-						score[j] = sharedWeight(raw(int(j)), mine)
-						if score[j] <= 0 || skip(j) {
-							continue
-						}
-						if len(top) == want && !better(j, top[want-1]) {
-							continue
-						}
-						if len(top) < want {
-							top = append(top, j)
-						} else {
-							top[want-1] = j
-						}
-						for p := len(top) - 1; p > 0 && better(top[p], top[p-1]); p-- {
-							top[p], top[p-1] = top[p-1], top[p]
-						}
-					}
-					for _, id := range raw(i) {
-						mine[id] = 0
-					}
-					for _, j := range top {
-						res = append(res, s.Cases[j])
-					}
-				}
-				results[i] = res
+	return x
+}
+
+// features returns case i's sorted feature ids.
+func (x *relatedIndex) features(i int) []int32 { return x.feats[x.off[i]:x.off[i+1]] }
+
+// relatedScratch is one worker's buffers, reused from case to case.
+type relatedScratch struct {
+	score []float64 // by case
+	seen  []bool    // by case: already a candidate
+	// mine[id] is the weight of feature id when the case being ranked has
+	// it, else 0: scoring a candidate is then a sum over its features,
+	// with no merge of two lists (and the same sum, in the same order).
+	mine            []float64
+	cands, explicit []int32
+}
+
+func (x *relatedIndex) scratch() *relatedScratch {
+	return &relatedScratch{score: make([]float64, len(x.cases)), seen: make([]bool, len(x.cases)), mine: make([]float64, len(x.weight))}
+}
+
+// candidates collects the cases that share a feature with case i, rarest
+// feature first; a feature with more than commonCap cases contributes a
+// deterministic sample of sampleSize of them, and collecting stops at
+// maxCandidate. The cases are marked in sc.seen.
+func (x *relatedIndex) candidates(i int, sc *relatedScratch) []int32 {
+	order := append([]int32(nil), x.features(i)...)
+	sort.SliceStable(order, func(a, b int) bool { return len(x.postings[order[a]]) < len(x.postings[order[b]]) })
+	cands := sc.cands[:0]
+	add := func(j int32) {
+		if !sc.seen[j] {
+			sc.seen[j] = true
+			cands = append(cands, j)
+		}
+	}
+	for _, id := range order {
+		p := x.postings[id]
+		if len(p) <= commonCap {
+			for _, j := range p {
+				add(j)
 			}
-		}(w)
+		} else {
+			start := int(uint64(i) * 2654435761 % uint64(len(p)))
+			for t := 0; t < sampleSize; t++ {
+				add(p[(start+t)%len(p)])
+			}
+		}
+		if len(cands) >= maxCandidate {
+			break
+		}
 	}
-	wg.Wait()
-	out := make(map[*content.Case][]*content.Case, n)
-	for i, c := range s.Cases {
-		out[c] = results[i]
+	sc.cands = cands
+	return cands
+}
+
+// top returns the want best-scoring candidates for case i, leaving out
+// the case itself and those already in explicit: higher score first, then
+// the earlier case in site order.
+func (x *relatedIndex) top(i, want int, explicit []*content.Case, sc *relatedScratch) []*content.Case {
+	cands := x.candidates(i, sc)
+	sc.explicit = sc.explicit[:0]
+	for _, r := range explicit {
+		sc.explicit = append(sc.explicit, int32(x.pos[r]))
+	}
+	skip := func(j int32) bool {
+		if int(j) == i {
+			return true
+		}
+		for _, r := range sc.explicit {
+			if r == j {
+				return true
+			}
+		}
+		return false
+	}
+	score := sc.score
+	better := func(a, b int32) bool {
+		if score[a] != score[b] {
+			return score[a] > score[b]
+		}
+		return a < b
+	}
+	// Keep the best want candidates in one pass.
+	top := make([]int32, 0, want)
+	for _, id := range x.features(i) {
+		sc.mine[id] = x.weight[id]
+	}
+	for _, j := range cands {
+		sc.seen[j] = false
+		score[j] = sharedWeight(x.features(int(j)), sc.mine)
+		if score[j] <= 0 || skip(j) {
+			continue
+		}
+		if len(top) == want && !better(j, top[want-1]) {
+			continue
+		}
+		if len(top) < want {
+			top = append(top, j)
+		} else {
+			top[want-1] = j
+		}
+		for p := len(top) - 1; p > 0 && better(top[p], top[p-1]); p-- {
+			top[p], top[p-1] = top[p-1], top[p]
+		}
+	}
+	for _, id := range x.features(i) {
+		sc.mine[id] = 0
+	}
+	out := make([]*content.Case, len(top))
+	for n, j := range top {
+		out[n] = x.cases[j]
 	}
 	return out
 }
