@@ -41,6 +41,7 @@ func descendants(tag string) map[int]string {
 // real Pagefind finishes a small site before an orphan could be told
 // from a child that is done).
 func TestChildrenDieWithBuild(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a generated site with its search index")
 	}

@@ -69,6 +69,7 @@ func TestOutRefused(t *testing.T) {
 // one runs waits for it, says so, and publishes a complete site; neither
 // fails.
 func TestConcurrentBuilds(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a generated site three times")
 	}
