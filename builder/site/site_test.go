@@ -190,20 +190,26 @@ func TestDrafts(t *testing.T) {
 	}
 }
 
+// TestTheme: a root without layouts/ and assets/ is built with the theme
+// (the repository's own), file for file the same as a root that has them.
 func TestTheme(t *testing.T) {
-	// A root without layouts/ and assets/ is built with the theme.
+	own, _ := build(t, "")
 	dir := t.TempDir()
 	sitetest.Write(t, dir, "")
 	os.RemoveAll(filepath.Join(dir, "layouts"))
 	os.RemoveAll(filepath.Join(dir, "assets"))
-	root := sitetest.RepoRoot(t)
-	b := New(Options{Root: dir, Theme: os.DirFS(root)})
-	defer b.Close()
-	m := output.NewMemory()
-	if _, err := b.Build(m); err != nil {
-		t.Fatal(err)
+	themed, _ := buildRoot(t, Options{Root: dir, Theme: os.DirFS(sitetest.RepoRoot(t))})
+	if got, want := themed.Names(), own.Names(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("with the theme %d files, with its own layouts %d", len(got), len(want))
 	}
-	if _, ok := m.Get("exempel/fotosyntes/index.html"); !ok {
+	for _, name := range own.Names() {
+		want, _ := own.Get(name)
+		got, _ := themed.Get(name)
+		if string(got) != string(want) {
+			t.Errorf("%s differs with the theme: %s", name, firstDiff(string(want), string(got)))
+		}
+	}
+	if _, ok := themed.Get("exempel/fotosyntes/index.html"); !ok {
 		t.Error("no case page")
 	}
 }
