@@ -69,10 +69,11 @@ dist: gomod
 ## test: everything: lint, Go tests with the race detector, browser tests
 test: deps lint test-go test-browser
 
+# test-go also runs the portable output path (two renames, a plain
+# directory walk) that Windows and other systems take, with the kill test,
+# on Linux (build tag portable).
 test-go: deps
 	$(GO) test -race -count=1 ./...
-	# The portable output path (two renames, a plain directory walk) that
-	# Windows and other systems take, including the kill test, on Linux.
 	$(GO) test -race -count=1 -tags portable ./builder/output
 	$(GO) test -race -count=1 -tags portable -run 'Killed|Previous|Concurrent|OutRefused|Children' ./builder/cli
 

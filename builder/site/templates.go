@@ -45,10 +45,10 @@ type templates struct {
 
 	// funcs is every function the layouts can call, for htmlexec.
 	funcs template.FuncMap
-	// fast holds, per layout and entry template, the htmlexec.Executor
+	// executors holds, per layout and entry template, the htmlexec.Executor
 	// made once for it. Pages go through the Executor and fall back to
 	// html/template for whatever it does not support.
-	fast sync.Map // fastKey → *fastEntry
+	executors sync.Map // execKey → *execEntry
 	// fallbacks counts executions left to html/template: those the
 	// Executor does not support, and with plain all of them.
 	fallbacks atomic.Int64
@@ -57,11 +57,11 @@ type templates struct {
 	plain bool
 }
 
-type fastKey struct{ layout, entry string }
+type execKey struct{ layout, entry string }
 
-// fastEntry is the Executor of one entry template, made by the first page
+// execEntry is the Executor of one entry template, made by the first page
 // that needs it; ex stays nil when html/template cannot escape the entry.
-type fastEntry struct {
+type execEntry struct {
 	once sync.Once
 	ex   *htmlexec.Executor
 }
@@ -74,12 +74,12 @@ func (t *templates) run(buf *bytes.Buffer, layout, entry string, data any) error
 		return diag.Errorf("layouts/"+layout+".html", 0, "mallen saknas")
 	}
 	if !t.plain {
-		key := fastKey{layout, entry}
-		v, ok := t.fast.Load(key)
+		key := execKey{layout, entry}
+		v, ok := t.executors.Load(key)
 		if !ok {
-			v, _ = t.fast.LoadOrStore(key, new(fastEntry))
+			v, _ = t.executors.LoadOrStore(key, new(execEntry))
 		}
-		e := v.(*fastEntry)
+		e := v.(*execEntry)
 		e.once.Do(func() {
 			// html/template escapes an entry on its first execution, and
 			// htmlexec needs it escaped. Executing it without data escapes
