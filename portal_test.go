@@ -78,8 +78,8 @@ func TestEveryCaseCitesItsSource(t *testing.T) {
 			t.Errorf("%s: sources saknas; varje exempel ska ange källdokument och sida", c.File)
 		}
 		for _, src := range c.Sources {
-			if src.Page == "" && src.URL == "" {
-				t.Errorf("%s: källan %q saknar sida", c.File, src.Title)
+			if src.Pages == "" && src.Doc.URL == "" {
+				t.Errorf("%s: källan %q saknar sida", c.File, src.ID)
 			}
 		}
 	}
@@ -181,7 +181,7 @@ func TestNoSentenceCopiedFromSources(t *testing.T) {
 	var titles []string
 	for _, c := range s.Cases {
 		for _, src := range c.Sources {
-			titles = append(titles, src.Title)
+			titles = append(titles, src.Doc.Title)
 		}
 	}
 	sort.Slice(titles, func(i, j int) bool { return len(titles[i]) > len(titles[j]) })

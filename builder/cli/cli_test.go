@@ -19,7 +19,7 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-const fm = "---\ntitle: X\nsummary: Y\nmunicipality: Ale\ntarget_group: Barn 6–12 år\ninvestment_model: Social investeringsfond\nstatus: pågående\nsources:\n  - title: K\n    page: 1\ndate: 2015-07-03\n---\n"
+const fm = "---\ntitle: X\nsummary: Y\nmunicipality: Ale\ntarget_group: Barn 6–12 år\ninvestment_model: Social investeringsfond\nstatus: pågående\nsources:\n  - source: kallan\n    pages: 1\ndate: 2015-07-03\n---\n"
 
 // TestBadInput is the catalogue of bad input: each fixture must fail with
 // exit status 1, name the file and line, and leave the previous public/
@@ -66,6 +66,14 @@ func TestBadInput(t *testing.T) {
 			want: []string{"content/exempel/x.md:11: date: ogiltigt datum"}},
 		{name: "bad status", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status: pågående", "status: pagaende", 1),
 			want: []string{`content/exempel/x.md:7: status: okänt värde "pagaende" (menade du "pågående"?)`}},
+		{name: "unknown source id", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "source: kallan", "source: kalan", 1),
+			want: []string{`content/exempel/x.md:9: sources: okänd källa "kalan" (menade du "kallan"?) (källorna står i content/kallor.yaml)`}},
+		{name: "source in the old form", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "source: kallan\n    pages: 1", "title: Källan\n    page: 1", 1),
+			want: []string{`content/exempel/x.md:9: sources: källor anges nu med id ur content/kallor.yaml, som {source: id, pages: "5"}, inte med title och page`}},
+		{name: "bad source register", files: "-- content/kallor.yaml --\nkallor:\n  - id: Ny Källa\n    title: T\n    publisher: P\n    date: 2015-13\n    kind: bok\n  - id: kallan\n    title: Källan\n    publisher: P\n    date: 2015\n    kind: podd\n",
+			want: []string{`content/kallor.yaml:2: id: "Ny Källa" ska vara en slug med små bokstäver, siffror och bindestreck (till exempel "ny-kalla")`,
+				`content/kallor.yaml:5: date: ogiltigt datum "2015-13"; skriv ett år (2014), en månad (2017-03) eller en dag (2015-07-03)`,
+				`content/kallor.yaml:11: kind: okänd sorts källa "podd"`}},
 		{name: "unknown related", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status:", "related: minimil\nstatus:", 1),
 			want: []string{`content/exempel/x.md:7: related: okänt exempel "minimil" (menade du "minimili"?)`}},
 		{name: "duplicate slug after transliteration", files: "-- content/exempel/Åby.md --\n" + fm + "-- content/exempel/aby.md --\n" + fm,
@@ -135,9 +143,9 @@ func TestBadInput(t *testing.T) {
 		// Size limits and numbers (builder/content).
 		{name: "2 MB file", setup: func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "content/exempel/stor.md"), fm+strings.Repeat("Text text text.\n", 2<<20/16))
-		}, want: []string{"content/exempel/stor.md: filen är för stor (2 097 340 byte; högst 1 048 576 byte)"}},
+		}, want: []string{"content/exempel/stor.md: filen är för stor (2 097 347 byte; högst 1 048 576 byte)"}},
 		{name: "front matter too large", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "summary: Y", "summary: "+strings.Repeat("lång ", 14000), 1),
-			want: []string{"content/exempel/x.md:2: front matter är för stor (84 179 byte; högst 65 536 byte): korta fälten och lägg längre text i brödtexten"}},
+			want: []string{"content/exempel/x.md:2: front matter är för stor (84 186 byte; högst 65 536 byte): korta fälten och lägg längre text i brödtexten"}},
 		{name: "site.yaml too large", files: "-- content/site.yaml --\ntitle: T\ndescription: " + strings.Repeat("x", 70000) + "\n",
 			want: []string{"content/site.yaml: filen är för stor (70 023 byte; högst 65 536 byte)"}},
 		{name: "site description too long", files: "-- content/site.yaml --\ntitle: T\ndescription: " + strings.Repeat("ö", 1001) + "\n",

@@ -55,17 +55,19 @@ func TestParseFrontMatter(t *testing.T) {
 }
 
 func TestCaseFields(t *testing.T) {
-	raw := "---\ntitle: A\nsummary: B\nstatus: Pågående\nstart: 2012\nend: 2010\nbudget_sek: 12500000\npartners: En partner\nsources:\n  - title: Källa\n    page: \"6–7\"\n  - Bara titel\n  - title: Webb\n    url: javascript:alert(1)\ndate: 2015-07-03\n---\n"
+	raw := "---\ntitle: A\nsummary: B\nstatus: Pågående\nstart: 2012\nend: 2010\nbudget_sek: 12500000\npartners: En partner\nsources:\n  - source: ale-smt-2014\n    pages: \"6–7\"\n  - Bara titel\n  - source: almedalen-2015\n    pages: 5\n    url: x\ndate: 2015-07-03\n---\n"
 	p, errs := parseBytes("content/exempel/a.md", SectionCase, raw)
 	c := p.doc.(*Case)
 	if c.Status != StatusOngoing || c.Start != 2012 || c.Budget != 12500000 || !c.HasBudget || len(c.Partners) != 1 {
 		t.Errorf("case = %+v", c)
 	}
-	if len(c.Sources) != 3 || c.Sources[0].Page != "6–7" || c.Sources[1].Title != "Bara titel" || c.Sources[2].URL != "" {
+	if len(c.Sources) != 2 || c.Sources[0].ID != "ale-smt-2014" || c.Sources[0].Pages != "6–7" || c.Sources[1].Pages != "5" || c.Sources[1].Line != 13 {
 		t.Errorf("sources = %+v", c.Sources)
 	}
 	got := errs.Error()
-	for _, want := range []string{"content/exempel/a.md:6: end (2010) ligger före start (2012)", `content/exempel/a.md:14: url: "javascript:alert(1)" är ingen webbadress`} {
+	for _, want := range []string{"content/exempel/a.md:6: end (2010) ligger före start (2012)",
+		`content/exempel/a.md:12: sources: förväntade en källa som {source: id, pages: "5–6"}, fick text`,
+		`content/exempel/a.md:15: okänt fält "url" i en källa`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("errors %q lack %q", got, want)
 		}
@@ -211,5 +213,26 @@ func TestReadWeights(t *testing.T) {
 				t.Errorf("weights %+v, errors %v; want %+v", w, errs.Error(), tt.want)
 			}
 		})
+	}
+}
+
+func TestParsePartialDate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // String(), "" when invalid
+	}{
+		{"2014", "2014"}, {"2017-03", "mars 2017"}, {"2015-07-03", "3 juli 2015"},
+		{"2015-13", ""}, {"2015-02-30", ""}, {"15", ""}, {"2015-7", ""}, {"2015-07-03-01", ""}, {"år", ""}, {"1800", ""},
+	}
+	for _, tt := range tests {
+		d, ok := ParsePartialDate(tt.in)
+		if got := d.String(); ok != (tt.want != "") || (ok && got != tt.want) {
+			t.Errorf("ParsePartialDate(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+	a, _ := ParsePartialDate("2017-03")
+	b, _ := ParsePartialDate("2017")
+	if !a.After(b) || b.After(a) {
+		t.Error("2017-03 should be after 2017")
 	}
 }

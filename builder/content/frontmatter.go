@@ -526,8 +526,9 @@ func (f *fields) date(key string, required bool) time.Time {
 	return time.Time{}
 }
 
-// sources reads a list of {title, page?, url?}; a single text or mapping is
-// accepted as a list of one.
+// sources reads a list of citations {source: id, pages?} of the source
+// register (content/kallor.yaml); resolve checks the ids. The old inline
+// form {title, page} is an error that says how to cite instead.
 func (f *fields) sources(key string) []Source {
 	v, ok := f.get(key)
 	if !ok || isNull(v) {
@@ -539,33 +540,28 @@ func (f *fields) sources(key string) []Source {
 	}
 	var out []Source
 	for _, n := range nodes {
-		switch {
-		case n.Kind == yaml.ScalarNode && n.Tag == "!!str" && strings.TrimSpace(n.Value) != "":
-			out = append(out, Source{Title: strings.TrimSpace(n.Value)})
-		case n.Kind == yaml.MappingNode:
-			sf := newFields(f.file, n, f.errs)
-			sf.checkUnknown([]string{"title", "page", "url"}, "en källa")
-			var s Source
-			s.Title, _ = sf.str("title", true)
-			if p, ok := sf.get("page"); ok && !isNull(p) {
-				if p.Kind == yaml.ScalarNode && (p.Tag == "!!int" || p.Tag == "!!str") && strings.TrimSpace(p.Value) != "" {
-					s.Page = strings.TrimSpace(p.Value)
-				} else {
-					f.errs.Addf(f.file, p.Line, "page: förväntade ett sidnummer (5 eller \"6–7\"), fick %s", kindName(p))
-				}
+		if n.Kind != yaml.MappingNode {
+			f.errs.Addf(f.file, n.Line, "%s: förväntade en källa som {source: id, pages: \"5–6\"}, fick %s", key, kindName(n))
+			continue
+		}
+		sf := newFields(f.file, n, f.errs)
+		if _, old := sf.get("title"); old {
+			f.errs.Addf(f.file, n.Line, "%s: källor anges nu med id ur content/kallor.yaml, som {source: id, pages: \"5\"}, inte med title och page", key)
+			continue
+		}
+		sf.checkUnknown([]string{"source", "pages"}, "en källa")
+		var s Source
+		s.Line = n.Line
+		s.ID, _ = sf.str("source", true)
+		if p, ok := sf.get("pages"); ok && !isNull(p) {
+			if p.Kind == yaml.ScalarNode && (p.Tag == "!!int" || p.Tag == "!!str") && strings.TrimSpace(p.Value) != "" {
+				s.Pages = strings.TrimSpace(p.Value)
+			} else {
+				f.errs.Addf(f.file, p.Line, "pages: förväntade sidor (5 eller \"6–7\"), fick %s", kindName(p))
 			}
-			if u, line := sf.str("url", false); u != "" {
-				if !safeURL(u) {
-					f.errs.Addf(f.file, line, "url: %q är ingen webbadress (börja med https://)", u)
-				} else {
-					s.URL = u
-				}
-			}
-			if s.Title != "" {
-				out = append(out, s)
-			}
-		default:
-			f.errs.Addf(f.file, n.Line, "%s: förväntade en källa med title och page, fick %s", key, kindName(n))
+		}
+		if s.ID != "" {
+			out = append(out, s)
 		}
 	}
 	return out

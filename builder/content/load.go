@@ -15,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,6 +59,7 @@ func Load(root string, opts ...Option) (*Site, error) {
 	s.Config = readConfig(root, errs, h)
 	readGeo(root, s, errs, h)
 	readVocab(root, s, errs, h)
+	readSources(root, s, errs, h)
 	s.DataHash = h.Sum64()
 
 	files := listDocs(root, errs)
@@ -332,6 +334,86 @@ func readGeo(root string, s *Site, errs *diag.List, h hash.Hash64) {
 	sv.SortStable(s.Kommuner, kommunName, kommunName)
 	for _, l := range s.Lan {
 		sv.SortStable(l.Kommuner, kommunName, kommunName)
+	}
+}
+
+// readSources reads the source register, content/kallor.yaml: under
+// "kallor", a list of {id, title, publisher, date, kind, url?}. A site without one has no
+// sources (and every citation is then an unknown id).
+func readSources(root string, s *Site, errs *diag.List, h hash.Hash64) {
+	const name = "content/kallor.yaml"
+	s.sourceByID = map[string]*SourceDoc{}
+	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(name))); errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	b, ok := readFile(root, name, errs, h)
+	if !ok {
+		return
+	}
+	node, perr := parseYAML(name, b, 0)
+	if perr != nil {
+		errs.Add(perr)
+		return
+	}
+	top := newFields(name, node, errs)
+	top.checkUnknown([]string{"kallor"}, "kallor.yaml")
+	seq, ok := top.get("kallor")
+	if !ok || isNull(seq) {
+		return
+	}
+	if seq.Kind != yaml.SequenceNode {
+		errs.Addf(name, seq.Line, "kallor: förväntade en lista av källor {id, title, publisher, date, kind}, fick %s", kindName(seq))
+		return
+	}
+	for _, n := range seq.Content {
+		if n.Kind != yaml.MappingNode {
+			errs.Addf(name, n.Line, "förväntade en källa {id, title, publisher, date, kind}, fick %s", kindName(n))
+			continue
+		}
+		f := newFields(name, n, errs)
+		f.checkUnknown([]string{"id", "title", "publisher", "date", "kind", "url"}, "en källa i kallor.yaml")
+		d := &SourceDoc{Line: n.Line}
+		var idLine int
+		d.ID, idLine = f.str("id", true)
+		d.Title, _ = f.str("title", true)
+		d.Publisher, _ = f.str("publisher", true)
+		kind, kindLine := f.str("kind", true)
+		if kind != "" {
+			if slices.Contains(SourceKinds, kind) {
+				d.Kind = kind
+			} else {
+				errs.Addf(name, kindLine, "%s", unknownMsg("kind", "okänd sorts källa", kind, SourceKinds))
+			}
+		}
+		if v, ok := f.get("date"); ok && !isNull(v) {
+			if pd, ok := ParsePartialDate(v.Value); ok && v.Kind == yaml.ScalarNode {
+				d.Date = pd
+			} else {
+				errs.Addf(name, v.Line, "date: ogiltigt datum %q; skriv ett år (2014), en månad (2017-03) eller en dag (2015-07-03)", v.Value)
+			}
+		} else {
+			errs.Addf(name, n.Line, "obligatoriskt fält \"date\" saknas; skriv ett år (2014), en månad (2017-03) eller en dag (2015-07-03)")
+		}
+		if u, line := f.str("url", false); u != "" {
+			if !safeURL(u) {
+				errs.Addf(name, line, "url: %q är ingen webbadress (börja med https://)", u)
+			} else {
+				d.URL = u
+			}
+		}
+		if d.ID == "" {
+			continue
+		}
+		if sv.Slugify(d.ID) != d.ID {
+			errs.Addf(name, idLine, "id: %q ska vara en slug med små bokstäver, siffror och bindestreck (till exempel %q)", d.ID, sv.Slugify(d.ID))
+			continue
+		}
+		if prev, dup := s.sourceByID[d.ID]; dup {
+			errs.Addf(name, idLine, "id: %q används redan på rad %d", d.ID, prev.Line)
+			continue
+		}
+		s.sourceByID[d.ID] = d
+		s.Sources = append(s.Sources, d)
 	}
 }
 

@@ -8,6 +8,8 @@
 package content
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/sv"
@@ -84,9 +86,99 @@ func (d *Doc) URL() string {
 
 // Source is a cited document.
 type Source struct {
-	Title string
-	Page  string // "5", "6–7" or ""
-	URL   string
+	ID    string     // the register id as written: "ale-smt-2014"
+	Doc   *SourceDoc // the document it names, set when the site is resolved
+	Pages string     // "5", "6–7" or ""
+	Line  int        // of the entry in its file
+}
+
+// SourceDoc is one document of the source register, content/kallor.yaml:
+// every case and term cites its sources from there.
+type SourceDoc struct {
+	ID        string // slug: "ale-smt-2014"
+	Title     string
+	Publisher string
+	Date      PartialDate
+	Kind      string // rapport, artikel, mötesanteckningar, seminarium, ...
+	URL       string // optional
+	Line      int    // in kallor.yaml
+	// Cases and Terms cite the document (published ones, in site order),
+	// filled when the site is resolved.
+	Cases []*Case
+	Terms []*Term
+}
+
+// Page returns the URL of the document's page: /kallor/<id>/.
+func (d *SourceDoc) Page() string { return "/kallor/" + d.ID + "/" }
+
+// SourceKinds are the kinds a register document can be.
+var SourceKinds = []string{"rapport", "artikel", "mötesanteckningar", "seminarium", "webbsida", "utvärdering", "bok", "pressmeddelande", "beslut"}
+
+// PartialDate is a year, a month of a year, or a day: how exactly a source
+// is dated.
+type PartialDate struct {
+	Year  int
+	Month time.Month // 0 when only the year is known
+	Day   int        // 0 when only the month is known
+}
+
+// IsZero reports whether d is unset.
+func (d PartialDate) IsZero() bool { return d.Year == 0 }
+
+// String formats d the Swedish way: "2014", "mars 2017", "3 juli 2015".
+func (d PartialDate) String() string {
+	switch {
+	case d.Year == 0:
+		return ""
+	case d.Month == 0:
+		return strconv.Itoa(d.Year)
+	case d.Day == 0:
+		return sv.FormatMonth(d.Year, d.Month)
+	}
+	return sv.FormatDate(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC))
+}
+
+// After reports whether d is later than o, comparing what both give.
+func (d PartialDate) After(o PartialDate) bool {
+	if d.Year != o.Year {
+		return d.Year > o.Year
+	}
+	if d.Month != o.Month {
+		return d.Month > o.Month
+	}
+	return d.Day > o.Day
+}
+
+// ParsePartialDate reads "2014", "2017-03" or "2015-07-03".
+func ParsePartialDate(s string) (PartialDate, bool) {
+	var d PartialDate
+	parts := strings.Split(strings.TrimSpace(s), "-")
+	if len(parts) > 3 || len(parts[0]) != 4 {
+		return d, false
+	}
+	nums := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || (i > 0 && len(p) != 2) {
+			return d, false
+		}
+		nums[i] = n
+	}
+	d.Year = nums[0]
+	if len(nums) > 1 {
+		if nums[1] < 1 || nums[1] > 12 {
+			return d, false
+		}
+		d.Month = time.Month(nums[1])
+	}
+	if len(nums) > 2 {
+		t := time.Date(d.Year, d.Month, nums[2], 0, 0, 0, 0, time.UTC)
+		if t.Day() != nums[2] {
+			return d, false
+		}
+		d.Day = nums[2]
+	}
+	return d, d.Year >= 1900
 }
 
 // Status is a case's phase.
@@ -263,11 +355,13 @@ type Site struct {
 	Cases      []*Case         // published, sorted by title in Swedish order
 	Terms      []*Term         // published, sorted by title in Swedish order
 	Pages      []*Page         // published, sorted by title in Swedish order
+	Sources    []*SourceDoc    // the source register, in its file's order
 	Drafts     bool            // drafts were included
 	DataHash   uint64          // hash of site.yaml, vokabular.yaml and the data files
 	draftSlugs map[string]bool // "exempel/slug" of drafts left out
 	kommunFold map[string]*Kommun
 	lanFold    map[string]*Lan
+	sourceByID map[string]*SourceDoc
 }
 
 // IsDraft reports whether section/slug ("exempel/x") names a draft that

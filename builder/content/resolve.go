@@ -13,7 +13,7 @@ import (
 
 // ReservedSlugs are top-level URL segments a page in content/sidor may not use.
 var ReservedSlugs = []string{"exempel", "begrepp", "kommun", "lan", "malgrupp", "fokus", "status",
-	"typ", "sok", "css", "js", "static", "pagefind", "404", "index", "sitemap", "feed"}
+	"typ", "sok", "css", "js", "static", "pagefind", "404", "index", "sitemap", "feed", "kallor"}
 
 // resolve checks slugs and resolves every cross-reference: vocabularies,
 // municipalities, regions, investment models and related documents. Then
@@ -40,8 +40,8 @@ type resolution struct {
 	termBySlug map[string]*Term
 	caseBySlug map[string]*Case
 	// names offered as suggestions for unknown values
-	modelNames, kommunNames, lanNames, termSlugs []string
-	caseSlugs                                    func() []string
+	modelNames, kommunNames, lanNames, termSlugs, sourceIDs []string
+	caseSlugs                                               func() []string
 }
 
 // checkSlugs sorts the documents by kind, keeping each slug unique per
@@ -145,6 +145,9 @@ func (r *resolution) indexTerms(errs *diag.List) {
 	for _, l := range r.s.Lan {
 		r.lanNames = append(r.lanNames, l.Name)
 	}
+	for _, d := range r.s.Sources {
+		r.sourceIDs = append(r.sourceIDs, d.ID)
+	}
 }
 
 // published reports whether d is published in this build.
@@ -210,6 +213,7 @@ func (r *resolution) resolveCase(c *Case, fold folder, errs *diag.List) {
 	case !f.present("municipality") && !f.present("region") && c.Country == "":
 		errs.Addf(c.File, f.line, "ange municipality (en kommun) eller region (ett län), eller country för nationella och internationella exempel")
 	}
+	c.Sources = r.citations(c.File, c.Sources, errs)
 	c.TargetGroups = s.values(c, f, "target_group", true, fold, errs)
 	c.FocusAreas = s.values(c, f, "focus_area", false, fold, errs)
 	if ct := s.values(c, f, "case_type", false, fold, errs); len(ct) > 1 {
@@ -254,6 +258,7 @@ func (r *resolution) resolveCase(c *Case, fold folder, errs *diag.List) {
 // title and alias.
 func (r *resolution) resolveTerms(errs *diag.List) {
 	for _, t := range r.terms {
+		t.Sources = r.citations(t.File, t.Sources, errs)
 		f := r.termFields[t]
 		for _, it := range f.list("related", false) {
 			slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(it.Value, "/"), "begrepp/"), ".md")
@@ -279,6 +284,27 @@ func (r *resolution) resolveTerms(errs *diag.List) {
 	}
 }
 
+// citations returns the citations of a document with the register
+// documents they name (a new slice: the parsed one may be shared with
+// another load through the cache). An unknown id is an error with the
+// closest id.
+func (r *resolution) citations(file string, cites []Source, errs *diag.List) []Source {
+	if len(cites) == 0 {
+		return nil
+	}
+	out := make([]Source, 0, len(cites))
+	for _, c := range cites {
+		d := r.s.sourceByID[c.ID]
+		if d == nil {
+			errs.Addf(file, c.Line, "%s (källorna står i content/kallor.yaml)", unknownMsg("sources", "okänd källa", c.ID, r.sourceIDs))
+			continue
+		}
+		c.Doc = d
+		out = append(out, c)
+	}
+	return out
+}
+
 // publish puts the published documents in the site, sorted.
 func (r *resolution) publish() {
 	s := r.s
@@ -300,6 +326,20 @@ func (r *resolution) publish() {
 	sortDocs(s.Cases, func(c *Case) *Doc { return &c.Doc })
 	sortDocs(s.Terms, func(t *Term) *Doc { return &t.Doc })
 	sortDocs(s.Pages, func(p *Page) *Doc { return &p.Doc })
+	for _, c := range s.Cases {
+		for _, src := range c.Sources {
+			if n := len(src.Doc.Cases); n == 0 || src.Doc.Cases[n-1] != c {
+				src.Doc.Cases = append(src.Doc.Cases, c)
+			}
+		}
+	}
+	for _, t := range s.Terms {
+		for _, src := range t.Sources {
+			if n := len(src.Doc.Terms); n == 0 || src.Doc.Terms[n-1] != t {
+				src.Doc.Terms = append(src.Doc.Terms, t)
+			}
+		}
+	}
 }
 
 // folder memoizes foldKey within one resolve, where the same few hundred

@@ -59,6 +59,17 @@ func Sentences(files ...string) ([]string, error) {
 	return out, nil
 }
 
+// partialDate writes d as kallor.yaml has it: 2014, 2017-03 or 2015-07-03.
+func partialDate(d content.PartialDate) string {
+	switch {
+	case d.Month == 0:
+		return fmt.Sprintf("%04d", d.Year)
+	case d.Day == 0:
+		return fmt.Sprintf("%04d-%02d", d.Year, int(d.Month))
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
 // Generate writes a complete site root into dir.
 func Generate(dir string, o Options) error {
 	if len(o.Sentences) < 10 {
@@ -72,6 +83,16 @@ func Generate(dir string, o Options) error {
 		if err := fsutil.CopyTree(filepath.Join(o.Template, sub), filepath.Join(dir, sub)); err != nil {
 			return err
 		}
+	}
+	// The template's source register (its glossary cites it), and the one
+	// source every generated case cites.
+	register := "kallor:\n"
+	for _, d := range s.Sources {
+		register += fmt.Sprintf("  - id: %s\n    title: %q\n    publisher: %q\n    date: %q\n    kind: %s\n", d.ID, d.Title, d.Publisher, partialDate(d.Date), d.Kind)
+	}
+	register += "  - id: genererad-testkalla\n    title: Genererad testkälla\n    publisher: Exempelbankens testgenerator\n    date: 2020\n    kind: rapport\n"
+	if err := os.WriteFile(filepath.Join(dir, "content", "kallor.yaml"), []byte(register), 0o644); err != nil {
+		return err
 	}
 	// The real glossary and pages link to real cases; in the generated site
 	// those links become plain text.
@@ -177,7 +198,7 @@ func Generate(dir string, o Options) error {
 		if i > 0 && pick(3) == 0 {
 			fmt.Fprintf(&buf, "related:\n  - %s\n", slugs[pick(i)])
 		}
-		fmt.Fprintf(&buf, "sources:\n  - title: Genererad testkälla\n    page: %d\ndate: %d-%02d-%02d\n---\n\n", 1+pick(20), 2010+pick(16), 1+pick(12), 1+pick(28))
+		fmt.Fprintf(&buf, "sources:\n  - source: genererad-testkalla\n    pages: %d\ndate: %d-%02d-%02d\n---\n\n", 1+pick(20), 2010+pick(16), 1+pick(12), 1+pick(28))
 		para := func(n int) {
 			for j := 0; j < n; j++ {
 				if j > 0 {

@@ -21,9 +21,8 @@ organisation: "<iframe src=javascript:alert(3)></iframe>"
 partners:
   - "</dd><script>alert(4)</script>"
 sources:
-  - title: "<a href=javascript:alert(5)>källa</a>"
-    page: "<b onmouseover=alert(6)>5</b>"
-    url: "https://example.org/\"><script>alert(7)</script>"
+  - source: ond
+    pages: "<b onmouseover=alert(6)>5</b>"
 date: 2015-07-03
 ---
 
@@ -51,6 +50,19 @@ date: 2015-07-03
 Fotnot[^x]
 
 [^x]: <script>alert(24)</script>
+-- content/kallor.yaml --
+kallor:
+  - id: kallan
+    title: Källan
+    publisher: Testkommunen
+    date: 2015
+    kind: rapport
+  - id: ond
+    title: "<a href=javascript:alert(5)>källa</a>"
+    publisher: "</cite><script>alert(27)</script>"
+    date: 2015
+    kind: rapport
+    url: "https://example.org/\"><script>alert(7)</script>"
 -- content/sidor/om-portalen.md --
 ---
 title: "Om </title><script>alert(25)</script>"

@@ -220,6 +220,19 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 		k.num(uint64(pg.Number), uint64(pg.Total), uint64(pg.First), uint64(pg.Last), uint64(pg.Count))
 		k.str(pg.Prev, pg.Next)
 	}
+	// The register's own fields are in siteKey (DataHash: kallor.yaml);
+	// what cites a source is keyed here.
+	if d := p.Source; d != nil {
+		k.str("source", d.ID)
+		cases(d.Cases)
+		for _, t := range d.Terms {
+			k.num(t.Hash)
+		}
+	}
+	for _, d := range p.Sources {
+		k.str(d.ID)
+		k.num(uint64(len(d.Cases)), uint64(len(d.Terms)))
+	}
 	// Letters derive from the terms in siteKey.
 	return k.h.Sum64()
 }

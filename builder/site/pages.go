@@ -74,6 +74,9 @@ type Page struct {
 
 	ModelCases map[string][]*content.Case // compare page: model slug → cases
 	Pager      *Pager                     // list pages with more than PageSize cases
+
+	Sources []*content.SourceDoc // the source register (/kallor/)
+	Source  *content.SourceDoc   // one source's page
 }
 
 // PageSize is the number of cases on one page of a list.

@@ -194,6 +194,18 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 			})
 		}
 	}
+	// The source register.
+	sources := Crumb{"Källor", sourcesURL}
+	if tpl.sets["source-index"] != nil {
+		page(sourcesURL, "source-index", &Page{Title: "Källor", Description: "Alla dokument som exemplen och begreppen i portalen bygger på.",
+			Crumbs: []Crumb{home}, Sources: s.Sources})
+	}
+	if tpl.sets["source"] != nil {
+		for _, d := range s.Sources {
+			page(d.Page(), "source", &Page{Title: d.Title, Description: "Källa: " + d.Title + " (" + d.Publisher + ", " + d.Date.String() + ").",
+				Crumbs: []Crumb{home, sources}, Source: d})
+		}
+	}
 	for _, pg := range s.Pages {
 		page(pg.URL(), "page", &Page{Title: pg.Title, Description: pg.Summary, Crumbs: []Crumb{home}, Doc: &pg.Doc,
 			Draft: pg.Draft, Body: g.body[&pg.Doc], Backlinks: g.backlinks[pg.URL()], Indexed: true})

@@ -131,7 +131,7 @@ func TestBuildContents(t *testing.T) {
 			`data-pagefind-body`, `data-pagefind-filter="kommun">Ale</span>`, `data-pagefind-filter="län">Västra Götalands län</span>`,
 			`data-pagefind-sort="start">2013</span>`, `data-pagefind-sort="datum">2015-07-03</span>`,
 			`aria-describedby="def-tidig-insats">tidig insats</a>`, `aria-describedby="def-social-investeringsfond">sociala investeringsfond</a>`,
-			`<h2 id="bakgrund">Bakgrund</h2>`, `<a href="/exempel/minimili/">MiniMili</a>`, `Liknande exempel`, `<cite>Källan</cite>, s. 5`,
+			`<h2 id="bakgrund">Bakgrund</h2>`, `<a href="/exempel/minimili/">MiniMili</a>`, `Liknande exempel`, `<a href="/kallor/kallan/"><cite>Källan</cite></a> (Testkommunen, juli 2015), s. 5`,
 			`<a class="skip-link" href="#innehall">`}, nil},
 		{"exempel/minimili/index.html", []string{`<h2 id="namns-i">Nämns i</h2>`, `<a href="/exempel/fotosyntes/">Fotosyntes</a> <span class="kind">Exempel</span>`,
 			`data-pagefind-sort="start">0000</span>`}, nil},
@@ -187,6 +187,24 @@ func TestDrafts(t *testing.T) {
 	m, _ = build(t, draft, func(o *Options) { o.Drafts = true })
 	if got := page(t, m, "exempel/utkast/index.html"); !strings.Contains(got, `class="draft-banner"`) || !strings.Contains(got, "Utkast.") {
 		t.Error("draft page lacks the Utkast banner")
+	}
+}
+
+// TestSourcePages: /kallor/ lists the register, and each source's page
+// lists the cases and terms that cite it.
+func TestSourcePages(t *testing.T) {
+	m, _ := build(t, "")
+	idx := page(t, m, "kallor/index.html")
+	for _, want := range []string{`<a href="/kallor/kallan/">Källan</a>`, "Testkommunen, juli 2015 · rapport", "2 exempel"} {
+		if !strings.Contains(idx, want) {
+			t.Errorf("kallor/index.html lacks %q", want)
+		}
+	}
+	src := page(t, m, "kallor/kallan/index.html")
+	for _, want := range []string{"<h1>Källan</h1>", `href="/exempel/fotosyntes/"`, `href="/exempel/minimili/"`, `<a href="/kallor/">Källor</a>`} {
+		if !strings.Contains(src, want) {
+			t.Errorf("kallor/kallan/index.html lacks %q", want)
+		}
 	}
 }
 

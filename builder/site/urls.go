@@ -10,6 +10,7 @@ const (
 	glossaryURL = "/begrepp/"
 	compareURL  = glossaryURL + "jamfor-modeller/"
 	searchURL   = "/sok/"
+	sourcesURL  = "/kallor/" // each source: content.SourceDoc.Page
 	notFoundURL = "/404.html"
 )
 

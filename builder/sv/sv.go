@@ -227,6 +227,11 @@ func FormatDate(t time.Time) string {
 	return strconv.Itoa(t.Day()) + " " + months[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
+// FormatMonth formats a month of a year: "mars 2017".
+func FormatMonth(year int, month time.Month) string {
+	return months[month-1] + " " + strconv.Itoa(year)
+}
+
 // Suggest returns the candidate closest to s (compared folded), or "" when
 // none is close enough to be a plausible typo.
 func Suggest(s string, candidates []string) string {

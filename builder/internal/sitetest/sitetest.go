@@ -100,6 +100,13 @@ title: Testbanken
 baseURL: https://test.example/
 language: sv
 description: En testportal.
+-- content/kallor.yaml --
+kallor:
+  - id: kallan
+    title: Källan
+    publisher: Testkommunen
+    date: 2015-07
+    kind: rapport
 -- content/vokabular.yaml --
 target_group:
   - label: Barn 6–12 år
@@ -148,8 +155,8 @@ organisation: Ale kommun
 related:
   - minimili
 sources:
-  - title: Källan
-    page: 5
+  - source: kallan
+    pages: 5
 date: 2015-07-03
 ---
 
@@ -168,8 +175,8 @@ investment_model: Social investeringsfond
 focus_area: Psykisk hälsa
 status: uppstart
 sources:
-  - title: Källan
-    page: 6
+  - source: kallan
+    pages: "6"
 date: 2015-07-04
 ---
 
