@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/diag"
 )
@@ -234,5 +235,39 @@ func TestParsePartialDate(t *testing.T) {
 	b, _ := ParsePartialDate("2017")
 	if !a.After(b) || b.After(a) {
 		t.Error("2017-03 should be after 2017")
+	}
+}
+
+// TestStatusDate: a status is dated by status_as_of or else by the newest
+// source; an open status older than StatusStaleYears is stale.
+func TestStatusDate(t *testing.T) {
+	this := time.Now().Year()
+	old := PartialDate{Year: 2014}
+	recent := PartialDate{Year: this - 1, Month: time.March}
+	tests := []struct {
+		status  Status
+		asOf    PartialDate // given
+		sources []PartialDate
+		want    string
+		stale   bool
+	}{
+		{StatusOngoing, PartialDate{}, []PartialDate{old, {Year: 2011}}, "Senast känt: pågående 2014", true},
+		{StatusOngoing, recent, []PartialDate{old}, fmt.Sprintf("Pågående enligt källan (%d)", this-1), false},
+		{StatusPlanned, PartialDate{}, []PartialDate{recent}, fmt.Sprintf("Planerad enligt källan (%d)", this-1), false},
+		{StatusEnded, PartialDate{}, []PartialDate{old}, "Avslutad enligt källan (2014)", false},
+		{StatusUnknown, PartialDate{}, []PartialDate{old}, "Okänd", false},
+		{StatusOngoing, PartialDate{}, nil, "Pågående", false},
+	}
+	for _, tt := range tests {
+		s := &Site{Config: Config{StatusStaleYears: 3}}
+		c := &Case{Status: tt.status, StatusAsOf: tt.asOf}
+		for _, d := range tt.sources {
+			c.Sources = append(c.Sources, Source{Doc: &SourceDoc{Date: d}})
+		}
+		r := &resolution{s: s, year: this}
+		r.dateStatus(c)
+		if got := c.StatusText(); got != tt.want || c.StatusStale != tt.stale {
+			t.Errorf("%s as of %v with sources %v: %q stale=%v, want %q stale=%v", tt.status, tt.asOf, tt.sources, got, c.StatusStale, tt.want, tt.stale)
+		}
 	}
 }

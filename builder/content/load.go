@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/exempelbanken/portal/builder/diag"
@@ -175,7 +176,7 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 		return c
 	}
 	f := newFields(name, node, errs)
-	f.checkUnknown([]string{"title", "baseURL", "language", "description", "menu", "related"}, "site.yaml")
+	f.checkUnknown([]string{"title", "baseURL", "language", "description", "menu", "related", "status_stale_years"}, "site.yaml")
 	c.Title, _ = f.str("title", true)
 	c.BaseURL, _ = f.str("baseURL", false)
 	if lang, line := f.str("language", false); lang != "" {
@@ -205,6 +206,15 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 	}
 	if r, ok := f.get("related"); ok && !isNull(r) {
 		readWeights(name, r, &c.RelatedWeights, errs)
+	}
+	c.StatusStaleYears = DefaultStatusStaleYears
+	if v, ok := f.get("status_stale_years"); ok && !isNull(v) {
+		n, err := strconv.Atoi(v.Value)
+		if v.Kind != yaml.ScalarNode || err != nil || n < 1 || n > 100 {
+			errs.Addf(name, v.Line, "status_stale_years: förväntade ett antal år från 1 till 100, fick %q", v.Value)
+		} else {
+			c.StatusStaleYears = n
+		}
 	}
 	return c
 }
@@ -758,7 +768,7 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 }
 
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",
-	"target_group", "investment_model", "focus_area", "case_type", "status", "start", "end",
+	"target_group", "investment_model", "focus_area", "case_type", "status", "status_as_of", "start", "end",
 	"budget_sek", "organisation", "partners", "related", "sources", "date", "updated", "draft"}
 
 var termKeys = []string{"title", "summary", "aliases", "kind", "related", "sources", "draft", "updated",
@@ -774,6 +784,16 @@ func parseCase(doc Doc, f *fields) *Case {
 	c.Sources = f.sources("sources")
 	c.Country, _ = f.str("country", false)
 	c.Place, _ = f.str("place", false)
+	if v, ok := f.get("status_as_of"); ok && !isNull(v) {
+		if d, ok := ParsePartialDate(v.Value); ok && v.Kind == yaml.ScalarNode {
+			c.StatusAsOf = d
+			if now := time.Now(); d.After(PartialDate{Year: now.Year(), Month: now.Month(), Day: now.Day()}) {
+				f.errs.Addf(f.file, v.Line, "status_as_of: %s ligger i framtiden; ange när statusen gällde enligt källan", v.Value)
+			}
+		} else {
+			f.errs.Addf(f.file, v.Line, "status_as_of: ogiltigt datum %q; skriv ett år (2014) eller ett datum (2015-07-03)", v.Value)
+		}
+	}
 	if st, line := f.str("status", true); st != "" {
 		c.Status = Status(strings.ToLower(st))
 		valid := false

@@ -184,16 +184,24 @@ func ParsePartialDate(s string) (PartialDate, bool) {
 // Status is a case's phase.
 type Status string
 
-// The four statuses of the content contract, in life-cycle order.
+// The statuses of the content contract, in life-cycle order, and okänd
+// for a case whose source does not say.
 const (
 	StatusPlanned  Status = "planerad"
 	StatusStarting Status = "uppstart"
 	StatusOngoing  Status = "pågående"
 	StatusEnded    Status = "avslutad"
+	StatusUnknown  Status = "okänd"
 )
 
 // Statuses lists every status in life-cycle order.
-var Statuses = []Status{StatusPlanned, StatusStarting, StatusOngoing, StatusEnded}
+var Statuses = []Status{StatusPlanned, StatusStarting, StatusOngoing, StatusEnded, StatusUnknown}
+
+// Open reports whether the status says the work is not over: planned,
+// starting or ongoing. Only an open status can go stale.
+func (s Status) Open() bool {
+	return s == StatusPlanned || s == StatusStarting || s == StatusOngoing
+}
 
 // Label returns the status as shown to readers ("Pågående").
 func (s Status) Label() string {
@@ -206,6 +214,8 @@ func (s Status) Label() string {
 		return "Pågående"
 	case StatusEnded:
 		return "Avslutad"
+	case StatusUnknown:
+		return "Okänd"
 	}
 	return string(s)
 }
@@ -215,8 +225,22 @@ func (s Status) Slug() string {
 	switch s {
 	case StatusOngoing:
 		return "pagaende"
+	case StatusUnknown:
+		return "okand"
 	}
 	return string(s)
+}
+
+// StatusText is the status as readers see it, with its date: "Pågående
+// enligt källan (2014)", or for a stale one "Senast känt: pågående 2014".
+func (c *Case) StatusText() string {
+	switch {
+	case c.StatusAsOf.IsZero() || c.Status == StatusUnknown:
+		return c.Status.Label()
+	case c.StatusStale:
+		return "Senast känt: " + string(c.Status) + " " + strconv.Itoa(c.StatusAsOf.Year)
+	}
+	return c.Status.Label() + " enligt källan (" + strconv.Itoa(c.StatusAsOf.Year) + ")"
 }
 
 // Case is a case study.
@@ -232,13 +256,19 @@ type Case struct {
 	CaseType         *Value
 	InvestmentModels []*Term
 	Status           Status
-	Start, End       int // years; 0 when not given
-	Budget           int64
-	HasBudget        bool
-	Organisation     string
-	Partners         []string
-	RelatedSlugs     []string // as written, validated
-	Related          []*Case  // explicit related cases, resolved
+	// StatusAsOf is when the status was true: status_as_of, or else the
+	// date of the newest source the case cites (zero without either).
+	StatusAsOf PartialDate
+	// StatusStale marks an open status older than the site's
+	// StatusStaleYears: "Senast känt: pågående 2014".
+	StatusStale  bool
+	Start, End   int // years; 0 when not given
+	Budget       int64
+	HasBudget    bool
+	Organisation string
+	Partners     []string
+	RelatedSlugs []string // as written, validated
+	Related      []*Case  // explicit related cases, resolved
 }
 
 // International reports whether the case lies outside Sweden.
@@ -333,7 +363,13 @@ type Config struct {
 	Menu        []MenuItem
 	// Weights for ranking related cases, by facet.
 	RelatedWeights RelatedWeights
+	// StatusStaleYears is how many years an open status stays current
+	// (site.yaml status_stale_years; DefaultStatusStaleYears).
+	StatusStaleYears int
 }
+
+// DefaultStatusStaleYears is StatusStaleYears when site.yaml does not say.
+const DefaultStatusStaleYears = 3
 
 // RelatedWeights weighs shared facet values when ranking similar cases.
 type RelatedWeights struct {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/sv"
@@ -42,6 +43,7 @@ type resolution struct {
 	// names offered as suggestions for unknown values
 	modelNames, kommunNames, lanNames, termSlugs, sourceIDs []string
 	caseSlugs                                               func() []string
+	year                                                    int // this year, for stale statuses
 }
 
 // checkSlugs sorts the documents by kind, keeping each slug unique per
@@ -50,7 +52,7 @@ type resolution struct {
 // portal's own first URL segments.
 func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 	sort.SliceStable(docs, func(i, j int) bool { return docs[i].file < docs[j].file })
-	r := &resolution{s: s, caseFields: map[*Case]*fields{}, termFields: map[*Term]*fields{}}
+	r := &resolution{s: s, caseFields: map[*Case]*fields{}, termFields: map[*Term]*fields{}, year: time.Now().Year()}
 	seen := map[Section]map[string]string{}
 	reserved := map[string]bool{}
 	for _, slug := range ReservedSlugs {
@@ -214,6 +216,7 @@ func (r *resolution) resolveCase(c *Case, fold folder, errs *diag.List) {
 		errs.Addf(c.File, f.line, "ange municipality (en kommun) eller region (ett län), eller country för nationella och internationella exempel")
 	}
 	c.Sources = r.citations(c.File, c.Sources, errs)
+	r.dateStatus(c)
 	c.TargetGroups = s.values(c, f, "target_group", true, fold, errs)
 	c.FocusAreas = s.values(c, f, "focus_area", false, fold, errs)
 	if ct := s.values(c, f, "case_type", false, fold, errs); len(ct) > 1 {
@@ -282,6 +285,20 @@ func (r *resolution) resolveTerms(errs *diag.List) {
 			}
 		}
 	}
+}
+
+// dateStatus dates a case's status by its newest source when status_as_of
+// does not, and marks an open status older than StatusStaleYears stale.
+func (r *resolution) dateStatus(c *Case) {
+	if c.StatusAsOf.IsZero() {
+		for _, src := range c.Sources {
+			if src.Doc.Date.After(c.StatusAsOf) {
+				c.StatusAsOf = src.Doc.Date
+			}
+		}
+	}
+	c.StatusStale = c.Status.Open() && !c.StatusAsOf.IsZero() &&
+		r.year-c.StatusAsOf.Year > r.s.Config.StatusStaleYears
 }
 
 // citations returns the citations of a document with the register

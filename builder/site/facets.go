@@ -1,6 +1,8 @@
 package site
 
 import (
+	"fmt"
+
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/sv"
 )
@@ -100,6 +102,11 @@ func buildFacets(s *content.Site) []*Facet {
 			return &FacetValue{Slug: st.Slug(), Label: st.Label(), Description: statusDescription[st], URL: status.URL() + st.Slug() + "/"}
 		})
 	}
+	// Cases whose open status is older than site.yaml's status_stale_years.
+	stale := status.value(staleSlug, func() *FacetValue {
+		return &FacetValue{Slug: staleSlug, Label: "Inaktuell uppgift", URL: status.URL() + staleSlug + "/",
+			Description: fmt.Sprintf("Exempel vars status (planerad, uppstart eller pågående) bygger på en källa som är mer än %d år gammal: vi vet inte hur det gick sedan.", s.Config.StatusStaleYears)}
+	})
 	for _, t := range s.Terms {
 		if t.IsModel() {
 			t := t
@@ -140,6 +147,9 @@ func buildFacets(s *content.Site) []*Facet {
 		if v := status.byKey[c.Status.Slug()]; v != nil {
 			v.Cases = append(v.Cases, c)
 		}
+		if c.StatusStale {
+			stale.Cases = append(stale.Cases, c)
+		}
 	}
 	byLabel := func(vs []*FacetValue) {
 		label := func(v *FacetValue) string { return v.Label }
@@ -160,7 +170,11 @@ var statusDescription = map[content.Status]string{
 	content.StatusStarting: "Insatser som just har startat.",
 	content.StatusOngoing:  "Insatser som pågår.",
 	content.StatusEnded:    "Avslutade insatser, ofta med resultat och lärdomar.",
+	content.StatusUnknown:  "Exempel där källan inte säger om arbetet pågår eller har avslutats.",
 }
+
+// staleSlug is the status value of cases whose status is out of date.
+const staleSlug = "inaktuell"
 
 // facetByKey finds a facet.
 func facetByKey(fs []*Facet, key string) *Facet {

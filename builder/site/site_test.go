@@ -127,7 +127,7 @@ func TestBuildContents(t *testing.T) {
 			`<html lang="sv">`, `<span class="num">12 500 000 kr</span>`, `<a href="/kommun/ale/">Ale</a>`,
 			`<a href="/lan/vastra-gotalands-lan/">Västra Götalands län</a>`, `<a href="/malgrupp/barn-6-12-ar/">Barn 6–12 år</a>`,
 			`<a href="/begrepp/social-investeringsfond/">Social investeringsfond</a>`, `<a href="/fokus/skola-och-larande/">Skola och lärande</a>`,
-			`href="/status/pagaende/">Pågående</a>`, "Från 2013", `<time datetime="2015-07-03">3 juli 2015</time>`,
+			`href="/status/pagaende/">Senast känt: pågående 2015</a>`, "Från 2013", `<time datetime="2015-07-03">3 juli 2015</time>`,
 			`data-pagefind-body`, `data-pagefind-filter="kommun">Ale</span>`, `data-pagefind-filter="län">Västra Götalands län</span>`,
 			`data-pagefind-sort="start">2013</span>`, `data-pagefind-sort="datum">2015-07-03</span>`,
 			`aria-describedby="def-tidig-insats">tidig insats</a>`, `aria-describedby="def-social-investeringsfond">sociala investeringsfond</a>`,
