@@ -146,6 +146,7 @@ func (c *buildCmd) run(env Env) int {
 		return ExitContent
 	}
 	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
+	PrintWarnings(env.Stderr, res.Site.Warnings)
 	res.Report(env.Stdout, time.Since(start), c.verbose)
 	if c.verbose {
 		if rss, ok := maxRSS(); ok {

@@ -137,6 +137,14 @@ func parse(fs *flag.FlagSet, args []string, env Env) int {
 	return -1
 }
 
+// PrintWarnings prints each warning on its own line, marked as one; they
+// do not stop a build.
+func PrintWarnings(w io.Writer, warnings []*diag.Error) {
+	for _, e := range warnings {
+		fmt.Fprintf(w, "varning: %v\n", e)
+	}
+}
+
 // PrintErrors prints every build error on its own line, with a count.
 func PrintErrors(w io.Writer, err error) {
 	errs := diag.AsList(err)
@@ -193,6 +201,7 @@ func runCheck(args []string, env Env) int {
 		PrintErrors(env.Stderr, err)
 		return ExitContent
 	}
+	PrintWarnings(env.Stderr, res.Site.Warnings)
 	fmt.Fprintf(env.Stdout, "Inga fel: %d exempel, %d begrepp, %d sidor, %d filer.\n",
 		len(res.Site.Cases), len(res.Site.Terms), len(res.Site.Pages), res.Files)
 	return ExitOK

@@ -80,6 +80,12 @@ func TestBadInput(t *testing.T) {
 			want: []string{`content/exempel/x.md:8: status_as_of: ogiltigt datum "i fjol"; skriv ett år (2014) eller ett datum (2015-07-03)`}},
 		{name: "bad stale years", files: "-- content/site.yaml --\ntitle: T\nstatus_stale_years: 0\n",
 			want: []string{`content/site.yaml:2: status_stale_years: förväntade ett antal år från 1 till 100, fick "0"`}},
+		{name: "evaluation not in the list", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status: pågående", "status: pågående\nevaluation: effektutvärdring", 1),
+			want: []string{`content/exempel/x.md:8: evaluation: okänd sorts utvärdering "effektutvärdring" (menade du "effektutvärdering"?)`}},
+		{name: "repaid more than granted", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status: pågående", "status: pågående\ncost_sek: 1000000\nrepaid_sek: 1500000", 1),
+			want: []string{`content/exempel/x.md:9: repaid_sek (1 500 000 kr) är större än cost_sek (1 000 000 kr): mer kan inte ha betalats tillbaka än som beviljades`}},
+		{name: "contact without address", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status: pågående", "status: pågående\ncontact:\n  organisation: Ale kommun", 1),
+			want: []string{`content/exempel/x.md:9: contact: ange email (en funktionsbrevlåda) eller url`}},
 		{name: "unknown related", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status:", "related: minimil\nstatus:", 1),
 			want: []string{`content/exempel/x.md:7: related: okänt exempel "minimil" (menade du "minimili"?)`}},
 		{name: "duplicate slug after transliteration", files: "-- content/exempel/Åby.md --\n" + fm + "-- content/exempel/aby.md --\n" + fm,
@@ -391,6 +397,23 @@ func TestUsage(t *testing.T) {
 		if code != tt.code || !strings.Contains(out+errs, tt.out) {
 			t.Errorf("%v: exit %d, output %q; want %d and %q", tt.args, code, out+errs, tt.code, tt.out)
 		}
+	}
+}
+
+// TestWarnings: a personal-looking contact address is a warning, named with
+// file and line, and the site is built.
+func TestWarnings(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "-- content/exempel/x.md --\n"+strings.Replace(fm, "status: pågående", "status: pågående\ncontact:\n  organisation: Ale kommun\n  email: anna.andersson@ale.se", 1)+"\nText.\n")
+	code, _, stderr := run(t, "build", "-root", dir, "-search=false")
+	want := `varning: content/exempel/x.md:10: contact.email: "anna.andersson@ale.se" ser ut att vara en persons adress (förnamn.efternamn@)`
+	if code != ExitOK || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, ExitOK, want)
+	}
+	t.Logf("%s", strings.TrimSpace(stderr))
+	sitetest.Write(t, dir, "-- content/exempel/x.md --\n"+strings.Replace(fm, "status: pågående", "status: pågående\ncontact:\n  organisation: Ale kommun\n  email: socialainvesteringar@ale.se", 1)+"\nText.\n")
+	if code, _, stderr := run(t, "check", "-root", dir); code != ExitOK || strings.Contains(stderr, "varning") {
+		t.Errorf("a functional mailbox: exit %d, %q", code, stderr)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/exempelbanken/portal/builder/diag"
@@ -769,7 +770,8 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",
 	"target_group", "investment_model", "focus_area", "case_type", "status", "status_as_of", "start", "end",
-	"budget_sek", "organisation", "partners", "related", "sources", "date", "updated", "draft"}
+	"budget_sek", "organisation", "partners", "related", "sources", "date", "updated", "draft",
+	"evaluation", "results", "lessons", "cost_sek", "repaid_sek", "contact", "reviewed"}
 
 var termKeys = []string{"title", "summary", "aliases", "kind", "related", "sources", "draft", "updated",
 	"financier", "repayment", "risk", "horizon", "typical_use"}
@@ -816,11 +818,91 @@ func parseCase(doc Doc, f *fields) *Case {
 		f.errs.Addf(f.file, f.lineOf("end"), "end (%d) ligger före start (%d)", c.End, c.Start)
 	}
 	c.Budget, c.HasBudget = f.integer("budget_sek")
+	parseEvidence(c, f)
 	c.Organisation, _ = f.str("organisation", false)
 	for _, it := range f.list("partners", false) {
 		c.Partners = append(c.Partners, it.Value)
 	}
 	return c
+}
+
+// parseEvidence reads what is known of a case's results: evaluation,
+// results, lessons, cost_sek and repaid_sek, contact and reviewed.
+func parseEvidence(c *Case, f *fields) {
+	if ev, line := f.str("evaluation", false); ev != "" {
+		if slices.Contains(Evaluations, ev) {
+			c.Evaluation = ev
+		} else {
+			f.errs.Addf(f.file, line, "%s", unknownMsg("evaluation", "okänd sorts utvärdering", ev, Evaluations))
+		}
+	}
+	for _, it := range f.list("results", false) {
+		c.Results = append(c.Results, it.Value)
+	}
+	for _, it := range f.list("lessons", false) {
+		c.Lessons = append(c.Lessons, it.Value)
+	}
+	c.Cost, c.HasCost = f.integer("cost_sek")
+	c.Repaid, c.HasRepaid = f.integer("repaid_sek")
+	if c.HasCost && c.HasRepaid && c.Repaid > c.Cost {
+		f.errs.Addf(f.file, f.lineOf("repaid_sek"), "repaid_sek (%s) är större än cost_sek (%s): mer kan inte ha betalats tillbaka än som beviljades",
+			sv.FormatSEK(c.Repaid), sv.FormatSEK(c.Cost))
+	}
+	c.Reviewed = f.date("reviewed", false)
+	if v, ok := f.get("contact"); ok && !isNull(v) {
+		if v.Kind != yaml.MappingNode {
+			f.errs.Addf(f.file, v.Line, "contact: förväntade {organisation, email eller url}, fick %s", kindName(v))
+			return
+		}
+		cf := newFields(f.file, v, f.errs)
+		cf.checkUnknown([]string{"organisation", "email", "url"}, "contact")
+		ct := &Contact{}
+		ct.Organisation, _ = cf.str("organisation", true)
+		var emailLine int
+		ct.Email, emailLine = cf.str("email", false)
+		if ct.Email != "" && !validEmail(ct.Email) {
+			f.errs.Addf(f.file, emailLine, "contact.email: %q är ingen e-postadress", ct.Email)
+		}
+		if u, line := cf.str("url", false); u != "" {
+			if !safeURL(u) {
+				f.errs.Addf(f.file, line, "contact.url: %q är ingen webbadress (börja med https://)", u)
+			} else {
+				ct.URL = u
+			}
+		}
+		if ct.Email == "" && ct.URL == "" {
+			f.errs.Addf(f.file, v.Line, "contact: ange email (en funktionsbrevlåda) eller url")
+		}
+		c.Contact = ct
+		c.contactLine = emailLine
+	}
+}
+
+// validEmail reports whether s looks like an e-mail address: one @, a
+// local part, and a domain with a dot, without spaces.
+func validEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	return ok && local != "" && strings.Contains(domain, ".") && !strings.ContainsAny(s, " \t<>\"") && !strings.Contains(domain, "@")
+}
+
+// PersonalEmail reports whether an address looks like a person's
+// (fornamn.efternamn@...), which is personal data that a functional
+// mailbox avoids.
+func PersonalEmail(s string) bool {
+	local, _, _ := strings.Cut(strings.ToLower(s), "@")
+	first, last, ok := strings.Cut(local, ".")
+	letters := func(w string) bool {
+		if len(w) < 2 {
+			return false
+		}
+		for _, r := range w {
+			if !unicode.IsLetter(r) && r != '-' {
+				return false
+			}
+		}
+		return true
+	}
+	return ok && letters(first) && letters(last)
 }
 
 func parseTerm(doc Doc, f *fields) *Term {

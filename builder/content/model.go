@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/sv"
 )
 
@@ -231,6 +232,18 @@ func (s Status) Slug() string {
 	return string(s)
 }
 
+// Evaluations are how a case's results are known, from none to a
+// socio-economic analysis.
+var Evaluations = []string{"ingen", "uppföljning", "följeforskning", "effektutvärdering", "samhällsekonomisk analys"}
+
+// Contact is where a reader can ask about a case: an organisation and a
+// functional mailbox or web page (never a person: that is personal data).
+type Contact struct {
+	Organisation string
+	Email        string
+	URL          string
+}
+
 // StatusText is the status as readers see it, with its date: "Pågående
 // enligt källan (2014)", or for a stale one "Senast känt: pågående 2014".
 func (c *Case) StatusText() string {
@@ -261,14 +274,22 @@ type Case struct {
 	StatusAsOf PartialDate
 	// StatusStale marks an open status older than the site's
 	// StatusStaleYears: "Senast känt: pågående 2014".
-	StatusStale  bool
-	Start, End   int // years; 0 when not given
-	Budget       int64
-	HasBudget    bool
-	Organisation string
-	Partners     []string
-	RelatedSlugs []string // as written, validated
-	Related      []*Case  // explicit related cases, resolved
+	StatusStale bool
+	Start, End  int // years; 0 when not given
+	Budget      int64
+	HasBudget   bool
+	// Evidence and results, all optional.
+	Evaluation         string   // one of Evaluations
+	Results, Lessons   []string // as the source states them
+	Cost, Repaid       int64    // kronor granted and paid back (fund models)
+	HasCost, HasRepaid bool
+	Contact            *Contact
+	contactLine        int       // of contact.email, for the warning
+	Reviewed           time.Time // the last editorial review
+	Organisation       string
+	Partners           []string
+	RelatedSlugs       []string // as written, validated
+	Related            []*Case  // explicit related cases, resolved
 }
 
 // International reports whether the case lies outside Sweden.
@@ -383,15 +404,18 @@ var DefaultRelatedWeights = RelatedWeights{
 
 // Site is the whole validated content.
 type Site struct {
-	Root       string
-	Config     Config
-	Vocab      map[string]*Vocabulary
-	Kommuner   []*Kommun
-	Lan        []*Lan
-	Cases      []*Case         // published, sorted by title in Swedish order
-	Terms      []*Term         // published, sorted by title in Swedish order
-	Pages      []*Page         // published, sorted by title in Swedish order
-	Sources    []*SourceDoc    // the source register, in its file's order
+	Root     string
+	Config   Config
+	Vocab    map[string]*Vocabulary
+	Kommuner []*Kommun
+	Lan      []*Lan
+	Cases    []*Case      // published, sorted by title in Swedish order
+	Terms    []*Term      // published, sorted by title in Swedish order
+	Pages    []*Page      // published, sorted by title in Swedish order
+	Sources  []*SourceDoc // the source register, in its file's order
+	// Warnings are problems that do not stop a build (a personal-looking
+	// contact address), sorted by file.
+	Warnings   []*diag.Error
 	Drafts     bool            // drafts were included
 	DataHash   uint64          // hash of site.yaml, vokabular.yaml and the data files
 	draftSlugs map[string]bool // "exempel/slug" of drafts left out

@@ -25,6 +25,18 @@ func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 	r.resolveCases(errs)
 	r.resolveTerms(errs)
 	r.publish()
+	r.warn()
+}
+
+// warn collects what does not stop a build but an editor should fix.
+func (r *resolution) warn() {
+	var w diag.List
+	for _, c := range r.s.Cases {
+		if c.Contact != nil && PersonalEmail(c.Contact.Email) {
+			w.Addf(c.File, c.contactLine, "contact.email: %q ser ut att vara en persons adress (förnamn.efternamn@); namn på personer är personuppgifter, så ange en funktionsbrevlåda eller en webbsida", c.Contact.Email)
+		}
+	}
+	r.s.Warnings = w.Errors()
 }
 
 // resolution is one resolve: the documents by kind with their front

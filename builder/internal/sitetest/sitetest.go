@@ -151,6 +151,18 @@ case_type: Insats
 status: pågående
 start: 2013
 budget_sek: 12500000
+evaluation: följeforskning
+results:
+  - Närvaron i skolan ökade.
+lessons:
+  - Samordna stödet tidigt.
+cost_sek: 12500000
+repaid_sek: 2500000
+contact:
+  organisation: Ale kommun
+  email: socialainvesteringar@ale.example
+  url: https://ale.example/fotosyntes
+reviewed: 2026-11-30
 organisation: Ale kommun
 related:
   - minimili
