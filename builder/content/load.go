@@ -770,7 +770,7 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",
 	"target_group", "investment_model", "focus_area", "case_type", "status", "status_as_of", "start", "end",
-	"budget_sek", "organisation", "partners", "related", "sources", "date", "updated", "draft",
+	"budget_sek", "owner", "initiator", "organisation", "partners", "related", "sources", "date", "updated", "draft",
 	"evaluation", "results", "lessons", "cost_sek", "repaid_sek", "contact", "reviewed"}
 
 var termKeys = []string{"title", "summary", "aliases", "kind", "related", "sources", "draft", "updated",
@@ -819,7 +819,11 @@ func parseCase(doc Doc, f *fields) *Case {
 	}
 	c.Budget, c.HasBudget = f.integer("budget_sek")
 	parseEvidence(c, f)
-	c.Organisation, _ = f.str("organisation", false)
+	if v, ok := f.get("organisation"); ok {
+		f.errs.Addf(f.file, v.Line, "organisation heter nu owner (huvudman, den som driver arbetet) eller initiator (initiativtagare, när källan skiljer dem åt)")
+	}
+	c.Owner, _ = f.str("owner", false)
+	c.Initiator, _ = f.str("initiator", false)
 	for _, it := range f.list("partners", false) {
 		c.Partners = append(c.Partners, it.Value)
 	}

@@ -194,7 +194,7 @@ func Generate(dir string, o Options) error {
 		if pick(2) == 0 {
 			fmt.Fprintf(&buf, "budget_sek: %d\n", (1+pick(400))*50000)
 		}
-		fmt.Fprintf(&buf, "organisation: %s kommun\npartners:\n  - Region %s\n  - Civilsamhället i %s\n", k.Name, k.Lan.Seat, k.Name)
+		fmt.Fprintf(&buf, "owner: %s kommun\npartners:\n  - Region %s\n  - Civilsamhället i %s\n", k.Name, k.Lan.Seat, k.Name)
 		if i > 0 && pick(3) == 0 {
 			fmt.Fprintf(&buf, "related:\n  - %s\n", slugs[pick(i)])
 		}

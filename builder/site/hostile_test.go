@@ -17,7 +17,7 @@ municipality: Ale
 target_group: Barn 6–12 år
 investment_model: Social investeringsfond
 status: pågående
-organisation: "<iframe src=javascript:alert(3)></iframe>"
+owner: "<iframe src=javascript:alert(3)></iframe>"
 partners:
   - "</dd><script>alert(4)</script>"
 sources:

@@ -163,7 +163,8 @@ contact:
   email: socialainvesteringar@ale.example
   url: https://ale.example/fotosyntes
 reviewed: 2026-11-30
-organisation: Ale kommun
+owner: Ale kommun
+initiator: Folkhälsorådet
 related:
   - minimili
 sources:
