@@ -286,8 +286,8 @@ type Case struct {
 	Contact            *Contact
 	contactLine        int       // of contact.email, for the warning
 	Reviewed           time.Time // the last editorial review
-	Owner              string // huvudman: who runs the work
-	Initiator          string // initiativtagare, where the source names one apart from the owner
+	Owner              string    // huvudman: who runs the work
+	Initiator          string    // initiativtagare, where the source names one apart from the owner
 	Partners           []string
 	RelatedSlugs       []string // as written, validated
 	Related            []*Case  // explicit related cases, resolved
