@@ -88,6 +88,8 @@ func TestBadInput(t *testing.T) {
 			want: []string{`content/exempel/x.md:9: contact: ange email (en funktionsbrevlåda) eller url`}},
 		{name: "organisation instead of owner", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status: pågående", "status: pågående\norganisation: Ale kommun", 1),
 			want: []string{`content/exempel/x.md:8: organisation heter nu owner (huvudman, den som driver arbetet) eller initiator (initiativtagare, när källan skiljer dem åt)`}},
+		{name: "case slug the portal uses", files: "-- content/exempel/efter-start.md --\n" + fm,
+			want: []string{`content/exempel/efter-start.md:1: exemplet skulle få adressen /exempel/efter-start/, som portalen själv använder; byt filnamn`}},
 		{name: "unknown related", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status:", "related: minimil\nstatus:", 1),
 			want: []string{`content/exempel/x.md:7: related: okänt exempel "minimil" (menade du "minimili"?)`}},
 		{name: "duplicate slug after transliteration", files: "-- content/exempel/Åby.md --\n" + fm + "-- content/exempel/aby.md --\n" + fm,

@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -15,6 +16,10 @@ import (
 // ReservedSlugs are top-level URL segments a page in content/sidor may not use.
 var ReservedSlugs = []string{"exempel", "begrepp", "kommun", "lan", "malgrupp", "fokus", "status",
 	"typ", "sok", "css", "js", "static", "pagefind", "404", "index", "sitemap", "feed", "kallor"}
+
+// ReservedCaseSlugs are slugs a case may not use: the portal's own pages
+// below /exempel/ (the list in other orders, and its page numbers).
+var ReservedCaseSlugs = []string{"efter-start", "efter-kostnad", "efter-granskning", "sida"}
 
 // resolve checks slugs and resolves every cross-reference: vocabularies,
 // municipalities, regions, investment models and related documents. Then
@@ -90,6 +95,10 @@ func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 			continue
 		}
 		seen[p.sec][d.Slug] = p.file
+		if p.sec == SectionCase && slices.Contains(ReservedCaseSlugs, d.Slug) {
+			errs.Addf(p.file, 1, "exemplet skulle få adressen /exempel/%s/, som portalen själv använder; byt filnamn", d.Slug)
+			continue
+		}
 		if p.sec == SectionPage && reserved[d.Slug] {
 			errs.Addf(p.file, 1, "sidan skulle få adressen /%s/, som portalen själv använder; byt filnamn", d.Slug)
 			continue

@@ -220,6 +220,11 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 		k.num(uint64(pg.Number), uint64(pg.Total), uint64(pg.First), uint64(pg.Last), uint64(pg.Count))
 		k.str(pg.Prev, pg.Next)
 	}
+	k.str(p.Order)
+	for _, o := range p.Orders {
+		k.str(o.Label, o.URL)
+		k.flag(o.Current)
+	}
 	// The register's own fields are in siteKey (DataHash: kallor.yaml);
 	// what cites a source is keyed here.
 	if d := p.Source; d != nil {

@@ -75,8 +75,17 @@ type Page struct {
 	ModelCases map[string][]*content.Case // compare page: model slug → cases
 	Pager      *Pager                     // list pages with more than PageSize cases
 
+	Orders []OrderLink // the orders of the list of all cases
+	Order  string      // this list's order ("startår")
+
 	Sources []*content.SourceDoc // the source register (/kallor/)
 	Source  *content.SourceDoc   // one source's page
+}
+
+// OrderLink links one order of the list of all cases.
+type OrderLink struct {
+	Label, URL string
+	Current    bool
 }
 
 // PageSize is the number of cases on one page of a list.

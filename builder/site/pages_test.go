@@ -81,7 +81,8 @@ func TestNewest(t *testing.T) {
 
 // TestReservedSlugsCoverThePlan: every first URL segment of the portal's
 // own pages and files is reserved, so that no page of content/sidor can
-// take it (content.ReservedSlugs is kept in content, which knows nothing
+// take it, and so is every folder of its own below /exempel/, which no
+// case may take (content.ReservedSlugs is kept in content, which knows nothing
 // of the plan).
 func TestReservedSlugsCoverThePlan(t *testing.T) {
 	m, res := build(t, "")
@@ -93,8 +94,15 @@ func TestReservedSlugsCoverThePlan(t *testing.T) {
 	for _, p := range res.Site.Pages {
 		pages[p.Slug] = true
 	}
+	cases := map[string]bool{}
+	for _, c := range res.Site.Cases {
+		cases[c.Slug] = true
+	}
 	for _, name := range m.Names() {
-		first, _, _ := strings.Cut(name, "/")
+		first, rest, _ := strings.Cut(name, "/")
+		if second, _, ok := strings.Cut(rest, "/"); ok && first == "exempel" && !cases[second] && !slices.Contains(content.ReservedCaseSlugs, second) {
+			t.Errorf("%s: %q is not in content.ReservedCaseSlugs", name, second)
+		}
 		if pages[first] || strings.Contains(first, ".") {
 			continue // a page of content/sidor, or a file: slugs have no dots
 		}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +35,47 @@ type job struct {
 type writeResult struct {
 	files, pages int
 	rendered     int // pages whose layout was executed (the others came from the memo)
+}
+
+// caseOrders are the orders the list of all cases can be read in: by
+// title (the site order), start year, cost and last review, newest and
+// largest first; cases without the value come last, in title order.
+var caseOrders = []struct {
+	slug, label string
+	less        func(a, b *content.Case) int
+}{
+	{"", "titel", nil},
+	{"efter-start/", "startår", func(a, b *content.Case) int { return cmpLast(a.Start == 0, b.Start == 0, b.Start-a.Start) }},
+	{"efter-kostnad/", "kostnad", func(a, b *content.Case) int {
+		return cmpLast(!a.HasCost, !b.HasCost, int(sign(b.Cost-a.Cost)))
+	}},
+	{"efter-granskning/", "senaste granskning", func(a, b *content.Case) int {
+		return cmpLast(a.Reviewed.IsZero(), b.Reviewed.IsZero(), b.Reviewed.Compare(a.Reviewed))
+	}},
+}
+
+// cmpLast orders a case without the value (missing) after one with it,
+// and two with it by c.
+func cmpLast(aMissing, bMissing bool, c int) int {
+	switch {
+	case aMissing && bMissing:
+		return 0
+	case aMissing:
+		return 1
+	case bMissing:
+		return -1
+	}
+	return c
+}
+
+func sign(n int64) int64 {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
 }
 
 // plan returns every file of the site: each page with its URL, layout,
@@ -132,10 +174,23 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 
 	latest := newest(s.Cases, 6)
 	page(homeURL, "home", &Page{Description: s.Config.Description, Latest: latest, Models: models, Cases: s.Cases})
-	paginate(casesURL, s.Cases, func(path string, cs []*content.Case, pg *Pager) {
-		page(path, "case-list", &Page{Title: "Alla exempel", Description: "Alla exempel på sociala investeringar i portalen, med filter för kommun, målgrupp, investeringsmodell och mer.",
-			Crumbs: []Crumb{home}, Cases: cs, Pager: pg})
-	})
+	// /exempel/ in each order, each its own paginated list: no script needed.
+	for _, o := range caseOrders {
+		cases, title := s.Cases, "Alla exempel"
+		if o.less != nil {
+			cases = slices.Clone(s.Cases)
+			slices.SortStableFunc(cases, o.less)
+			title += " efter " + o.label
+		}
+		links := make([]OrderLink, len(caseOrders))
+		for i, l := range caseOrders {
+			links[i] = OrderLink{Label: l.label, URL: casesURL + l.slug, Current: l.slug == o.slug}
+		}
+		paginate(casesURL+o.slug, cases, func(path string, cs []*content.Case, pg *Pager) {
+			page(path, "case-list", &Page{Title: title, Description: "Alla exempel på sociala investeringar i portalen, ordnade efter " + o.label + ", med filter för kommun, målgrupp, investeringsmodell och mer.",
+				Crumbs: []Crumb{home}, Cases: cs, Pager: pg, Orders: links, Order: o.label})
+		})
+	}
 	for _, c := range s.Cases {
 		p := &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
 			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true}

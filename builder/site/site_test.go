@@ -192,6 +192,38 @@ func TestDrafts(t *testing.T) {
 	}
 }
 
+// TestCaseOrders: the list of all cases can be read by title, start year,
+// cost and last review, each a page of its own that marks its order; cases
+// without the value come last.
+func TestCaseOrders(t *testing.T) {
+	mm := sitetest.Parse(sitetest.Base)["content/exempel/minimili.md"]
+	mm = strings.Replace(mm, "status: uppstart\n", "status: uppstart\nstart: 2020\ncost_sek: 99000000\n", 1)
+	m, _ := build(t, "-- content/exempel/minimili.md --\n"+mm)
+	first := func(name string) string {
+		body := page(t, m, name)
+		i := strings.Index(body, `class="case-card__title"><a href="`)
+		if i < 0 {
+			t.Fatalf("%s has no cards", name)
+		}
+		rest := body[i+len(`class="case-card__title"><a href="`):]
+		return rest[:strings.Index(rest, `"`)]
+	}
+	for name, want := range map[string]string{
+		"exempel/index.html":                  "/exempel/fotosyntes/", // F before M
+		"exempel/efter-kostnad/index.html":    "/exempel/minimili/",   // 99 000 000 kr before 12 500 000 kr
+		"exempel/efter-granskning/index.html": "/exempel/fotosyntes/", // the only one reviewed
+		"exempel/efter-start/index.html":      "/exempel/minimili/",   // 2020 before 2013
+	} {
+		if got := first(name); got != want {
+			t.Errorf("%s lists %s first, want %s", name, got, want)
+		}
+	}
+	if body := page(t, m, "exempel/efter-kostnad/index.html"); !strings.Contains(body, `href="/exempel/efter-kostnad/" aria-current="page">kostnad</a>`) ||
+		!strings.Contains(body, "<title>Alla exempel efter kostnad") {
+		t.Error("the order page does not mark its order")
+	}
+}
+
 // TestSourcePages: /kallor/ lists the register, and each source's page
 // lists the cases and terms that cite it.
 func TestSourcePages(t *testing.T) {
