@@ -348,25 +348,34 @@ func readGeo(root string, s *Site, errs *diag.List, h hash.Hash64) {
 	}
 }
 
+// readYAMLFile reads and parses a YAML site file (readFile) into fields;
+// ok is false when it could not, with the errors added to errs.
+func readYAMLFile(root, name string, errs *diag.List, h hash.Hash64) (*fields, bool) {
+	b, ok := readFile(root, name, errs, h)
+	if !ok {
+		return nil, false
+	}
+	node, perr := parseYAML(name, b, 0)
+	if perr != nil {
+		errs.Add(perr)
+		return nil, false
+	}
+	return newFields(name, node, errs), true
+}
+
 // readSources reads the source register, content/kallor.yaml: under
-// "kallor", a list of {id, title, publisher, date, kind, url?}. A site without one has no
-// sources (and every citation is then an unknown id).
+// "kallor", a list of {id, title, publisher, date, kind, url?}. A site
+// without one has no sources (and every citation is an unknown id).
 func readSources(root string, s *Site, errs *diag.List, h hash.Hash64) {
 	const name = "content/kallor.yaml"
 	s.sourceByID = map[string]*SourceDoc{}
 	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(name))); errors.Is(err, fs.ErrNotExist) {
 		return
 	}
-	b, ok := readFile(root, name, errs, h)
+	top, ok := readYAMLFile(root, name, errs, h)
 	if !ok {
 		return
 	}
-	node, perr := parseYAML(name, b, 0)
-	if perr != nil {
-		errs.Add(perr)
-		return
-	}
-	top := newFields(name, node, errs)
 	top.checkUnknown([]string{"kallor"}, "kallor.yaml")
 	seq, ok := top.get("kallor")
 	if !ok || isNull(seq) {
@@ -430,16 +439,10 @@ func readSources(root string, s *Site, errs *diag.List, h hash.Hash64) {
 
 func readVocab(root string, s *Site, errs *diag.List, h hash.Hash64) {
 	const name = "content/vokabular.yaml"
-	b, ok := readFile(root, name, errs, h)
+	f, ok := readYAMLFile(root, name, errs, h)
 	if !ok {
 		return
 	}
-	node, perr := parseYAML(name, b, 0)
-	if perr != nil {
-		errs.Add(perr)
-		return
-	}
-	f := newFields(name, node, errs)
 	f.checkUnknown(VocabNames, "vokabular.yaml")
 	for _, vn := range VocabNames {
 		v := &Vocabulary{Name: vn, byFold: map[string]*Value{}}
