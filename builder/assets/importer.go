@@ -113,7 +113,13 @@ func (c *confinedImporter) find(rel string) (string, error) {
 
 // check refuses a file whose real path is not inside an allowed folder.
 func (c *confinedImporter) check(rel, full string) error {
-	real, err := filepath.EvalSymlinks(full)
+	// Relative to the working directory when the site root is (-root .):
+	// compared with the absolute allowed folders only once absolute.
+	abs, err := filepath.Abs(full)
+	if err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return err
 	}
@@ -122,7 +128,7 @@ func (c *confinedImporter) check(rel, full string) error {
 			return nil
 		}
 	}
-	if clean, err := filepath.Abs(full); err == nil && clean != real {
+	if abs != real {
 		return fmt.Errorf("%w, inte %s (som pekar på %s)", errOutside, rel, real)
 	}
 	return fmt.Errorf("%w, inte %s", errOutside, rel)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
 	"github.com/exempelbanken/portal/builder/output"
 )
@@ -401,6 +402,29 @@ func TestUsage(t *testing.T) {
 		if code != tt.code || !strings.Contains(out+errs, tt.out) {
 			t.Errorf("%v: exit %d, output %q; want %d and %q", tt.args, code, out+errs, tt.code, tt.out)
 		}
+	}
+}
+
+// TestRelativeRootCompilesSass: from inside the site (-root .) with an
+// empty CSS cache, Dart Sass compiles the stylesheet: the importer's
+// confinement compares absolute paths (a relative one was refused as
+// "outside the root" on every fresh machine).
+func TestRelativeRootCompilesSass(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	sass, err := assets.FindDartSass(sitetest.RepoRoot(t)) // before leaving the repository
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DART_SASS_BINARY", sass)
+	t.Chdir(dir)
+	if code, _, stderr := run(t, "build", "-search=false"); code != ExitOK {
+		t.Fatalf("portal build in the site root: exit %d\n%s", code, stderr)
+	}
+	css, _ := filepath.Glob(filepath.Join(dir, "public/css/main.*.css"))
+	if len(css) != 1 {
+		t.Errorf("stylesheets %v", css)
 	}
 }
 
