@@ -271,3 +271,19 @@ func TestStatusDate(t *testing.T) {
 		}
 	}
 }
+
+func TestSourceDocDated(t *testing.T) {
+	tests := []struct {
+		doc  SourceDoc
+		want string
+	}{
+		{SourceDoc{Date: PartialDate{Year: 2017, Month: 3}}, "mars 2017"},
+		{SourceDoc{Date: PartialDate{Year: 2014}, Accessed: PartialDate{Year: 2026, Month: 12, Day: 3}}, "2014"},
+		{SourceDoc{Accessed: PartialDate{Year: 2026, Month: 12, Day: 3}}, "odaterad, hämtad 3 december 2026"},
+	}
+	for _, tt := range tests {
+		if got := tt.doc.Dated(); got != tt.want {
+			t.Errorf("Dated() of %+v = %q, want %q", tt.doc, got, tt.want)
+		}
+	}
+}

@@ -526,6 +526,20 @@ func (f *fields) date(key string, required bool) time.Time {
 	return time.Time{}
 }
 
+// partialDate reads an optional year, month or day ("2014", "2017-03",
+// "2015-07-03"); a bad value is an error at its line and reads as zero.
+func (f *fields) partialDate(key string) PartialDate {
+	v, ok := f.get(key)
+	if !ok || isNull(v) {
+		return PartialDate{}
+	}
+	if d, ok := ParsePartialDate(v.Value); ok && v.Kind == yaml.ScalarNode {
+		return d
+	}
+	f.errs.Addf(f.file, v.Line, "%s: ogiltigt datum %q; skriv ett år (2014), en månad (2017-03) eller en dag (2015-07-03)", key, v.Value)
+	return PartialDate{}
+}
+
 // sources reads a list of citations {source: id, pages?} of the source
 // register (content/kallor.yaml); resolve checks the ids. The old inline
 // form {title, page} is an error that says how to cite instead.

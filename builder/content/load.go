@@ -391,7 +391,7 @@ func readSources(root string, s *Site, errs *diag.List, h hash.Hash64) {
 			continue
 		}
 		f := newFields(name, n, errs)
-		f.checkUnknown([]string{"id", "title", "publisher", "date", "kind", "url"}, "en källa i kallor.yaml")
+		f.checkUnknown([]string{"id", "title", "publisher", "date", "accessed", "kind", "url"}, "en källa i kallor.yaml")
 		d := &SourceDoc{Line: n.Line}
 		var idLine int
 		d.ID, idLine = f.str("id", true)
@@ -405,14 +405,13 @@ func readSources(root string, s *Site, errs *diag.List, h hash.Hash64) {
 				errs.Addf(name, kindLine, "%s", unknownMsg("kind", "okänd sorts källa", kind, SourceKinds))
 			}
 		}
-		if v, ok := f.get("date"); ok && !isNull(v) {
-			if pd, ok := ParsePartialDate(v.Value); ok && v.Kind == yaml.ScalarNode {
-				d.Date = pd
-			} else {
-				errs.Addf(name, v.Line, "date: ogiltigt datum %q; skriv ett år (2014), en månad (2017-03) eller en dag (2015-07-03)", v.Value)
-			}
-		} else {
-			errs.Addf(name, n.Line, "obligatoriskt fält \"date\" saknas; skriv ett år (2014), en månad (2017-03) eller en dag (2015-07-03)")
+		d.Date = f.partialDate("date")
+		d.Accessed = f.partialDate("accessed")
+		if now := time.Now(); !d.Accessed.IsZero() && (d.Accessed.Day == 0 || d.Accessed.After(PartialDate{Year: now.Year(), Month: now.Month(), Day: now.Day()})) {
+			errs.Addf(name, f.lineOf("accessed"), "accessed: %s; ange dagen du läste sidan, till exempel %s", d.Accessed, now.Format("2006-01-02"))
+		}
+		if !f.present("date") && !f.present("accessed") {
+			errs.Addf(name, n.Line, "obligatoriskt fält \"date\" saknas; skriv ett år (2014), en månad (2017-03) eller en dag (2015-07-03), eller för en webbsida utan datum accessed: dagen du läste den")
 		}
 		if u, line := f.str("url", false); u != "" {
 			if !safeURL(u) {
@@ -774,10 +773,13 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",
 	"target_group", "investment_model", "focus_area", "case_type", "status", "status_as_of", "start", "end",
 	"budget_sek", "owner", "initiator", "organisation", "partners", "related", "sources", "date", "updated", "draft",
-	"evaluation", "results", "lessons", "cost_sek", "repaid_sek", "contact", "reviewed"}
+	"evaluation", "results", "lessons", "cost_sek", "repaid_sek", "contact", "reviewed", "former_slugs"}
 
 var termKeys = []string{"title", "summary", "aliases", "kind", "related", "sources", "draft", "updated",
-	"financier", "repayment", "risk", "horizon", "typical_use"}
+	"financier", "repayment", "risk", "horizon", "typical_use", "suited_when"}
+
+// modelKeys are the comparison fields only an investment model may have.
+var modelKeys = []string{"financier", "repayment", "risk", "horizon", "typical_use", "suited_when"}
 
 // parseCase reads the fields that need no other document; references are
 // resolved later by Site.resolve.
@@ -789,15 +791,9 @@ func parseCase(doc Doc, f *fields) *Case {
 	c.Sources = f.sources("sources")
 	c.Country, _ = f.str("country", false)
 	c.Place, _ = f.str("place", false)
-	if v, ok := f.get("status_as_of"); ok && !isNull(v) {
-		if d, ok := ParsePartialDate(v.Value); ok && v.Kind == yaml.ScalarNode {
-			c.StatusAsOf = d
-			if now := time.Now(); d.After(PartialDate{Year: now.Year(), Month: now.Month(), Day: now.Day()}) {
-				f.errs.Addf(f.file, v.Line, "status_as_of: %s ligger i framtiden; ange när statusen gällde enligt källan", v.Value)
-			}
-		} else {
-			f.errs.Addf(f.file, v.Line, "status_as_of: ogiltigt datum %q; skriv ett år (2014) eller ett datum (2015-07-03)", v.Value)
-		}
+	c.StatusAsOf = f.partialDate("status_as_of")
+	if now := time.Now(); c.StatusAsOf.After(PartialDate{Year: now.Year(), Month: now.Month(), Day: now.Day()}) {
+		f.errs.Addf(f.file, f.lineOf("status_as_of"), "status_as_of: %s ligger i framtiden; ange när statusen gällde enligt källan", c.StatusAsOf)
 	}
 	if st, line := f.str("status", true); st != "" {
 		c.Status = Status(strings.ToLower(st))
@@ -937,8 +933,12 @@ func parseTerm(doc Doc, f *fields) *Term {
 	t.Risk, _ = f.str("risk", false)
 	t.Horizon, _ = f.str("horizon", false)
 	t.TypicalUse, _ = f.str("typical_use", false)
+	t.SuitedWhen, _ = f.str("suited_when", false)
+	if t.Kind == KindModel && !f.present("suited_when") {
+		f.errs.Addf(f.file, f.lineOf("kind"), "en investeringsmodell ska ha suited_when: när modellen passar, som en fortsättning på \"Passar när …\" (visas i jämförelsen på /begrepp/jamfor-modeller/)")
+	}
 	if t.Kind == KindConcept {
-		for _, k := range []string{"financier", "repayment", "risk", "horizon", "typical_use"} {
+		for _, k := range modelKeys {
 			if f.present(k) {
 				f.errs.Addf(f.file, f.lineOf(k), "%s gäller bara begrepp av kind: investeringsmodell", k)
 			}

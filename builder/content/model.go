@@ -99,8 +99,9 @@ type SourceDoc struct {
 	ID        string // slug: "ale-smt-2014"
 	Title     string
 	Publisher string
-	Date      PartialDate
-	Kind      string // rapport, artikel, mötesanteckningar, seminarium, ...
+	Date      PartialDate // publication; zero for a web page that gives none
+	Accessed  PartialDate // when an undated web page was read; zero otherwise
+	Kind      string      // rapport, artikel, mötesanteckningar, seminarium, ...
 	URL       string // optional
 	Line      int    // in kallor.yaml
 	// Cases and Terms cite the document (published ones, in site order),
@@ -114,6 +115,15 @@ func (d *SourceDoc) Page() string { return "/kallor/" + d.ID + "/" }
 
 // SourceKinds are the kinds a register document can be.
 var SourceKinds = []string{"rapport", "artikel", "mötesanteckningar", "seminarium", "webbsida", "utvärdering", "bok", "pressmeddelande", "beslut"}
+
+// Dated is how the document is dated for a reader: "mars 2017", or for a
+// web page without a date of its own "odaterad, hämtad 3 december 2026".
+func (d *SourceDoc) Dated() string {
+	if !d.Date.IsZero() {
+		return d.Date.String()
+	}
+	return "odaterad, hämtad " + d.Accessed.String()
+}
 
 // PartialDate is a year, a month of a year, or a day: how exactly a source
 // is dated.
@@ -291,6 +301,9 @@ type Case struct {
 	Partners           []string
 	RelatedSlugs       []string // as written, validated
 	Related            []*Case  // explicit related cases, resolved
+	// FormerSlugs are addresses the case had before it was renamed
+	// (former_slugs): each /exempel/<slug>/ redirects to the case.
+	FormerSlugs []string
 }
 
 // International reports whether the case lies outside Sweden.
@@ -323,8 +336,9 @@ type Term struct {
 	Kind         TermKind
 	RelatedSlugs []string
 	Related      []*Term
-	// Comparison fields, for investment models.
-	Financier, Repayment, Risk, Horizon, TypicalUse string
+	// Comparison fields, for investment models. SuitedWhen ("Passar när …")
+	// is required of every model.
+	Financier, Repayment, Risk, Horizon, TypicalUse, SuitedWhen string
 }
 
 // IsModel reports whether the term is an investment model.

@@ -26,6 +26,7 @@ var ReservedCaseSlugs = []string{"efter-start", "efter-kostnad", "efter-granskni
 // it publishes the documents (drafts only with Drafts), sorted.
 func (s *Site) resolve(docs []*parsed, errs *diag.List) {
 	r := s.checkSlugs(docs, errs)
+	r.checkFormerSlugs(errs)
 	r.indexTerms(errs)
 	r.resolveCases(errs)
 	r.resolveTerms(errs)
@@ -115,6 +116,35 @@ func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 		}
 	}
 	return r
+}
+
+// checkFormerSlugs checks each case's former_slugs: a slug, not the
+// address of a case or of the portal's own pages, and claimed by one case
+// only, so that every old address redirects to exactly one case.
+func (r *resolution) checkFormerSlugs(errs *diag.List) {
+	current := map[string]*Case{}
+	for _, c := range r.cases {
+		current[c.Slug] = c
+	}
+	claimed := map[string]*Case{}
+	for _, c := range r.cases {
+		f := r.caseFields[c]
+		for _, it := range f.list("former_slugs", false) {
+			switch slug := sv.Slugify(it.Value); {
+			case slug != it.Value:
+				errs.Addf(c.File, it.Line, "former_slugs: %q är ingen slug; skriv den gamla adressens sista del, till exempel %q", it.Value, slug)
+			case current[slug] != nil:
+				errs.Addf(c.File, it.Line, "former_slugs: /exempel/%s/ är adressen till %s; en gammal adress kan inte vara ett exempels nuvarande", slug, current[slug].File)
+			case slices.Contains(ReservedCaseSlugs, slug):
+				errs.Addf(c.File, it.Line, "former_slugs: /exempel/%s/ används av portalen själv", slug)
+			case claimed[slug] != nil:
+				errs.Addf(c.File, it.Line, "former_slugs: %q leder redan till %s; en gammal adress kan bara leda till ett exempel", slug, claimed[slug].File)
+			default:
+				claimed[slug] = c
+				c.FormerSlugs = append(c.FormerSlugs, slug)
+			}
+		}
+	}
 }
 
 // indexTerms indexes the glossary by title and alias (each name leads to

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"html"
 	"runtime"
 	"slices"
 	"strconv"
@@ -195,6 +196,9 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		p := &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
 			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true}
 		page(c.URL(), "case", p)
+		for _, old := range c.FormerSlugs {
+			jobs = append(jobs, &job{path: casesURL[1:] + old + "/index.html", data: redirectPage(sd.BaseURL+c.URL(), c.Title)})
+		}
 	}
 	// Glossary.
 	page(glossaryURL, "glossary-index", &Page{Title: "Begrepp", Description: "Ordlista över investeringsmodeller och begrepp inom sociala investeringar, från A till Ö.",
@@ -257,7 +261,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	if tpl.sets["source"] != nil {
 		for _, d := range s.Sources {
-			page(d.Page(), "source", &Page{Title: d.Title, Description: "Källa: " + d.Title + " (" + d.Publisher + ", " + d.Date.String() + ").",
+			page(d.Page(), "source", &Page{Title: d.Title, Description: "Källa: " + d.Title + " (" + d.Publisher + ", " + d.Dated() + ").",
 				Crumbs: []Crumb{home, sources}, Source: d})
 		}
 	}
@@ -288,6 +292,28 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		})
 	}
 	return &sitePlan{site: sd, jobs: jobs}, nil
+}
+
+// redirectPage is the page left at a case's former address: it sends a
+// browser on at once (no script needed), tells search engines where the
+// page is now and not to index the old address, and says so in Swedish
+// for a reader whose browser does not follow.
+func redirectPage(to, title string) []byte {
+	u, t := html.EscapeString(to), html.EscapeString(title)
+	return []byte(`<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<title>` + t + ` har flyttat</title>
+<link rel="canonical" href="` + u + `">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url=` + u + `">
+</head>
+<body>
+<p><a href="` + u + `">` + t + `</a> har fått en ny adress.</p>
+</body>
+</html>
+`)
 }
 
 // parallel calls f(0) … f(n-1) on every core and returns when all are done.

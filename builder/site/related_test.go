@@ -16,7 +16,7 @@ func relCase(slug, kommun, tg, model string, extra string) string {
 	return fmt.Sprintf("-- content/exempel/%s.md --\n---\ntitle: %s\nsummary: S\nmunicipality: %s\ntarget_group: %s\ninvestment_model: %s\nstatus: pågående\ndate: 2015-01-01\n%s---\n", slug, strings.ToUpper(slug[:1])+slug[1:], kommun, tg, model, extra)
 }
 
-const secondModel = "-- content/begrepp/projektmedel.md --\n---\ntitle: Projektmedel\nsummary: Tillfälliga pengar.\nkind: investeringsmodell\n---\n"
+const secondModel = "-- content/begrepp/projektmedel.md --\n---\ntitle: Projektmedel\nsummary: Tillfälliga pengar.\nkind: investeringsmodell\nsuited_when: pengarna behövs bara en tid\n---\n"
 
 func loadSite(t *testing.T, archive string) *content.Site {
 	t.Helper()

@@ -144,10 +144,13 @@ func TestBuildContents(t *testing.T) {
 		{"lan/vastra-gotalands-lan/index.html", []string{"Kommuner med exempel", `href="/kommun/ale/"`}, nil},
 		{"malgrupp/index.html", []string{"Barn 6–12 år", "Ungdomar 13–19 år"}, nil},
 		{"status/uppstart/index.html", []string{"MiniMili"}, []string{"Fotosyntes"}},
-		{"begrepp/jamfor-modeller/index.html", []string{`<th scope="row"><a href="/begrepp/social-investeringsfond/">Social investeringsfond</a></th>`, `<td class="num">2</td>`}, nil},
+		{"begrepp/jamfor-modeller/index.html", []string{`<th scope="row"><a href="/begrepp/social-investeringsfond/">Social investeringsfond</a></th>`, `<td>2 st.: <a href=`, `<td>kommunen vill pröva en förebyggande insats och kan vänta på vinsterna</td>`}, nil},
 		{"index.html", []string{"Testbanken", `href="/malgrupp/barn-6-12-ar/"`}, nil},
 		{"robots.txt", []string{"Sitemap: https://test.example/sitemap.xml"}, nil},
-		{"sitemap.xml", []string{"<loc>https://test.example/exempel/fotosyntes/</loc>"}, []string{"404"}},
+		{"sitemap.xml", []string{"<loc>https://test.example/exempel/fotosyntes/</loc>"}, []string{"404", "mini-mili"}},
+		{"exempel/mini-mili/index.html", []string{`<meta http-equiv="refresh" content="0; url=https://test.example/exempel/minimili/">`,
+			`<link rel="canonical" href="https://test.example/exempel/minimili/">`, `<meta name="robots" content="noindex">`,
+			`<a href="https://test.example/exempel/minimili/">MiniMili</a> har fått en ny adress.`}, nil},
 	}
 	for _, tt := range tests {
 		got := page(t, m, tt.file)

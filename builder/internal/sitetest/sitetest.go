@@ -127,6 +127,7 @@ aliases:
 kind: investeringsmodell
 financier: Kommunen
 repayment: Ofta genom återföring
+suited_when: kommunen vill pröva en förebyggande insats och kan vänta på vinsterna
 ---
 
 En social investeringsfond finansierar tidiga insatser.
@@ -191,6 +192,8 @@ sources:
   - source: kallan
     pages: "6"
 date: 2015-07-04
+former_slugs:
+  - mini-mili
 ---
 
 MiniMili arbetar mot missbruk bland unga.
