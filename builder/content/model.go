@@ -102,8 +102,8 @@ type SourceDoc struct {
 	Date      PartialDate // publication; zero for a web page that gives none
 	Accessed  PartialDate // when an undated web page was read; zero otherwise
 	Kind      string      // rapport, artikel, mötesanteckningar, seminarium, ...
-	URL       string // optional
-	Line      int    // in kallor.yaml
+	URL       string      // optional
+	Line      int         // in kallor.yaml
 	// Cases and Terms cite the document (published ones, in site order),
 	// filled when the site is resolved.
 	Cases []*Case
