@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -88,7 +89,11 @@ func Generate(dir string, o Options) error {
 	// source every generated case cites.
 	register := "kallor:\n"
 	for _, d := range s.Sources {
-		register += fmt.Sprintf("  - id: %s\n    title: %q\n    publisher: %q\n    date: %q\n    kind: %s\n", d.ID, d.Title, d.Publisher, partialDate(d.Date), d.Kind)
+		dated := "date: " + strconv.Quote(partialDate(d.Date))
+		if d.Date.IsZero() {
+			dated = "accessed: " + strconv.Quote(partialDate(d.Accessed))
+		}
+		register += fmt.Sprintf("  - id: %s\n    title: %q\n    publisher: %q\n    %s\n    kind: %s\n", d.ID, d.Title, d.Publisher, dated, d.Kind)
 	}
 	register += "  - id: genererad-testkalla\n    title: Genererad testkälla\n    publisher: Exempelbankens testgenerator\n    date: 2020\n    kind: rapport\n"
 	if err := os.WriteFile(filepath.Join(dir, "content", "kallor.yaml"), []byte(register), 0o644); err != nil {
