@@ -407,8 +407,8 @@ func readSources(root string, s *Site, errs *diag.List, h hash.Hash64) {
 		}
 		d.Date = f.partialDate("date")
 		d.Accessed = f.partialDate("accessed")
-		if now := time.Now(); !d.Accessed.IsZero() && (d.Accessed.Day == 0 || d.Accessed.After(PartialDate{Year: now.Year(), Month: now.Month(), Day: now.Day()})) {
-			errs.Addf(name, f.lineOf("accessed"), "accessed: %s; ange dagen du läste sidan, till exempel %s", d.Accessed, now.Format("2006-01-02"))
+		if !d.Accessed.IsZero() && (d.Accessed.Day == 0 || d.Accessed.After(today())) {
+			errs.Addf(name, f.lineOf("accessed"), "accessed: %s; ange dagen du läste sidan, till exempel %s", d.Accessed, time.Now().Format("2006-01-02"))
 		}
 		if !f.present("date") && !f.present("accessed") {
 			errs.Addf(name, n.Line, "obligatoriskt fält \"date\" saknas; skriv ett år (2014), en månad (2017-03) eller en dag (2015-07-03), eller för en webbsida utan datum accessed: dagen du läste den")
@@ -775,11 +775,10 @@ var caseKeys = []string{"title", "summary", "municipality", "region", "country",
 	"budget_sek", "owner", "initiator", "organisation", "partners", "related", "sources", "date", "updated", "draft",
 	"evaluation", "results", "lessons", "cost_sek", "repaid_sek", "contact", "reviewed", "former_slugs"}
 
-var termKeys = []string{"title", "summary", "aliases", "kind", "related", "sources", "draft", "updated",
-	"financier", "repayment", "risk", "horizon", "typical_use", "suited_when"}
-
 // modelKeys are the comparison fields only an investment model may have.
 var modelKeys = []string{"financier", "repayment", "risk", "horizon", "typical_use", "suited_when"}
+
+var termKeys = append([]string{"title", "summary", "aliases", "kind", "related", "sources", "draft", "updated"}, modelKeys...)
 
 // parseCase reads the fields that need no other document; references are
 // resolved later by Site.resolve.
@@ -792,7 +791,7 @@ func parseCase(doc Doc, f *fields) *Case {
 	c.Country, _ = f.str("country", false)
 	c.Place, _ = f.str("place", false)
 	c.StatusAsOf = f.partialDate("status_as_of")
-	if now := time.Now(); c.StatusAsOf.After(PartialDate{Year: now.Year(), Month: now.Month(), Day: now.Day()}) {
+	if c.StatusAsOf.After(today()) {
 		f.errs.Addf(f.file, f.lineOf("status_as_of"), "status_as_of: %s ligger i framtiden; ange när statusen gällde enligt källan", c.StatusAsOf)
 	}
 	if st, line := f.str("status", true); st != "" {

@@ -160,6 +160,12 @@ func (d PartialDate) After(o PartialDate) bool {
 	return d.Day > o.Day
 }
 
+// today is the current day as a PartialDate, for "not in the future" checks.
+func today() PartialDate {
+	now := time.Now()
+	return PartialDate{Year: now.Year(), Month: now.Month(), Day: now.Day()}
+}
+
 // ParsePartialDate reads "2014", "2017-03" or "2015-07-03".
 func ParsePartialDate(s string) (PartialDate, bool) {
 	var d PartialDate
