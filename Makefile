@@ -7,18 +7,37 @@ PORTAL := bin/portal
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 THEME := $(shell find layouts assets -type f)
 
-.PHONY: all build deps npm gomod chromium test test-go test-browser lint dist bench fuzz serve clean
+.PHONY: all build deps npm decap gomod chromium test test-go test-browser lint dist bench fuzz serve clean
 
 all: build
 
-## deps: npm packages (Dart Sass, Pagefind, playwright-core) and Go modules
-deps: npm gomod
+## deps: npm packages (Dart Sass, Pagefind, playwright-core, Decap CMS) and Go modules
+deps: npm decap gomod
 
 npm: node_modules/.installed
 # `npm install` with the committed lockfile (npm ci refuses lockfiles that
 # list only this platform's optional binaries, which is what npm writes here).
 node_modules/.installed: package.json package-lock.json
 	$(NPM) install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Decap CMS, the web editor at /admin/: only its built bundle
+# (dist/*decap-cms.js, which holds React and everything else it runs).
+# `npm install decap-cms` would also fetch its 630 build-time dependencies
+# (380 MB) that the bundle does not load, so the exact version's tarball is
+# fetched from the npm registry with `npm pack`, checked against the
+# registry's sha512 pinned here, and unpacked into node_modules/decap-cms.
+DECAP_VERSION := 3.16.3
+DECAP_SHA512 := hf+dPlCh7TJmWl8+6VRzHYOWhri5xgUknrZbDewaWe4s9B7xJ8PQugp2QHeSldMUKzav6+z0oIpwUYhUJDYtYw==
+DECAP := node_modules/decap-cms/.installed-$(DECAP_VERSION)
+decap: $(DECAP)
+$(DECAP): node_modules/.installed
+	@mkdir -p .cache/decap && rm -rf node_modules/decap-cms
+	cd .cache/decap && $(NPM) pack decap-cms@$(DECAP_VERSION) --silent >/dev/null
+	node -e 'const c=require("crypto"),f=require("fs");const h=c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64");if(h!==process.argv[2]){console.error("decap-cms: fel kontrollsumma "+h);process.exit(1)}' \
+	  .cache/decap/decap-cms-$(DECAP_VERSION).tgz '$(DECAP_SHA512)'
+	mkdir -p node_modules/decap-cms
+	tar -xzf .cache/decap/decap-cms-$(DECAP_VERSION).tgz -C node_modules/decap-cms --strip-components=1
 	@touch $@
 
 gomod: .cache/gomod

@@ -11,6 +11,7 @@ import (
 	"runtime/trace"
 	"time"
 
+	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/internal/gctune"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/site"
@@ -147,6 +148,9 @@ func (c *buildCmd) run(env Env) int {
 	}
 	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
 	PrintWarnings(env.Stderr, res.Site.Warnings)
+	if res.NoEditor {
+		fmt.Fprintf(env.Stderr, "varning: %v\n", cms.ErrNoDecap)
+	}
 	res.Report(env.Stdout, time.Since(start), c.verbose)
 	if c.verbose {
 		if rss, ok := maxRSS(); ok {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -74,6 +75,7 @@ func Serve(ctx context.Context, ln net.Listener, o serve.Options, openBrowser bo
 		fmt.Fprintf(env.Stdout, "Första bygget hade %d fel; de visas i webbläsaren.\n", n)
 	}
 	fmt.Fprintf(env.Stdout, "Förhandsgranskning på %s (avsluta med Ctrl-C)\n", url)
+	fmt.Fprintf(env.Stdout, "Webbredigeraren på %sadmin/ sparar i %s\n", url, filepath.Join(o.Root, "content"))
 	srv := s.HTTPServer()
 	stopWatch := make(chan struct{})
 	watchDone := make(chan error, 1)

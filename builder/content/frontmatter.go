@@ -586,3 +586,11 @@ func safeURL(u string) bool {
 	p, err := url.Parse(u)
 	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != ""
 }
+
+// SplitFile splits a document file into its front matter (YAML, without
+// the --- lines) and its body, as Load does: a BOM is dropped and CRLF
+// becomes LF. The error is positioned (*diag.Error).
+func SplitFile(file string, raw []byte) (fm, body []byte, err error) {
+	fm, _, body, _, err = splitFile(file, raw)
+	return fm, body, err
+}

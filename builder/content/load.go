@@ -35,8 +35,9 @@ import (
 type Option func(*options)
 
 type options struct {
-	drafts bool
-	cache  *Cache
+	drafts  bool
+	cache   *Cache
+	overlay map[string][]byte
 }
 
 // WithDrafts includes documents marked draft: true.
@@ -45,6 +46,19 @@ func WithDrafts(on bool) Option { return func(o *options) { o.drafts = on } }
 // WithCache reuses parsed documents whose file bytes did not change since
 // the previous Load with the same cache (used by the preview server).
 func WithCache(c *Cache) Option { return func(o *options) { o.cache = c } }
+
+// WithOverlay validates the site as if the document file (a slash path
+// below root, as Doc.File: "content/exempel/x.md") held raw instead of
+// what is on disk, or did not exist when raw is nil. Nothing is written:
+// the web editor's backend uses it to check a save before making it.
+func WithOverlay(file string, raw []byte) Option {
+	return func(o *options) {
+		if o.overlay == nil {
+			o.overlay = map[string][]byte{}
+		}
+		o.overlay[file] = raw
+	}
+}
 
 func foldKey(s string) string { return sv.FoldLabel(s) }
 
@@ -65,7 +79,8 @@ func Load(root string, opts ...Option) (*Site, error) {
 	s.DataHash = h.Sum64()
 
 	files := listDocs(root, errs)
-	docs := parseAll(root, files, o.cache, o.drafts, errs)
+	applyOverlay(files, o.overlay)
+	docs := parseAll(root, files, o.cache, o.drafts, o.overlay, errs)
 	s.resolve(docs, errs)
 	if errs.Len() > 0 {
 		return nil, errs
@@ -177,7 +192,7 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 		return c
 	}
 	f := newFields(name, node, errs)
-	f.checkUnknown([]string{"title", "baseURL", "language", "description", "menu", "related", "status_stale_years"}, "site.yaml")
+	f.checkUnknown([]string{"title", "baseURL", "language", "description", "menu", "related", "status_stale_years", "cms"}, "site.yaml")
 	c.Title, _ = f.str("title", true)
 	c.BaseURL, _ = f.str("baseURL", false)
 	if lang, line := f.str("language", false); lang != "" {
@@ -217,6 +232,50 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 			c.StatusStaleYears = n
 		}
 	}
+	if v, ok := f.get("cms"); ok && !isNull(v) {
+		c.CMS = readCMS(name, v, errs)
+	}
+	return c
+}
+
+// CMSBackends are the git hosts the web editor can publish through
+// (site.yaml cms.backend), as Decap CMS names them.
+var CMSBackends = []string{"github", "gitlab", "gitea", "bitbucket", "azure", "git-gateway"}
+
+// readCMS reads site.yaml's cms block: where the web editor publishes.
+func readCMS(name string, v *node, errs *diag.List) *CMSConfig {
+	if v.Kind != yaml.MappingNode {
+		errs.Addf(name, v.Line, "cms: förväntade {backend, repo, branch, …}, fick %s", kindName(v))
+		return nil
+	}
+	f := newFields(name, v, errs)
+	f.checkUnknown([]string{"backend", "repo", "branch", "base_url", "api_root", "editorial_workflow"}, "cms")
+	c := &CMSConfig{Branch: "main"}
+	var line int
+	c.Backend, line = f.str("backend", true)
+	if c.Backend != "" && !slices.Contains(CMSBackends, c.Backend) {
+		errs.Addf(name, line, "%s", unknownMsg("cms.backend", "okänd git-tjänst", c.Backend, CMSBackends))
+	}
+	c.Repo, line = f.str("repo", c.Backend != "git-gateway")
+	if c.Repo != "" && strings.Count(c.Repo, "/") < 1 {
+		errs.Addf(name, line, "cms.repo: ange förrådet som ägare/namn (fick %q)", c.Repo)
+	}
+	if b, _ := f.str("branch", false); b != "" {
+		c.Branch = b
+	}
+	for _, k := range []string{"base_url", "api_root"} {
+		u, line := f.str(k, false)
+		if u != "" && !safeURL(u) {
+			errs.Addf(name, line, "cms.%s: %q är ingen webbadress (börja med https://)", k, u)
+			u = ""
+		}
+		if k == "base_url" {
+			c.BaseURL = u
+		} else {
+			c.APIRoot = u
+		}
+	}
+	c.EditorialWorkflow = f.boolean("editorial_workflow")
 	return c
 }
 
@@ -573,6 +632,26 @@ func listDocs(root string, errs *diag.List) map[Section][]string {
 	return out
 }
 
+// applyOverlay adds the overlay's new files to their sections and drops
+// the ones it deletes (nil bytes).
+func applyOverlay(files map[Section][]string, overlay map[string][]byte) {
+	for file, raw := range overlay {
+		for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
+			if path.Dir(file) != path.Join("content", sec.Dir()) {
+				continue
+			}
+			i := slices.Index(files[sec], file)
+			switch {
+			case raw == nil && i >= 0:
+				files[sec] = slices.Delete(files[sec], i, i+1)
+			case raw != nil && i < 0:
+				files[sec] = append(files[sec], file)
+				slices.Sort(files[sec])
+			}
+		}
+	}
+}
+
 // controlChar returns the first control character (C0, DEL or C1) in
 // name, or -1. Such names break error messages, URLs and the preview's
 // event stream, and are never meant.
@@ -597,7 +676,7 @@ type parsed struct {
 }
 
 // parseAll parses every file in parallel; results are in a stable order.
-func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool, errs *diag.List) []*parsed {
+func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool, overlay map[string][]byte, errs *diag.List) []*parsed {
 	var jobs []*parsed
 	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
 		for _, f := range files[sec] {
@@ -616,6 +695,11 @@ func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool
 				i := int(next.Add(1) - 1)
 				if i >= len(jobs) {
 					return
+				}
+				if raw, ok := overlay[jobs[i].file]; ok {
+					jobs[i].errs = &diag.List{}
+					parseRaw(jobs[i], raw, cache, drafts)
+					continue
 				}
 				parseOne(root, jobs[i], cache, drafts)
 			}
@@ -763,7 +847,7 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 	case SectionTerm:
 		p.doc = parseTerm(doc, f)
 	default:
-		f.checkUnknown([]string{"title", "summary", "draft", "updated"}, "en sida")
+		f.checkUnknown(pageKeys, "en sida")
 		doc.Summary, _ = f.str("summary", false)
 		p.doc = &Page{Doc: doc}
 	}
@@ -779,6 +863,25 @@ var caseKeys = []string{"title", "summary", "municipality", "region", "country",
 var modelKeys = []string{"financier", "repayment", "risk", "horizon", "typical_use", "suited_when"}
 
 var termKeys = append([]string{"title", "summary", "aliases", "kind", "related", "sources", "draft", "updated"}, modelKeys...)
+
+var pageKeys = []string{"title", "summary", "draft", "updated"}
+
+// RetiredKeys are keys the contract no longer takes but still names in
+// an error that says what replaced them.
+var RetiredKeys = []string{"organisation"}
+
+// Keys returns the front-matter keys a document of the section may have,
+// in the order the contract lists them (RetiredKeys included): the web
+// editor's configuration is checked against it.
+func Keys(sec Section) []string {
+	switch sec {
+	case SectionCase:
+		return slices.Clone(caseKeys)
+	case SectionTerm:
+		return slices.Clone(termKeys)
+	}
+	return slices.Clone(pageKeys)
+}
 
 // parseCase reads the fields that need no other document; references are
 // resolved later by Site.resolve.

@@ -408,6 +408,20 @@ type Config struct {
 	// StatusStaleYears is how many years an open status stays current
 	// (site.yaml status_stale_years; DefaultStatusStaleYears).
 	StatusStaleYears int
+	// CMS is where the web editor publishes (site.yaml cms); nil when
+	// only the local editor of `portal serve` is enabled.
+	CMS *CMSConfig
+}
+
+// CMSConfig is site.yaml's cms block: the git host the web editor (Decap
+// CMS at /admin/) commits to when it runs on the published site.
+type CMSConfig struct {
+	Backend           string // one of CMSBackends
+	Repo              string // owner/name
+	Branch            string // default main
+	BaseURL           string // the OAuth server, when the host needs one
+	APIRoot           string // a self-hosted GitLab's or Gitea's API
+	EditorialWorkflow bool   // drafts and review before publishing
 }
 
 // DefaultStatusStaleYears is StatusStaleYears when site.yaml does not say.

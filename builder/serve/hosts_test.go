@@ -250,3 +250,46 @@ func TestStreamOutlivesWriteTimeout(t *testing.T) {
 		t.Fatal("the stream was cut")
 	}
 }
+
+// TestEditorAPIOrigin: the web editor's API, which writes files, answers
+// only pages of this very server: a rebinding Host, a foreign Origin, a
+// missing Origin, another allowed name's Origin and a cross-site fetch all
+// get 403; the server's own page gets an answer.
+func TestEditorAPIOrigin(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	s := New(Options{Root: dir, Addr: "127.0.0.1:1313"})
+	defer s.Close()
+	h := s.Handler()
+	for _, tc := range []struct {
+		name, host, origin, site string
+		want                     int
+	}{
+		{"own page", "127.0.0.1:1313", "http://127.0.0.1:1313", "same-origin", 200},
+		{"own page, no Sec-Fetch-Site", "localhost:1313", "http://localhost:1313", "", 200},
+		{"rebinding host", "evil.example:1313", "http://evil.example:1313", "same-origin", 403},
+		{"foreign origin", "127.0.0.1:1313", "https://evil.example", "cross-site", 403},
+		{"foreign origin, same-origin claimed", "127.0.0.1:1313", "http://evil.example", "same-origin", 403},
+		{"other allowed name", "127.0.0.1:1313", "http://localhost:1313", "same-site", 403},
+		{"other port", "127.0.0.1:1313", "http://127.0.0.1:8080", "", 403},
+		{"no origin", "127.0.0.1:1313", "", "", 403},
+		{"null origin", "127.0.0.1:1313", "null", "cross-site", 403},
+	} {
+		req := httptest.NewRequest("POST", "/api/v1", strings.NewReader(`{"action":"info"}`))
+		req.Host = tc.host
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		if tc.site != "" {
+			req.Header.Set("Sec-Fetch-Site", tc.site)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tc.want {
+			t.Errorf("%s: got %d %s; want %d", tc.name, rec.Code, rec.Body, tc.want)
+		}
+		if tc.want == 200 && !strings.Contains(rec.Body.String(), `"local_fs"`) {
+			t.Errorf("%s: %s", tc.name, rec.Body)
+		}
+	}
+}

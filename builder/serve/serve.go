@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/site"
@@ -281,8 +283,33 @@ func buildIndex(m *output.Memory, root string, index func(dir, root string, log 
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/__livereload", s.hub)
+	// The web editor's backend: it writes files, so it takes requests
+	// only from pages of this server.
+	mux.Handle(cms.APIPath, sameOrigin(&cms.Backend{Root: s.opts.Root, Saved: s.Rebuild}))
 	mux.HandleFunc("/", s.serveFile)
 	return newHostGuard(s.opts.Addr, s.opts.AllowedHosts, mux)
+}
+
+// sameOrigin passes on only requests that a page of this server sent:
+// the Origin header must be present and name this very host (scheme,
+// name and port), and Sec-Fetch-Site, when the browser sends it, must say
+// same-origin. A page on another site, or one of the preview's other
+// allowed names, can neither read drafts through the API nor write files.
+func sameOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o := r.Header.Get("Origin")
+		u, err := url.Parse(o)
+		switch {
+		case o == "" || err != nil:
+			forbid(w, "redigerarens API svarar bara på anrop från förhandsgranskningens egna sidor (Origin saknas)")
+		case u.Scheme != "http" || !strings.EqualFold(u.Host, r.Host) || u.Path != "":
+			forbid(w, fmt.Sprintf("förbjudet ursprung %q: redigerarens API svarar bara på sidor från %s", o, r.Host))
+		case r.Header.Get("Sec-Fetch-Site") != "" && r.Header.Get("Sec-Fetch-Site") != "same-origin":
+			forbid(w, "redigerarens API svarar bara på anrop från samma webbplats")
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
 }
 
 // cleanName maps a request path to a file of the built site, or "" when

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"html"
 	"runtime"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/exempelbanken/portal/builder/assets"
+	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
 )
@@ -104,6 +106,22 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 			sd.Scripts[orig] = "/" + name
 		}
 		jobs = append(jobs, &job{path: name, data: f.Data})
+	}
+	// The web editor (/admin/) and the media its users upload (/media/).
+	adm, err := cms.Admin(s, b.opts.Root, sd.CSS)
+	if err != nil && !errors.Is(err, cms.ErrNoDecap) {
+		return nil, err
+	}
+	b.noEditor = err != nil
+	for _, f := range adm {
+		jobs = append(jobs, &job{path: f.Name, data: f.Data})
+	}
+	media, err := assets.Static(b.opts.Root, cms.MediaFolder)
+	if err != nil {
+		return nil, diag.Errorf(cms.MediaFolder, 0, "%v", err)
+	}
+	for _, f := range media {
+		jobs = append(jobs, &job{path: "media/" + f.Name, data: f.Data})
 	}
 	sd.Menu = s.Config.Menu
 	if len(sd.Menu) == 0 {

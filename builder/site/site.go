@@ -82,6 +82,9 @@ type Result struct {
 	Site     *content.Site
 	// Fallbacks counts pages that htmlexec left to html/template.
 	Fallbacks int
+	// NoEditor reports that Decap CMS was not found: /admin/ only says
+	// how to install it (cms.ErrNoDecap).
+	NoEditor bool
 }
 
 // Builder builds a site. It keeps a Dart Sass process and parse caches
@@ -96,6 +99,7 @@ type Builder struct {
 	memo  *memo     // pages and cards of earlier builds (Incremental only)
 
 	themeDir string
+	noEditor bool // the last build found no Decap CMS for /admin/
 }
 
 // New returns a Builder for opts.
@@ -216,7 +220,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		b.last = newSnapshot(s, g, tpl, md, rendered, p.jobs)
 	}
 	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Phases: t.phases, Site: s,
-		Fallbacks: int(tpl.fallbacks.Load())}, nil
+		Fallbacks: int(tpl.fallbacks.Load()), NoEditor: b.noEditor}, nil
 }
 
 // loadAssets compiles the stylesheet and reads the static files and the

@@ -1,0 +1,112 @@
+// Browser tests of the web editor (Decap CMS at /admin/) on `portal serve`,
+// which is its backend: a case made through the form is written into
+// content/ and shown by the preview; a case the validator rejects is
+// refused with its Swedish message and nothing is written. The server
+// runs on a copy of the real content, so the tests never touch content/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { launch } from "./helpers.mjs";
+
+const repo = path.resolve(import.meta.dirname, "..", "..");
+const portal = process.env.PORTAL || path.join(repo, "bin", "portal");
+// Inside the repository, so that the server finds node_modules (Decap
+// CMS, Dart Sass) the way `make serve` does.
+const root = path.join(repo, ".cache", "editor-site");
+
+let server, browser, url;
+const foreign = [];
+
+before(async () => {
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
+  fs.cpSync(path.join(repo, "content"), path.join(root, "content"), { recursive: true });
+  server = spawn(portal, ["serve", "-root", root, "-addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
+  url = await new Promise((resolve, reject) => {
+    let out = "";
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/Förhandsgranskning på (http:\/\/[^/]+)\//);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`portal serve exited with ${code}: ${out}`)));
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  assert.deepEqual(foreign, [], "the editor loaded something from another server");
+});
+
+async function openNewCase() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.setDefaultTimeout(15000);
+  page.on("request", (r) => { if (!r.url().startsWith(url) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) foreign.push(r.url()); });
+  await page.goto(url + "/admin/");
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await page.goto(url + "/admin/#/collections/exempel/new");
+  await page.getByLabel("Titel").fill("Testexempel i Ale");
+  await page.getByLabel("Sammanfattning").fill("Ett exempel som webbläsartestet skapar.");
+  // Lists to choose from: type, then pick the option with exactly that name.
+  for (const [label, value] of [["Kommun", "Ale"], ["Målgrupp", "Äldre"], ["Investeringsmodell", "Social investeringsfond"], ["Status", "okänd"]]) {
+    const input = page.getByLabel(label).first();
+    await input.click();
+    await input.fill(value);
+    await page.getByRole("option", { name: value, exact: true }).click();
+  }
+  const body = page.locator(".cms-editor-raw [contenteditable=true], .cms-editor-raw textarea").first();
+  await body.click();
+  await page.keyboard.type("Ett stycke om [[ale-sociala-investeringar]].");
+  return page;
+}
+
+// publish presses Publicera → Publicera nu and returns the server's
+// answer to the save.
+async function publish(page) {
+  const answer = page.waitForResponse((r) => r.url() === url + "/api/v1" && r.request().postData()?.includes('"persistEntry"'));
+  await page.getByRole("button", { name: "Publicera" }).first().click();
+  await page.getByText("Publicera nu", { exact: true }).click();
+  return answer.catch(async (err) => {
+    // Keep what the editor showed, to see why it did not save.
+    await page.screenshot({ path: path.join(repo, ".cache", "editor-failure.png") });
+    throw err;
+  });
+}
+
+const file = path.join(root, "content", "exempel", "testexempel-i-ale.md");
+
+test("a case with a date in the future is refused with the validator's message, and nothing is written", async () => {
+  const page = await openNewCase();
+  await page.getByLabel("Status gäller från").fill("2099");
+  const answer = await publish(page);
+  assert.equal(answer.status(), 422);
+  // Decap shows the server's message in its notice.
+  await page.getByText(/status_as_of: 2099 ligger i framtiden/).first().waitFor();
+  if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
+  assert.ok(!fs.existsSync(file), "the refused case was written to disk");
+  await page.close();
+});
+
+test("a case made through the form is saved into content/ and shown by the preview", async () => {
+  const page = await openNewCase();
+  // The server answers once the file is written and the preview rebuilt.
+  const answer = await publish(page);
+  assert.equal(answer.status(), 200);
+  const saved = fs.readFileSync(file, "utf8");
+  assert.match(saved, /municipality:\n\s+- Ale\n/);
+  assert.match(saved, /investment_model:\n\s+- Social investeringsfond\n/);
+  // The preview, in a tab of its own as an editor has it, shows the case.
+  const view = await browser.newPage();
+  const res = await view.goto(url + "/exempel/testexempel-i-ale/");
+  assert.equal(res.status(), 200);
+  assert.equal((await view.textContent("h1")).trim(), "Testexempel i Ale");
+  assert.match(await view.textContent(".facts"), /Ale/);
+  // The wiki link in the text became a link to the case it names.
+  assert.ok(await view.locator('a[href="/exempel/ale-sociala-investeringar/"]').count() > 0);
+  await view.close();
+  await page.close();
+});
