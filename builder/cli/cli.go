@@ -14,12 +14,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	texttemplate "text/template"
 	"time"
 
+	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/site"
@@ -188,23 +190,65 @@ func interruptible(env Env) (ctx context.Context, stop func()) {
 func runCheck(args []string, env Env) int {
 	fs := newFlags("check", env)
 	root := fs.String("root", ".", "")
-	drafts := fs.Bool("drafts", false, "")
+	// -drafts is still accepted: check always includes drafts now.
+	fs.Bool("drafts", true, "")
 	htmlexec := fs.Bool("htmlexec", true, "")
+	format := fs.String("format", "text", "")
 	if st := parse(fs, args, env); st >= 0 {
 		return st
 	}
-	b := site.New(site.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, HTMLTemplateOnly: !*htmlexec})
+	report, ok := reporters[*format]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "portal check: okänt format %q; ange text, gitlab eller github\n", *format)
+		return ExitUsage
+	}
+	// Drafts are checked too (and built, so their links and layouts are
+	// checked as well): a draft is where new mistakes are.
+	b := site.New(site.Options{Root: *root, Drafts: true, Theme: env.Theme, HTMLTemplateOnly: !*htmlexec})
 	defer b.Close()
 	mem := output.NewMemory()
 	res, err := b.Build(mem)
-	if err != nil {
-		PrintErrors(env.Stderr, err)
-		return ExitContent
+	var warnings []*diag.Error
+	if res != nil {
+		warnings = res.Site.Warnings
 	}
-	PrintWarnings(env.Stderr, res.Site.Warnings)
-	fmt.Fprintf(env.Stdout, "Inga fel: %d exempel, %d begrepp, %d sidor, %d filer.\n",
-		len(res.Site.Cases), len(res.Site.Terms), len(res.Site.Pages), res.Files)
+	if st := report(env, err, warnings); st != ExitOK {
+		return st
+	}
+	cases, terms, pages, drafts := countDocs(res.Site)
+	summary := env.Stdout
+	if *format != "text" {
+		summary = env.Stderr // stdout is the report
+	}
+	fmt.Fprintf(summary, "Inga fel: %d exempel, %d begrepp, %d sidor, %d filer. Utkast kontrollerade: %d (de publiceras inte).\n",
+		cases, terms, pages, res.Files, drafts)
 	return ExitOK
+}
+
+// countDocs counts the published documents of each kind and the drafts.
+func countDocs(s *content.Site) (cases, terms, pages, drafts int) {
+	for _, c := range s.Cases {
+		if c.Draft {
+			drafts++
+		} else {
+			cases++
+		}
+	}
+	for _, t := range s.Terms {
+		if t.Draft {
+			drafts++
+		} else {
+			terms++
+		}
+	}
+	for _, p := range s.Pages {
+		if p.Draft {
+			drafts++
+		} else {
+			pages++
+		}
+	}
+	return
 }
 
 func runNew(args []string, env Env) int {
@@ -229,7 +273,7 @@ func runNew(args []string, env Env) int {
 		return ExitUsage
 	}
 	var b strings.Builder
-	if err := archetypes.ExecuteTemplate(&b, kind+".md", struct{ Title, Today string }{yamlQuote(title), time.Now().Format("2006-01-02")}); err != nil {
+	if err := archetypes.ExecuteTemplate(&b, kind+".md", newData(*root, yamlQuote(title))); err != nil {
 		fmt.Fprintf(env.Stderr, "portal new: %v\n", err)
 		return ExitUsage
 	}
@@ -249,7 +293,11 @@ func runNew(args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "portal new: %v\n", err)
 		return ExitContent
 	}
-	fmt.Fprintf(env.Stdout, "Skapade %s (utkast: ta bort draft: true när texten är klar)\n", p)
+	url := map[string]string{"exempel": "/exempel/" + slug + "/", "begrepp": "/begrepp/" + slug + "/", "sida": "/" + slug + "/"}[kind]
+	fmt.Fprintf(env.Stdout, "Skapade %s\n", p)
+	fmt.Fprintf(env.Stdout, "Det är ett utkast: fyll i fälten (kommentarerna i filen säger vad som är tillåtet) och förhandsgranska med\n")
+	fmt.Fprintf(env.Stdout, "  portal serve -drafts   och öppna http://127.0.0.1:1313%s\n", url)
+	fmt.Fprintf(env.Stdout, "`portal check` säger vad som saknas. Ta bort draft: true när texten är klar.\n")
 	return ExitOK
 }
 
@@ -261,6 +309,60 @@ func runNew(args []string, env Env) int {
 var archetypeFiles embed.FS
 
 var archetypes = texttemplate.Must(texttemplate.ParseFS(archetypeFiles, "archetypes/*.md"))
+
+// archetypeData is what a new file is filled with: the title, today's
+// date, and the values the contract allows, for the comments.
+type archetypeData struct {
+	Title, Today, Kommun, Source, Target, Model                    string
+	TargetGroups, FocusAreas, CaseTypes, Models, Statuses, Sources string
+}
+
+// newData reads the site's vocabularies for the comments of a new file.
+// A site that does not load (it has errors) gets the places to look
+// instead of the lists.
+func newData(root, title string) archetypeData {
+	d := archetypeData{Title: title, Today: time.Now().Format("2006-01-02"), Kommun: `""`, Source: `""`,
+		Target: "Målgrupp ej angiven", Model: "Finansiering ej angiven",
+		TargetGroups: "se content/vokabular.yaml", FocusAreas: "se content/vokabular.yaml", CaseTypes: "se content/vokabular.yaml",
+		Models: "titlarna på begreppen med kind: investeringsmodell i content/begrepp/"}
+	names := make([]string, len(content.Statuses))
+	for i, st := range content.Statuses {
+		names[i] = string(st)
+	}
+	d.Statuses = strings.Join(names, ", ")
+	s, err := content.Load(root, content.WithDrafts(true))
+	if err != nil {
+		return d
+	}
+	vocab := func(name string) string {
+		var out []string
+		if v := s.Vocab[name]; v != nil {
+			for _, val := range v.Values {
+				out = append(out, val.Label)
+			}
+		}
+		return strings.Join(out, "; ")
+	}
+	d.TargetGroups, d.FocusAreas, d.CaseTypes = vocab("target_group"), vocab("focus_area"), vocab("case_type")
+	var models, sources []string
+	for _, t := range s.Terms {
+		if t.IsModel() {
+			models = append(models, t.Title)
+		}
+	}
+	for _, src := range s.Sources {
+		sources = append(sources, src.ID)
+	}
+	d.Models, d.Sources = strings.Join(models, "; "), strings.Join(sources, ", ")
+	// The "not stated" values where the site has them, else a blank to fill.
+	if !slices.Contains(strings.Split(d.TargetGroups, "; "), d.Target) {
+		d.Target = `""`
+	}
+	if !slices.Contains(models, d.Model) {
+		d.Model = `""`
+	}
+	return d
+}
 
 // yamlQuote quotes s as a YAML double-quoted string.
 func yamlQuote(s string) string {

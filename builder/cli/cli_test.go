@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,7 +48,19 @@ func TestBadInput(t *testing.T) {
 		{name: "start is text", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status:", "start: \"tjugo\"\nstatus:", 1),
 			want: []string{`content/exempel/x.md:7: start: förväntade ett årtal med fyra siffror (till exempel 2015), fick texten "tjugo"`}},
 		{name: "unknown key", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "summary: Y", "summary: Y\nkommun: Ale", 1),
-			want: []string{`content/exempel/x.md:4: okänt fält "kommun" i ett exempel`}},
+			want: []string{`content/exempel/x.md:4: okänt fält "kommun" i ett exempel (fälten heter som i README, på engelska: menade du "municipality"?)`}},
+		{name: "swedish key målgrupp", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "summary: Y", "summary: Y\nmålgrupp: Äldre", 1),
+			want: []string{`content/exempel/x.md:4: okänt fält "målgrupp" i ett exempel (fälten heter som i README, på engelska: menade du "target_group"?)`}},
+		{name: "yaml no space after colon", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "status: pågående", "status:pågående", 1),
+			want: []string{"content/exempel/x.md:", "ogiltig YAML: skriv ett mellanslag efter kolon: status: pågående"}},
+		{name: "yaml colon in value", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "summary: Y", "summary: Arbetet: ett försök", 1),
+			want: []string{`content/exempel/x.md:3: ogiltig YAML: kolon i ett värde: sätt värdet inom citattecken, summary: "Arbetet: ett försök"`}},
+		{name: "yaml wrong indentation", files: "-- content/exempel/x.md --\n---\ntitle: X\nsources:\n  - source: a\n   pages: \"3\"\nstatus: okänd\n---\n",
+			want: []string{"content/exempel/x.md:5: ogiltig YAML: fel indrag"}},
+		{name: "yaml quote inside quotes", files: "-- content/exempel/x.md --\n---\ntitle: X\nsummary: \"Han sa \"hej\" till\"\nstatus: okänd\n---\n",
+			want: []string{"content/exempel/x.md:3: ogiltig YAML: ett citattecken stängs aldrig, eller så står ett \" inuti en text inom citattecken"}},
+		{name: "flow list splits a label at its comma", files: "-- content/vokabular.yaml --\ntarget_group:\n  - label: Barn 6–12 år\n  - label: Politiker, chefer och medarbetare\n-- content/exempel/x.md --\n" + strings.Replace(fm, "target_group: Barn 6–12 år", "target_group: [Politiker, chefer och medarbetare]", 1),
+			want: []string{`target_group: YAML delade "Politiker, chefer och medarbetare" vid kommatecknet i listan [ … ]; skriv ett värde per rad`}},
 		{name: "unknown key suggestion", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "summary: Y", "summary: Y\nstaus: x", 1),
 			want: []string{`content/exempel/x.md:4: okänt fält "staus" i ett exempel (menade du "status"?)`}},
 		{name: "empty title", files: "-- content/exempel/x.md --\n" + strings.Replace(fm, "title: X", `title: ""`, 1),
@@ -502,14 +515,54 @@ func TestNew(t *testing.T) {
 	if code, _, _ := run(t, "new", "-root", dir, "exempel", "Ny insats i Åre"); code != ExitContent {
 		t.Errorf("overwrote an existing file")
 	}
-	// As created it is a draft: it does not stop a build, but checking
-	// with -drafts tells the editor what to fill in.
-	if code, _, errs := run(t, "check", "-root", dir); code != ExitOK {
-		t.Errorf("check with a fresh draft: %d %s", code, errs)
+	// One value per line, never [a, b], and a comment naming what is
+	// allowed; the output says where to see it.
+	for _, want := range []string{"target_group:\n  - \"\"\n", "# Målgrupp, en per rad. Tillåtna: ", "# Status: planerad, uppstart, pågående, avslutad, okänd.", "draft: true\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("new file lacks %q:\n%s", want, b)
+		}
 	}
-	if code, _, errs := run(t, "check", "-root", dir, "-drafts"); code != ExitContent || !strings.Contains(errs, "ny-insats-i-are.md:3: summary får inte vara tomt") {
-		t.Errorf("check -drafts: %d %s", code, errs)
+	if strings.Contains(string(b), ": [") {
+		t.Errorf("new file has a [a, b] list:\n%s", b)
 	}
+	if !strings.Contains(out, "http://127.0.0.1:1313/exempel/ny-insats-i-are/") || !strings.Contains(out, "portal serve -drafts") {
+		t.Errorf("output lacks the preview URL: %s", out)
+	}
+	// As created it is a draft: it does not stop a build, but check
+	// (which always checks drafts) tells the editor what to fill in.
+	if code, _, errs := run(t, "build", "-root", dir, "-search=false"); code != ExitOK {
+		t.Errorf("build with a fresh draft: %d %s", code, errs)
+	}
+	code, _, errs = run(t, "check", "-root", dir)
+	if code != ExitContent || !strings.Contains(errs, "ny-insats-i-are.md:4: summary får inte vara tomt") {
+		t.Errorf("check: %d %s", code, errs)
+	}
+	// Filled in, it passes, and check counts it as a draft.
+	filled := strings.NewReplacer(`summary: ""`, `summary: "En insats."`, "municipality:\n  - \"\"", "municipality:\n  - Åre",
+		"target_group:\n  - \"\"", "target_group:\n  - Barn 6–12 år", "investment_model:\n  - \"\"", "investment_model:\n  - Social investeringsfond").Replace(string(b))
+	filled = strings.Replace(filled, `  - source: ""`, `  - source: `+firstSource(t, dir), 1)
+	if err := os.WriteFile(p, []byte(filled), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "check", "-root", dir)
+	if code != ExitOK || !strings.Contains(out, "Utkast kontrollerade: 1") {
+		t.Errorf("check of the filled-in draft: %d %s %s", code, out, errs)
+	}
+}
+
+// firstSource returns the first id of the site's source register.
+func firstSource(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "content", "kallor.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "- id: ")
+	if !ok {
+		t.Fatalf("no source in the register:\n%s", b)
+	}
+	id, _, _ := strings.Cut(rest, "\n")
+	return strings.TrimSpace(id)
 }
 
 // TestBaseURLFlag: -baseurl is checked like site.yaml's baseURL; a bad one
@@ -547,5 +600,41 @@ func TestBaseURLFlag(t *testing.T) {
 		if err != nil || !strings.Contains(string(b), want) {
 			t.Errorf("%s lacks %q: %s %v", file, want, b, err)
 		}
+	}
+}
+
+// TestCheckFormats: -format=gitlab writes a Code Quality report (JSON on
+// stdout, one issue per error with path and line) and -format=github
+// workflow commands that put the errors on the changed lines.
+func TestCheckFormats(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "-- content/exempel/x.md --\n"+strings.Replace(fm, "municipality: Ale", "municipality: Alee", 1))
+	code, out, _ := run(t, "check", "-root", dir, "-format=gitlab")
+	var issues []struct {
+		Description, Severity string
+		Location              struct {
+			Path  string
+			Lines struct{ Begin int }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &issues); err != nil {
+		t.Fatalf("gitlab: not JSON: %v\n%s", err, out)
+	}
+	if code != ExitContent || len(issues) != 1 || issues[0].Location.Path != "content/exempel/x.md" || issues[0].Location.Lines.Begin != 4 ||
+		!strings.Contains(issues[0].Description, `okänd kommun "Alee"`) || issues[0].Severity != "major" {
+		t.Errorf("gitlab: exit %d, %+v", code, issues)
+	}
+	code, out, _ = run(t, "check", "-root", dir, "-format=github")
+	if want := "::error file=content/exempel/x.md,line=4,title=portal check::municipality: okänd kommun \"Alee\""; code != ExitContent || !strings.HasPrefix(out, want) {
+		t.Errorf("github: exit %d, %q; want prefix %q", code, out, want)
+	}
+	if code, _, errs := run(t, "check", "-root", dir, "-format=xml"); code != ExitUsage || !strings.Contains(errs, "okänt format") {
+		t.Errorf("-format=xml: %d %s", code, errs)
+	}
+	// Without errors the report is an empty list and the summary goes to stderr.
+	sitetest.Write(t, dir, "-- content/exempel/x.md --\nDELETE\n")
+	code, out, errs := run(t, "check", "-root", dir, "-format=gitlab")
+	if code != ExitOK || strings.TrimSpace(out) != "[]" || !strings.Contains(errs, "Inga fel") {
+		t.Errorf("gitlab without errors: %d %q %q", code, out, errs)
 	}
 }

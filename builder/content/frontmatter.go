@@ -177,19 +177,20 @@ func parseYAML(file string, data []byte, offset int) (*node, *diag.Error) {
 			}
 			msg = msg[len(m[0]):]
 		}
-		hint := ""
 		if i := tabIndentLine(data); i > 0 {
 			if line == 0 || line >= i {
 				line = i
 			}
-			hint = " (tabbar får inte användas för indrag i YAML; använd mellanslag)"
-		} else if strings.Contains(msg, "found unexpected end of stream") || strings.Contains(msg, "did not find expected") {
-			hint = " (saknas ett avslutande citattecken eller en rad ---?)"
+			return nil, diag.Errorf(file, line+offset, "ogiltig YAML: tabbar får inte användas för indrag i YAML; använd mellanslag (YAML-tolken: %s)", msg)
+		}
+		if sv, l := explainYAML(msg, data, line); sv != "" {
+			line = l
+			msg = sv + " (YAML-tolken: " + msg + ")"
 		}
 		if line > 0 {
 			line += offset
 		}
-		return nil, diag.Errorf(file, line, "ogiltig YAML: %s%s", msg, hint)
+		return nil, diag.Errorf(file, line, "ogiltig YAML: %s", msg)
 	}
 	if len(doc.Content) == 0 {
 		return &node{Kind: yaml.MappingNode, Line: 1}, nil
@@ -335,7 +336,9 @@ func (f *fields) checkUnknown(known []string, what string) {
 			continue
 		}
 		msg := fmt.Sprintf("okänt fält %q i %s", k, what)
-		if s := sv.Suggest(k, known); s != "" {
+		if s := suggestKey(k, known); s != "" {
+			msg += fmt.Sprintf(" (fälten heter som i README, på engelska: menade du %q?)", s)
+		} else if s := sv.Suggest(k, known); s != "" {
 			msg += fmt.Sprintf(" (menade du %q?)", s)
 		} else {
 			msg += fmt.Sprintf("; tillåtna fält: %s", strings.Join(known, ", "))

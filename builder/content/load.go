@@ -10,10 +10,12 @@ import (
 	"hash/maphash"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -35,10 +37,17 @@ import (
 type Option func(*options)
 
 type options struct {
-	drafts  bool
-	cache   *Cache
-	overlay map[string][]byte
+	drafts       bool
+	cache        *Cache
+	overlay      map[string][]byte
+	brokenDrafts bool
 }
+
+// WithBrokenDraftsLeftOut, with drafts included, leaves out a draft that
+// has errors instead of failing: its errors become warnings ("utkastet
+// visas inte: …"), so one broken draft does not take down the preview of
+// the rest. Errors in documents that are not drafts still fail the load.
+func WithBrokenDraftsLeftOut() Option { return func(o *options) { o.brokenDrafts = true } }
 
 // WithDrafts includes documents marked draft: true.
 func WithDrafts(on bool) Option { return func(o *options) { o.drafts = on } }
@@ -82,8 +91,56 @@ func Load(root string, opts ...Option) (*Site, error) {
 	applyOverlay(files, o.overlay)
 	docs := parseAll(root, files, o.cache, o.drafts, o.overlay, errs)
 	s.resolve(docs, errs)
+	if errs.Len() > 0 && o.drafts && o.brokenDrafts {
+		return loadWithoutBrokenDrafts(root, o, errs)
+	}
 	if errs.Len() > 0 {
 		return nil, errs
+	}
+	return s, nil
+}
+
+// draftLine finds draft: true in a document's front matter, also when the
+// YAML around it is too broken to parse.
+var draftLine = regexp.MustCompile(`(?m)^draft:[ \t]*(true|True|TRUE|yes|ja)[ \t]*(#.*)?\r?$`)
+
+// loadWithoutBrokenDrafts loads the site again without the drafts that
+// have errors, if only drafts have errors; their errors become warnings.
+func loadWithoutBrokenDrafts(root string, o options, errs *diag.List) (*Site, error) {
+	bad := map[string]bool{}
+	for _, e := range errs.Errors() {
+		if bad[e.File] {
+			continue
+		}
+		raw, ok := o.overlay[e.File]
+		if !ok {
+			var err error
+			if raw, err = readDoc(root, e.File); err != nil {
+				return nil, errs
+			}
+		}
+		if raw == nil || !draftLine.Match(raw) {
+			return nil, errs // a published document is broken: that stops the load
+		}
+		bad[e.File] = true
+	}
+	o.brokenDrafts = false
+	o.overlay = maps.Clone(o.overlay)
+	if o.overlay == nil {
+		o.overlay = map[string][]byte{}
+	}
+	for f := range bad {
+		o.overlay[f] = nil
+	}
+	opts := []Option{func(dst *options) { *dst = o }}
+	s, err := Load(root, opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range errs.Errors() {
+		w := *e
+		w.Msg = "utkastet visas inte: " + w.Msg
+		s.Warnings = append(s.Warnings, &w)
 	}
 	return s, nil
 }

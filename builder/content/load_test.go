@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -136,5 +137,65 @@ func TestLoadOrderAndKeys(t *testing.T) {
 			len(c.InvestmentModels) != len(a.InvestmentModels) || len(c.Regions) != len(a.Regions) || len(c.Related) != len(a.Related) {
 			t.Fatalf("case %d differs between loads: %s and %s", i, a.File, c.File)
 		}
+	}
+}
+
+// TestBrokenDraftsLeftOut: with WithBrokenDraftsLeftOut, a draft with
+// errors (even YAML too broken to parse) is left out and its errors become
+// warnings, so the rest of the preview stays up; an error in a published
+// document still fails the load.
+func TestBrokenDraftsLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, `-- content/exempel/trasigt-utkast.md --
+---
+title: Trasigt utkast
+summary: Y
+municipality: Alee
+target_group: Barn 6–12 år
+investment_model: Social investeringsfond
+status: okänd
+date: 2015-07-03
+draft: true
+---
+-- content/exempel/trasig-yaml.md --
+---
+title: "Trasig
+draft: true
+---
+`)
+	if _, err := content.Load(dir, content.WithDrafts(true)); err == nil {
+		t.Fatal("broken drafts loaded without WithBrokenDraftsLeftOut")
+	}
+	s, err := content.Load(dir, content.WithDrafts(true), content.WithBrokenDraftsLeftOut())
+	if err != nil {
+		t.Fatalf("broken drafts took the site down: %v", err)
+	}
+	var got []string
+	for _, w := range s.Warnings {
+		got = append(got, w.Error())
+	}
+	for _, want := range []string{`content/exempel/trasigt-utkast.md:4: utkastet visas inte: municipality: okänd kommun "Alee"`, "content/exempel/trasig-yaml.md:2: utkastet visas inte: ogiltig YAML: ett citattecken stängs aldrig"} {
+		found := false
+		for _, g := range got {
+			found = found || strings.Contains(g, want)
+		}
+		if !found {
+			t.Errorf("warnings lack %q: %q", want, got)
+		}
+	}
+	for _, c := range s.Cases {
+		if strings.HasPrefix(c.Slug, "trasig") {
+			t.Errorf("broken draft %s was included", c.Slug)
+		}
+	}
+	if len(s.Cases) == 0 {
+		t.Error("the other cases were left out too")
+	}
+	// A broken published case still stops it.
+	if err := os.WriteFile(filepath.Join(dir, "content/exempel/trasigt-utkast.md"), []byte("---\ntitle: X\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := content.Load(dir, content.WithDrafts(true), content.WithBrokenDraftsLeftOut()); err == nil || !strings.Contains(err.Error(), "trasigt-utkast.md") {
+		t.Errorf("a broken published case did not stop the load: %v", err)
 	}
 }

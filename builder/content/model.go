@@ -463,6 +463,9 @@ type Site struct {
 // was left out of this build.
 func (s *Site) IsDraft(section, slug string) bool { return s.draftSlugs[section+"/"+slug] }
 
+// HiddenDrafts is how many drafts were left out of this build.
+func (s *Site) HiddenDrafts() int { return len(s.draftSlugs) }
+
 // VocabNames are the controlled vocabularies the contract knows, in the
 // order they are shown.
 var VocabNames = []string{"target_group", "focus_area", "case_type"}

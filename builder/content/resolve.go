@@ -428,10 +428,29 @@ func (m folder) key(s string) string {
 func (s *Site) values(c *Case, f *fields, vocab string, required bool, fold folder, errs *diag.List) []*Value {
 	v := s.Vocab[vocab]
 	var out []*Value
-	for _, it := range f.list(vocab, required) {
+	items := f.list(vocab, required)
+	for i := 0; i < len(items); i++ {
+		it := items[i]
 		var val *Value
 		if v != nil {
 			val = v.byFold[fold.key(it.Value)] // v.Lookup(it.Value)
+		}
+		if val == nil && v != nil {
+			// [Politiker, chefer och medarbetare]: YAML split a label
+			// with a comma into items that are each unknown.
+			joined := it.Value
+			for j := i + 1; j < len(items) && items[j].Line == it.Line; j++ {
+				joined += ", " + items[j].Value
+				if whole := v.byFold[fold.key(joined)]; whole != nil {
+					errs.Addf(c.File, it.Line, "%s: YAML delade %q vid kommatecknet i listan [ … ]; skriv ett värde per rad (  - %s) eller sätt det inom citattecken", vocab, whole.Label, whole.Label)
+					out = appendUnique(out, whole)
+					i = j
+					break
+				}
+			}
+			if i > 0 && items[i].Line == it.Line && items[i] != it {
+				continue
+			}
 		}
 		if val == nil {
 			var labels []string

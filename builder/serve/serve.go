@@ -76,7 +76,11 @@ type Server struct {
 	indexGen atomic.Int64
 	indexWG  sync.WaitGroup
 	builds   atomic.Int64
+	hidden   int // drafts left out of the last full build (under buildMu)
 }
+
+// drafts is "1 utkast" or "3 utkast".
+func drafts(n int) string { return strconv.Itoa(n) + " utkast" }
 
 // New builds the site once and returns a server for it. A build with
 // errors is not fatal: the server starts and shows them.
@@ -88,7 +92,7 @@ func New(o Options) *Server {
 		o.Log = io.Discard
 	}
 	s := &Server{opts: o, hub: NewHub(),
-		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, Theme: o.Theme, StableAssets: true, Incremental: true, HTMLTemplateOnly: o.HTMLTemplateOnly})}
+		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, LeaveOutBrokenDrafts: o.Drafts, Theme: o.Theme, StableAssets: true, Incremental: true, HTMLTemplateOnly: o.HTMLTemplateOnly})}
 	s.cur.Store(&served{site: output.NewMemory()})
 	s.index.Store(output.NewMemory())
 	s.Rebuild(nil)
@@ -188,6 +192,15 @@ func (s *Server) Rebuild(changed []string) {
 	if err != nil {
 		s.fail(cur, next, err, nil)
 		return
+	}
+	for _, w := range res.Site.Warnings {
+		fmt.Fprintf(s.opts.Log, "varning: %s\n", w)
+	}
+	if n := res.Site.HiddenDrafts(); n != s.hidden {
+		s.hidden = n
+		if n > 0 {
+			fmt.Fprintf(s.opts.Log, "%s visas inte; starta med portal serve -drafts för att se %s.\n", drafts(n), map[bool]string{true: "det", false: "dem"}[n == 1])
+		}
 	}
 	s.publish(m, next, "Byggde %d sidor på %s\n", res.Pages, start)
 }

@@ -60,6 +60,10 @@ type Options struct {
 	// htmlexec (portal -htmlexec=false): slower, for comparing the two
 	// or ruling htmlexec out.
 	HTMLTemplateOnly bool
+	// LeaveOutBrokenDrafts, with Drafts, leaves out drafts that have
+	// errors (content.WithBrokenDraftsLeftOut): the preview server's way of
+	// keeping one broken draft from hiding every other change.
+	LeaveOutBrokenDrafts bool
 }
 
 // Phase is one timed step of a build.
@@ -152,7 +156,11 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	errs := &diag.List{}
 	b.last = nil
 
-	s, err := content.Load(b.opts.Root, content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache))
+	opts := []content.Option{content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache)}
+	if b.opts.LeaveOutBrokenDrafts {
+		opts = append(opts, content.WithBrokenDraftsLeftOut())
+	}
+	s, err := content.Load(b.opts.Root, opts...)
 	if err != nil {
 		errs.AddErr("content", err)
 	}
