@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,6 +131,23 @@ func TestBadInput(t *testing.T) {
 			want: []string{"content/exempel/x.md:2: ogiltig UTF-8"}},
 		{name: "nul byte", files: "-- content/exempel/x.md --\n---\ntitle: X\n---\nText\x00\n",
 			want: []string{"content/exempel/x.md:4: filen innehåller en NUL-byte"}},
+		{name: "image without alt text", setup: writePNG("content/media/bild.png", 40, 20),
+			files: "-- content/exempel/x.md --\n" + fm + "Text.\n\n![](/media/bild.png)\n",
+			want:  []string{"content/exempel/x.md:15: bilden /media/bild.png saknar alt-text: skriv vad bilden visar, ![Barn som leker på skolgården](/media/bild.png)"}},
+		{name: "missing image", files: "-- content/exempel/x.md --\n" + fm + "Text.\n\n![En graf](/media/graf.png)\n",
+			want: []string{`content/exempel/x.md:15: "/media/graf.png" finns inte: lägg filen i content/media/graf.png`}},
+		{name: "missing attachment", files: "-- content/exempel/x.md --\n" + fm + "Läs [rapporten](/media/rapport.pdf).\n",
+			want: []string{`content/exempel/x.md:13: "/media/rapport.pdf" finns inte: lägg filen i content/media/rapport.pdf`}},
+		{name: "relative image", files: "-- content/exempel/x.md --\n" + fm + "![Skolgården](bilder/skola.jpg)\n",
+			want: []string{`content/exempel/x.md:13: bilden "bilder/skola.jpg" är relativ och leder ingenstans: lägg den i content/media/ och skriv /media/skola.jpg`}},
+		{name: "relative link", files: "-- content/exempel/x.md --\n" + fm + "Se [bilagan](bilaga.pdf).\n",
+			want: []string{`content/exempel/x.md:13: länken "bilaga.pdf" är relativ och leder ingenstans: lägg filen i content/media/ och länka till /media/bilaga.pdf`}},
+		{name: "image from another site", files: "-- content/exempel/x.md --\n" + fm + "![Logga](https://example.com/logga.png)\n",
+			want: []string{`content/exempel/x.md:13: bilden "https://example.com/logga.png" ligger på en annan webbplats`}},
+		{name: "unreadable image", setup: func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "content/media/trasig.jpg"), "inte en bild")
+		},
+			want: []string{"content/media: content/media/trasig.jpg: bilden går inte att läsa"}},
 		{name: "20 MB file", setup: func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "content/exempel/stor.md"), fm+strings.Repeat("Text text text.\n", 20<<20/16))
 		}, want: []string{"content/exempel/stor.md: filen är för stor"}},
@@ -636,5 +656,56 @@ func TestCheckFormats(t *testing.T) {
 	code, out, errs := run(t, "check", "-root", dir, "-format=gitlab")
 	if code != ExitOK || strings.TrimSpace(out) != "[]" || !strings.Contains(errs, "Inga fel") {
 		t.Errorf("gitlab without errors: %d %q %q", code, out, errs)
+	}
+}
+
+// writePNG returns a setup that writes a w×h PNG at name below the site.
+func writePNG(name string, w, h int) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for x := 0; x < w; x++ {
+			img.Set(x, x*h/w, color.RGBA{R: 200, A: 255})
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(name)), buf.String())
+	}
+}
+
+// TestImages: an image in content/media is published with its width and
+// height, loads lazily, and a large one also in smaller widths with
+// srcset; a link to an attachment there works.
+func TestImages(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "-- content/exempel/x.md --\n"+fm+"Text.\n\n![Ett diagram över kostnaderna](/media/diagram.png)\n\nLäs [rapporten](/media/rapport.pdf).\n")
+	writePNG("content/media/diagram.png", 1200, 600)(t, dir)
+	writeFile(t, filepath.Join(dir, "content/media/rapport.pdf"), "%PDF-1.4\n")
+	if code, _, errs := run(t, "build", "-root", dir, "-search=false"); code != ExitOK {
+		t.Fatalf("build: %d %s", code, errs)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "public/exempel/x/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<img src="/media/diagram.png" alt="Ett diagram över kostnaderna" width="1200" height="600" srcset="/media/diagram-480w.png 480w, /media/diagram-960w.png 960w, /media/diagram.png 1200w" sizes="(min-width: 48rem) 46rem, 100vw" loading="lazy" decoding="async" />`
+	if !strings.Contains(string(page), want) {
+		t.Errorf("the page lacks\n%s\nin\n%s", want, page)
+	}
+	for name, w := range map[string]int{"diagram.png": 1200, "diagram-480w.png": 480, "diagram-960w.png": 960} {
+		f, err := os.Open(filepath.Join(dir, "public/media", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := image.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != w || cfg.Height != w/2 {
+			t.Errorf("%s: %dx%d %v; want %dx%d", name, cfg.Width, cfg.Height, err, w, w/2)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public/media/rapport.pdf")); err != nil {
+		t.Error(err)
 	}
 }

@@ -108,20 +108,18 @@ var indexTmpl = template.Must(template.New("admin").Parse(`<!doctype html>
 {{- else}}
 <noscript>Webbredigeraren behöver JavaScript. Du kan också skriva exemplen i en textredigerare: se README.</noscript>
 <script src="decap-cms.js"></script>
-<script>
-CMS.registerPreviewStyle({{.CSS}});
-</script>
 {{- end}}
 </body>
 </html>
 `))
 
 // Admin returns the files of /admin/ for the site: index.html,
-// config.yml and Decap CMS's scripts. css is the URL of the site's
-// stylesheet, which the editor's preview uses. Without Decap installed
+// config.yml and Decap CMS's scripts. The page has no inline script, so
+// a Content-Security-Policy without 'unsafe-inline' covers it. (Decap's
+// own preview pane is off, so it needs no stylesheet.) Without Decap installed
 // the files are index.html (which says so) and config.yml, and err is
 // ErrNoDecap, for the build to warn about.
-func Admin(s *content.Site, root, css string) ([]File, error) {
+func Admin(s *content.Site, root string) ([]File, error) {
 	cfg, err := Config(s)
 	if err != nil {
 		return nil, err
@@ -132,7 +130,7 @@ func Admin(s *content.Site, root, css string) ([]File, error) {
 		scripts, derr = decapScripts(dir)
 	}
 	var idx strings.Builder
-	if err := indexTmpl.Execute(&idx, map[string]any{"Title": s.Config.Title, "CSS": css, "Missing": derr != nil}); err != nil {
+	if err := indexTmpl.Execute(&idx, map[string]any{"Title": s.Config.Title, "Missing": derr != nil}); err != nil {
 		return nil, err
 	}
 	files := []File{{Name: "admin/index.html", Data: []byte(idx.String())}, {Name: "admin/config.yml", Data: cfg}}

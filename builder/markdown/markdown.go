@@ -53,6 +53,21 @@ type Resolver interface {
 	Suggest(name string) string
 }
 
+// MediaFile is what a page may know of a file in the media folder
+// (content/media, published at /media/).
+type MediaFile struct {
+	Width, Height int    // pixels; 0 for a file that is not an image
+	Srcset        string // the image's srcset, or ""
+}
+
+// MediaResolver is implemented by a Resolver that knows the media folder:
+// links and images to /media/ are then checked, and images get their
+// size and srcset.
+type MediaResolver interface {
+	// Media looks up a site path such as "/media/bild.jpg".
+	Media(p string) (MediaFile, bool)
+}
+
 // Input is one document to render.
 type Input struct {
 	File     string // for messages: content/exempel/x.md
@@ -361,8 +376,7 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 				unlink = append(unlink, v)
 			}
 		case *ast.Image:
-			dest := string(v.Destination)
-			if !safeExternal(dest) && !strings.HasPrefix(dest, "/") {
+			if !t.image(st, v, src) {
 				unlink = append(unlink, v)
 			}
 		}
@@ -464,10 +478,76 @@ func (t *transformer) rewrite(st *docState, dest string, offset int) (string, bo
 		st.out.Errs.Addf(st.in.File, st.line(offset), "%s", msg)
 		return dest, true
 	}
+	if strings.HasPrefix(p, "/media/") {
+		t.checkMedia(st, dest, p, offset)
+		return dest, true
+	}
 	if strings.HasPrefix(p, "/") {
 		st.addLink(p)
+		return dest, true
+	}
+	if _, ok := t.r.resolver.(MediaResolver); ok && p != "" {
+		st.out.Errs.Addf(st.in.File, st.line(offset), "länken %q är relativ och leder ingenstans: lägg filen i content/media/ och länka till /media/%s, eller länka till en sida med [[slug]]", dest, path.Base(p))
 	}
 	return dest, true
+}
+
+// checkMedia reports a link or image to /media/ whose file is not in
+// content/media.
+func (t *transformer) checkMedia(st *docState, dest, p string, offset int) (MediaFile, bool) {
+	mr, ok := t.r.resolver.(MediaResolver)
+	if !ok {
+		return MediaFile{}, true
+	}
+	if d, err := url.PathUnescape(p); err == nil {
+		p = d
+	}
+	m, ok := mr.Media(p)
+	if !ok {
+		st.out.Errs.Addf(st.in.File, st.line(offset), "%q finns inte: lägg filen i content/media/%s", dest, strings.TrimPrefix(p, "/media/"))
+	}
+	return m, ok
+}
+
+// image checks an image: a file of content/media (or an https address is
+// refused: a page loads nothing from other sites), with alt text; it gets
+// its width, height and srcset, and loads lazily. It returns false for an
+// image that must not be shown.
+func (t *transformer) image(st *docState, v *ast.Image, src []byte) bool {
+	dest := string(v.Destination)
+	offset := nodeOffset(v, src)
+	if !strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "//") {
+		if (hasScheme(dest) || strings.HasPrefix(dest, "//")) && !safeExternal(dest) {
+			return false // javascript:, data: and the like: shown as text
+		}
+		if _, ok := t.r.resolver.(MediaResolver); ok {
+			if safeExternal(dest) {
+				st.out.Errs.Addf(st.in.File, st.line(offset), "bilden %q ligger på en annan webbplats, och portalens sidor hämtar inget därifrån: spara den i content/media/ (om licensen tillåter) och skriv /media/<namn>", dest)
+			} else {
+				st.out.Errs.Addf(st.in.File, st.line(offset), "bilden %q är relativ och leder ingenstans: lägg den i content/media/ och skriv /media/%s", dest, path.Base(dest))
+			}
+		}
+		return false
+	}
+	if strings.TrimSpace(string(nodeText(v, src))) == "" {
+		st.out.Errs.Addf(st.in.File, st.line(offset), "bilden %s saknar alt-text: skriv vad bilden visar, ![Barn som leker på skolgården](%s); den läses upp av skärmläsare", dest, dest)
+	}
+	p, _, _ := strings.Cut(dest, "?")
+	if !strings.HasPrefix(p, "/media/") {
+		return true
+	}
+	m, ok := t.checkMedia(st, dest, p, offset)
+	if ok && m.Width > 0 {
+		v.SetAttributeString("width", []byte(strconv.Itoa(m.Width)))
+		v.SetAttributeString("height", []byte(strconv.Itoa(m.Height)))
+		if m.Srcset != "" {
+			v.SetAttributeString("srcset", []byte(m.Srcset))
+			v.SetAttributeString("sizes", []byte("(min-width: 48rem) 46rem, 100vw"))
+		}
+	}
+	v.SetAttributeString("loading", []byte("lazy"))
+	v.SetAttributeString("decoding", []byte("async"))
+	return true
 }
 
 // suggestFile returns the closest known name to the missing file clean

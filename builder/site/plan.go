@@ -108,7 +108,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		jobs = append(jobs, &job{path: name, data: f.Data})
 	}
 	// The web editor (/admin/) and the media its users upload (/media/).
-	adm, err := cms.Admin(s, b.opts.Root, sd.CSS)
+	adm, err := cms.Admin(s, b.opts.Root)
 	if err != nil && !errors.Is(err, cms.ErrNoDecap) {
 		return nil, err
 	}
@@ -116,12 +116,16 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	for _, f := range adm {
 		jobs = append(jobs, &job{path: f.Name, data: f.Data})
 	}
-	media, err := assets.Static(b.opts.Root, cms.MediaFolder)
-	if err != nil {
-		return nil, diag.Errorf(cms.MediaFolder, 0, "%v", err)
-	}
-	for _, f := range media {
-		jobs = append(jobs, &job{path: "media/" + f.Name, data: f.Data})
+	for _, m := range b.media {
+		jobs = append(jobs, &job{path: "media/" + m.Name, data: m.Data})
+		// Large images also in smaller widths, for srcset.
+		for _, w := range m.Widths() {
+			data, err := m.Variant(w)
+			if err != nil {
+				return nil, diag.Errorf(assets.MediaDir+"/"+m.Name, 0, "%v", err)
+			}
+			jobs = append(jobs, &job{path: "media/" + assets.VariantName(m.Name, w), data: data})
+		}
 	}
 	sd.Menu = s.Config.Menu
 	if len(sd.Menu) == 0 {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"github.com/exempelbanken/portal/builder/assets"
 	"strings"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -16,14 +17,30 @@ type resolver struct {
 	bySection map[string]map[string]markdown.Target // section → key → target
 	byFile    map[string]markdown.Target            // "exempel/x.md" → target
 	names     []string
+	media     map[string]*assets.Media // "/media/x.jpg" → file
+}
+
+var _ markdown.MediaResolver = (*resolver)(nil)
+
+// Media implements markdown.MediaResolver.
+func (r *resolver) Media(p string) (markdown.MediaFile, bool) {
+	m, ok := r.media[p]
+	if !ok {
+		return markdown.MediaFile{}, false
+	}
+	return markdown.MediaFile{Width: m.Width, Height: m.Height, Srcset: m.Srcset()}, true
 }
 
 var _ markdown.Resolver = (*resolver)(nil)
 
 var sectionOrder = []string{"exempel", "begrepp", "sidor"}
 
-func newResolver(s *content.Site) *resolver {
-	r := &resolver{site: s, bySection: map[string]map[string]markdown.Target{}, byFile: map[string]markdown.Target{}}
+func newResolver(s *content.Site, media []*assets.Media) *resolver {
+	r := &resolver{site: s, bySection: map[string]map[string]markdown.Target{}, byFile: map[string]markdown.Target{},
+		media: make(map[string]*assets.Media, len(media))}
+	for _, m := range media {
+		r.media[m.URL()] = m
+	}
 	for _, sec := range sectionOrder {
 		r.bySection[sec] = map[string]markdown.Target{}
 	}

@@ -103,7 +103,8 @@ type Builder struct {
 	memo  *memo     // pages and cards of earlier builds (Incremental only)
 
 	themeDir string
-	noEditor bool // the last build found no Decap CMS for /admin/
+	noEditor bool            // the last build found no Decap CMS for /admin/
+	media    []*assets.Media // content/media of the current build
 }
 
 // New returns a Builder for opts.
@@ -165,6 +166,13 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		errs.AddErr("content", err)
 	}
 	t.done("läs och validera innehåll")
+
+	// The media folder: its images' sizes are needed by the markdown.
+	if media, err := assets.ReadMedia(b.opts.Root); err != nil {
+		errs.Addf(assets.MediaDir, 0, "%v", err)
+	} else {
+		b.media = media
+	}
 
 	// Styles and layouts do not depend on content: their errors are
 	// reported with the content's, all at once.
@@ -388,7 +396,7 @@ type mdEntry struct {
 
 // renderMarkdown renders every document's body in parallel.
 func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content.Doc]*markdown.Rendered, *markdown.Renderer) {
-	res := newResolver(s)
+	res := newResolver(s, b.media)
 	var gterms []*markdown.GlossaryTerm
 	for _, t := range s.Terms {
 		gterms = append(gterms, &markdown.GlossaryTerm{Slug: t.Slug, URL: t.URL(), Title: t.Title,
@@ -397,7 +405,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 	r := markdown.New(markdown.WithResolver(res), markdown.WithGlossary(markdown.NewGlossary(gterms)))
 	var sig uint64
 	if b.md.m != nil { // only the preview server keeps rendered markdown
-		sig = siteSignature(s)
+		sig = siteSignature(s) ^ mediaSignature(b.media)
 		b.md.sig = sig
 	}
 	var docs []*content.Doc
@@ -470,6 +478,17 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 
 // siteSignature hashes everything a document's rendering depends on besides
 // its own text: the set of link targets and glossary terms.
+// mediaSignature hashes the names and sizes of the media files: a file
+// added, removed or resized changes what the markdown that uses it renders
+// to (an error, or other width, height and srcset).
+func mediaSignature(media []*assets.Media) uint64 {
+	var sb strings.Builder
+	for _, m := range media {
+		fmt.Fprintf(&sb, "%s\x00%d\x00%d\x00%d\x01", m.Name, m.Width, m.Height, len(m.Data))
+	}
+	return hashString(sb.String()) * 0x9e3779b97f4a7c15
+}
+
 func siteSignature(s *content.Site) uint64 {
 	var sb strings.Builder
 	for _, c := range s.Cases {
