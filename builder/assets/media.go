@@ -24,16 +24,22 @@ const MediaDir = "content/media"
 // published in, for srcset: a phone loads the smallest that fills it.
 var VariantWidths = []int{480, 960, 1600}
 
-// Media is one file of content/media.
+// Media is one file of content/media, or of a page bundle's folder.
 type Media struct {
-	Name          string // slash path below content/media: "bilder/skola.jpg"
+	Dir           string // the folder it was read from: "content/media"
+	Prefix        string // its URL's folder: "/media/" or "/exempel/x/"
+	Name          string // slash path below Dir: "bilder/skola.jpg"
 	Data          []byte
 	Width, Height int    // 0 for a file that is not an image
 	Format        string // jpeg, png, gif or webp for images
 }
 
-// URL returns where the file is published: /media/<name>.
-func (m *Media) URL() string { return "/media/" + m.Name }
+// URL returns where the file is published: /media/<name>, or beside
+// its bundle's page.
+func (m *Media) URL() string { return m.Prefix + m.Name }
+
+// Path returns where the file is written in the output.
+func (m *Media) Path() string { return strings.TrimPrefix(m.URL(), "/") }
 
 // Widths returns the smaller widths the image is also published in (only
 // JPEG and PNG, which the standard library can write).
@@ -66,7 +72,7 @@ func (m *Media) Srcset() string {
 	}
 	var b strings.Builder
 	for _, w := range ws {
-		fmt.Fprintf(&b, "/media/%s %dw, ", VariantName(m.Name, w), w)
+		fmt.Fprintf(&b, "%s%s %dw, ", m.Prefix, VariantName(m.Name, w), w)
 	}
 	fmt.Fprintf(&b, "%s %dw", m.URL(), m.Width)
 	return b.String()
@@ -74,19 +80,31 @@ func (m *Media) Srcset() string {
 
 // ReadMedia reads content/media below root (none: an empty list), with the
 // size of every image. An image that cannot be read is an error naming it.
-func ReadMedia(root string) ([]*Media, error) {
-	files, err := Static(root, MediaDir)
+func ReadMedia(root string) ([]*Media, error) { return readFiles(root, MediaDir, "/media/") }
+
+// ReadBundle reads the files of a page bundle's folder (dir, such as
+// content/exempel/x) but its index.md, published under urlPrefix
+// ("/exempel/x/").
+func ReadBundle(root, dir, urlPrefix string) ([]*Media, error) {
+	return readFiles(root, dir, urlPrefix)
+}
+
+func readFiles(root, dir, prefix string) ([]*Media, error) {
+	files, err := Static(root, dir)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*Media, 0, len(files))
 	for _, f := range files {
-		m := &Media{Name: f.Name, Data: f.Data}
+		if dir != MediaDir && (f.Name == "index.md" || strings.EqualFold(path.Ext(f.Name), ".md")) {
+			continue // the page itself, or notes beside it: never published raw
+		}
+		m := &Media{Dir: dir, Prefix: prefix, Name: f.Name, Data: f.Data}
 		switch strings.ToLower(path.Ext(f.Name)) {
 		case ".jpg", ".jpeg", ".png", ".gif", ".webp":
 			cfg, format, err := image.DecodeConfig(bytes.NewReader(f.Data))
 			if err != nil {
-				return nil, fmt.Errorf("%s/%s: bilden går inte att läsa: %v", MediaDir, f.Name, err)
+				return nil, fmt.Errorf("%s/%s: bilden går inte att läsa: %v", dir, f.Name, err)
 			}
 			m.Width, m.Height, m.Format = cfg.Width, cfg.Height, format
 		}
@@ -107,7 +125,7 @@ func (m *Media) Variant(w int) ([]byte, error) {
 	}
 	src, _, err := image.Decode(bytes.NewReader(m.Data))
 	if err != nil {
-		return nil, fmt.Errorf("%s/%s: %v", MediaDir, m.Name, err)
+		return nil, fmt.Errorf("%s/%s: %v", m.Dir, m.Name, err)
 	}
 	h := max(1, m.Height*w/m.Width)
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -122,7 +140,7 @@ func (m *Media) Variant(w int) ([]byte, error) {
 		err = fmt.Errorf("kan inte skriva %s", m.Format)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s/%s: %v", MediaDir, m.Name, err)
+		return nil, fmt.Errorf("%s/%s: %v", m.Dir, m.Name, err)
 	}
 	variantCache.Store(key, buf.Bytes())
 	return buf.Bytes(), nil

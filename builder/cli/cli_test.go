@@ -148,12 +148,16 @@ func TestBadInput(t *testing.T) {
 			writeFile(t, filepath.Join(dir, "content/media/trasig.jpg"), "inte en bild")
 		},
 			want: []string{"content/media: content/media/trasig.jpg: bilden går inte att läsa"}},
+		{name: "missing file in a bundle", files: "-- content/exempel/mapp/index.md --\n" + fm + "Text.\n\n![Ett foto](foto.jpg)\n",
+			want: []string{`content/exempel/mapp/index.md:15: "foto.jpg" finns inte: lägg filen bredvid content/exempel/mapp/index.md (content/exempel/mapp/foto.jpg)`}},
+		{name: "bundle link out of its folder", files: "-- content/exempel/mapp/index.md --\n" + fm + "Se [filen](../annan/fil.pdf).\n",
+			want: []string{`content/exempel/mapp/index.md:13: "../annan/fil.pdf" leder ut ur exemplets mapp`}},
 		{name: "20 MB file", setup: func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "content/exempel/stor.md"), fm+strings.Repeat("Text text text.\n", 20<<20/16))
 		}, want: []string{"content/exempel/stor.md: filen är för stor"}},
 		{name: "directory in content", setup: func(t *testing.T, dir string) {
 			os.MkdirAll(filepath.Join(dir, "content/exempel/arkiv"), 0o755)
-		}, want: []string{"content/exempel/arkiv: undermappar stöds inte"}},
+		}, want: []string{"content/exempel/arkiv: en mapp i content/exempel/ ska innehålla index.md"}},
 		{name: "symlink loop", setup: func(t *testing.T, dir string) {
 			if err := os.Symlink("loop.md", filepath.Join(dir, "content/exempel/loop.md")); err != nil {
 				t.Fatal(err)
@@ -707,5 +711,38 @@ func TestImages(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public/media/rapport.pdf")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestBundle: a case can be a folder, content/exempel/<slug>/index.md,
+// with its images and attachments beside it; they are published beside
+// the page, the image sized and in srcset widths, the links rewritten.
+func TestBundle(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "-- content/exempel/skolgarden/index.md --\n"+fm+"Text.\n\n![Barn på skolgården](bilder/gard.png)\n\nLäs [rapporten](rapport.pdf).\n\n-- content/exempel/skolgarden/anteckningar.md --\nInte för publicering.\n")
+	writePNG("content/exempel/skolgarden/bilder/gard.png", 1000, 500)(t, dir)
+	writeFile(t, filepath.Join(dir, "content/exempel/skolgarden/rapport.pdf"), "%PDF-1.4\n")
+	if code, _, errs := run(t, "build", "-root", dir, "-search=false"); code != ExitOK {
+		t.Fatalf("build: %d %s", code, errs)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "public/exempel/skolgarden/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<img src="/exempel/skolgarden/bilder/gard.png" alt="Barn på skolgården" width="1000" height="500" srcset="/exempel/skolgarden/bilder/gard-480w.png 480w, /exempel/skolgarden/bilder/gard-960w.png 960w, /exempel/skolgarden/bilder/gard.png 1000w"`,
+		`<a href="/exempel/skolgarden/rapport.pdf">rapporten</a>`,
+	} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	for _, f := range []string{"bilder/gard.png", "bilder/gard-480w.png", "bilder/gard-960w.png", "rapport.pdf"} {
+		if _, err := os.Stat(filepath.Join(dir, "public/exempel/skolgarden", f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public/exempel/skolgarden/anteckningar.md")); err == nil {
+		t.Error("a markdown file beside index.md was published raw")
 	}
 }

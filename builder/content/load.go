@@ -673,7 +673,14 @@ func listDocs(root string, errs *diag.List) map[Section][]string {
 				typ = fi.Mode().Type()
 			}
 			if typ.IsDir() {
-				errs.Addf(p, 0, "undermappar stöds inte; lägg .md-filerna direkt i %s/", dir)
+				// A page bundle: the folder's index.md is the document,
+				// the other files beside it are its images and attachments.
+				idx := path.Join(p, "index.md")
+				if fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(idx))); err == nil && fi.Mode().IsRegular() {
+					out[sec] = append(out[sec], idx)
+					continue
+				}
+				errs.Addf(p, 0, "en mapp i %s/ ska innehålla index.md (exemplet, med bilder och bilagor bredvid); annars lägg .md-filerna direkt i %s/", dir, dir)
 				continue
 			}
 			if !strings.EqualFold(path.Ext(name), ".md") {
@@ -707,6 +714,22 @@ func applyOverlay(files map[Section][]string, overlay map[string][]byte) {
 			}
 		}
 	}
+}
+
+// IsBundle reports whether a document file is the index.md of a page
+// bundle (content/exempel/<slug>/index.md), whose folder also holds its
+// images and attachments.
+func IsBundle(file string) bool {
+	return path.Base(file) == "index.md" && strings.Count(file, "/") == 3
+}
+
+// BundleDir returns the folder of a bundle's files (content/exempel/<slug>),
+// or "" for a document that is a single file.
+func (d *Doc) BundleDir() string {
+	if IsBundle(d.File) {
+		return path.Dir(d.File)
+	}
+	return ""
 }
 
 // controlChar returns the first control character (C0, DEL or C1) in
@@ -883,6 +906,9 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 	doc := Doc{Section: p.sec, File: p.file, Body: body, BodyLine: bodyLine, Hash: p.hash,
 		MetaHash: metaHash(fm, fmLine, bodyLine)}
 	base := strings.TrimSuffix(path.Base(p.file), path.Ext(p.file))
+	if IsBundle(p.file) {
+		base = path.Base(path.Dir(p.file)) // content/exempel/<slug>/index.md
+	}
 	doc.Slug = sv.Slugify(base)
 	if doc.Slug == "" {
 		p.errs.Addf(p.file, 0, "filnamnet %q ger ingen slug; använd bokstäver a–ö och siffror", path.Base(p.file))

@@ -76,6 +76,10 @@ type Input struct {
 	Line     int    // file line of the first body line
 	SelfURL  string // the document's own URL; never linked from itself
 	Glossary bool   // link glossary terms on first mention
+	// BundleURL is the URL of a page bundle's page ("/exempel/x/"): its
+	// relative links and images name the files beside its index.md,
+	// published under this URL. "" for a document that is one file.
+	BundleURL string
 }
 
 // Rendered is the result of rendering one document.
@@ -486,10 +490,32 @@ func (t *transformer) rewrite(st *docState, dest string, offset int) (string, bo
 		st.addLink(p)
 		return dest, true
 	}
+	if st.in.BundleURL != "" && p != "" {
+		return t.bundleFile(st, dest, p, offset), true
+	}
 	if _, ok := t.r.resolver.(MediaResolver); ok && p != "" {
 		st.out.Errs.Addf(st.in.File, st.line(offset), "länken %q är relativ och leder ingenstans: lägg filen i content/media/ och länka till /media/%s, eller länka till en sida med [[slug]]", dest, path.Base(p))
 	}
 	return dest, true
+}
+
+// bundleFile resolves a relative path in a page bundle to the URL of the
+// file beside its index.md, reporting one that is not there.
+func (t *transformer) bundleFile(st *docState, dest, p string, offset int) string {
+	if d, err := url.PathUnescape(p); err == nil {
+		p = d
+	}
+	u := path.Join(st.in.BundleURL, p)
+	if !strings.HasPrefix(u, st.in.BundleURL) {
+		st.out.Errs.Addf(st.in.File, st.line(offset), "%q leder ut ur exemplets mapp: lägg filen bredvid %s eller i content/media/", dest, path.Base(st.in.File))
+		return dest
+	}
+	if mr, ok := t.r.resolver.(MediaResolver); ok {
+		if _, ok := mr.Media(u); !ok {
+			st.out.Errs.Addf(st.in.File, st.line(offset), "%q finns inte: lägg filen bredvid %s (%s)", dest, st.in.File, path.Join(path.Dir(st.in.File), p))
+		}
+	}
+	return (&url.URL{Path: u}).EscapedPath()
 }
 
 // checkMedia reports a link or image to /media/ whose file is not in
@@ -520,6 +546,13 @@ func (t *transformer) image(st *docState, v *ast.Image, src []byte) bool {
 		if (hasScheme(dest) || strings.HasPrefix(dest, "//")) && !safeExternal(dest) {
 			return false // javascript:, data: and the like: shown as text
 		}
+		if st.in.BundleURL != "" && !hasScheme(dest) && !strings.HasPrefix(dest, "//") {
+			// A file beside the bundle's index.md.
+			p, _, _ := strings.Cut(dest, "?")
+			dest = t.bundleFile(st, dest, p, offset)
+			v.Destination = []byte(dest)
+			return t.sized(st, v, src, dest, offset)
+		}
 		if _, ok := t.r.resolver.(MediaResolver); ok {
 			if safeExternal(dest) {
 				st.out.Errs.Addf(st.in.File, st.line(offset), "bilden %q ligger på en annan webbplats, och portalens sidor hämtar inget därifrån: spara den i content/media/ (om licensen tillåter) och skriv /media/<namn>", dest)
@@ -529,14 +562,26 @@ func (t *transformer) image(st *docState, v *ast.Image, src []byte) bool {
 		}
 		return false
 	}
+	return t.sized(st, v, src, dest, offset)
+}
+
+// sized checks an image's alt text and gives a site image its width,
+// height, srcset and lazy loading.
+func (t *transformer) sized(st *docState, v *ast.Image, src []byte, dest string, offset int) bool {
 	if strings.TrimSpace(string(nodeText(v, src))) == "" {
 		st.out.Errs.Addf(st.in.File, st.line(offset), "bilden %s saknar alt-text: skriv vad bilden visar, ![Barn som leker på skolgården](%s); den läses upp av skärmläsare", dest, dest)
 	}
 	p, _, _ := strings.Cut(dest, "?")
-	if !strings.HasPrefix(p, "/media/") {
-		return true
+	if d, err := url.PathUnescape(p); err == nil {
+		p = d
 	}
-	m, ok := t.checkMedia(st, dest, p, offset)
+	var m MediaFile
+	ok := false
+	if strings.HasPrefix(p, "/media/") {
+		m, ok = t.checkMedia(st, dest, p, offset)
+	} else if mr, isMR := t.r.resolver.(MediaResolver); isMR {
+		m, ok = mr.Media(p) // a bundle's file, reported already if missing
+	}
 	if ok && m.Width > 0 {
 		v.SetAttributeString("width", []byte(strconv.Itoa(m.Width)))
 		v.SetAttributeString("height", []byte(strconv.Itoa(m.Height)))

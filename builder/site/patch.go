@@ -102,8 +102,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 	errs := &diag.List{}
 	for _, e := range edits {
 		d := e.doc
-		r, err := sn.md.Render(markdown.Input{File: d.File, Dir: d.Section.Dir(), Source: e.bf.Body,
-			Line: e.bf.BodyLine, SelfURL: d.URL(), Glossary: true})
+		r, err := sn.md.Render(mdInput(d, e.bf.Body, e.bf.BodyLine))
 		if err != nil {
 			errs.AddErr(d.File, err)
 			continue

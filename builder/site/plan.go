@@ -117,14 +117,14 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		jobs = append(jobs, &job{path: f.Name, data: f.Data})
 	}
 	for _, m := range b.media {
-		jobs = append(jobs, &job{path: "media/" + m.Name, data: m.Data})
+		jobs = append(jobs, &job{path: m.Path(), data: m.Data})
 		// Large images also in smaller widths, for srcset.
 		for _, w := range m.Widths() {
 			data, err := m.Variant(w)
 			if err != nil {
-				return nil, diag.Errorf(assets.MediaDir+"/"+m.Name, 0, "%v", err)
+				return nil, diag.Errorf(m.Dir+"/"+m.Name, 0, "%v", err)
 			}
-			jobs = append(jobs, &job{path: "media/" + assets.VariantName(m.Name, w), data: data})
+			jobs = append(jobs, &job{path: strings.TrimPrefix(m.Prefix, "/") + assets.VariantName(m.Name, w), data: data})
 		}
 	}
 	sd.Menu = s.Config.Menu

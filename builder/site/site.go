@@ -167,12 +167,9 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	t.done("läs och validera innehåll")
 
-	// The media folder: its images' sizes are needed by the markdown.
-	if media, err := assets.ReadMedia(b.opts.Root); err != nil {
-		errs.Addf(assets.MediaDir, 0, "%v", err)
-	} else {
-		b.media = media
-	}
+	// The media folder and the page bundles' files: the markdown needs
+	// to know they exist, and the images' sizes.
+	b.media = b.readMedia(s, errs)
 
 	// Styles and layouts do not depend on content: their errors are
 	// reported with the content's, all at once.
@@ -444,8 +441,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 						continue
 					}
 				}
-				rd, err := r.Render(markdown.Input{File: d.File, Dir: d.Section.Dir(), Source: d.Body,
-					Line: d.BodyLine, SelfURL: d.URL(), Glossary: true})
+				rd, err := r.Render(mdInput(d, d.Body, d.BodyLine))
 				if err != nil {
 					mu.Lock()
 					errs.AddErr(d.File, err)
@@ -478,13 +474,58 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 
 // siteSignature hashes everything a document's rendering depends on besides
 // its own text: the set of link targets and glossary terms.
+// readMedia reads content/media and the files beside every bundle's
+// index.md.
+func (b *Builder) readMedia(s *content.Site, errs *diag.List) []*assets.Media {
+	media, err := assets.ReadMedia(b.opts.Root)
+	if err != nil {
+		errs.Addf(assets.MediaDir, 0, "%v", err)
+	}
+	if s == nil {
+		return media
+	}
+	var docs []*content.Doc
+	for _, c := range s.Cases {
+		docs = append(docs, &c.Doc)
+	}
+	for _, t := range s.Terms {
+		docs = append(docs, &t.Doc)
+	}
+	for _, p := range s.Pages {
+		docs = append(docs, &p.Doc)
+	}
+	for _, d := range docs {
+		dir := d.BundleDir()
+		if dir == "" {
+			continue
+		}
+		files, err := assets.ReadBundle(b.opts.Root, dir, d.URL())
+		if err != nil {
+			errs.Addf(dir, 0, "%v", err)
+			continue
+		}
+		media = append(media, files...)
+	}
+	return media
+}
+
+// mdInput is the markdown renderer's input for a document's body.
+func mdInput(d *content.Doc, body []byte, line int) markdown.Input {
+	in := markdown.Input{File: d.File, Dir: d.Section.Dir(), Source: body, Line: line, SelfURL: d.URL(), Glossary: true}
+	if dir := d.BundleDir(); dir != "" {
+		in.Dir = strings.TrimPrefix(dir, "content/")
+		in.BundleURL = d.URL()
+	}
+	return in
+}
+
 // mediaSignature hashes the names and sizes of the media files: a file
 // added, removed or resized changes what the markdown that uses it renders
 // to (an error, or other width, height and srcset).
 func mediaSignature(media []*assets.Media) uint64 {
 	var sb strings.Builder
 	for _, m := range media {
-		fmt.Fprintf(&sb, "%s\x00%d\x00%d\x00%d\x01", m.Name, m.Width, m.Height, len(m.Data))
+		fmt.Fprintf(&sb, "%s\x00%d\x00%d\x00%d\x01", m.URL(), m.Width, m.Height, len(m.Data))
 	}
 	return hashString(sb.String()) * 0x9e3779b97f4a7c15
 }
