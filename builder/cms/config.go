@@ -179,7 +179,7 @@ func text(name, label, hint string) field {
 }
 
 func strList(name, label, hint string) field {
-	return field{Name: name, Label: label, Widget: "list", Hint: hint, Field: &field{Name: "value", Label: label, Widget: "string"}}
+	return field{Name: name, Label: label, Widget: "list", Hint: hint, Collapsed: ptr(false), Field: &field{Name: "value", Label: label, Widget: "string"}}
 }
 
 func selectOf(name, label, hint string, opts []option, multiple bool) field {
