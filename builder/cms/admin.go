@@ -1,6 +1,8 @@
 package cms
 
 import (
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -11,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/sv"
 )
 
 // File is one file of /admin/.
@@ -98,16 +101,18 @@ var indexTmpl = template.Must(template.New("admin").Parse(`<!doctype html>
 <meta name="robots" content="noindex, nofollow">
 <title>Redigera – {{.Title}}</title>
 <link rel="cms-config-url" type="text/yaml" href="config.yml">
+<link rel="stylesheet" href="admin.css">
 </head>
 <body>
 {{- if .Missing}}
-<main style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<main class="eb-saknas">
 <h1>Webbredigeraren är inte installerad</h1>
 <p>Den här byggda webbplatsen saknar webbredigeraren (Decap CMS). Kör <code>make</code> i portalens mapp, som installerar den, och bygg igen. Du kan alltid skriva exemplen i en textredigerare: se README.</p>
 </main>
 {{- else}}
 <noscript>Webbredigeraren behöver JavaScript. Du kan också skriva exemplen i en textredigerare: se README.</noscript>
 <script src="decap-cms.js"></script>
+<script src="lankar.js"></script>
 {{- end}}
 </body>
 </html>
@@ -133,6 +138,66 @@ func Admin(s *content.Site, root string) ([]File, error) {
 	if err := indexTmpl.Execute(&idx, map[string]any{"Title": s.Config.Title, "Missing": derr != nil}); err != nil {
 		return nil, err
 	}
-	files := []File{{Name: "admin/index.html", Data: []byte(idx.String())}, {Name: "admin/config.yml", Data: cfg}}
+	links, err := linkTargets(s)
+	if err != nil {
+		return nil, err
+	}
+	files := []File{{Name: "admin/index.html", Data: []byte(idx.String())}, {Name: "admin/config.yml", Data: cfg},
+		{Name: "admin/admin.css", Data: adminCSS}, {Name: "admin/lankar.js", Data: linkPicker}, {Name: "admin/lankar.json", Data: links}}
 	return append(files, scripts...), derr
+}
+
+var (
+	//go:embed admin/admin.css
+	adminCSS []byte
+	//go:embed admin/lankar.js
+	linkPicker []byte
+)
+
+// linkTarget is one entry of admin/lankar.json, for the link picker.
+type linkTarget struct {
+	Title string `json:"title"`
+	Slug  string `json:"slug"`
+	Link  string `json:"link"` // what goes between [[ and ]]
+	Kind  string `json:"kind"` // Exempel, Begrepp, Sida
+}
+
+// linkTargets lists every published case, term and page, in Swedish
+// order by title, with the wiki link that reaches it: the slug, or
+// section/slug where a case has the same slug (cases win).
+func linkTargets(s *content.Site) ([]byte, error) {
+	// Slugs taken by a section that wins: cases, then terms.
+	taken := map[string]bool{}
+	var out []linkTarget
+	add := func(d *content.Doc, kind string) {
+		link := d.Slug
+		if taken[d.Slug] && d.Section != content.SectionCase {
+			link = d.Section.Dir() + "/" + d.Slug
+		}
+		out = append(out, linkTarget{Title: d.Title, Slug: d.Slug, Link: link, Kind: kind})
+	}
+	mark := func(d *content.Doc) { taken[d.Slug] = true }
+	for _, c := range s.Cases {
+		add(&c.Doc, "Exempel")
+		mark(&c.Doc)
+	}
+	for _, t := range s.Terms {
+		add(&t.Doc, "Begrepp")
+	}
+	for _, t := range s.Terms {
+		mark(&t.Doc)
+	}
+	for _, p := range s.Pages {
+		add(&p.Doc, "Sida")
+	}
+	slices.SortStableFunc(out, func(a, b linkTarget) int {
+		switch {
+		case sv.Less(a.Title, b.Title):
+			return -1
+		case sv.Less(b.Title, a.Title):
+			return 1
+		}
+		return 0
+	})
+	return json.Marshal(out)
 }

@@ -28,6 +28,7 @@ before(async () => {
     let out = "";
     server.stdout.on("data", (d) => {
       out += d;
+      if (process.env.SERVE_LOG) fs.appendFileSync(process.env.SERVE_LOG, d);
       const m = out.match(/Förhandsgranskning på (http:\/\/[^/]+)\//);
       if (m) resolve(m[1]);
     });
@@ -60,7 +61,12 @@ async function openNewCase() {
   }
   const body = page.locator(".cms-editor-raw [contenteditable=true], .cms-editor-raw textarea").first();
   await body.click();
-  await page.keyboard.type("Ett stycke om [[ale-sociala-investeringar]].");
+  await page.keyboard.type("Ett stycke om Ale: ");
+  // The link picker inserts [[slug]] where the cursor is.
+  await page.getByRole("button", { name: "Infoga länk" }).click();
+  await page.getByLabel("Sök på namn").fill("ale kommun");
+  await page.getByRole("button", { name: "Sociala investeringar i Ale kommun (Exempel)" }).click();
+  assert.match(await body.textContent(), /Ett stycke om Ale: \[\[ale-sociala-investeringar\]\]/);
   return page;
 }
 
@@ -93,20 +99,31 @@ test("a case with a date in the future is refused with the validator's message, 
 
 test("a case made through the form is saved into content/ and shown by the preview", async () => {
   const page = await openNewCase();
-  // The server answers once the file is written and the preview rebuilt.
-  const answer = await publish(page);
-  assert.equal(answer.status(), 200);
+  await page.getByRole("button", { name: "Publicera" }).first().click();
+  await page.getByText("Publicera nu", { exact: true }).click();
+  // The server writes the file and rebuilds the preview before it answers
+  // the save. Watch both from outside the editor's tab: in headless
+  // Chromium that tab is sometimes closed right after a successful
+  // publish (see the issue note), which says nothing about the save.
+  const deadline = Date.now() + 20000;
+  let res;
+  while (Date.now() < deadline) {
+    res = fs.existsSync(file) ? await fetch(url + "/exempel/testexempel-i-ale/").catch(() => null) : null;
+    if (res?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(res?.status, 200, "the saved case never reached the preview");
   const saved = fs.readFileSync(file, "utf8");
   assert.match(saved, /municipality:\n\s+- Ale\n/);
   assert.match(saved, /investment_model:\n\s+- Social investeringsfond\n/);
+  assert.match(saved, /Ett stycke om Ale: \[\[ale-sociala-investeringar\]\]/);
   // The preview, in a tab of its own as an editor has it, shows the case.
   const view = await browser.newPage();
-  const res = await view.goto(url + "/exempel/testexempel-i-ale/");
-  assert.equal(res.status(), 200);
+  await view.goto(url + "/exempel/testexempel-i-ale/");
   assert.equal((await view.textContent("h1")).trim(), "Testexempel i Ale");
   assert.match(await view.textContent(".facts"), /Ale/);
   // The wiki link in the text became a link to the case it names.
   assert.ok(await view.locator('a[href="/exempel/ale-sociala-investeringar/"]').count() > 0);
   await view.close();
-  await page.close();
+  await Promise.race([page.close({ runBeforeUnload: false }).catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
 });
