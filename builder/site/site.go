@@ -405,16 +405,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 		sig = siteSignature(s) ^ mediaSignature(b.media)
 		b.md.sig = sig
 	}
-	var docs []*content.Doc
-	for _, c := range s.Cases {
-		docs = append(docs, &c.Doc)
-	}
-	for _, t := range s.Terms {
-		docs = append(docs, &t.Doc)
-	}
-	for _, p := range s.Pages {
-		docs = append(docs, &p.Doc)
-	}
+	docs := allDocs(s)
 	out := make([]*markdown.Rendered, len(docs))
 	var wg sync.WaitGroup
 	// Workers take documents by index. (A channel fed by this goroutine
@@ -474,6 +465,21 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 
 // siteSignature hashes everything a document's rendering depends on besides
 // its own text: the set of link targets and glossary terms.
+// allDocs returns every document of the site: cases, terms, pages.
+func allDocs(s *content.Site) []*content.Doc {
+	docs := make([]*content.Doc, 0, len(s.Cases)+len(s.Terms)+len(s.Pages))
+	for _, c := range s.Cases {
+		docs = append(docs, &c.Doc)
+	}
+	for _, t := range s.Terms {
+		docs = append(docs, &t.Doc)
+	}
+	for _, p := range s.Pages {
+		docs = append(docs, &p.Doc)
+	}
+	return docs
+}
+
 // readMedia reads content/media and the files beside every bundle's
 // index.md.
 func (b *Builder) readMedia(s *content.Site, errs *diag.List) []*assets.Media {
@@ -484,16 +490,7 @@ func (b *Builder) readMedia(s *content.Site, errs *diag.List) []*assets.Media {
 	if s == nil {
 		return media
 	}
-	var docs []*content.Doc
-	for _, c := range s.Cases {
-		docs = append(docs, &c.Doc)
-	}
-	for _, t := range s.Terms {
-		docs = append(docs, &t.Doc)
-	}
-	for _, p := range s.Pages {
-		docs = append(docs, &p.Doc)
-	}
+	docs := allDocs(s)
 	for _, d := range docs {
 		dir := d.BundleDir()
 		if dir == "" {
