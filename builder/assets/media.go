@@ -3,6 +3,7 @@ package assets
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"image"
 	_ "image/gif" // sizes of GIF images
 	"image/jpeg"
@@ -146,12 +147,7 @@ func (m *Media) Variant(w int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func hashData(b []byte) uint64 {
-	// FNV-1a: enough to tell versions of one file apart within a process.
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return h
-}
+// mediaSeed seeds the variant cache's keys, which live as long as the process.
+var mediaSeed = maphash.MakeSeed()
+
+func hashData(b []byte) uint64 { return maphash.Bytes(mediaSeed, b) }
