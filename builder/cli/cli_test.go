@@ -152,6 +152,18 @@ func TestBadInput(t *testing.T) {
 			want: []string{`content/exempel/mapp/index.md:15: "foto.jpg" finns inte: lägg filen bredvid content/exempel/mapp/index.md (content/exempel/mapp/foto.jpg)`}},
 		{name: "bundle link out of its folder", files: "-- content/exempel/mapp/index.md --\n" + fm + "Se [filen](../annan/fil.pdf).\n",
 			want: []string{`content/exempel/mapp/index.md:13: "../annan/fil.pdf" leder ut ur exemplets mapp`}},
+		{name: "synonyms: unknown key", files: "-- content/synonymer.yaml --\nsynonymer:\n  - - SIB\n    - utfallskontrakt\nsynomyer: []\n",
+			want: []string{`content/synonymer.yaml:4: okänt fält "synomyer" i synonymer.yaml (menade du "synonymer"?)`}},
+		{name: "synonyms: group of one", files: "-- content/synonymer.yaml --\nsynonymer:\n  - - SIB\n",
+			want: []string{"content/synonymer.yaml:2: en grupp behöver minst två ord som betyder samma sak"}},
+		{name: "synonyms: term in two groups", files: "-- content/synonymer.yaml --\nsynonymer:\n  - - SIB\n    - utfallskontrakt\n  - - sib\n    - social impact bond\n",
+			want: []string{`content/synonymer.yaml:4: "sib" finns redan i gruppen på rad 2; ett ord kan bara höra till en grupp (slå ihop grupperna)`}},
+		{name: "synonyms: twice in a group", files: "-- content/synonymer.yaml --\nsynonymer:\n  - - landsting\n    - region\n    - Landsting\n",
+			want: []string{`content/synonymer.yaml:4: "Landsting" står två gånger i samma grupp`}},
+		{name: "synonyms: empty term", files: "-- content/synonymer.yaml --\nsynonymer:\n  - - SKL\n    - \"\"\n    - SKR\n",
+			want: []string{"content/synonymer.yaml:3: tomt ord i gruppen"}},
+		{name: "synonyms: group not a list", files: "-- content/synonymer.yaml --\nsynonymer:\n  - SIB, utfallskontrakt\n",
+			want: []string{`content/synonymer.yaml:2: en grupp ska vara en lista av ord, ett per rad (  - - SIB), fick texten "SIB, utfallskontrakt"`}},
 		{name: "20 MB file", setup: func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "content/exempel/stor.md"), fm+strings.Repeat("Text text text.\n", 20<<20/16))
 		}, want: []string{"content/exempel/stor.md: filen är för stor"}},

@@ -84,6 +84,7 @@ func Load(root string, opts ...Option) (*Site, error) {
 	s.Config = readConfig(root, errs, h)
 	readGeo(root, s, errs, h)
 	readVocab(root, s, errs, h)
+	readSynonyms(root, s, errs, h)
 	readSources(root, s, errs, h)
 	s.DataHash = h.Sum64()
 

@@ -448,6 +448,8 @@ type Site struct {
 	Terms    []*Term      // published, sorted by title in Swedish order
 	Pages    []*Page      // published, sorted by title in Swedish order
 	Sources  []*SourceDoc // the source register, in its file's order
+	// Synonyms are the groups of content/synonymer.yaml, for the search.
+	Synonyms []SynonymGroup
 	// Warnings are problems that do not stop a build (a personal-looking
 	// contact address), sorted by file.
 	Warnings   []*diag.Error
