@@ -27,8 +27,9 @@ type SynonymGroup struct {
 // readSynonyms reads content/synonymer.yaml when there is one:
 //
 //	synonymer:
-//	  - - SIB
-//	    - socialt utfallskontrakt
+//	  - ord:
+//	      - SIB
+//	      - socialt utfallskontrakt
 //
 // Each group needs two terms or more; a term may be in one group only
 // (compared without regard to case or -/–), and only once in it.
@@ -53,8 +54,19 @@ func readSynonyms(root string, s *Site, errs *diag.List, h hash.Hash64) {
 	}
 	seen := map[string]int{} // folded term → line of its group
 	for _, g := range seq.Content {
+		if g.Kind == yaml.MappingNode {
+			gf := newFields(name, g, errs)
+			gf.checkUnknown([]string{"ord"}, "en grupp")
+			words, ok := gf.get("ord")
+			if !ok || isNull(words) {
+				errs.Addf(name, g.Line, "gruppen saknar ord: skriv ord: och sedan ett ord per rad")
+				continue
+			}
+			words.Line = g.Line
+			g = words
+		}
 		if g.Kind != yaml.SequenceNode {
-			errs.Addf(name, g.Line, "en grupp ska vara en lista av ord, ett per rad (  - - SIB), fick %s", kindName(g))
+			errs.Addf(name, g.Line, "en grupp skrivs som \"- ord:\" med ett ord per rad under (      - SIB), fick %s", kindName(g))
 			continue
 		}
 		group := SynonymGroup{Line: g.Line}
