@@ -53,7 +53,7 @@ const usage = `portal – bygger Exempelbanken, en statisk portal om sociala inv
 Användning:
   portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v] [-htmlexec=false]
   portal serve [-root DIR] [-addr 127.0.0.1:1313] [-allowed-hosts H,H] [-drafts] [-open]
-  portal check [-root DIR] [-drafts]
+  portal check [-root DIR] [-format text|gitlab|github]
   portal new [-root DIR] exempel|begrepp|sida "Titel"
   portal help
 
@@ -62,8 +62,10 @@ Kommandon:
           mapp bredvid -out och byter in den först när allt lyckats.
   serve   Förhandsgranskning med automatisk omladdning: bygger i minnet,
           bevakar content/, layouts/ och assets/ och laddar om webbläsaren.
-  check   Validerar innehåll, länkar, mallar och stilmallar utan att skriva något.
-  new     Skapar en ny markdown-fil med ifylld front matter.
+  check   Validerar innehåll, länkar, mallar och stilmallar utan att skriva något,
+          utkasten inräknade.
+  new     Skapar en ny markdown-fil som utkast, ett värde per rad och med
+          de tillåtna värdena i kommentarer.
   help    Visar den här texten.
 
 Flaggor för serve:
@@ -89,6 +91,10 @@ Flaggor för build:
   -cpuprofile F   skriv en CPU-profil till F
   -trace F        skriv en körningsspårning till F (go tool trace F)
   -memprofile F   skriv en minnesprofil till F
+
+Flaggor för check:
+  -format F       text (standard), gitlab (Code Quality-rapport i JSON) eller
+                  github (arbetsflödeskommandon för GitHub och Forgejo Actions)
 
 Felkoder: 0 lyckades, 1 fel i innehållet, 2 felaktigt anrop, 130 avbrutet.
 `
