@@ -36,6 +36,21 @@ test("a query for missbruk lists MiniMili", async () => {
   await p.close();
 });
 
+test("a case is found by its target group, and excerpts never run labels together", async () => {
+  // The facet labels are indexed as sentences of their own, and the hidden
+  // filter spans are not: an excerpt used to read "ungaPersoner med
+  // psykisk ohälsaFinansiering".
+  const p = await open("/sok/?q=psykisk%20oh%C3%A4lsa");
+  const urls = await resultURLs(p);
+  assert.ok(urls.includes("/exempel/orebro-social-investeringsfond/"), `results: ${urls.join(", ")}`);
+  const excerpts = await p.$$eval("#sok-resultat .result__excerpt", (ps) => ps.map((x) => x.textContent));
+  assert.ok(excerpts.length > 0);
+  for (const e of excerpts) {
+    assert.doesNotMatch(e, /[a-zåäö][A-ZÅÄÖ]/, `run-together text in an excerpt: ${e}`);
+  }
+  await p.close();
+});
+
 test("an inflected query finds its base form", async () => {
   // "investeringsfonderna" (definite plural) must find the page about the
   // model whose title has the base form "investeringsfond".
