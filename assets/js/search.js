@@ -135,7 +135,8 @@
     if (id !== runId) return;
     resultsEl.innerHTML = data.map(function (d) {
       var m = d.meta || {};
-      var meta = [m.plats, m.status].filter(Boolean).map(esc).join(" · ");
+      // What the hit is, where, and its status with the year it held.
+      var meta = [m.sort, m.plats, m.status].filter(Boolean).map(esc).join(" · ");
       return '<li class="result"><h3><a href="' + esc(d.url) + '">' + esc(m.title || d.url) + "</a></h3>" +
         (meta ? '<p class="result__meta">' + meta + "</p>" : "") +
         (m.summary ? '<p class="result__summary">' + esc(m.summary) + "</p>" : "") +

@@ -51,6 +51,19 @@ test("a case is found by its target group, and excerpts never run labels togethe
   await p.close();
 });
 
+test("each hit says what it is, where, and its status with the year", async () => {
+  const p = await open("/sok/?q=psynk");
+  await resultURLs(p);
+  const metas = await p.$$eval("#sok-resultat .result", (lis) => lis.map((li) => ({
+    url: new URL(li.querySelector("h3 a").href).pathname, meta: li.querySelector(".result__meta")?.textContent || "" })));
+  const term = metas.find((m) => m.url === "/begrepp/psynk/");
+  const kase = metas.find((m) => m.url === "/exempel/psynk-tidiga-insatser/");
+  assert.ok(term && kase, JSON.stringify(metas));
+  assert.equal(term.meta, "Begrepp");
+  assert.match(kase.meta, /^Exempel · .+ · .*\b(19|20)\d\d\b/);
+  await p.close();
+});
+
 test("an inflected query finds its base form", async () => {
   // "investeringsfonderna" (definite plural) must find the page about the
   // model whose title has the base form "investeringsfond".
