@@ -22,6 +22,7 @@
   var layout = root.querySelector(".search-layout");
   var filtersEl = root.querySelector("#sok-filter");
   var statusEl = root.querySelector("#sok-status");
+  var suggestEl = root.querySelector("#sok-menade");
   var resultsEl = root.querySelector("#sok-resultat");
   var moreBtn = root.querySelector("#sok-fler");
   var clearBtn = root.querySelector("#sok-rensa");
@@ -129,6 +130,23 @@
     if (!q) opts.sort = { datum: "desc" };
     var search = await pagefind.search(q || null, opts);
     if (id !== runId || !search) return;
+    // No dead ends: when all the words together find nothing, search
+    // again with fewer, keeping the rarest; failing that, suggest the
+    // closest title or term.
+    var fallback = "", suggestion = "";
+    if (q && search.results.length === 0) {
+      var fewer = await fewerWords(q, opts);
+      if (id !== runId) return;
+      if (fewer) {
+        fallback = fewer.words;
+        search = fewer.search;
+      } else {
+        suggestion = await closest(q);
+        if (id !== runId) return;
+      }
+    }
+    suggestEl.hidden = !suggestion;
+    suggestEl.innerHTML = suggestion ? 'Menade du <a href="/sok/?q=' + encodeURIComponent(suggestion) + '">' + esc(suggestion) + "</a>?" : "";
     renderFilters(search.filters || {});
     var total = search.results.length;
     var data = await Promise.all(search.results.slice(0, shown).map(function (r) { return r.data(); }));
@@ -144,8 +162,71 @@
     }).join("");
     moreBtn.hidden = total <= shown;
     var what = q ? " för \u201d" + q + "\u201d" : "";
-    statusEl.textContent = total ? plural(total, "träff", "träffar") + what + (hasFilters() ? " med valda filter" : "") + "."
-      : "Inga träffar" + what + ". Pröva ett annat ord eller ta bort filter.";
+    if (fallback) {
+      statusEl.textContent = "Inga träffar på alla orden \u2013 visar " + plural(total, "träff", "träffar") + " på \u201d" + fallback + "\u201d" +
+        (hasFilters() ? " med valda filter" : "") + ".";
+    } else {
+      statusEl.textContent = total ? plural(total, "träff", "träffar") + what + (hasFilters() ? " med valda filter" : "") + "."
+        : "Inga träffar" + what + ". Pröva ett annat ord eller ta bort filter.";
+    }
+  }
+
+  // fewerWords searches again with fewer of the query's words: each word
+  // alone first, then the words that find something, rarest first, as many
+  // as still find something together. Null when no word finds anything.
+  async function fewerWords(q, opts) {
+    var words = q.split(/\s+/).filter(Boolean);
+    if (words.length < 2) return null;
+    var counts = await Promise.all(words.map(function (w) {
+      return pagefind.search(w, opts).then(function (r) { return r ? r.results.length : 0; });
+    }));
+    var found = words.map(function (w, i) { return { w: w, n: counts[i] }; })
+      .filter(function (x) { return x.n > 0; })
+      .sort(function (a, b) { return a.n - b.n; });
+    for (var k = found.length; k >= 1; k--) {
+      var sub = found.slice(0, k).map(function (x) { return x.w; });
+      // Keep the reader's word order.
+      sub = words.filter(function (w) { return sub.indexOf(w) >= 0; });
+      var r = await pagefind.search(sub.join(" "), opts);
+      if (r && r.results.length) return { words: sub.join(" "), search: r };
+    }
+    return null;
+  }
+
+  // closest returns the title or term of the site nearest to q (edit
+  // distance, ignoring case), from /sok/forslag.json.
+  var names = null;
+  async function closest(q) {
+    if (!names) {
+      names = await fetch("/sok/forslag.json").then(function (r) { return r.json(); }).catch(function () { return []; });
+    }
+    var want = q.toLowerCase();
+    var best = "", bestD = Infinity;
+    names.forEach(function (n) {
+      var low = n.toLowerCase();
+      // Compare with the whole name and with each of its words.
+      // Single words of three letters or fewer ("ny", "och") are too
+      // easy to be near anything.
+      [low].concat(low.split(/\s+/).filter(function (w) { return w.length > 3; })).forEach(function (cand) {
+        var d = distance(want, cand);
+        if (d < bestD) { bestD = d; best = cand === low ? n : cand; }
+      });
+    });
+    return best;
+  }
+
+  function distance(a, b) {
+    if (Math.abs(a.length - b.length) > 12) return Infinity;
+    var prev = [], cur = [];
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      for (j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      prev = cur;
+    }
+    return prev[b.length];
   }
 
   var timer;

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/json"
 	"errors"
 	"html"
 	"runtime"
@@ -14,7 +15,37 @@ import (
 	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/sv"
 )
+
+// suggestions is /sok/forslag.json: every title and other name of the
+// site's cases, terms and pages, in Swedish order, for the search page's
+// "Menade du …?" when a query finds nothing.
+func suggestions(s *content.Site) []byte {
+	seen := map[string]bool{}
+	var out []string
+	add := func(t string) {
+		if k := strings.ToLower(t); t != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	for _, c := range s.Cases {
+		add(c.Title)
+	}
+	for _, t := range s.Terms {
+		add(t.Title)
+		for _, a := range t.Aliases {
+			add(a)
+		}
+	}
+	for _, p := range s.Pages {
+		add(p.Title)
+	}
+	sv.SortStable(out, func(x string) string { return x }, func(x string) string { return x })
+	b, _ := json.Marshal(out)
+	return b
+}
 
 // sitePlan is every file of one build, in the order they are written.
 type sitePlan struct {
@@ -294,6 +325,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	if tpl.sets["search"] != nil {
 		page(searchURL, "search", &Page{Title: "Sök", Description: "Sök bland exempel och begrepp, och filtrera på kommun, län, målgrupp, investeringsmodell, fokusområde och status.",
 			Crumbs: []Crumb{home}})
+		jobs = append(jobs, &job{path: searchURL[1:] + "forslag.json", data: suggestions(s)})
 	}
 	nf := &Page{Title: "Sidan finns inte", Description: "Sidan du letade efter finns inte."}
 	page(notFoundURL, "404", nf)

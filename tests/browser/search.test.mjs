@@ -64,6 +64,25 @@ test("each hit says what it is, where, and its status with the year", async () =
   await p.close();
 });
 
+test("no dead ends: words that find nothing together search again with fewer, and say so", async () => {
+  // Both words are in the index, but on no page together: the rarer is kept.
+  const p = await open("/sok/?q=" + encodeURIComponent("hikikomori ale"));
+  const urls = await resultURLs(p);
+  assert.ok(urls.includes("/exempel/hikikomori/"), `results: ${urls.join(", ")}`);
+  assert.match(await p.textContent("#sok-status"), /^Inga träffar på alla orden – visar \d+ träff(ar)? på ”hikikomori”\.$/);
+  await p.close();
+});
+
+test("no dead ends: a misspelt word gets the closest title or term", async () => {
+  const p = await open("/sok/?q=hikikomory");
+  await p.waitForSelector("#sok-menade:not([hidden])");
+  assert.equal((await p.textContent("#sok-menade")).trim(), "Menade du Hikikomori?");
+  await p.click("#sok-menade a");
+  const urls = await resultURLs(p);
+  assert.ok(urls.includes("/exempel/hikikomori/"), `results: ${urls.join(", ")}`);
+  await p.close();
+});
+
 test("an inflected query finds its base form", async () => {
   // "investeringsfonderna" (definite plural) must find the page about the
   // model whose title has the base form "investeringsfond".
