@@ -162,6 +162,9 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	if len(sd.Menu) == 0 {
 		sd.Menu = []content.MenuItem{{Title: "Exempel", URL: casesURL}, {Title: "Kommuner", URL: facetURL(facetKommun)},
 			{Title: "Målgrupper", URL: facetURL(facetMalgrupp)}, {Title: "Begrepp", URL: glossaryURL}}
+		if tpl.sets["search"] != nil {
+			sd.Menu = append(sd.Menu, content.MenuItem{Title: "Sök och filtrera", URL: searchURL})
+		}
 		for _, p := range s.Pages {
 			if p.Slug == "om-portalen" {
 				sd.Menu = append(sd.Menu, content.MenuItem{Title: p.Title, URL: p.URL()})

@@ -83,6 +83,30 @@ test("no dead ends: a misspelt word gets the closest title or term", async () =>
   await p.close();
 });
 
+test("the main menu leads to search, and a skip link passes the filters", async () => {
+  for (const width of [1280, 390]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+    const p = await ctx.newPage();
+    await p.goto(server.url + "/exempel/");
+    await p.getByRole("navigation", { name: "Huvudmeny" }).getByRole("link", { name: "Sök och filtrera" }).click();
+    await p.waitForURL(/\/sok\/$/);
+    await p.goto(server.url + "/sok/?q=barn");
+    await resultURLs(p);
+    // From the search field, Tab reaches the skip link before any filter.
+    await p.focus("#sok-fraga");
+    await p.keyboard.press("Tab"); // the search button
+    await p.keyboard.press("Tab");
+    const focused = await p.evaluate(() => document.activeElement.textContent.trim());
+    assert.equal(focused, "Hoppa till träffarna", `at ${width} px`);
+    assert.ok(await p.locator(".skip-link--local").isVisible(), `the focused skip link is visible at ${width} px`);
+    await p.keyboard.press("Enter");
+    assert.equal(await p.evaluate(() => document.activeElement.id), "resultat-rubrik");
+    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `sideways scrolling at ${width} px: ${scroll} > ${client}`);
+    await ctx.close();
+  }
+});
+
 test("an inflected query finds its base form", async () => {
   // "investeringsfonderna" (definite plural) must find the page about the
   // model whose title has the base form "investeringsfond".
