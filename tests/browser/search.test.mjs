@@ -107,6 +107,23 @@ test("the main menu leads to search, and a skip link passes the filters", async 
   }
 });
 
+test("filters are OR within a group and AND across groups", async () => {
+  const ale = caseLinks(dir, "kommun/ale/index.html");
+  const gbg = caseLinks(dir, "kommun/goteborg/index.html");
+  const count = async (query) => {
+    const p = await open("/sok/?" + query);
+    await resultURLs(p);
+    const n = Number((await p.textContent("#sok-status")).match(/^(\d+)/)?.[1] || 0);
+    await p.close();
+    return n;
+  };
+  // Ale or Göteborg: every case of either.
+  assert.equal(await count("kommun=Ale&kommun=G%C3%B6teborg"), new Set([...ale, ...gbg]).size);
+  // Ale and a status: fewer than Ale alone, but some.
+  const aleOngoing = await count("kommun=Ale&status=P%C3%A5g%C3%A5ende");
+  assert.ok(aleOngoing > 0 && aleOngoing < ale.length, `Ale and Pågående: ${aleOngoing} of ${ale.length}`);
+});
+
 test("an inflected query finds its base form", async () => {
   // "investeringsfonderna" (definite plural) must find the page about the
   // model whose title has the base form "investeringsfond".
