@@ -28,6 +28,7 @@
   var clearBtn = root.querySelector("#sok-rensa");
   var filterBox = root.querySelector("#sok-filterruta");
   var chosenEl = root.querySelector("#sok-valda");
+  var chipsEl = root.querySelector("#sok-chips");
   // On narrow screens the filters start folded, so the results are near
   // the search field; on wide screens they stand open beside the results.
   if (window.matchMedia && !window.matchMedia("(min-width: 60em)").matches) filterBox.open = false;
@@ -107,6 +108,17 @@
     var n = Object.keys(state.filters).reduce(function (a, k) { return a + state.filters[k].length; }, 0);
     chosenEl.hidden = n === 0;
     chosenEl.textContent = n ? n + " valda" : "";
+    // The chosen filters as chips above the results, each a button that
+    // removes it: visible also when the filters are folded on a phone.
+    var chips = "";
+    FILTERS.forEach(function (f) {
+      (state.filters[f[0]] || []).forEach(function (v) {
+        chips += '<li><button type="button" class="chip" data-key="' + esc(f[0]) + '" data-value="' + esc(v) + '">' +
+          '<span class="visually-hidden">Ta bort filtret </span>' + esc(f[2]) + ": " + esc(v) + ' <span aria-hidden="true">\u00d7</span></button></li>';
+      });
+    });
+    chipsEl.innerHTML = chips;
+    chipsEl.hidden = !chips;
     if (focused) {
       var el = document.getElementById(focused);
       if (el) el.focus();
@@ -247,6 +259,18 @@
     if (cb.checked) list.push(cb.value);
     if (list.length) state.filters[k] = list; else delete state.filters[k];
     shown = PAGE; save(true); run();
+  });
+  chipsEl.addEventListener("click", function (e) {
+    var b = e.target.closest("button.chip");
+    if (!b) return;
+    var k = b.getAttribute("data-key"), v = b.getAttribute("data-value");
+    var list = (state.filters[k] || []).filter(function (x) { return x !== v; });
+    if (list.length) state.filters[k] = list; else delete state.filters[k];
+    shown = PAGE; save(true);
+    run().then(function () {
+      var next = chipsEl.querySelector("button.chip");
+      (next || input).focus();
+    });
   });
   clearBtn.addEventListener("click", function () {
     state.filters = {}; shown = PAGE; save(true); run(); input.focus();

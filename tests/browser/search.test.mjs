@@ -124,6 +124,27 @@ test("filters are OR within a group and AND across groups", async () => {
   assert.ok(aleOngoing > 0 && aleOngoing < ale.length, `Ale and Pågående: ${aleOngoing} of ${ale.length}`);
 });
 
+test("chosen filters show as chips that remove themselves, also on a phone", async () => {
+  for (const width of [1280, 390]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+    const p = await ctx.newPage();
+    await p.goto(server.url + "/sok/?q=barn&kommun=Ale&kommun=G%C3%B6teborg");
+    await resultURLs(p);
+    const chips = p.locator("#sok-chips button.chip");
+    assert.deepEqual((await chips.allTextContents()).map((t) => t.replace(/\s+/g, " ").trim()),
+      ["Ta bort filtret Kommun: Ale ×", "Ta bort filtret Kommun: Göteborg ×"]);
+    assert.ok(await chips.first().isVisible(), `chips visible at ${width} px`);
+    await chips.first().click();
+    await p.waitForFunction(() => !location.search.includes("kommun=Ale"));
+    assert.equal(await chips.count(), 1);
+    // Focus moves to the next chip, so a keyboard user can go on.
+    assert.match(await p.evaluate(() => document.activeElement.textContent), /Göteborg/);
+    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `sideways scrolling at ${width} px`);
+    await ctx.close();
+  }
+});
+
 test("an inflected query finds its base form", async () => {
   // "investeringsfonderna" (definite plural) must find the page about the
   // model whose title has the base form "investeringsfond".
