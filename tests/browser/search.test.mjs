@@ -145,6 +145,16 @@ test("chosen filters show as chips that remove themselves, also on a phone", asy
   }
 });
 
+test("a facet page leads to the same filter on /sok/, to combine with others", async () => {
+  const want = caseLinks(dir, "lan/vastra-gotalands-lan/index.html");
+  const p = await open("/lan/vastra-gotalands-lan/");
+  await p.getByRole("link", { name: "Kombinera Västra Götalands län med fler filter i sökningen" }).click();
+  await resultURLs(p);
+  assert.match((await p.locator("#sok-chips").textContent()).replace(/\s+/g, " "), /Län: Västra Götalands län/);
+  assert.match(await p.textContent("#sok-status"), new RegExp("^" + want.length + " träff"));
+  await p.close();
+});
+
 test("an inflected query finds its base form", async () => {
   // "investeringsfonderna" (definite plural) must find the page about the
   // model whose title has the base form "investeringsfond".
