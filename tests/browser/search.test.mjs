@@ -65,22 +65,35 @@ test("each hit says what it is, where, and its status with the year", async () =
 });
 
 test("no dead ends: words that find nothing together search again with fewer, and say so", async () => {
-  // Both words are in the index, but on no page together: the rarer is kept.
-  const p = await open("/sok/?q=" + encodeURIComponent("hikikomori ale"));
-  const urls = await resultURLs(p);
-  assert.ok(urls.includes("/exempel/hikikomori/"), `results: ${urls.join(", ")}`);
-  assert.match(await p.textContent("#sok-status"), /^Inga träffar på alla orden – visar \d+ träff(ar)? på ”hikikomori”\.$/);
-  await p.close();
+  // Both words are in the index, but on no page together: the rarer is
+  // kept. At desktop and phone width, without sideways scrolling.
+  for (const width of [1280, 390]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+    const p = await ctx.newPage();
+    await p.goto(server.url + "/sok/?q=" + encodeURIComponent("hikikomori ale"));
+    const urls = await resultURLs(p);
+    assert.ok(urls.includes("/exempel/hikikomori/"), `results: ${urls.join(", ")}`);
+    assert.match(await p.textContent("#sok-status"), /^Inga träffar på alla orden – visar \d+ träff(ar)? på ”hikikomori”\.$/);
+    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `sideways scrolling at ${width} px`);
+    await ctx.close();
+  }
 });
 
 test("no dead ends: a misspelt word gets the closest title or term", async () => {
-  const p = await open("/sok/?q=hikikomory");
-  await p.waitForSelector("#sok-menade:not([hidden])");
-  assert.equal((await p.textContent("#sok-menade")).trim(), "Menade du Hikikomori?");
-  await p.click("#sok-menade a");
-  const urls = await resultURLs(p);
-  assert.ok(urls.includes("/exempel/hikikomori/"), `results: ${urls.join(", ")}`);
-  await p.close();
+  for (const width of [1280, 390]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+    const p = await ctx.newPage();
+    await p.goto(server.url + "/sok/?q=hikikomory");
+    await p.waitForSelector("#sok-menade:not([hidden])");
+    assert.equal((await p.textContent("#sok-menade")).trim(), "Menade du Hikikomori?");
+    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert.ok(scroll <= client, `sideways scrolling at ${width} px`);
+    await p.click("#sok-menade a");
+    const urls = await resultURLs(p);
+    assert.ok(urls.includes("/exempel/hikikomori/"), `results: ${urls.join(", ")}`);
+    await ctx.close();
+  }
 });
 
 test("the main menu leads to search, and a skip link passes the filters", async () => {
