@@ -21,6 +21,25 @@ async function open(path) {
   return page;
 }
 
+// atWidths runs fn on a new page at desktop (1280 px) and phone (390 px)
+// width.
+async function atWidths(fn) {
+  for (const width of [1280, 390]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
+    try {
+      await fn(await ctx.newPage(), width);
+    } finally {
+      await ctx.close();
+    }
+  }
+}
+
+// assertNoSidewaysScroll fails when the page is wider than the window.
+async function assertNoSidewaysScroll(p, width) {
+  const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client, `sideways scrolling at ${width} px: ${scroll} > ${client}`);
+}
+
 async function resultURLs(p) {
   await p.waitForFunction(() => {
     const s = document.querySelector("#sok-status");
@@ -67,39 +86,29 @@ test("each hit says what it is, where, and its status with the year", async () =
 test("no dead ends: words that find nothing together search again with fewer, and say so", async () => {
   // Both words are in the index, but on no page together: the rarer is
   // kept. At desktop and phone width, without sideways scrolling.
-  for (const width of [1280, 390]) {
-    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
-    const p = await ctx.newPage();
+  await atWidths(async (p, width) => {
     await p.goto(server.url + "/sok/?q=" + encodeURIComponent("hikikomori ale"));
     const urls = await resultURLs(p);
     assert.ok(urls.includes("/exempel/hikikomori/"), `results: ${urls.join(", ")}`);
     assert.match(await p.textContent("#sok-status"), /^Inga träffar på alla orden – visar \d+ träff(ar)? på ”hikikomori”\.$/);
-    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    assert.ok(scroll <= client, `sideways scrolling at ${width} px`);
-    await ctx.close();
-  }
+    await assertNoSidewaysScroll(p, width);
+  });
 });
 
 test("no dead ends: a misspelt word gets the closest title or term", async () => {
-  for (const width of [1280, 390]) {
-    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
-    const p = await ctx.newPage();
+  await atWidths(async (p, width) => {
     await p.goto(server.url + "/sok/?q=hikikomory");
     await p.waitForSelector("#sok-menade:not([hidden])");
     assert.equal((await p.textContent("#sok-menade")).trim(), "Menade du Hikikomori?");
-    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    assert.ok(scroll <= client, `sideways scrolling at ${width} px`);
+    await assertNoSidewaysScroll(p, width);
     await p.click("#sok-menade a");
     const urls = await resultURLs(p);
     assert.ok(urls.includes("/exempel/hikikomori/"), `results: ${urls.join(", ")}`);
-    await ctx.close();
-  }
+  });
 });
 
 test("the main menu leads to search, and a skip link passes the filters", async () => {
-  for (const width of [1280, 390]) {
-    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
-    const p = await ctx.newPage();
+  await atWidths(async (p, width) => {
     await p.goto(server.url + "/exempel/");
     await p.getByRole("navigation", { name: "Huvudmeny" }).getByRole("link", { name: "Sök och filtrera" }).click();
     await p.waitForURL(/\/sok\/$/);
@@ -114,10 +123,8 @@ test("the main menu leads to search, and a skip link passes the filters", async 
     assert.ok(await p.locator(".skip-link--local").isVisible(), `the focused skip link is visible at ${width} px`);
     await p.keyboard.press("Enter");
     assert.equal(await p.evaluate(() => document.activeElement.id), "resultat-rubrik");
-    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    assert.ok(scroll <= client, `sideways scrolling at ${width} px: ${scroll} > ${client}`);
-    await ctx.close();
-  }
+    await assertNoSidewaysScroll(p, width);
+  });
 });
 
 test("filters are OR within a group and AND across groups", async () => {
@@ -138,9 +145,7 @@ test("filters are OR within a group and AND across groups", async () => {
 });
 
 test("chosen filters show as chips that remove themselves, also on a phone", async () => {
-  for (const width of [1280, 390]) {
-    const ctx = await browser.newContext({ viewport: { width, height: 800 } });
-    const p = await ctx.newPage();
+  await atWidths(async (p, width) => {
     await p.goto(server.url + "/sok/?q=barn&kommun=Ale&kommun=G%C3%B6teborg");
     await resultURLs(p);
     const chips = p.locator("#sok-chips button.chip");
@@ -152,10 +157,8 @@ test("chosen filters show as chips that remove themselves, also on a phone", asy
     assert.equal(await chips.count(), 1);
     // Focus moves to the next chip, so a keyboard user can go on.
     assert.match(await p.evaluate(() => document.activeElement.textContent), /Göteborg/);
-    const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    assert.ok(scroll <= client, `sideways scrolling at ${width} px`);
-    await ctx.close();
-  }
+    await assertNoSidewaysScroll(p, width);
+  });
 });
 
 test("a facet page leads to the same filter on /sok/, to combine with others", async () => {
