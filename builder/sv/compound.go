@@ -49,7 +49,19 @@ var CommonHeads = []string{
 	"insatser", "investering", "investeringar", "kommun", "kontrakt", "kostnad", "kostnader", "kultur",
 	"ledning", "medel", "modell", "modellen", "nämnd", "område", "perspektiv", "plan", "politik",
 	"program", "projekt", "region", "resultat", "samverkan", "skola", "stöd", "system", "tjänst",
-	"utveckling", "utvärdering", "vård", "verksamhet",
+	"utveckling", "utvärdering", "vård", "verksamhet", "ålder",
+}
+
+// notParts are prepositions and particles that begin many Swedish words
+// without making them compounds: "förslag" is not "för" + "slag", nor
+// "tillväxt" "till" + "växt". They are never a part.
+var notParts = map[string]bool{
+	"för": true, "upp": true, "mot": true, "med": true, "sam": true, "till": true, "över": true, "fram": true,
+	"bort": true, "från": true, "genom": true, "efter": true, "under": true, "ingen": true,
+	// Function words that end many words by chance: "modeller" is not
+	// "mod" + "eller".
+	"eller": true, "andra": true, "utan": true, "samt": true, "också": true, "även": true, "sedan": true,
+	"mellan": true, "inte": true, "alla": true, "dessa": true, "deras": true, "vilka": true, "annat": true,
 }
 
 // NewCompounds returns a splitter for the lexicon's words (any case) and
@@ -58,7 +70,7 @@ func NewCompounds(lexicon []string) *Compounds {
 	c := &Compounds{words: make(map[string]bool, len(lexicon)+len(CommonHeads))}
 	for _, w := range append(append([]string(nil), lexicon...), CommonHeads...) {
 		w = strings.ToLower(strings.TrimSpace(w))
-		if utf8.RuneCountInString(w) >= MinPart && isLetters(w) {
+		if utf8.RuneCountInString(w) >= MinPart && isLetters(w) && !notParts[w] {
 			c.words[w] = true
 		}
 	}
@@ -98,12 +110,30 @@ func (c *Compounds) Split(word string) []string {
 	if n := utf8.RuneCountInString(w); n < minCompound || n > maxCompound || !isLetters(w) {
 		return nil
 	}
+	// An inflected form of a lexicon word is that word's compound or none:
+	// "modeller" is "modell" + -er, not "mod" + "eller".
+	for _, end := range Inflections {
+		base, ok := strings.CutSuffix(w, end)
+		if ok && c.words[base] && utf8.RuneCountInString(base) >= MinPart {
+			if utf8.RuneCountInString(base) < minCompound {
+				return nil
+			}
+			w = base
+			break
+		}
+	}
 	parts := c.split(w, true, map[string][]string{})
 	if len(parts) < 2 {
 		return nil
 	}
 	return parts
 }
+
+// Inflections are the endings of the plural, definite and genitive forms
+// of Swedish nouns and adjectives, longest first: "modeller" is "modell"
+// with -er, "landstingets" "landsting" with -ets.
+var Inflections = []string{"ernas", "arnas", "ornas", "erna", "arna", "orna", "ens", "ets", "nas",
+	"en", "et", "na", "ar", "er", "or", "ns", "ts", "rs", "s", "n", "t", "a", "e", "r"}
 
 // Terms returns what to index for a compound besides the word itself: its
 // parts, and each tail of the word from a part boundary on
@@ -155,7 +185,7 @@ func (c *Compounds) split(w string, top bool, memo map[string][]string) []string
 			continue
 		}
 		head := w[i:]
-		if utf8.RuneCountInString(head) < minHead || !c.words[head] {
+		if utf8.RuneCountInString(head) < minHead || !c.words[head] && !(top && c.inflected(head)) {
 			continue
 		}
 		left := w[:i]
@@ -177,11 +207,43 @@ func (c *Compounds) split(w string, top bool, memo map[string][]string) []string
 				best = cand
 			}
 		}
+		if best == nil {
+			if f := c.definite(left); f != "" {
+				best = []string{f, head}
+			}
+		}
 		if best != nil {
 			return best // the longest head that works
 		}
 	}
 	return best
+}
+
+// inflected reports whether w is a lexicon word of at least minHead
+// letters with one of Inflections: "åldern" is "ålder" with -n. Only the
+// last part of a word may be inflected; inside, an -s is a link.
+func (c *Compounds) inflected(w string) bool {
+	for _, end := range Inflections {
+		if base, ok := strings.CutSuffix(w, end); ok && utf8.RuneCountInString(base) >= minHead && c.words[base] {
+			return true
+		}
+	}
+	return false
+}
+
+// definite returns the definite form of a left side that the lexicon has
+// only in that form: "mellanstadie-" is "mellanstadiet", "hjärte-"
+// "hjärtet". "" when there is none.
+func (c *Compounds) definite(l string) string {
+	if !strings.HasSuffix(l, "e") {
+		return ""
+	}
+	for _, end := range []string{"t", "n"} {
+		if c.words[l+end] {
+			return l + end
+		}
+	}
+	return ""
 }
 
 // splitMemo is split of a left side, remembered for the word being split.
@@ -197,9 +259,9 @@ func (c *Compounds) splitMemo(w string, memo map[string][]string) []string {
 // stems returns the forms the left side of a compound may stand for:
 // itself, without a linking -s-, -e- or -a-, -s- for a final -e
 // ("arbets-" from "arbete"), and with the final -a it drops ("skol-" from
-// "skola").
+// "skola"), or with -e- for it ("förskole-" from "förskola").
 func (c *Compounds) stems(left string) []string {
-	if utf8.RuneCountInString(left) < MinPart {
+	if utf8.RuneCountInString(left) < MinPart || notParts[left] {
 		return nil
 	}
 	out := []string{left}
@@ -209,7 +271,9 @@ func (c *Compounds) stems(left string) []string {
 		switch last {
 		case 's':
 			out = append(out, stem, stem+"e")
-		case 'e', 'a':
+		case 'e':
+			out = append(out, stem, stem+"a") // "förskole-" from "förskola"
+		case 'a':
 			out = append(out, stem)
 		default:
 			out = append(out, left+"a")
@@ -217,6 +281,9 @@ func (c *Compounds) stems(left string) []string {
 	}
 	var keep []string
 	for _, s := range out {
+		if notParts[s] {
+			return nil // "förs-" is "för" with a linking -s-: a prefix
+		}
 		if utf8.RuneCountInString(s) >= MinPart {
 			keep = append(keep, s)
 		}
