@@ -118,6 +118,7 @@ fuzz: deps
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzCheckLimits -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzEscapeWikiPipes -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/search -run '^$$' -fuzz FuzzPlainText -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSplit -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/htmlexec -run '^$$' -fuzz FuzzEscapers -fuzztime $(FUZZTIME)
 

@@ -22,7 +22,7 @@ import (
 type buildCmd struct {
 	root, out, baseURL               string
 	drafts, search, verbose, durable bool
-	htmlexec                         bool
+	htmlexec, searchTerms            bool
 	cpuProf, traceOut, memProf       string
 }
 
@@ -56,6 +56,7 @@ func parseBuild(args []string, env Env) (*buildCmd, int) {
 	fs.StringVar(&c.traceOut, "trace", "", "")
 	fs.StringVar(&c.memProf, "memprofile", "", "")
 	fs.BoolVar(&c.htmlexec, "htmlexec", true, "")
+	fs.BoolVar(&c.searchTerms, "search-terms", true, "")
 	if st := parse(fs, args, env); st >= 0 {
 		return nil, st
 	}
@@ -121,7 +122,7 @@ func (c *buildCmd) run(env Env) int {
 	ctx, stop := interruptible(env)
 	defer stop()
 	start := time.Now()
-	b := site.New(site.Options{Root: c.root, Drafts: c.drafts, BaseURL: c.baseURL, Theme: env.Theme, HTMLTemplateOnly: !c.htmlexec})
+	b := site.New(site.Options{Root: c.root, Drafts: c.drafts, BaseURL: c.baseURL, Theme: env.Theme, HTMLTemplateOnly: !c.htmlexec, NoSearchTerms: !c.searchTerms})
 	defer b.Close()
 	disk, st := c.openOutput(env)
 	if st >= 0 {

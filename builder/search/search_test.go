@@ -1,4 +1,4 @@
-package search
+package search_test
 
 import (
 	"os"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
 	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/search"
 	"github.com/exempelbanken/portal/builder/site"
 )
 
@@ -24,7 +25,7 @@ func TestIndex(t *testing.T) {
 	if _, err := b.Build(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := Index(d.Dir(), dir, os.Stderr); err != nil {
+	if err := search.Index(d.Dir(), dir, os.Stderr); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Commit(); err != nil {
@@ -47,10 +48,10 @@ func TestIndex(t *testing.T) {
 
 func TestMissingPagefind(t *testing.T) {
 	t.Setenv("PAGEFIND_BINARY", "/finns/inte/pagefind")
-	if _, err := FindPagefind(t.TempDir()); err == nil || !strings.Contains(err.Error(), "PAGEFIND_BINARY") {
+	if _, err := search.FindPagefind(t.TempDir()); err == nil || !strings.Contains(err.Error(), "PAGEFIND_BINARY") {
 		t.Errorf("err = %v", err)
 	}
-	if !strings.Contains(ErrNoPagefind.Error(), "-search=false") {
+	if !strings.Contains(search.ErrNoPagefind.Error(), "-search=false") {
 		t.Error("the error does not say how to build without search")
 	}
 }

@@ -146,7 +146,7 @@ func (m *memo) facetKey(site uint64, sd *SiteData) uint64 {
 func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*content.Case) uint64) uint64 {
 	k := m.keyer()
 	k.num(site)
-	k.str(path, layout, p.Title, p.Description, p.Path, p.Canonical, string(p.Body))
+	k.str(path, layout, p.Title, p.Description, p.Path, p.Canonical, string(p.Body), p.TitleTerms, p.SearchTerms)
 	k.flag(p.Indexed)
 	k.flag(p.Draft)
 	for _, c := range p.Crumbs {

@@ -52,6 +52,11 @@ type Page struct {
 	Crumbs      []Crumb
 	Body        template.HTML
 	Indexed     bool // the main content is indexed for search
+	// TitleTerms and SearchTerms are the extra words the search index
+	// holds for an indexed page, space-separated: the parts of its
+	// compounds and its synonyms (search.Expander), those of the title
+	// apart, to weigh as much as the title. Searched, never shown.
+	TitleTerms, SearchTerms string
 
 	Case        *content.Case
 	Term        *content.Term

@@ -13,6 +13,7 @@ import (
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/search"
 )
 
 // snapshot is what an incremental Builder keeps of its last good build, so
@@ -28,6 +29,7 @@ type snapshot struct {
 	caseIndex map[*content.Case]int // position in site.Cases
 	termByURL map[string]*content.Term
 	pages     map[string]*job // page jobs by URL path
+	terms     *search.Expander
 }
 
 func newSnapshot(s *content.Site, g *crossRefs, tpl *templates, md *markdown.Renderer,
@@ -152,6 +154,9 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		}
 		if p.Term != nil {
 			p.Mentions = termMentions(sn.g, p.Term)
+		}
+		if p.Indexed && sn.terms != nil {
+			setTerms(sn.terms, p, indexedText(p))
 		}
 		data, err := sn.tpl.execute(j.layout, p)
 		if err != nil {

@@ -4,17 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"html"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/internal/par"
+	"github.com/exempelbanken/portal/builder/search"
 	"github.com/exempelbanken/portal/builder/sv"
 )
 
@@ -49,8 +48,9 @@ func suggestions(s *content.Site) []byte {
 
 // sitePlan is every file of one build, in the order they are written.
 type sitePlan struct {
-	site *SiteData
-	jobs []*job
+	site  *SiteData
+	jobs  []*job
+	terms *search.Expander // the lexicon the pages' search terms came from
 }
 
 // job is one file of the plan: a page to render with its layout, or data
@@ -333,10 +333,15 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	nf := &Page{Title: "Sidan finns inte", Description: "Sidan du letade efter finns inte."}
 	page(notFoundURL, "404", nf)
 
+	var terms *search.Expander
+	if !b.opts.NoSearchTerms {
+		terms = indexTerms(jobs, s)
+	}
+
 	// Each page's key, from the Page just made (on every core: hashing
 	// 12,000 pages is a tenth of a second on one).
 	if b.memo != nil {
-		parallel(len(jobs), func(i int) {
+		par.For(len(jobs), func(i int) {
 			j := jobs[i]
 			if j.page == nil {
 				return
@@ -348,7 +353,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 			j.key = b.memo.pageKey(sk, j.path, j.layout, j.page, card)
 		})
 	}
-	return &sitePlan{site: sd, jobs: jobs}, nil
+	return &sitePlan{site: sd, jobs: jobs, terms: terms}, nil
 }
 
 // redirectPage is the page left at a case's former address: it sends a
@@ -373,18 +378,61 @@ func redirectPage(to, title string) []byte {
 `)
 }
 
-// parallel calls f(0) … f(n-1) on every core and returns when all are done.
-func parallel(n int, f func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				f(i)
-			}
-		}()
+// indexTerms sets the TitleTerms and SearchTerms of every indexed page: the parts of the
+// compounds it uses and the synonyms of its words, split against the
+// lexicon of all indexed pages and the vocabularies' descriptions.
+func indexTerms(jobs []*job, s *content.Site) *search.Expander {
+	var pages []*Page
+	for _, j := range jobs {
+		if j.page != nil && j.page.Indexed {
+			pages = append(pages, j.page)
+		}
 	}
-	wg.Wait()
+	texts := make([]string, len(pages))
+	par.For(len(pages), func(i int) { texts[i] = indexedText(pages[i]) })
+	var vocab strings.Builder
+	for _, name := range content.VocabNames {
+		if v := s.Vocab[name]; v != nil {
+			for _, val := range v.Values {
+				vocab.WriteString(val.Label + "\n" + val.Description + "\n")
+			}
+		}
+	}
+	e := search.NewExpander(append(texts[:len(texts):len(texts)], vocab.String()), s.Synonyms)
+	par.For(len(pages), func(i int) { setTerms(e, pages[i], texts[i]) })
+	return e
+}
+
+// setTerms sets p's TitleTerms and SearchTerms from its indexed text.
+func setTerms(e *search.Expander, p *Page, text string) {
+	title := e.Terms(p.Title)
+	var rest []string
+	for _, t := range e.Terms(text) {
+		if !slices.Contains(title, t) {
+			rest = append(rest, t)
+		}
+	}
+	p.TitleTerms, p.SearchTerms = strings.Join(title, " "), strings.Join(rest, " ")
+}
+
+// indexedText is the text of p the search index holds: title, summary,
+// body, a term's other names and a case's filter labels.
+func indexedText(p *Page) string {
+	var b strings.Builder
+	b.WriteString(p.Title)
+	b.WriteString("\n")
+	b.WriteString(p.Description)
+	b.WriteString("\n")
+	b.WriteString(search.PlainText(string(p.Body)))
+	if p.Term != nil {
+		for _, a := range p.Term.Aliases {
+			b.WriteString("\n")
+			b.WriteString(a)
+		}
+	}
+	for _, f := range p.Filters() {
+		b.WriteString("\n")
+		b.WriteString(f.Value)
+	}
+	return b.String()
 }

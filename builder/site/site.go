@@ -60,6 +60,9 @@ type Options struct {
 	// htmlexec (portal -htmlexec=false): slower, for comparing the two
 	// or ruling htmlexec out.
 	HTMLTemplateOnly bool
+	// NoSearchTerms leaves out the extra search terms of the pages (the
+	// parts of their compounds and their synonyms), for comparisons.
+	NoSearchTerms bool
 	// LeaveOutBrokenDrafts, with Drafts, leaves out drafts that have
 	// errors (content.WithBrokenDraftsLeftOut): the preview server's way of
 	// keeping one broken draft from hiding every other change.
@@ -231,6 +234,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 
 	if b.opts.Incremental {
 		b.last = newSnapshot(s, g, tpl, md, rendered, p.jobs)
+		b.last.terms = p.terms
 	}
 	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Phases: t.phases, Site: s,
 		Fallbacks: int(tpl.fallbacks.Load()), NoEditor: b.noEditor}, nil
