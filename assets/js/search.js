@@ -17,6 +17,11 @@
     ["typ", "typ", "Typ"]
   ];
   var PAGE = 20;
+  // How much a match in each metadata field counts, body text being 1:
+  // the parts of the title's compounds and its synonyms (titelord) as
+  // much as a heading, the summary double, those of the body (sokord)
+  // half, the kind of page (sort) not at all: "exempel" is in every case.
+  var RANKING = { metaWeights: { titelord: 3, summary: 2, sokord: 0.5, status: 0.5, plats: 1, sort: 0 } };
   var form = root.querySelector("form");
   var input = root.querySelector("#sok-fraga");
   var layout = root.querySelector(".search-layout");
@@ -36,6 +41,9 @@
   var shown = PAGE;
   var runId = 0;
   var pagefind;
+  // In the preview (portal serve): the base index's entries of pages
+  // edited since it was built, which a second index merged in replaces.
+  var replaced = null;
 
   function readURL() {
     var p = new URLSearchParams(location.search);
@@ -140,21 +148,44 @@
     }
     var opts = { filters: filters };
     if (!q) opts.sort = { datum: "desc" };
-    var search = await pagefind.search(q || null, opts);
+    // Small words ("hos", "bland", "i") are left out of the search: a page
+    // about "psykisk ohälsa hos unga" need not say "hos".
+    var words = q ? content(q) : "";
+    var search = await find(words || null, opts);
     if (id !== runId || !search) return;
     // No dead ends: when all the words together find nothing, search
     // again with fewer, keeping the rarest; failing that, suggest the
-    // closest title or term.
-    var fallback = "", suggestion = "";
+    // closest title or term and show what it finds.
+    // fallback: what was searched instead; fewer: whether it is some of
+    // the words (else other forms of them, or the suggestion).
+    var fallback = "", fewer = false, suggestion = "";
     if (q && search.results.length === 0) {
-      var fewer = await fewerWords(q, opts);
+      // The words in their base forms ("landstingets" → "landsting"),
+      // which Pagefind's stemmer does not always reach.
+      var base = baseForms(words);
+      var again = base !== words ? await find(base, opts) : null;
       if (id !== runId) return;
-      if (fewer) {
-        fallback = fewer.words;
-        search = fewer.search;
+      if (again && again.results.length) {
+        fallback = base;
+        search = again;
+      }
+    }
+    if (q && search.results.length === 0) {
+      var some = await fewerWords(words, opts);
+      if (id !== runId) return;
+      if (some) {
+        fallback = some.words;
+        fewer = true;
+        search = some.search;
       } else {
         suggestion = await closest(q);
         if (id !== runId) return;
+        var guess = suggestion ? await find(suggestion, opts) : null;
+        if (id !== runId) return;
+        if (guess && guess.results.length) {
+          fallback = suggestion;
+          search = guess;
+        }
       }
     }
     suggestEl.hidden = !suggestion;
@@ -174,13 +205,61 @@
     }).join("");
     moreBtn.hidden = total <= shown;
     var what = q ? " för \u201d" + q + "\u201d" : "";
-    if (fallback) {
+    if (fallback && !fewer) {
+      statusEl.textContent = "Inga träffar" + what + " \u2013 visar " + plural(total, "träff", "träffar") + " på \u201d" + fallback + "\u201d" +
+        (hasFilters() ? " med valda filter" : "") + ".";
+    } else if (fallback) {
       statusEl.textContent = "Inga träffar på alla orden \u2013 visar " + plural(total, "träff", "träffar") + " på \u201d" + fallback + "\u201d" +
         (hasFilters() ? " med valda filter" : "") + ".";
     } else {
       statusEl.textContent = total ? plural(total, "träff", "träffar") + what + (hasFilters() ? " med valda filter" : "") + "."
         : "Inga träffar" + what + ". Pröva ett annat ord eller ta bort filter.";
     }
+  }
+
+  // SMALL are Swedish words too common to tell pages apart.
+  var SMALL = ("och i på av för med till som en ett den det de om att är hos bland hur vad vilka vilken vilket " +
+    "från inom kring vid sin sina sitt sig man när där så än eller men under över mot utan efter").split(" ");
+
+  // content returns the words of q without SMALL ones, or q when it has
+  // nothing else.
+  function content(q) {
+    var all = q.split(/\s+/).filter(Boolean);
+    var kept = all.filter(function (w) { return SMALL.indexOf(w.toLowerCase()) < 0; });
+    return (kept.length ? kept : all).join(" ");
+  }
+
+  // ENDINGS are the endings of definite, plural and genitive forms,
+  // longest first.
+  var ENDINGS = ["ernas", "arnas", "ornas", "erna", "arna", "orna", "ets", "ens", "et", "en", "na", "s"];
+
+  // baseForms takes one ending off each word that has one, keeping at
+  // least four letters: "landstingets" → "landsting".
+  function baseForms(q) {
+    return q.split(/\s+/).map(function (w) {
+      for (var i = 0; i < ENDINGS.length; i++) {
+        var e = ENDINGS[i];
+        if (w.length - e.length >= 4 && w.toLowerCase().slice(-e.length) === e) return w.slice(0, -e.length);
+      }
+      return w;
+    }).join(" ");
+  }
+
+  // find is pagefind.search without the entries the preview replaced.
+  async function find(q, opts) {
+    var r = await pagefind.search(q, opts);
+    if (r && replaced) r.results = r.results.filter(function (x) { return !replaced.has(x.id); });
+    return r;
+  }
+
+  // preview merges the index of the pages edited since the preview's
+  // full index was built (livereload.js marks the page as a preview).
+  async function preview() {
+    if (!document.documentElement.hasAttribute("data-forhandsgranskning")) return;
+    var info = await fetch("/pagefind/ersatta.json").then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+    if (!info) return;
+    replaced = new Set(info.ersatta || []);
+    if (info.andrat) await pagefind.mergeIndex("/pagefind/andrat/");
   }
 
   // fewerWords searches again with fewer of the query's words: each word
@@ -190,7 +269,7 @@
     var words = q.split(/\s+/).filter(Boolean);
     if (words.length < 2) return null;
     var counts = await Promise.all(words.map(function (w) {
-      return pagefind.search(w, opts).then(function (r) { return r ? r.results.length : 0; });
+      return find(w, opts).then(function (r) { return r ? r.results.length : 0; });
     }));
     var found = words.map(function (w, i) { return { w: w, n: counts[i] }; })
       .filter(function (x) { return x.n > 0; })
@@ -199,7 +278,7 @@
       var sub = found.slice(0, k).map(function (x) { return x.w; });
       // Keep the reader's word order.
       sub = words.filter(function (w) { return sub.indexOf(w) >= 0; });
-      var r = await pagefind.search(sub.join(" "), opts);
+      var r = await find(sub.join(" "), opts);
       if (r && r.results.length) return { words: sub.join(" "), search: r };
     }
     return null;
@@ -288,8 +367,8 @@
   readURL();
   import("/pagefind/pagefind.js").then(function (pf) {
     pagefind = pf;
-    return pagefind.options({ excerptLength: 24 });
-  }).then(function () {
+    return pagefind.options({ excerptLength: 24, ranking: RANKING });
+  }).then(preview).then(function () {
     // Load the filter index first: without it a search returns no counts.
     return pagefind.filters();
   }).then(function () {

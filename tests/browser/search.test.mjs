@@ -95,11 +95,13 @@ test("no dead ends: words that find nothing together search again with fewer, an
   });
 });
 
-test("no dead ends: a misspelt word gets the closest title or term", async () => {
+test("no dead ends: a misspelt word gets the closest title or term, and its hits", async () => {
   await atWidths(async (p, width) => {
     await p.goto(server.url + "/sok/?q=hikikomory");
     await p.waitForSelector("#sok-menade:not([hidden])");
     assert.equal((await p.textContent("#sok-menade")).trim(), "Menade du Hikikomori?");
+    assert.match(await p.textContent("#sok-status"), /^Inga träffar för ”hikikomory” – visar \d+ träff(ar)? på ”Hikikomori”\.$/);
+    assert.ok((await resultURLs(p)).includes("/exempel/hikikomori/"));
     await assertNoSidewaysScroll(p, width);
     await p.click("#sok-menade a");
     const urls = await resultURLs(p);
