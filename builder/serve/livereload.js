@@ -1,6 +1,9 @@
 // Live reload for portal serve: added before </body> of every page the
 // preview serves (never to built files). Events come from /__livereload.
 (function () {
+  // Tells the search page that it runs in the preview (search.js merges
+  // the index of the pages edited since the preview started).
+  document.documentElement.setAttribute("data-forhandsgranskning", "");
   if (!window.EventSource) return;
   var es = new EventSource("/__livereload");
   // A new build is being served.

@@ -15,9 +15,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,6 +69,8 @@ type Server struct {
 	hub   *Hub
 	cur   atomic.Pointer[served]
 	index atomic.Pointer[output.Memory]
+	// search is the state of the index being served (searchindex.go).
+	search atomic.Pointer[searchIndex]
 
 	buildMu  sync.Mutex // one build at a time
 	indexGen atomic.Int64
@@ -228,8 +228,9 @@ func (s *Server) fail(cur *served, version int64, err error, pending []string) {
 	s.hub.Broadcast("errors", overlay(errs))
 }
 
-// reindex builds the search index of m in the background and tells the
-// search pages to reload when it is ready. A newer build cancels it.
+// reindex brings the search index up to date with m in the background
+// (updateIndex: only the changed pages, when few have changed) and tells
+// the search pages to reload when it is ready. A newer build cancels it.
 func (s *Server) reindex(m *output.Memory) {
 	if s.opts.Index == nil {
 		return
@@ -238,7 +239,7 @@ func (s *Server) reindex(m *output.Memory) {
 	s.indexWG.Add(1)
 	go func() {
 		defer s.indexWG.Done()
-		idx, err := buildIndex(m, s.opts.Root, s.opts.Index, func() bool { return s.indexGen.Load() != gen })
+		idx, err := updateIndex(s.search.Load(), m, s.opts.Root, s.opts.Index, func() bool { return s.indexGen.Load() != gen })
 		if err != nil {
 			fmt.Fprintf(s.opts.Log, "sökindex: %v\n", err)
 			return
@@ -246,49 +247,10 @@ func (s *Server) reindex(m *output.Memory) {
 		if idx == nil || s.indexGen.Load() != gen {
 			return
 		}
-		s.index.Store(idx)
+		s.search.Store(idx)
+		s.index.Store(idx.files)
 		s.hub.Broadcast("search", "")
 	}()
-}
-
-func buildIndex(m *output.Memory, root string, index func(dir, root string, log io.Writer) error, stale func() bool) (*output.Memory, error) {
-	dir, err := os.MkdirTemp("", "exempelbanken-sok-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	for _, name := range m.Names() {
-		if !strings.HasSuffix(name, ".html") {
-			continue
-		}
-		b, _ := m.Get(name)
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			return nil, err
-		}
-		if stale() {
-			return nil, nil
-		}
-	}
-	var log bytes.Buffer
-	if err := index(dir, root, &log); err != nil {
-		return nil, fmt.Errorf("%v %s", err, log.String())
-	}
-	idx := output.NewMemory()
-	base := filepath.Join(dir, "pagefind")
-	err = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		return idx.Write(filepath.ToSlash(rel), b)
-	})
-	return idx, err
 }
 
 // Handler serves the current site, the search index and /__livereload,

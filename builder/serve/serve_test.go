@@ -2,17 +2,23 @@ package serve
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/search"
 )
 
@@ -384,5 +390,100 @@ func TestSearchIndexFollowsEdits(t *testing.T) {
 	waitFor(t, func() bool { return s.index.Load() != old })
 	if _, entry := get(t, ts.URL+"/pagefind/pagefind-entry.json"); !strings.Contains(entry, `"sv"`) {
 		t.Errorf("pagefind-entry.json = %s", entry)
+	}
+	// Only the edited case was indexed again, into the overlay; the base
+	// is the one built at start, and its entry for the case is replaced.
+	if a, _ := old.Get("pagefind/pagefind-entry.json"); !bytes.Equal(a, must(s.index.Load().Get("pagefind/pagefind-entry.json"))) {
+		t.Error("the base index was rebuilt for a one-page edit")
+	}
+	if _, entry := get(t, ts.URL+"/"+OverlayDir+"pagefind-entry.json"); !strings.Contains(entry, `"page_count":1`) {
+		t.Errorf("overlay pagefind-entry.json = %s", entry)
+	}
+	want := s.search.Load().ids["/exempel/minimili/"]
+	if _, info := get(t, ts.URL+"/"+ReplacedFile); want == "" || info != `{"ersatta":["`+want+`"],"andrat":true}` {
+		t.Errorf("%s = %s, want the base id %q of minimili", ReplacedFile, info, want)
+	}
+}
+
+func must(b []byte, ok bool) []byte {
+	if !ok {
+		return nil
+	}
+	return b
+}
+
+// fakeIndex stands in for Pagefind: a fragment per page with its URL,
+// and a count of the pages it was given.
+func fakeIndex(seen *[]int) indexFunc {
+	return func(dir, root string, log io.Writer) error {
+		n := 0
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+				return err
+			}
+			n++
+			rel, _ := filepath.Rel(dir, p)
+			url := "/" + strings.TrimSuffix(filepath.ToSlash(rel), "index.html")
+			var b bytes.Buffer
+			zw := gzip.NewWriter(&b)
+			fmt.Fprintf(zw, `pagefind_dcd{"url":%q}`, url)
+			zw.Close()
+			os.MkdirAll(filepath.Join(dir, "pagefind", "fragment"), 0o755)
+			return os.WriteFile(filepath.Join(dir, "pagefind", "fragment", fmt.Sprintf("sv_%d.pf_fragment", n)), b.Bytes(), 0o644)
+		})
+		*seen = append(*seen, n)
+		return err
+	}
+}
+
+func TestUpdateIndexOverlay(t *testing.T) {
+	page := func(s string) []byte { return []byte(`<main data-pagefind-body>` + s + `</main>`) }
+	m := output.NewMemory()
+	for i := range 30 {
+		m.Write(fmt.Sprintf("exempel/%d/index.html", i), page(fmt.Sprint(i)))
+	}
+	m.Write("kommun/ale/index.html", []byte("<main>ej indexerad</main>"))
+	var seen []int
+	never := func() bool { return false }
+	idx, err := updateIndex(nil, m, "", fakeIndex(&seen), never)
+	if err != nil || len(seen) != 1 || seen[0] != 31 {
+		t.Fatalf("first index: err %v, pages given %v, want every page", err, seen)
+	}
+	if len(idx.pages) != 30 || idx.ids["/exempel/3/"] == "" {
+		t.Fatalf("base: %d pages, ids %v", len(idx.pages), idx.ids)
+	}
+	// One page edited, one removed, a page that is not indexed changed.
+	m2 := m.Clone()
+	m2.Write("exempel/3/index.html", page("ny text"))
+	m2.Delete("exempel/4/index.html")
+	m2.Write("kommun/ale/index.html", []byte("<main>annan</main>"))
+	idx2, err := updateIndex(idx, m2, "", fakeIndex(&seen), never)
+	if err != nil || seen[1] != 1 {
+		t.Fatalf("overlay: err %v, pages given %v, want only the edited page", err, seen)
+	}
+	info, _ := idx2.files.Get(ReplacedFile)
+	ids := []string{idx.ids["/exempel/3/"], idx.ids["/exempel/4/"]}
+	slices.Sort(ids)
+	if want := `{"ersatta":["` + ids[0] + `","` + ids[1] + `"],"andrat":true}`; string(info) != want {
+		t.Errorf("%s = %s, want %s", ReplacedFile, info, want)
+	}
+	if _, ok := idx2.files.Get(OverlayDir + "fragment/sv_1.pf_fragment"); !ok {
+		t.Errorf("no overlay fragment: %v", idx2.files.Names())
+	}
+	// Back as it was: no overlay, no replaced entries.
+	idx3, _ := updateIndex(idx2, m, "", fakeIndex(&seen), never)
+	if len(seen) != 2 {
+		t.Errorf("the unchanged site was indexed again: %v", seen)
+	}
+	if _, ok := idx3.files.Get(ReplacedFile); ok {
+		t.Errorf("%s left after the edits were undone", ReplacedFile)
+	}
+	// Many pages changed: the whole site again.
+	m4 := m.Clone()
+	for i := range 20 {
+		m4.Write(fmt.Sprintf("exempel/%d/index.html", i), page("ändrad"))
+	}
+	if _, err := updateIndex(idx3, m4, "", fakeIndex(&seen), never); err != nil || seen[len(seen)-1] != 31 {
+		t.Errorf("after 20 of 30 pages changed: err %v, pages given %v, want every page", err, seen)
 	}
 }

@@ -1,0 +1,227 @@
+package serve
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/exempelbanken/portal/builder/output"
+)
+
+// The preview keeps its search index current without indexing the whole
+// site after each save. At start, and when many pages have changed, it
+// indexes every page (the base). After an edit it indexes only the pages
+// whose HTML differs from the base into a second, small index under
+// OverlayDir, and lists in ReplacedFile the base's entries for those
+// pages; the search page merges the two (Pagefind's mergeIndex) and leaves
+// the replaced entries out.
+const (
+	// OverlayDir holds the index of the pages changed since the base.
+	OverlayDir = "pagefind/andrat/"
+	// ReplacedFile tells the search page what to merge and leave out:
+	// {"ersatta": [the base index's result ids of the pages changed or
+	// removed since], "andrat": whether OverlayDir holds an index}. Only
+	// the preview serves it.
+	ReplacedFile = "pagefind/ersatta.json"
+)
+
+// maxOverlay is the most changed pages the overlay takes; beyond it (or a
+// tenth of the indexed pages) the whole site is indexed again.
+const maxOverlay = 200
+
+// searchIndex is the index the preview serves.
+type searchIndex struct {
+	files *output.Memory // pagefind/…, and the overlay and ReplacedFile when there is one
+	// pages is the hash of each indexed page of the base (its name in the
+	// site → sha256 of its HTML), ids its Pagefind result id by URL.
+	pages map[string][32]byte
+	ids   map[string]string
+}
+
+// indexedPages returns the HTML pages of m that Pagefind indexes (those
+// with data-pagefind-body) and their hashes.
+func indexedPages(m *output.Memory) map[string][32]byte {
+	out := map[string][32]byte{}
+	for _, name := range m.Names() {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		b, _ := m.Get(name)
+		if bytes.Contains(b, []byte("data-pagefind-body")) {
+			out[name] = sha256.Sum256(b)
+		}
+	}
+	return out
+}
+
+// changedPages lists the indexed pages of now that are new or differ from
+// base, and the pages of base gone from now, each sorted.
+func changedPages(base, now map[string][32]byte) (changed, removed []string) {
+	for name, h := range now {
+		if bh, ok := base[name]; !ok || bh != h {
+			changed = append(changed, name)
+		}
+	}
+	for name := range base {
+		if _, ok := now[name]; !ok {
+			removed = append(removed, name)
+		}
+	}
+	sort.Strings(changed)
+	sort.Strings(removed)
+	return changed, removed
+}
+
+// pageURL is the URL Pagefind gives the page file name ("exempel/x/index.html" → "/exempel/x/").
+func pageURL(name string) string {
+	return "/" + strings.TrimSuffix(name, "index.html")
+}
+
+// fragmentIDs maps each page URL of a Pagefind index to its result id
+// (the name of its fragment file: "sv_2a4d11e").
+func fragmentIDs(idx *output.Memory) (map[string]string, error) {
+	ids := map[string]string{}
+	for _, name := range idx.Names() {
+		if !strings.HasPrefix(name, "pagefind/fragment/") || strings.HasPrefix(name, OverlayDir) {
+			continue
+		}
+		b, _ := idx.Get(name)
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		data, err := io.ReadAll(zr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		var frag struct {
+			URL string `json:"url"`
+		}
+		if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("pagefind_dcd")), &frag); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		ids[frag.URL] = strings.TrimSuffix(strings.TrimPrefix(name, "pagefind/fragment/"), ".pf_fragment")
+	}
+	return ids, nil
+}
+
+// updateIndex returns the index of m: the base with an overlay of the
+// pages changed since it, or a new base when there is no base yet or
+// too much has changed. stale reports that a newer build has come; then
+// it returns nil.
+func updateIndex(cur *searchIndex, m *output.Memory, root string, index indexFunc, stale func() bool) (*searchIndex, error) {
+	now := indexedPages(m)
+	if cur != nil && cur.pages != nil {
+		changed, removed := changedPages(cur.pages, now)
+		if len(changed)+len(removed) <= min(maxOverlay, max(10, len(cur.pages)/10)) {
+			return overlayIndex(cur, m, changed, removed, root, index, stale)
+		}
+	}
+	files, err := buildIndex(m, nil, root, index, stale)
+	if files == nil || err != nil {
+		return nil, err
+	}
+	ids, err := fragmentIDs(files)
+	if err != nil {
+		return nil, err
+	}
+	return &searchIndex{files: files, pages: now, ids: ids}, nil
+}
+
+// overlayIndex is cur's base with the changed pages of m indexed apart.
+func overlayIndex(cur *searchIndex, m *output.Memory, changed, removed []string, root string, index indexFunc, stale func() bool) (*searchIndex, error) {
+	files := output.NewMemory()
+	for _, name := range cur.files.Names() {
+		if !strings.HasPrefix(name, OverlayDir) && name != ReplacedFile {
+			b, _ := cur.files.Get(name)
+			files.Write(name, b)
+		}
+	}
+	next := &searchIndex{files: files, pages: cur.pages, ids: cur.ids}
+	if len(changed)+len(removed) == 0 {
+		return next, nil
+	}
+	replaced := []string{}
+	for _, name := range append(append([]string(nil), changed...), removed...) {
+		if id, ok := cur.ids[pageURL(name)]; ok {
+			replaced = append(replaced, id)
+		}
+	}
+	sort.Strings(replaced)
+	if len(changed) > 0 {
+		over, err := buildIndex(m, changed, root, index, stale)
+		if over == nil || err != nil {
+			return nil, err
+		}
+		for _, name := range over.Names() {
+			b, _ := over.Get(name)
+			files.Write(OverlayDir+strings.TrimPrefix(name, "pagefind/"), b)
+		}
+	}
+	list, _ := json.Marshal(struct {
+		Replaced []string `json:"ersatta"`
+		Overlay  bool     `json:"andrat"`
+	}{replaced, len(changed) > 0})
+	files.Write(ReplacedFile, list)
+	return next, nil
+}
+
+// indexFunc indexes the site written to dir (Options.Index).
+type indexFunc func(dir, root string, log io.Writer) error
+
+// buildIndex writes the HTML pages of m (only those named in pages, when
+// it is not nil) to a temporary folder, indexes them with index and
+// returns the files of pagefind/. It returns nil, nil when stale reports
+// that a newer build has come.
+func buildIndex(m *output.Memory, pages []string, root string, index indexFunc, stale func() bool) (*output.Memory, error) {
+	dir, err := os.MkdirTemp("", "exempelbanken-sok-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	names := pages
+	if names == nil {
+		for _, name := range m.Names() {
+			if strings.HasSuffix(name, ".html") {
+				names = append(names, name)
+			}
+		}
+	}
+	for _, name := range names {
+		b, _ := m.Get(name)
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return nil, err
+		}
+		if stale() {
+			return nil, nil
+		}
+	}
+	var log bytes.Buffer
+	if err := index(dir, root, &log); err != nil {
+		return nil, fmt.Errorf("%v %s", err, log.String())
+	}
+	idx := output.NewMemory()
+	base := filepath.Join(dir, "pagefind")
+	err = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		return idx.Write(filepath.ToSlash(rel), b)
+	})
+	return idx, err
+}
