@@ -42,6 +42,25 @@ for n in $SIZES; do
   printf '%-8s %14s %14s %10s %10s\n' "$n" "$wall0" "$wall" "$pps" "$rss"
   grep '^  ' <<<"$log" | grep -v RSS | sed 's/^/         /'
 done
+# The search index at 10,000 cases, without and with the extra terms of
+# the pages (compound parts and synonyms): Pagefind's time, the index's
+# size and the bytes a first query downloads (bench/search-bytes.mjs in
+# Chromium).
+n=10000
+if [[ " $SIZES " == *" $n "* ]]; then
+  echo
+  echo "Sökindex på $n exempel:"
+  printf '%-28s %12s %12s %18s\n' "" "Pagefind" "index" "första sökningen"
+  for mode in "-search-terms=false" "-search-terms=true"; do
+    out=$(mktemp -d)
+    log=$(./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/public" "$mode" -v)
+    idx=$(sed -n 's/^  sökindex (Pagefind) *\([^ ]*\).*$/\1/p' <<<"$log")
+    bytes=$(node bench/search-bytes.mjs "$out/public" missbruk)
+    rm -rf "$out"
+    label="utan orddelar och synonymer"; [ "$mode" = "-search-terms=true" ] && label="med orddelar och synonymer"
+    python3 -c "import json,sys;d=json.loads(sys.argv[1]);print('%-28s %12s %9.1f MB %15.0f kB' % (sys.argv[2], sys.argv[3], d['index_bytes']/1e6, d['first_query_bytes']/1e3))" "$bytes" "$label" "$idx"
+  done
+fi
 echo
 echo "Förhandsgranskning: tid från sparad fil till omladdning (50 ändringar):"
 go test ./builder/serve -run '^$' -bench 'SaveToReload' -benchtime 1x | grep Benchmark
