@@ -22,7 +22,7 @@ import (
 type buildCmd struct {
 	root, out, baseURL               string
 	drafts, search, verbose, durable bool
-	htmlexec, searchTerms            bool
+	htmlexec, searchTerms, openData  bool
 	cpuProf, traceOut, memProf       string
 }
 
@@ -57,6 +57,7 @@ func parseBuild(args []string, env Env) (*buildCmd, int) {
 	fs.StringVar(&c.memProf, "memprofile", "", "")
 	fs.BoolVar(&c.htmlexec, "htmlexec", true, "")
 	fs.BoolVar(&c.searchTerms, "search-terms", true, "")
+	fs.BoolVar(&c.openData, "open-data", true, "")
 	if st := parse(fs, args, env); st >= 0 {
 		return nil, st
 	}
@@ -122,7 +123,7 @@ func (c *buildCmd) run(env Env) int {
 	ctx, stop := interruptible(env)
 	defer stop()
 	start := time.Now()
-	b := site.New(site.Options{Root: c.root, Drafts: c.drafts, BaseURL: c.baseURL, Theme: env.Theme, HTMLTemplateOnly: !c.htmlexec, NoSearchTerms: !c.searchTerms})
+	b := site.New(site.Options{Root: c.root, Drafts: c.drafts, BaseURL: c.baseURL, Theme: env.Theme, HTMLTemplateOnly: !c.htmlexec, NoSearchTerms: !c.searchTerms, NoOpenData: !c.openData})
 	defer b.Close()
 	disk, st := c.openOutput(env)
 	if st >= 0 {

@@ -51,7 +51,7 @@ type Env struct {
 const usage = `portal – bygger Exempelbanken, en statisk portal om sociala investeringar.
 
 Användning:
-  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v] [-htmlexec=false] [-search-terms=false]
+  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v] [-htmlexec=false] [-search-terms=false] [-open-data=false]
   portal serve [-root DIR] [-addr 127.0.0.1:1313] [-allowed-hosts H,H] [-drafts] [-open]
   portal check [-root DIR] [-format text|gitlab|github]
   portal new [-root DIR] exempel|begrepp|sida "Titel"
@@ -88,6 +88,8 @@ Flaggor för build:
   -v              visa tiden för varje byggsteg
   -search-terms=false
                   bygger sökindexet utan orddelar och synonymer (för jämförelser)
+  -open-data=false
+                  bygger utan öppna data (/data/) och Atom-flöden (för jämförelser)
   -htmlexec=false kör alla sidor genom html/template i stället för den snabbare
                   htmlexec (för jämförelser; också för check och serve)
   -cpuprofile F   skriv en CPU-profil till F

@@ -306,6 +306,7 @@ var mayDecline = map[string]string{
 	"vokabular.yaml": "its comments are kept on the nodes by yaml.v3",
 	"kallor.yaml":    "its comments are kept on the nodes by yaml.v3",
 	"synonymer.yaml": "its comments are kept on the nodes by yaml.v3",
+	"site.yaml":      "its comments are kept on the nodes by yaml.v3",
 }
 
 // TestFastYAMLMatchesYAMLv3 runs the fast parser on the site's own content

@@ -250,7 +250,8 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 		return c
 	}
 	f := newFields(name, node, errs)
-	f.checkUnknown([]string{"title", "baseURL", "language", "description", "menu", "related", "status_stale_years", "cms"}, "site.yaml")
+	f.checkUnknown([]string{"title", "baseURL", "language", "description", "menu", "related", "status_stale_years", "cms",
+		"data_license", "publisher", "publisher_uri", "contact_email"}, "site.yaml")
 	c.Title, _ = f.str("title", true)
 	c.BaseURL, _ = f.str("baseURL", false)
 	if lang, line := f.str("language", false); lang != "" {
@@ -293,7 +294,48 @@ func readConfig(root string, errs *diag.List, h hash.Hash64) Config {
 	if v, ok := f.get("cms"); ok && !isNull(v) {
 		c.CMS = readCMS(name, v, errs)
 	}
+	readPublisher(name, f, &c, errs)
 	return c
+}
+
+// DataLicenses are the licences site.yaml's data_license may name, with
+// the address of each licence's text.
+var DataLicenses = []struct{ Name, URL string }{
+	{"CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"},
+	{"CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"},
+	{"CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"},
+}
+
+// readPublisher reads who publishes the open data (data_license,
+// publisher, publisher_uri, contact_email).
+func readPublisher(name string, f *fields, c *Config, errs *diag.List) {
+	c.DataLicense, c.DataLicenseURL = DataLicenses[0].Name, DataLicenses[0].URL
+	if l, line := f.str("data_license", false); l != "" {
+		var names []string
+		found := false
+		for _, d := range DataLicenses {
+			names = append(names, d.Name)
+			if strings.EqualFold(d.Name, l) {
+				c.DataLicense, c.DataLicenseURL, found = d.Name, d.URL, true
+			}
+		}
+		if !found {
+			errs.Addf(name, line, "%s", unknownMsg("data_license", "okänd licens", l, names))
+		}
+	}
+	c.Publisher, _ = f.str("publisher", false)
+	u, line := f.str("publisher_uri", false)
+	if u != "" && !safeURL(u) {
+		errs.Addf(name, line, "publisher_uri: %q är ingen webbadress (börja med https://)", u)
+		u = ""
+	}
+	c.PublisherURI = u
+	e, line := f.str("contact_email", false)
+	if e != "" && !validEmail(e) {
+		errs.Addf(name, line, "contact_email: %q är ingen e-postadress (som data@kommun.se)", e)
+		e = ""
+	}
+	c.ContactEmail = e
 }
 
 // CMSBackends are the git hosts the web editor can publish through

@@ -411,6 +411,12 @@ type Config struct {
 	// CMS is where the web editor publishes (site.yaml cms); nil when
 	// only the local editor of `portal serve` is enabled.
 	CMS *CMSConfig
+	// The open data (/data/): its licence (data_license, one of
+	// DataLicenses; CC BY 4.0 when not set), and who publishes it and
+	// answers questions about it, for the DCAT catalogue.
+	DataLicense, DataLicenseURL string
+	Publisher, PublisherURI     string
+	ContactEmail                string
 }
 
 // CMSConfig is site.yaml's cms block: the git host the web editor (Decap

@@ -1,6 +1,10 @@
 package site
 
 import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -82,10 +86,14 @@ var (
 // that run script, on* attributes, and script or data URLs in URL
 // attributes. Text between tags is escaped by construction, so only tags
 // are inspected. The site's own scripts (with a src under /js/) and the
-// JSON-free inline markup of the layouts are allowed.
+// JSON-free inline markup of the layouts are allowed, and so is structured
+// data (<script type="application/ld+json">) whose content up to the next
+// "</script" is valid JSON without a "<": anything else there, like a
+// front matter "</script>" that ended the element early, is reported.
 func liveMarkup(html string) []string {
 	var out []string
-	for _, m := range tagRe.FindAllStringSubmatch(html, -1) {
+	for _, ix := range tagRe.FindAllStringSubmatchIndex(html, -1) {
+		m := []string{html[ix[0]:ix[1]], html[ix[2]:ix[3]], html[ix[4]:ix[5]]}
 		name := strings.ToLower(m[1])
 		attrs := attrRe.FindAllStringSubmatch(m[2], -1)
 		if name == "script" {
@@ -93,6 +101,14 @@ func liveMarkup(html string) []string {
 			for _, a := range attrs {
 				if strings.ToLower(a[1]) == "src" && strings.HasPrefix(a[3], "/js/") {
 					ok = true
+				}
+				if strings.ToLower(a[1]) == "type" && a[3] == "application/ld+json" {
+					body, _, closed := strings.Cut(html[ix[1]:], "</script")
+					if closed && json.Valid([]byte(body)) && !strings.Contains(body, "<") {
+						ok = true
+					} else {
+						out = append(out, m[0]+body)
+					}
 				}
 			}
 			if !ok {
@@ -149,14 +165,89 @@ func TestHostileContentNeverLive(t *testing.T) {
 
 func TestLiveMarkupDetector(t *testing.T) {
 	for _, s := range []string{`<script>x</script>`, `<img src=x onerror=alert(1)>`, `<a href="javascript:x">`, `<a href="JaVa&#x09;Script:x">`,
-		`<iframe src="x">`, `<div onclick='x'>`, `<img src="data:image/svg+xml;base64,xx">`, `<script src="https://evil/x.js"></script>`} {
+		`<iframe src="x">`, `<div onclick='x'>`, `<img src="data:image/svg+xml;base64,xx">`, `<script src="https://evil/x.js"></script>`,
+		`<script type="application/ld+json">{"name":"</script><script>alert(1)</script>"}</script>`,
+		`<script type="application/ld+json">{"name":"<!--"}</script>`, `<script type="application/ld+json">alert(1)</script>`,
+		`<script type="application/ld+json">{"a":1}`} {
 		if len(liveMarkup(s)) == 0 {
 			t.Errorf("not detected: %s", s)
 		}
 	}
-	for _, s := range []string{`<p>&lt;script&gt;</p>`, `<a href="/x">onclick=</a>`, `<script src="/js/portal.abc.js" defer></script>`, `<p>javascript:alert(1)</p>`} {
+	for _, s := range []string{`<p>&lt;script&gt;</p>`, `<a href="/x">onclick=</a>`, `<script src="/js/portal.abc.js" defer></script>`, `<p>javascript:alert(1)</p>`,
+		`<script type="application/ld+json">{"name":"\u003c/script\u003e"}</script>`} {
 		if got := liveMarkup(s); len(got) > 0 {
 			t.Errorf("false positive %s: %v", s, got)
 		}
+	}
+}
+
+// TestHostileFeedsAndStructuredData: the hostile site's feeds parse as
+// XML and hold nothing but Atom's own elements, its payloads read back as
+// the front matter's text, and its structured data parses and holds the
+// payloads as strings (TestHostileContentNeverLive checks that no
+// ld+json script can be closed early).
+func TestHostileFeedsAndStructuredData(t *testing.T) {
+	m, _ := build(t, hostile)
+	const (
+		title   = "<script>alert('titel')</script> Fientlig"
+		summary = `<img src=x onerror=alert(1)> "><svg onload=alert(2)>`
+		atomNS  = "http://www.w3.org/2005/Atom"
+	)
+	atomElements := map[string]bool{"feed": true, "title": true, "subtitle": true, "id": true, "updated": true, "link": true, "author": true,
+		"name": true, "uri": true, "entry": true, "published": true, "summary": true, "category": true}
+	feeds := 0
+	for _, name := range m.Names() {
+		if !strings.HasSuffix(name, "atom.xml") {
+			continue
+		}
+		feeds++
+		data, _ := m.Get(name)
+		d := xml.NewDecoder(bytes.NewReader(data))
+		for {
+			tok, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s does not parse: %v", name, err)
+			}
+			if se, ok := tok.(xml.StartElement); ok && (se.Name.Space != atomNS || !atomElements[se.Name.Local]) {
+				t.Errorf("%s: element %s %s", name, se.Name.Space, se.Name.Local)
+			}
+		}
+		if strings.Contains(string(data), "<script") || strings.Contains(string(data), "<img") {
+			t.Errorf("%s holds markup", name)
+		}
+	}
+	if feeds < 5 {
+		t.Errorf("only %d feeds", feeds)
+	}
+	all := readFeed(t, m, "exempel/atom.xml")
+	found := false
+	for _, e := range all.Entries {
+		if strings.HasSuffix(e.ID, "/exempel/fientlig/") {
+			found = true
+			if e.Title != title || e.Summary != summary {
+				t.Errorf("the hostile entry reads back as %q, %q", e.Title, e.Summary)
+			}
+		}
+	}
+	if !found || !strings.Contains(page(t, m, "exempel/atom.xml"), "<title>&lt;script&gt;alert(&#39;titel&#39;)&lt;/script&gt; Fientlig</title>") {
+		t.Error("the hostile title is not in exempel/atom.xml as escaped text")
+	}
+
+	name := "exempel/fientlig/index.html"
+	objs := ldObjects(t, name, page(t, m, name))
+	a := objs["Article"]
+	if a["headline"] != title || a["description"] != summary || get(a, "about", "name") != title {
+		t.Errorf("%s: Article %v", name, a)
+	}
+	if get(objs["BreadcrumbList"], "itemListElement", 2, "name") != title {
+		t.Errorf("%s: breadcrumbs %v", name, objs["BreadcrumbList"])
+	}
+	name = "om-portalen/index.html"
+	objs = ldObjects(t, name, page(t, m, name))
+	if get(objs["BreadcrumbList"], "itemListElement", 1, "name") != "Om </title><script>alert(25)</script>" {
+		t.Errorf("%s: breadcrumbs %v", name, objs["BreadcrumbList"])
 	}
 }

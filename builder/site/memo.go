@@ -146,7 +146,7 @@ func (m *memo) facetKey(site uint64, sd *SiteData) uint64 {
 func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*content.Case) uint64) uint64 {
 	k := m.keyer()
 	k.num(site)
-	k.str(path, layout, p.Title, p.Description, p.Path, p.Canonical, string(p.Body), p.TitleTerms, p.SearchTerms)
+	k.str(path, layout, p.Title, p.Description, p.Path, p.Canonical, p.Feed, p.FeedTitle, string(p.Body), p.TitleTerms, p.SearchTerms)
 	k.flag(p.Indexed)
 	k.flag(p.Draft)
 	for _, c := range p.Crumbs {
@@ -237,6 +237,17 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 	for _, d := range p.Sources {
 		k.str(d.ID)
 		k.num(uint64(len(d.Cases)), uint64(len(d.Terms)))
+	}
+	if d := p.Data; d != nil {
+		k.str("data", d.License, d.LicenseURL, d.Publisher)
+		for _, f := range d.Files {
+			k.str(f.Name, f.Title, f.Format, f.Size, f.Description)
+		}
+		for _, c := range d.Columns {
+			k.str(c.Key, c.Header, c.Help)
+		}
+		k.num(uint64(d.Cases), uint64(d.Terms), uint64(d.Sources))
+		k.flag(d.Catalog)
 	}
 	// Letters derive from the terms in siteKey.
 	return k.h.Sum64()

@@ -58,6 +58,11 @@ type Page struct {
 	// apart, to weigh as much as the title. Searched, never shown.
 	TitleTerms, SearchTerms string
 
+	// Feed is the URL path of the Atom feed of the list the page shows
+	// (feeds.go), linked in its <head>, and FeedTitle that feed's title;
+	// both empty for pages without one.
+	Feed, FeedTitle string
+
 	Case        *content.Case
 	Term        *content.Term
 	Doc         *content.Doc
@@ -85,6 +90,8 @@ type Page struct {
 
 	Sources []*content.SourceDoc // the source register (/kallor/)
 	Source  *content.SourceDoc   // one source's page
+
+	Data *DataPage // the open data's page (/data/)
 }
 
 // OrderLink links one order of the list of all cases.

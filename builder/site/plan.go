@@ -117,7 +117,7 @@ func sign(n int64) int64 {
 // TestPageKeyCoversEveryField checks that the key covers every field), and
 // the stylesheet and static files. The menu, the sitemap and
 // the render phase read it.
-func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte, static []assets.File) (*sitePlan, error) {
+func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte, static []assets.File, od *openData) (*sitePlan, error) {
 	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
 		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
 		Scripts: map[string]string{}}
@@ -173,6 +173,9 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	for _, p := range s.Pages {
 		sd.Footer = append(sd.Footer, content.MenuItem{Title: p.Title, URL: p.URL()})
+	}
+	if tpl.sets["data"] != nil && od.page != nil {
+		sd.Footer = append(sd.Footer, content.MenuItem{Title: "Öppna data", URL: dataURL})
 	}
 	sd.CaseCount, sd.TermCount = len(s.Cases), len(s.Terms)
 	var models, concepts []*content.Term
@@ -309,6 +312,14 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 			})
 		}
 	}
+	// The Atom feeds of the case lists and facet values, linked from their pages (feeds.go).
+	if !b.opts.NoOpenData {
+		feeds, err := planFeeds(sd, s, g.facets, jobs)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, feeds...)
+	}
 	// The source register.
 	sources := Crumb{"Källor", sourcesURL}
 	if tpl.sets["source-index"] != nil {
@@ -329,6 +340,13 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		page(searchURL, "search", &Page{Title: "Sök", Description: "Sök bland exempel och begrepp, och filtrera på kommun, län, målgrupp, investeringsmodell, fokusområde och status.",
 			Crumbs: []Crumb{home}})
 		jobs = append(jobs, &job{path: searchURL[1:] + "forslag.json", data: suggestions(s)})
+	}
+	// The open data (/data/): the files, and their page where the theme
+	// has one.
+	jobs = append(jobs, od.jobs...)
+	if tpl.sets["data"] != nil && od.page != nil {
+		od.page.Crumbs = []Crumb{home}
+		page(dataURL, "data", od.page)
 	}
 	nf := &Page{Title: "Sidan finns inte", Description: "Sidan du letade efter finns inte."}
 	page(notFoundURL, "404", nf)

@@ -63,6 +63,9 @@ type Options struct {
 	// NoSearchTerms leaves out the extra search terms of the pages (the
 	// parts of their compounds and their synonyms), for comparisons.
 	NoSearchTerms bool
+	// NoOpenData leaves out the open data (/data/) and the Atom feeds,
+	// for comparisons.
+	NoOpenData bool
 	// LeaveOutBrokenDrafts, with Drafts, leaves out drafts that have
 	// errors (content.WithBrokenDraftsLeftOut): the preview server's way of
 	// keeping one broken draft from hiding every other change.
@@ -192,12 +195,18 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	// writer spends much of its time on mkdir(2).
 	var derived derivedData
 	var cardErrs diag.List
+	var od *openData
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		derived = derive(s)
 		b.renderCards(tpl, s, &cardErrs)
+		// The open data needs the front matter alone too.
+		od = &openData{}
+		if !b.opts.NoOpenData {
+			od = makeOpenData(s)
+		}
 	}()
 	go func() {
 		defer wg.Done()
@@ -207,6 +216,10 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	wg.Wait()
 	errs.Merge(&cardErrs)
 	t.done("markdown, facetter, liknande exempel och kort")
+	t.phases = append(t.phases, Phase{Name: "  varav öppna data (/data/)", Duration: od.took})
+	if od.err != nil {
+		errs.AddErr("", od.err)
+	}
 	if errs.Len() > 0 {
 		return nil, errs
 	}
@@ -220,7 +233,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	t.done("länkar mellan sidorna")
 
-	p, err := b.plan(s, g, tpl, css, static)
+	p, err := b.plan(s, g, tpl, css, static, od)
 	if err != nil {
 		return nil, err
 	}

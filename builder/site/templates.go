@@ -28,10 +28,10 @@ import (
 // layouts are the page templates every site has in layouts/. Each defines
 // the blocks "main" (and optionally "head"), executed inside base.html.
 var layouts = []string{"home", "case", "case-list", "facet-term", "facet-index",
-	"glossary-index", "glossary-term", "compare", "page", "search", "404", "source-index", "source"}
+	"glossary-index", "glossary-term", "compare", "page", "search", "404", "source-index", "source", "data"}
 
 // optionalLayouts may be missing; their pages are then not built.
-var optionalLayouts = map[string]bool{"search": true, "compare": true, "source-index": true, "source": true}
+var optionalLayouts = map[string]bool{"search": true, "compare": true, "source-index": true, "source": true, "data": true}
 
 // templates holds one parsed template set per layout.
 type templates struct {
@@ -170,6 +170,9 @@ var funcs = template.FuncMap{
 		}
 		return placeOf(c), nil
 	},
+	// jsonld is a page's structured data, as whole <script> elements
+	// (jsonld.go).
+	"jsonld":    jsonLD,
 	"add":       func(a, b int) int { return a + b },
 	"lower":     strings.ToLower,
 	"hasPrefix": strings.HasPrefix,

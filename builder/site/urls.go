@@ -11,6 +11,7 @@ const (
 	compareURL  = glossaryURL + "jamfor-modeller/"
 	searchURL   = "/sok/"
 	sourcesURL  = "/kallor/" // each source: content.SourceDoc.Page
+	dataURL     = "/data/"
 	notFoundURL = "/404.html"
 )
 

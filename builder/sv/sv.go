@@ -216,6 +216,19 @@ func FormatInt(n int64) string {
 // FormatSEK formats an amount of kronor: 12500000 → "12 500 000 kr".
 func FormatSEK(n int64) string { return FormatInt(n) + " kr" }
 
+// FormatBytes formats a file size the Swedish way, in SI units with a
+// decimal comma: "850 byte", "12 kB", "1,3 MB".
+func FormatBytes(n int64) string {
+	switch {
+	case n < 1000:
+		return strconv.FormatInt(n, 10) + " byte"
+	case n < 999_500:
+		return strconv.FormatInt((n+500)/1000, 10) + " kB"
+	}
+	tenths := (n + 50_000) / 100_000
+	return FormatInt(tenths/10) + "," + strconv.FormatInt(tenths%10, 10) + " MB"
+}
+
 var months = [...]string{"januari", "februari", "mars", "april", "maj", "juni",
 	"juli", "augusti", "september", "oktober", "november", "december"}
 

@@ -132,3 +132,15 @@ func TestSortStable(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatBytes(t *testing.T) {
+	for _, tt := range []struct {
+		n    int64
+		want string
+	}{{0, "0 byte"}, {999, "999 byte"}, {1000, "1 kB"}, {12_499, "12 kB"}, {12_500, "13 kB"}, {999_499, "999 kB"}, {999_500, "1,0 MB"},
+		{1_000_000, "1,0 MB"}, {1_349_999, "1,3 MB"}, {1_350_000, "1,4 MB"}, {12_345_678_901, "12 345,7 MB"}} {
+		if got := FormatBytes(tt.n); got != tt.want {
+			t.Errorf("FormatBytes(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

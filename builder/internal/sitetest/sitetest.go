@@ -100,6 +100,9 @@ title: Testbanken
 baseURL: https://test.example/
 language: sv
 description: En testportal.
+publisher: Testredaktionen
+publisher_uri: https://test.example/
+contact_email: data@test.example
 -- content/kallor.yaml --
 kallor:
   - id: kallan
