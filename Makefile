@@ -7,7 +7,7 @@ PORTAL := bin/portal
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 THEME := $(shell find layouts assets -type f)
 
-.PHONY: all build deps npm decap gomod chromium test test-go test-browser lint dist bench fuzz serve clean
+.PHONY: all build deps npm decap gomod test-tools test test-go test-browser lint dist bench fuzz serve clean
 
 all: build
 
@@ -56,11 +56,18 @@ build: deps $(PORTAL)
 serve: deps $(PORTAL)
 	./$(PORTAL) serve
 
-## chromium: Debian's Chromium for the browser tests (never a browser download)
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installerar Debians chromium för webbläsartesterna"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+## test-tools: the Debian packages the tests use, each only when its command
+## is missing: Chromium for the browser tests (never a browser download),
+## libxml2-utils (xmllint checks the Atom feeds against RFC 4287's schema)
+## and raptor2-utils (rapper parses the DCAT catalogue as RDF)
+test-tools:
+	@pkgs=; \
+	command -v chromium >/dev/null 2>&1 || pkgs="$$pkgs chromium"; \
+	command -v xmllint >/dev/null 2>&1 || pkgs="$$pkgs libxml2-utils"; \
+	command -v rapper >/dev/null 2>&1 || pkgs="$$pkgs raptor2-utils"; \
+	[ -z "$$pkgs" ] || { \
+	  echo "Installerar Debians$$pkgs för testerna"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; }
 
 ## lint: gofmt, go vet for Linux, macOS and Windows, staticcheck (pinned; on
 ## this system only, to keep a cold `make test` well under ten minutes)
@@ -90,14 +97,14 @@ test: deps lint test-go test-browser
 # test-go also runs the portable output path (two renames, a plain
 # directory walk) that Windows and other systems take, with the kill test,
 # on Linux (build tag portable).
-test-go: deps
+test-go: deps test-tools
 	$(GO) test -race -count=1 ./...
 	$(GO) test -race -count=1 -tags portable ./builder/output
 	$(GO) test -race -count=1 -tags portable -run 'Killed|Previous|Concurrent|OutRefused|Children' ./builder/cli
 
 ## test-browser: the search page in headless Debian Chromium (playwright-core)
 BROWSER_SITE := .cache/browser-site
-test-browser: deps chromium $(PORTAL)
+test-browser: deps test-tools $(PORTAL)
 	rm -rf $(BROWSER_SITE)
 	./$(PORTAL) build -out $(BROWSER_SITE)
 	SITE_DIR=$(CURDIR)/$(BROWSER_SITE) node --test --test-concurrency=1 tests/browser/
@@ -119,6 +126,7 @@ fuzz: deps
 	$(GO) test ./builder/markdown -run '^$$' -fuzz FuzzEscapeWikiPipes -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/search -run '^$$' -fuzz FuzzPlainText -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/feed -run '^$$' -fuzz FuzzPreparedEntry -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSplit -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/htmlexec -run '^$$' -fuzz FuzzEscapers -fuzztime $(FUZZTIME)
 

@@ -42,6 +42,40 @@ for n in $SIZES; do
   printf '%-8s %14s %14s %10s %10s\n' "$n" "$wall0" "$wall" "$pps" "$rss"
   grep '^  ' <<<"$log" | grep -v RSS | sed 's/^/         /'
 done
+# The open data (/data/) and the Atom feeds at 10,000 cases: after one
+# build of each into its folder, seven builds without them and seven
+# with, alternating, into the same two folders (build after build), the
+# medians, and the bytes they add.
+n=10000
+if [[ " $SIZES " == *" $n "* ]]; then
+  echo
+  echo "Öppna data och flöden på $n exempel (median av 7 byggen utan sökindex, bygge efter bygge):"
+  out=$(mktemp -d)
+  for mode in false true; do
+    ./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/$mode" -search=false -open-data=$mode >/dev/null
+  done
+  for i in 1 2 3 4 5 6 7; do
+    for mode in false true; do
+      ./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/$mode" -search=false -open-data=$mode | sed -n 's/^Byggde .* på \(.*\)$/\1/p' >>"$out/tid-$mode"
+    done
+  done
+  python3 - "$out" <<'PY'
+import os, re, statistics, sys
+d = sys.argv[1]
+def secs(s):
+    v, u = re.match(r"([0-9.]+)(ms|s|m)", s).groups()
+    return float(v) / 1000 if u == "ms" else float(v) * 60 if u == "m" else float(v)
+t = {m: statistics.median(secs(l) for l in open(os.path.join(d, "tid-" + m))) for m in ("false", "true")}
+def size(root, pred):
+    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(root) for f in fs if pred(r, f))
+data = size(os.path.join(d, "true", "data"), lambda r, f: True)
+feeds = size(os.path.join(d, "true"), lambda r, f: f == "atom.xml")
+print("  utan %.2f s, med %.2f s: %+.2f s (%+.0f %%); /data/ %.1f MB, flöden %.1f MB" % (
+    t["false"], t["true"], t["true"] - t["false"], 100 * (t["true"] - t["false"]) / t["false"], data / 1e6, feeds / 1e6))
+PY
+  rm -rf "$out"
+fi
+
 # The search index at 10,000 cases, without and with the extra terms of
 # the pages (compound parts and synonyms): Pagefind's time, the index's
 # size and the bytes a first query downloads (bench/search-bytes.mjs in
