@@ -127,6 +127,7 @@ fuzz: deps
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSlugify -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/search -run '^$$' -fuzz FuzzPlainText -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/feed -run '^$$' -fuzz FuzzPreparedEntry -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/geo -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSplit -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/htmlexec -run '^$$' -fuzz FuzzEscapers -fuzztime $(FUZZTIME)
 

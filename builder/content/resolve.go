@@ -16,7 +16,7 @@ import (
 // ReservedSlugs are top-level URL segments a page in content/sidor may not use.
 var ReservedSlugs = []string{"exempel", "begrepp", "kommun", "lan", "malgrupp", "fokus", "status",
 	"typ", "sok", "css", "js", "static", "pagefind", "404", "index", "sitemap", "feed", "kallor",
-	"admin", "media", "api", "data"}
+	"admin", "media", "api", "data", "oversikt", "karta"}
 
 // ReservedCaseSlugs are slugs a case may not use: the portal's own pages
 // below /exempel/ (the list in other orders, and its page numbers).

@@ -116,7 +116,7 @@ func liveMarkup(html string) []string {
 			}
 			continue
 		}
-		if badTags[name] {
+		if badTags[name] && !(name == "svg" && ownSVG(attrs)) {
 			out = append(out, m[0])
 		}
 		for _, a := range attrs {
@@ -168,13 +168,15 @@ func TestLiveMarkupDetector(t *testing.T) {
 		`<iframe src="x">`, `<div onclick='x'>`, `<img src="data:image/svg+xml;base64,xx">`, `<script src="https://evil/x.js"></script>`,
 		`<script type="application/ld+json">{"name":"</script><script>alert(1)</script>"}</script>`,
 		`<script type="application/ld+json">{"name":"<!--"}</script>`, `<script type="application/ld+json">alert(1)</script>`,
-		`<script type="application/ld+json">{"a":1}`} {
+		`<script type="application/ld+json">{"a":1}`, `<svg onload="alert(1)">`, `<svg class="chart" onload="alert(1)">`,
+		`<svg><a href="javascript:alert(1)">`, `<svg class="locator__svg"><use href="javascript:x"/></svg>`} {
 		if len(liveMarkup(s)) == 0 {
 			t.Errorf("not detected: %s", s)
 		}
 	}
 	for _, s := range []string{`<p>&lt;script&gt;</p>`, `<a href="/x">onclick=</a>`, `<script src="/js/portal.abc.js" defer></script>`, `<p>javascript:alert(1)</p>`,
-		`<script type="application/ld+json">{"name":"\u003c/script\u003e"}</script>`} {
+		`<script type="application/ld+json">{"name":"\u003c/script\u003e"}</script>`,
+		`<svg class="chart" viewBox="0 0 400 49" role="img"><title>T</title></svg>`, `<svg class="locator__svg"><use href="/karta/sverige.svg#lan"/></svg>`} {
 		if got := liveMarkup(s); len(got) > 0 {
 			t.Errorf("false positive %s: %v", s, got)
 		}
@@ -250,4 +252,19 @@ func TestHostileFeedsAndStructuredData(t *testing.T) {
 	if get(objs["BreadcrumbList"], "itemListElement", 1, "name") != "Om </title><script>alert(25)</script>" {
 		t.Errorf("%s: breadcrumbs %v", name, objs["BreadcrumbList"])
 	}
+}
+
+// ownSVG reports whether an <svg>'s attributes mark it as one the layouts
+// draw (the maps and charts, with their classes); script in it would still
+// be caught as a <script> element, an on* attribute or a script URL.
+func ownSVG(attrs [][]string) bool {
+	for _, a := range attrs {
+		if strings.ToLower(a[1]) == "class" {
+			switch a[3] {
+			case "chart", "case-map__svg", "locator__svg":
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -249,6 +249,47 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 		k.num(uint64(d.Cases), uint64(d.Terms), uint64(d.Sources))
 		k.flag(d.Catalog)
 	}
+	if l := p.Locator; l != nil {
+		k.str("locator", l.Title, l.ViewBox())
+		k.str(l.Marks...)
+		for _, d := range l.Dots {
+			k.str(d.X, d.Y)
+		}
+	}
+	k.caseMap(p.CaseMap)
+	if o := p.Overview; o != nil {
+		k.str("overview")
+		k.num(uint64(o.Swedish))
+		for _, c := range o.International {
+			k.str(c.Slug, c.Title)
+		}
+		for _, c := range o.Charts {
+			k.str(c.ID, c.Title, c.Desc, c.Head, string(c.SVG))
+			for _, r := range c.Rows {
+				k.str(r.Label, r.URL)
+				k.num(uint64(r.Value))
+			}
+		}
+		k.caseMap(o.Map)
+	}
 	// Letters derive from the terms in siteKey.
 	return k.h.Sum64()
+}
+
+// caseMap adds a map of cases to the key.
+func (k *keyer) caseMap(m *CaseMap) {
+	if m == nil {
+		return
+	}
+	k.str("map", m.Source, m.Kind, m.ViewBox())
+	for _, a := range m.Areas {
+		k.str(a.Name, a.Path, a.URL)
+		k.num(uint64(a.Count), uint64(a.Class))
+	}
+	for _, a := range m.Outline {
+		k.str(a.Code, a.Path)
+	}
+	for _, c := range m.Classes {
+		k.str(c.Label)
+	}
 }

@@ -43,6 +43,12 @@ func fill(t reflect.Type, n, depth int) reflect.Value {
 		v.SetInt(int64(n))
 	case reflect.Uint64, reflect.Uint32, reflect.Uint8:
 		v.SetUint(uint64(n))
+	case reflect.Float64:
+		v.SetFloat(float64(n) + 0.5)
+	case reflect.Array:
+		for i := 0; i < t.Len(); i++ {
+			v.Index(i).Set(fill(t.Elem(), n, depth+1))
+		}
 	case reflect.Pointer:
 		v.Set(fill(t.Elem(), n, depth+1).Addr())
 	case reflect.Slice:

@@ -92,6 +92,10 @@ type Page struct {
 	Source  *content.SourceDoc   // one source's page
 
 	Data *DataPage // the open data's page (/data/)
+
+	Overview *Overview // /oversikt/
+	CaseMap  *CaseMap  // the home page's map of cases per län
+	Locator  *Locator  // a small map with this page's place marked
 }
 
 // OrderLink links one order of the list of all cases.

@@ -12,6 +12,7 @@ import (
 	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/geo"
 	"github.com/exempelbanken/portal/builder/internal/par"
 	"github.com/exempelbanken/portal/builder/search"
 	"github.com/exempelbanken/portal/builder/sv"
@@ -117,7 +118,7 @@ func sign(n int64) int64 {
 // TestPageKeyCoversEveryField checks that the key covers every field), and
 // the stylesheet and static files. The menu, the sitemap and
 // the render phase read it.
-func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte, static []assets.File, od *openData) (*sitePlan, error) {
+func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte, static []assets.File, od *openData, gm *geo.Map) (*sitePlan, error) {
 	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
 		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
 		Scripts: map[string]string{}}
@@ -162,6 +163,9 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	if len(sd.Menu) == 0 {
 		sd.Menu = []content.MenuItem{{Title: "Exempel", URL: casesURL}, {Title: "Kommuner", URL: facetURL(facetKommun)},
 			{Title: "Målgrupper", URL: facetURL(facetMalgrupp)}, {Title: "Begrepp", URL: glossaryURL}}
+		if tpl.sets["overview"] != nil {
+			sd.Menu = append(sd.Menu, content.MenuItem{Title: "Översikt", URL: overviewURL})
+		}
 		if tpl.sets["search"] != nil {
 			sd.Menu = append(sd.Menu, content.MenuItem{Title: "Sök och filtrera", URL: searchURL})
 		}
@@ -233,7 +237,35 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	glossary := Crumb{"Begrepp", glossaryURL}
 
 	latest := newest(s.Cases, 6)
-	page(homeURL, "home", &Page{Description: s.Config.Description, Latest: latest, Models: models, Cases: s.Cases})
+	// The maps: one drawing of Sweden, its areas reused (maps.go).
+	loc := newLocators(gm)
+	if gm != nil {
+		jobs = append(jobs, &job{path: mapFile, data: locatorSVG(gm)})
+	}
+	lanCode := func(v *FacetValue) string {
+		if v.Lan != nil && v.Kommun == nil {
+			return v.Lan.Code
+		}
+		return ""
+	}
+	var homeMap *CaseMap
+	if gm != nil && tpl.sets["overview"] != nil {
+		homeMap = newCaseMap(gm, gm.Lan, facetByKey(g.facets, facetLan), lanCode, nil, "län")
+	}
+	page(homeURL, "home", &Page{Description: s.Config.Description, Latest: latest, Models: models, Cases: s.Cases, CaseMap: homeMap})
+	if tpl.sets["overview"] != nil {
+		var cm *CaseMap
+		if gm != nil {
+			cm = newCaseMap(gm, gm.Kommuner, facetByKey(g.facets, facetKommun), func(v *FacetValue) string {
+				if v.Kommun != nil {
+					return v.Kommun.Code
+				}
+				return ""
+			}, gm.Lan, "kommun")
+		}
+		page(overviewURL, "overview", &Page{Title: "Översikt", Description: "Var i Sverige exemplen finns, och hur många de är per investeringsmodell, målgrupp, fokusområde, status och startår.",
+			Crumbs: []Crumb{home}, Overview: newOverview(s, g.facets, cm)})
+	}
 	// /exempel/ in each order, each its own paginated list: no script needed.
 	for _, o := range caseOrders {
 		cases, title := s.Cases, "Alla exempel"
@@ -253,7 +285,8 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	for _, c := range s.Cases {
 		p := &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
-			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true}
+			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true,
+			Locator: loc.of(placeOf(c)+" på Sverigekartan", c.Municipalities, c.ExplicitRegions)}
 		page(c.URL(), "case", p)
 		for _, old := range c.FormerSlugs {
 			jobs = append(jobs, &job{path: casesURL[1:] + old + "/index.html", data: redirectPage(sd.BaseURL+c.URL(), c.Title)})
@@ -306,9 +339,16 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 			if f.Key == facetKommun {
 				crumbs = append(crumbs, Crumb{v.Lan.Name, facetURL(facetLan, v.Lan.Slug)})
 			}
+			var locator *Locator
+			switch {
+			case v.Kommun != nil:
+				locator = loc.of(v.Label+" i "+v.Kommun.Lan.Name, []*content.Kommun{v.Kommun}, nil)
+			case v.Lan != nil:
+				locator = loc.of(v.Lan.Name+" på Sverigekartan", nil, []*content.Lan{v.Lan})
+			}
 			paginate(v.URL, v.Cases, func(path string, cs []*content.Case, pg *Pager) {
 				page(path, "facet-term", &Page{Title: v.Label, Description: facetDescription(f, v), Crumbs: crumbs,
-					Facet: f, Value: v, Cases: cs, Kommuner: kommuner, Pager: pg})
+					Facet: f, Value: v, Cases: cs, Kommuner: kommuner, Pager: pg, Locator: locator})
 			})
 		}
 	}

@@ -36,6 +36,7 @@ import (
 	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/geo"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
 )
@@ -196,6 +197,9 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	var derived derivedData
 	var cardErrs diag.List
 	var od *openData
+	var gm *geo.Map
+	var mapTook time.Duration
+	var mapErrs diag.List
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -207,6 +211,11 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		if !b.opts.NoOpenData {
 			od = makeOpenData(s)
 		}
+		// The map is drawn once (a few tens of milliseconds) and its
+		// areas reused on every page that shows one.
+		ms := time.Now()
+		gm = readMap(s, &mapErrs)
+		mapTook = time.Since(ms)
 	}()
 	go func() {
 		defer wg.Done()
@@ -215,8 +224,10 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	rendered, md := b.renderMarkdown(s, errs)
 	wg.Wait()
 	errs.Merge(&cardErrs)
+	errs.Merge(&mapErrs)
 	t.done("markdown, facetter, liknande exempel och kort")
-	t.phases = append(t.phases, Phase{Name: "  varav öppna data (/data/)", Duration: od.took})
+	t.phases = append(t.phases, Phase{Name: "  varav öppna data (/data/)", Duration: od.took},
+		Phase{Name: "  varav kartan (läs och rita gränserna)", Duration: mapTook})
 	if od.err != nil {
 		errs.AddErr("", od.err)
 	}
@@ -233,7 +244,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	t.done("länkar mellan sidorna")
 
-	p, err := b.plan(s, g, tpl, css, static, od)
+	p, err := b.plan(s, g, tpl, css, static, od, gm)
 	if err != nil {
 		return nil, err
 	}

@@ -28,10 +28,10 @@ import (
 // layouts are the page templates every site has in layouts/. Each defines
 // the blocks "main" (and optionally "head"), executed inside base.html.
 var layouts = []string{"home", "case", "case-list", "facet-term", "facet-index",
-	"glossary-index", "glossary-term", "compare", "page", "search", "404", "source-index", "source", "data"}
+	"glossary-index", "glossary-term", "compare", "page", "search", "404", "source-index", "source", "data", "overview"}
 
 // optionalLayouts may be missing; their pages are then not built.
-var optionalLayouts = map[string]bool{"search": true, "compare": true, "source-index": true, "source": true, "data": true}
+var optionalLayouts = map[string]bool{"search": true, "compare": true, "source-index": true, "source": true, "data": true, "overview": true}
 
 // templates holds one parsed template set per layout.
 type templates struct {

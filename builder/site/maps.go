@@ -1,0 +1,250 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/geo"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// The maps: Sweden's kommuner and län (content/data/kommuner.geojson and
+// lan.geojson, from SCB) projected and simplified once per build
+// (builder/geo), then reused: /oversikt/ shades every kommun by its number
+// of cases, and the län, kommun and case pages show a small locator map,
+// the län outlines from one shared file (/karta/sverige.svg) with the
+// place marked.
+const (
+	kommunGeoFile = "content/data/kommuner.geojson"
+	lanGeoFile    = "content/data/lan.geojson"
+	// mapFile holds the län outlines every locator map shows.
+	mapFile = "karta/sverige.svg"
+	// mapSource is the attribution every map carries (CC BY 4.0).
+	mapSource = "Källa: SCB"
+)
+
+// mapOptions draw the maps: 400 units wide, kommuner and län at the same
+// tolerance, so that the län borders drawn over the kommuner lie exactly
+// on theirs.
+var mapOptions = geo.Options{Width: 400, KommunTolerance: 0.4, LanTolerance: 0.4}
+
+// readMap reads and draws the boundaries, or returns nil when the site has
+// none (both files missing). A code that does not match kommuner.csv or
+// lan.csv is an error.
+func readMap(s *content.Site, errs *diag.List) *geo.Map {
+	root := s.Root
+	kd, kerr := os.ReadFile(filepath.Join(root, filepath.FromSlash(kommunGeoFile)))
+	ld, lerr := os.ReadFile(filepath.Join(root, filepath.FromSlash(lanGeoFile)))
+	if errors.Is(kerr, fs.ErrNotExist) && errors.Is(lerr, fs.ErrNotExist) {
+		return nil
+	}
+	for _, e := range []struct {
+		file string
+		err  error
+	}{{kommunGeoFile, kerr}, {lanGeoFile, lerr}} {
+		if e.err != nil {
+			errs.Addf(e.file, 0, "kan inte läsa kartans gränser: %v", e.err)
+		}
+	}
+	if kerr != nil || lerr != nil {
+		return nil
+	}
+	var kommunkoder, lanskoder []string
+	for _, k := range s.Kommuner {
+		kommunkoder = append(kommunkoder, k.Code)
+	}
+	for _, l := range s.Lan {
+		lanskoder = append(lanskoder, l.Code)
+	}
+	b, err := geo.Read(kommunGeoFile, kd, lanGeoFile, ld, kommunkoder, lanskoder)
+	if err != nil {
+		errs.AddErr(kommunGeoFile, err)
+		return nil
+	}
+	return b.Draw(mapOptions)
+}
+
+// CaseMap is a map of cases per area: on /oversikt/ every kommun, shaded
+// by its count, with the län borders over them; on the home page the län.
+type CaseMap struct {
+	Width, Height float64
+	Areas         []*MapArea
+	Outline       []geo.Area // borders drawn over the areas (none: nil)
+	Classes       []MapClass
+	Source        string
+	Kind          string // "kommun" or "län", for the caption
+}
+
+// MapArea is one area on the map: its shape, cases and class.
+type MapArea struct {
+	Name, Path, URL string
+	Count, Class    int
+}
+
+// MapClass is one class of the legend.
+type MapClass struct {
+	Class int
+	Label string
+}
+
+// mapClasses are the legend's classes: upper bounds of the counts, in
+// order (class 0 is no cases). One hue, light to dark, so the classes
+// differ in greyscale and for colour-blind readers too.
+var mapClasses = []struct {
+	max   int
+	label string
+}{{0, "Inga exempel"}, {1, "1 exempel"}, {3, "2–3 exempel"}, {9, "4–9 exempel"}, {1 << 30, "10 eller fler"}}
+
+func classOf(n int) int {
+	for i, c := range mapClasses {
+		if n <= c.max {
+			return i
+		}
+	}
+	return len(mapClasses) - 1
+}
+
+// newCaseMap shades each area of areas by the cases of its facet value
+// (found by code); outline is drawn over them.
+func newCaseMap(m *geo.Map, areas []geo.Area, f *Facet, code func(*FacetValue) string, outline []geo.Area, kind string) *CaseMap {
+	if m == nil {
+		return nil
+	}
+	cm := &CaseMap{Width: m.Width, Height: m.Height, Outline: outline, Source: mapSource, Kind: kind}
+	byCode := map[string]*FacetValue{}
+	if f != nil {
+		for _, v := range f.Values {
+			if c := code(v); c != "" {
+				byCode[c] = v
+			}
+		}
+	}
+	for _, a := range areas {
+		k := &MapArea{Name: a.Name, Path: a.Path}
+		if v := byCode[a.Code]; v != nil {
+			k.Count, k.URL, k.Name = len(swedishCases(v.Cases)), v.URL, v.Label
+		}
+		k.Class = classOf(k.Count)
+		cm.Areas = append(cm.Areas, k)
+	}
+	for i, c := range mapClasses {
+		cm.Classes = append(cm.Classes, MapClass{i, c.label})
+	}
+	return cm
+}
+
+// Label is the area's accessible name: "Ale: 7 exempel".
+func (k *MapArea) Label() string {
+	return k.Name + ": " + strconv.Itoa(k.Count) + " exempel"
+}
+
+// Linked returns the areas that have cases, most first, then by name in
+// Swedish order, for the table beside the map.
+func (cm *CaseMap) Linked() []*MapArea {
+	var out []*MapArea
+	for _, a := range cm.Areas {
+		if a.Count > 0 {
+			out = append(out, a)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *MapArea) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return bytes.Compare(sv.Key(a.Name), sv.Key(b.Name))
+	})
+	return out
+}
+
+// Locator is a small map of Sweden with places marked.
+type Locator struct {
+	Width, Height float64
+	Title         string   // the image's name: "Ale i Västra Götalands län"
+	Marks         []string // SVG paths of the marked areas
+	Dots          []Dot    // a dot on each, so that a small kommun shows
+}
+
+// Dot is a point on a map, its coordinates formatted.
+type Dot struct{ X, Y string }
+
+// locators finds the areas of the drawn map by code.
+type locators struct {
+	m           *geo.Map
+	kommun, lan map[string]*geo.Area
+}
+
+func newLocators(m *geo.Map) *locators {
+	if m == nil {
+		return nil
+	}
+	l := &locators{m: m, kommun: map[string]*geo.Area{}, lan: map[string]*geo.Area{}}
+	for i := range m.Kommuner {
+		l.kommun[m.Kommuner[i].Code] = &m.Kommuner[i]
+	}
+	for i := range m.Lan {
+		l.lan[m.Lan[i].Code] = &m.Lan[i]
+	}
+	return l
+}
+
+// of returns the locator of the given kommuner, else of the given län;
+// nil when there is neither (an international or national case).
+func (l *locators) of(title string, kommuner []*content.Kommun, lan []*content.Lan) *Locator {
+	if l == nil {
+		return nil
+	}
+	loc := &Locator{Width: l.m.Width, Height: l.m.Height, Title: title}
+	mark := func(a *geo.Area, dot bool) {
+		if a == nil {
+			return
+		}
+		loc.Marks = append(loc.Marks, a.Path)
+		if dot {
+			loc.Dots = append(loc.Dots, Dot{fnum(a.Centroid[0]), fnum(a.Centroid[1])})
+		}
+	}
+	for _, k := range kommuner {
+		mark(l.kommun[k.Code], true)
+	}
+	if len(loc.Marks) == 0 {
+		for _, ln := range lan {
+			mark(l.lan[ln.Code], false)
+		}
+	}
+	if len(loc.Marks) == 0 {
+		return nil
+	}
+	return loc
+}
+
+// locatorSVG is the shared file of län outlines the locators <use>.
+func locatorSVG(m *geo.Map) []byte {
+	var b []byte
+	b = append(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `+fnum(m.Width)+" "+fnum(m.Height)+`"><g id="lan">`...)
+	for _, a := range m.Lan {
+		b = append(b, `<path d="`+a.Path+`"/>`...)
+	}
+	b = append(b, "</g></svg>\n"...)
+	return b
+}
+
+// fnum formats a map coordinate with at most one decimal.
+func fnum(f float64) string {
+	return strconv.FormatFloat(float64(int64(f*10+0.5))/10, 'f', -1, 64)
+}
+
+// ViewBox is the SVG viewBox of the map.
+func (cm *CaseMap) ViewBox() string { return "0 0 " + fnum(cm.Width) + " " + fnum(cm.Height) }
+
+// ViewBox is the SVG viewBox of the locator.
+func (l *Locator) ViewBox() string { return "0 0 " + fnum(l.Width) + " " + fnum(l.Height) }
+
+// LocatorHref is the län outlines every locator map uses.
+const LocatorHref = "/" + mapFile + "#lan"
