@@ -5,13 +5,11 @@
 // runs on a copy of the real content, so the tests never touch content/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { launch } from "./helpers.mjs";
+import { launch, startPreview } from "./helpers.mjs";
 
 const repo = path.resolve(import.meta.dirname, "..", "..");
-const portal = process.env.PORTAL || path.join(repo, "bin", "portal");
 // Inside the repository, so that the server finds node_modules (Decap
 // CMS, Dart Sass) the way `make serve` does.
 const root = path.join(repo, ".cache", "editor-site");
@@ -20,20 +18,7 @@ let server, browser, url;
 const foreign = [];
 
 before(async () => {
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.mkdirSync(root, { recursive: true });
-  fs.cpSync(path.join(repo, "content"), path.join(root, "content"), { recursive: true });
-  server = spawn(portal, ["serve", "-root", root, "-addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
-  url = await new Promise((resolve, reject) => {
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      if (process.env.SERVE_LOG) fs.appendFileSync(process.env.SERVE_LOG, d);
-      const m = out.match(/Förhandsgranskning på (http:\/\/[^/]+)\//);
-      if (m) resolve(m[1]);
-    });
-    server.on("exit", (code) => reject(new Error(`portal serve exited with ${code}: ${out}`)));
-  });
+  ({ proc: server, url } = await startPreview(root));
   browser = await launch();
 });
 

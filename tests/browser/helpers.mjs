@@ -4,6 +4,7 @@
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
+import { spawn } from "node:child_process";
 import { chromium } from "playwright-core";
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
@@ -45,4 +46,28 @@ export function caseLinks(dir, page) {
   const html = fs.readFileSync(path.join(dir, page), "utf8");
   const list = html.slice(html.indexOf('<ul class="case-list">'));
   return [...new Set([...list.matchAll(/<h3 class="case-card__title"><a href="(\/exempel\/[^"]+)"/g)].map((m) => m[1]))].sort();
+}
+
+// startPreview copies the repository's content/ to root (a folder inside
+// the repository, so that the server finds node_modules the way `make
+// serve` does), starts `portal serve` on a free port and returns
+// {proc, url} once it listens. SERVE_LOG, when set, gets its output.
+export async function startPreview(root) {
+  const repo = path.resolve(import.meta.dirname, "..", "..");
+  const portal = process.env.PORTAL || path.join(repo, "bin", "portal");
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
+  fs.cpSync(path.join(repo, "content"), path.join(root, "content"), { recursive: true });
+  const proc = spawn(portal, ["serve", "-root", root, "-addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout.on("data", (d) => {
+      out += d;
+      if (process.env.SERVE_LOG) fs.appendFileSync(process.env.SERVE_LOG, d);
+      const m = out.match(/Förhandsgranskning på (http:\/\/[^/]+)\//);
+      if (m) resolve(m[1]);
+    });
+    proc.on("exit", (code) => reject(new Error(`portal serve exited with ${code}: ${out}`)));
+  });
+  return { proc, url };
 }

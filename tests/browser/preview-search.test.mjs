@@ -3,32 +3,18 @@
 // into the one built at start, and lists the page once, not twice.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { launch } from "./helpers.mjs";
+import { launch, startPreview } from "./helpers.mjs";
 
 const repo = path.resolve(import.meta.dirname, "..", "..");
-const portal = process.env.PORTAL || path.join(repo, "bin", "portal");
 const root = path.join(repo, ".cache", "preview-search-site");
 const file = path.join(root, "content", "exempel", "hikikomori.md");
 
 let server, browser, url;
 
 before(async () => {
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.mkdirSync(root, { recursive: true });
-  fs.cpSync(path.join(repo, "content"), path.join(root, "content"), { recursive: true });
-  server = spawn(portal, ["serve", "-root", root, "-addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
-  url = await new Promise((resolve, reject) => {
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/Förhandsgranskning på (http:\/\/[^/]+)\//);
-      if (m) resolve(m[1]);
-    });
-    server.on("exit", (code) => reject(new Error(`portal serve exited with ${code}: ${out}`)));
-  });
+  ({ proc: server, url } = await startPreview(root));
   browser = await launch();
 });
 
