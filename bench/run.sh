@@ -42,6 +42,26 @@ for n in $SIZES; do
   printf '%-8s %14s %14s %10s %10s\n' "$n" "$wall0" "$wall" "$pps" "$rss"
   grep '^  ' <<<"$log" | grep -v RSS | sed 's/^/         /'
 done
+# The build readers get: with the search index (Pagefind), build after
+# build, at 1,000 and 10,000 cases (and 100,000 with
+# BENCH_SEARCH_100K=1: Pagefind's CLI needs about 0.3 GB per 1,000 cases),
+# with the peak memory of all processes together (bench/peakrss.py) and
+# the index's size: the figures issue 22 starts from.
+echo
+echo "Hela bygget med sökindex (bygge efter bygge):"
+printf '%-8s %10s %12s %12s\n' "exempel" "tid" "minne (alla)" "index"
+for n in $SIZES; do
+  [ "$n" = 100000 ] && [ -z "${BENCH_SEARCH_100K:-}" ] && { echo "100000   (hoppas över; BENCH_SEARCH_100K=1 mäter det)"; continue; }
+  out=$(mktemp -d)
+  ./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/public" >/dev/null
+  sync
+  res=$(python3 bench/peakrss.py ./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/public" 2>&1 >/dev/null | sed -n 's/^peakrss //p')
+  idx=$(du -sb "$out/public/pagefind" | cut -f1)
+  rm -rf "$out"
+  wall=${res#wall=}; wall=${wall%% *}; rss=${res##*rss=}
+  printf '%-8s %9ss %9s MB %9s MB\n' "$n" "$wall" "$rss" "$(python3 -c "print(round($idx/1e6,1))")"
+done
+
 # The open data (/data/) and the Atom feeds at 10,000 cases: after one
 # build of each into its folder, seven builds without them and seven
 # with, alternating, into the same two folders (build after build), the
