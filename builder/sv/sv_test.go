@@ -144,3 +144,20 @@ func TestFormatBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestStem: the Snowball 3.0 Swedish stems of words of the content, after
+// Fold as Pagefind does (TestStemMatchesPagefind in builder/search checks
+// every word of the real content against Pagefind's own index).
+func TestStem(t *testing.T) {
+	for _, tt := range []struct{ word, want string }{
+		{"ansvaret", "ansvar"}, {"antaget", "antag"}, {"begreppet", "begreppet"}, {"budget", "budget"},
+		{"enhet", "enhet"}, {"aktivitet", "aktivitet"}, {"fallet", "fallet"}, {"barnet", "barnet"},
+		{"investeringsfonderna", "investeringsfond"}, {"kommunernas", "kommun"}, {"landstingets", "landstinget"},
+		{"livslängd", "livslang"}, {"aktör", "akt"}, {"alltså", "allts"}, {"fullt", "fullt"}, {"sis", "sis"},
+		{"hus", "hus"}, {"barns", "barn"}, {"utfallskontraktet", "utfallskontraktet"}, {"respektfullt", "respektfull"}, {"ab", "ab"}, {"", ""},
+	} {
+		if got := Stem(Fold(tt.word)); got != tt.want {
+			t.Errorf("Stem(Fold(%q)) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}

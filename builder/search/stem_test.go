@@ -1,0 +1,246 @@
+package search_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/search"
+	"github.com/exempelbanken/portal/builder/site"
+	"github.com/exempelbanken/portal/builder/sv"
+)
+
+// TestStemMatchesPagefind: sv.Stem and sv.Fold give, for every word of
+// the real content, the key Pagefind 1.6 indexes it under. The pairs come
+// from Pagefind's own index of the built site: each word entry's key (or,
+// for a word with diacritics, its variant) and the words of the page
+// content at its positions. This is what an index written by the portal
+// (issue 22) must agree with, or a query would miss.
+func TestStemMatchesPagefind(t *testing.T) {
+	repo := sitetest.RepoRoot(t)
+	dir := t.TempDir()
+	b := site.New(site.Options{Root: repo, Theme: os.DirFS(repo)})
+	defer b.Close()
+	d, err := output.NewDisk(filepath.Join(dir, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Build(d); err != nil {
+		t.Fatal(err)
+	}
+	if err := search.Index(d.Dir(), repo, os.Stderr); err != nil {
+		t.Fatal(err)
+	}
+	idx := filepath.Join(d.Dir(), "pagefind")
+	meta := pfDecode(t, filepath.Join(idx, mustGlob(t, idx, "pagefind.sv_*.pf_meta")))
+	pages := meta.([]any)[1].([]any)
+	content := make([][]string, len(pages))
+	for i, p := range pages {
+		raw := pfGunzip(t, filepath.Join(idx, "fragment", p.([]any)[0].(string)+".pf_fragment"))
+		var frag struct{ Content string }
+		if err := json.Unmarshal(raw, &frag); err != nil {
+			t.Fatal(err)
+		}
+		content[i] = strings.Fields(frag.Content)
+	}
+	checked, wrong := 0, map[string]string{}
+	chunks, _ := filepath.Glob(filepath.Join(idx, "index", "*.pf_index"))
+	for _, c := range chunks {
+		for _, e := range pfDecode(t, c).([]any)[0].([]any) {
+			entry := e.([]any)
+			key := entry[0].(string)
+			// Page numbers are written as differences from the one before.
+			check := func(pageList []any) {
+				page := uint64(0)
+				for _, pg := range pageList {
+					pp := pg.([]any)
+					page += pp[0].(uint64)
+					words := content[page]
+					// A negative number marks the weight of the positions
+					// after it; those are written as differences from the
+					// one before, from 0 after each marker.
+					pos := uint64(0)
+					for _, l := range pp[1].([]any) {
+						delta, ok := l.(uint64)
+						if !ok {
+							pos = 0 // a weight marker
+							continue
+						}
+						pos += delta
+						if int(pos) >= len(words) {
+							t.Fatalf("%s: position %d beyond the page's %d words", key, pos, len(words))
+						}
+						raw := words[pos]
+						keys := pagefindKeys(raw)
+						if len(keys) == 0 {
+							continue
+						}
+						checked++
+						if !slices.Contains(keys, key) {
+							wrong[raw] = fmt.Sprintf("%s → %v, Pagefind %s", raw, keys, key)
+						}
+					}
+				}
+			}
+			check(entry[1].([]any))
+			for _, v := range entry[2].([]any) {
+				check(v.([]any)[1].([]any))
+			}
+		}
+	}
+	if checked < 10000 {
+		t.Fatalf("only %d words checked", checked)
+	}
+	var list []string
+	for _, m := range wrong {
+		list = append(list, m)
+	}
+	sort.Strings(list)
+	if len(list) > 0 {
+		t.Errorf("%d of the distinct words (of %d positions) stem differently:\n%s", len(list), checked, strings.Join(list, "\n"))
+	}
+	t.Logf("%d positions checked", checked)
+}
+
+// pagefindKeys returns the keys Pagefind 1.6 may index a word of the page
+// under, as far as this test has found them. Each is the word in lower
+// case, diacritics folded, then stemmed: the whole word without any
+// punctuation ("0–16" → "016"), the whole word without ASCII punctuation
+// ("0–16"), each part between punctuation ("anna-eva", "2011:1517") and
+// each part of a camel-case word ("MiniMili" → "mini", "mili"), and each
+// run of the parts between ASCII punctuation. Which of
+// these Pagefind writes for which word is for issue 22 to pin down; this
+// test checks the stemming.
+func pagefindKeys(raw string) []string {
+	key := func(w string) string { return sv.Stem(sv.Fold(strings.ToLower(w))) }
+	var out []string
+	add := func(w string) {
+		if w != "" {
+			out = append(out, key(w))
+		}
+	}
+	add(anyPunct.ReplaceAllString(raw, ""))
+	add(asciiPunct.ReplaceAllString(raw, ""))
+	for _, part := range anyPunct.Split(raw, -1) {
+		add(part)
+		for _, p := range camel.FindAllString(part, -1) {
+			add(p)
+		}
+	}
+	// Runs of the parts between ASCII punctuation, joined: "t.o.m." also
+	// gives "om", "(2014)”." also "”".
+	parts := asciiPunct.Split(raw, -1)
+	for i := range parts {
+		for j := i + 1; j <= len(parts); j++ {
+			add(strings.Join(parts[i:j], ""))
+		}
+	}
+	return out
+}
+
+var (
+	asciiPunct = regexp.MustCompile("[!-/:-@\\[-^`{-~]")
+	anyPunct   = regexp.MustCompile(`[^\p{L}\p{N}_]+`)
+	camel      = regexp.MustCompile(`\p{Lu}*\p{Ll}+|\p{Lu}+|\p{N}+`)
+)
+
+func mustGlob(t *testing.T, dir, pattern string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(dir, pattern))
+	if len(m) != 1 {
+		t.Fatalf("%s: %v", pattern, m)
+	}
+	return filepath.Base(m[0])
+}
+
+// pfGunzip reads a Pagefind file: gzip of "pagefind_dcd" and the data.
+func pfGunzip(t *testing.T, file string) []byte {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, ok := bytes.CutPrefix(b, []byte("pagefind_dcd"))
+	if !ok {
+		t.Fatalf("%s: no pagefind_dcd signature", file)
+	}
+	return data
+}
+
+// pfDecode decodes a Pagefind CBOR file into uint64, int64, string and
+// []any values (the subset Pagefind writes).
+func pfDecode(t *testing.T, file string) any {
+	t.Helper()
+	data := pfGunzip(t, file)
+	v, rest, err := cborValue(data)
+	if err != nil || len(rest) != 0 {
+		t.Fatalf("%s: %v (%d bytes left)", file, err, len(rest))
+	}
+	return v
+}
+
+func cborValue(b []byte) (any, []byte, error) {
+	if len(b) == 0 {
+		return nil, nil, io.ErrUnexpectedEOF
+	}
+	major, info := b[0]>>5, b[0]&31
+	b = b[1:]
+	var n uint64
+	switch {
+	case info < 24:
+		n = uint64(info)
+	case info == 24 && len(b) >= 1:
+		n, b = uint64(b[0]), b[1:]
+	case info == 25 && len(b) >= 2:
+		n, b = uint64(binary.BigEndian.Uint16(b)), b[2:]
+	case info == 26 && len(b) >= 4:
+		n, b = uint64(binary.BigEndian.Uint32(b)), b[4:]
+	case info == 27 && len(b) >= 8:
+		n, b = binary.BigEndian.Uint64(b), b[8:]
+	default:
+		return nil, nil, fmt.Errorf("cbor: additional info %d", info)
+	}
+	switch major {
+	case 0:
+		return n, b, nil
+	case 1:
+		return -1 - int64(n), b, nil
+	case 2, 3:
+		if uint64(len(b)) < n {
+			return nil, nil, io.ErrUnexpectedEOF
+		}
+		return string(b[:n]), b[n:], nil
+	case 4:
+		out := make([]any, 0, n)
+		for range n {
+			v, rest, err := cborValue(b)
+			if err != nil {
+				return nil, nil, err
+			}
+			out, b = append(out, v), rest
+		}
+		return out, b, nil
+	}
+	return nil, nil, fmt.Errorf("cbor: major type %d", major)
+}
