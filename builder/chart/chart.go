@@ -61,7 +61,7 @@ func (c *Chart) SVG() string {
 	var s strings.Builder
 	id := html.EscapeString(c.ID)
 	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-labelledby="%s-titel %s-beskrivning">`,
-		num(Width), num(h), num(Width), num(h), id, id)
+		Num(Width), Num(h), Num(Width), Num(h), id, id)
 	fmt.Fprintf(&s, `<title id="%s-titel">%s</title><desc id="%s-beskrivning">%s</desc>`, id, html.EscapeString(c.Title), id, html.EscapeString(c.Desc))
 	scale := 0.0
 	if max > 0 {
@@ -74,20 +74,21 @@ func (c *Chart) SVG() string {
 			w = 2 // a bar of one is still visible
 		}
 		s.WriteString("<g>")
-		fmt.Fprintf(&s, `<text class="chart__label" x="0" y="%s">%s</text>`, num(y+labelSize), html.EscapeString(b.Label))
-		fmt.Fprintf(&s, `<rect class="chart__bar" x="0" y="%s" width="%s" height="%s"/>`, num(y+labelLine), num(w), num(barHeight))
+		fmt.Fprintf(&s, `<text class="chart__label" x="0" y="%s">%s</text>`, Num(y+labelSize), html.EscapeString(b.Label))
+		fmt.Fprintf(&s, `<rect class="chart__bar" x="0" y="%s" width="%s" height="%s"/>`, Num(y+labelLine), Num(w), Num(barHeight))
 		value := strconv.Itoa(b.Value)
 		if c.Unit != "" {
 			value += " " + c.Unit
 		}
-		fmt.Fprintf(&s, `<text class="chart__value" x="%s" y="%s">%s</text>`, num(w+6), num(y+labelLine+barHeight-2.5), html.EscapeString(value))
+		fmt.Fprintf(&s, `<text class="chart__value" x="%s" y="%s">%s</text>`, Num(w+6), Num(y+labelLine+barHeight-2.5), html.EscapeString(value))
 		s.WriteString("</g>")
 	}
 	s.WriteString("</svg>")
 	return s.String()
 }
 
-// num formats a coordinate with at most one decimal and no trailing zero.
-func num(f float64) string {
+// Num formats an SVG coordinate with at most one decimal and no trailing
+// zero ("12.3", "7"); the maps use it too.
+func Num(f float64) string {
 	return strconv.FormatFloat(float64(int64(f*10+0.5))/10, 'f', -1, 64)
 }

@@ -12,12 +12,12 @@ import (
 	"github.com/exempelbanken/portal/builder/site"
 )
 
-func TestIndex(t *testing.T) {
-	dir := t.TempDir()
-	sitetest.Write(t, dir, "")
-	b := site.New(site.Options{Root: dir})
+// buildIndexed builds the site o describes into out and indexes it with
+// Pagefind; the caller commits or reads d.Dir().
+func buildIndexed(t *testing.T, o site.Options, out string) *output.Disk {
+	t.Helper()
+	b := site.New(o)
 	defer b.Close()
-	out := filepath.Join(dir, "public")
 	d, err := output.NewDisk(out)
 	if err != nil {
 		t.Fatal(err)
@@ -25,9 +25,17 @@ func TestIndex(t *testing.T) {
 	if _, err := b.Build(d); err != nil {
 		t.Fatal(err)
 	}
-	if err := search.Index(d.Dir(), dir, os.Stderr); err != nil {
+	if err := search.Index(d.Dir(), o.Root, os.Stderr); err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+func TestIndex(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	out := filepath.Join(dir, "public")
+	d := buildIndexed(t, site.Options{Root: dir}, out)
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,6 @@ import (
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
-	"github.com/exempelbanken/portal/builder/output"
-	"github.com/exempelbanken/portal/builder/search"
 	"github.com/exempelbanken/portal/builder/site"
 	"github.com/exempelbanken/portal/builder/sv"
 )
@@ -30,19 +28,7 @@ import (
 // (issue 22) must agree with, or a query would miss.
 func TestStemMatchesPagefind(t *testing.T) {
 	repo := sitetest.RepoRoot(t)
-	dir := t.TempDir()
-	b := site.New(site.Options{Root: repo, Theme: os.DirFS(repo)})
-	defer b.Close()
-	d, err := output.NewDisk(filepath.Join(dir, "public"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Build(d); err != nil {
-		t.Fatal(err)
-	}
-	if err := search.Index(d.Dir(), repo, os.Stderr); err != nil {
-		t.Fatal(err)
-	}
+	d := buildIndexed(t, site.Options{Root: repo, Theme: os.DirFS(repo)}, filepath.Join(t.TempDir(), "public"))
 	idx := filepath.Join(d.Dir(), "pagefind")
 	meta := pfDecode(t, filepath.Join(idx, mustGlob(t, idx, "pagefind.sv_*.pf_meta")))
 	pages := meta.([]any)[1].([]any)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/exempelbanken/portal/builder/chart"
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/geo"
@@ -207,7 +208,7 @@ func (l *locators) of(title string, kommuner []*content.Kommun, lan []*content.L
 		}
 		loc.Marks = append(loc.Marks, a.Path)
 		if dot {
-			loc.Dots = append(loc.Dots, Dot{fnum(a.Centroid[0]), fnum(a.Centroid[1])})
+			loc.Dots = append(loc.Dots, Dot{chart.Num(a.Centroid[0]), chart.Num(a.Centroid[1])})
 		}
 	}
 	for _, k := range kommuner {
@@ -227,7 +228,7 @@ func (l *locators) of(title string, kommuner []*content.Kommun, lan []*content.L
 // locatorSVG is the shared file of län outlines the locators <use>.
 func locatorSVG(m *geo.Map) []byte {
 	var b []byte
-	b = append(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `+fnum(m.Width)+" "+fnum(m.Height)+`"><g id="lan">`...)
+	b = append(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `+chart.Num(m.Width)+" "+chart.Num(m.Height)+`"><g id="lan">`...)
 	for _, a := range m.Lan {
 		b = append(b, `<path d="`+a.Path+`"/>`...)
 	}
@@ -235,16 +236,11 @@ func locatorSVG(m *geo.Map) []byte {
 	return b
 }
 
-// fnum formats a map coordinate with at most one decimal.
-func fnum(f float64) string {
-	return strconv.FormatFloat(float64(int64(f*10+0.5))/10, 'f', -1, 64)
-}
-
 // ViewBox is the SVG viewBox of the map.
-func (cm *CaseMap) ViewBox() string { return "0 0 " + fnum(cm.Width) + " " + fnum(cm.Height) }
+func (cm *CaseMap) ViewBox() string { return "0 0 " + chart.Num(cm.Width) + " " + chart.Num(cm.Height) }
 
 // ViewBox is the SVG viewBox of the locator.
-func (l *Locator) ViewBox() string { return "0 0 " + fnum(l.Width) + " " + fnum(l.Height) }
+func (l *Locator) ViewBox() string { return "0 0 " + chart.Num(l.Width) + " " + chart.Num(l.Height) }
 
 // LocatorHref is the län outlines every locator map uses.
 const LocatorHref = "/" + mapFile + "#lan"
