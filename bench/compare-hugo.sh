@@ -12,7 +12,10 @@
 #   [[...]] as text and has no backlinks or glossary linking.
 # - Both build the same facet pages (7 taxonomies, 50 cases per list page)
 #   and "related" on the same keys with comparable weights.
-# - Both write to the same disk; neither indexes for search here.
+# - Both write to the same disk. The first rows build without a search
+#   index; the last two add it: portal's own index (builder/pagefind,
+#   build after build) against Hugo followed by `pagefind --site` (the
+#   pinned npm Pagefind), timed together, with the larger peak of the two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-10000}
@@ -69,6 +72,14 @@ read -r pt2 pm2 < <(measure ./bin/portal build -root "$corpus" -out "$work/p" -s
 read -r hn hnm < <(measure "$HUGO" --quiet --source "$work/hugo-norelated" --destination "$work/h1")
 read -r hn2 hnm2 < <(measure "$HUGO" --quiet --source "$work/hugo-norelated" --destination "$work/h1")
 read -r hr hrm < <(measure "$HUGO" --quiet --source "$work/hugo-related" --destination "$work/h2")
+# With the search index: portal writes it itself; Hugo's site is indexed
+# by Pagefind's CLI after Hugo (two processes, one after the other).
+PAGEFIND=$(ls node_modules/@pagefind/*/bin/pagefind_extended | head -1)
+./bin/portal build -root "$corpus" -out "$work/ps" >/dev/null
+read -r ps psm < <(measure ./bin/portal build -root "$corpus" -out "$work/ps")
+read -r hs hsm < <(measure "$HUGO" --quiet --source "$work/hugo-norelated" --destination "$work/h1")
+read -r pf pfm < <(measure "$PAGEFIND" --site "$work/h1" --quiet)
+hpf=$(python3 -c "print('%.2f' % ($hs+$pf))"); hpfm=$(( hsm > pfm ? hsm : pfm ))
 ratio() { python3 -c "print(round($1/$2,1))"; }
 echo "$N exempel, $("$HUGO" version | cut -d' ' -f1-2)"
 printf '%-40s %8s %10s %8s\n' "" "tid (s)" "minne (MB)" "kvot"
@@ -77,3 +88,5 @@ printf '%-40s %8s %10s %8s\n' "portal, bygge efter bygge" "$pt2" "$pm2" "1"
 printf '%-40s %8s %10s %8s\n' "Hugo utan related, nytt" "$hn" "$hnm" "$(ratio "$hn" "$pt")"
 printf '%-40s %8s %10s %8s\n' "Hugo utan related, bygge efter bygge" "$hn2" "$hnm2" "$(ratio "$hn2" "$pt2")"
 printf '%-40s %8s %10s %8s\n' "Hugo med related, nytt" "$hr" "$hrm" "$(ratio "$hr" "$pt")"
+printf '%-40s %8s %10s %8s\n' "portal med sökindex, bygge efter bygge" "$ps" "$psm" "1"
+printf '%-40s %8s %10s %8s\n' "Hugo utan related + pagefind --site" "$hpf" "$hpfm" "$(ratio "$hpf" "$ps")"

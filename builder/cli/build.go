@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/internal/gctune"
 	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/pagefind"
 	"github.com/exempelbanken/portal/builder/site"
 	"github.com/exempelbanken/portal/builder/sv"
 )
@@ -23,6 +26,7 @@ type buildCmd struct {
 	root, out, baseURL               string
 	drafts, search, verbose, durable bool
 	htmlexec, searchTerms, openData  bool
+	pagefindCLI                      bool
 	cpuProf, traceOut, memProf       string
 }
 
@@ -58,6 +62,7 @@ func parseBuild(args []string, env Env) (*buildCmd, int) {
 	fs.BoolVar(&c.htmlexec, "htmlexec", true, "")
 	fs.BoolVar(&c.searchTerms, "search-terms", true, "")
 	fs.BoolVar(&c.openData, "open-data", true, "")
+	fs.BoolVar(&c.pagefindCLI, "pagefind-cli", false, "")
 	if st := parse(fs, args, env); st >= 0 {
 		return nil, st
 	}
@@ -129,7 +134,36 @@ func (c *buildCmd) run(env Env) int {
 	if st >= 0 {
 		return st
 	}
-	res, err := b.Build(disk)
+	// The search index is written by the portal itself, from the pages
+	// as they are rendered (pagefind.Tee), or by Pagefind's CLI over the
+	// finished folder with -pagefind-cli.
+	var w output.Writer = disk
+	var tee *pagefind.Tee
+	var idx *pagefind.Index
+	cache := searchCache(c.root)
+	if c.search && !c.pagefindCLI {
+		idx = pagefind.New()
+		if cache != "" {
+			idx.Load(cache) // the entries of the last build, read meanwhile
+		}
+		idx.Begin()
+		tee = idx.Tee(disk)
+		w = tee
+	}
+	res, err := b.Build(w)
+	if tee != nil {
+		if werr := tee.Wait(); err == nil {
+			err = werr
+		}
+	}
+	if err == nil && tee != nil {
+		// Through the same writer, before Prune: the index of the last
+		// build goes as any stale file does.
+		t := time.Now()
+		if _, err = tee.Index().Write(disk, pagefind.Dir); err == nil {
+			res.Phases = append(res.Phases, site.Phase{Name: "sökindex (skriv)", Duration: time.Since(t)})
+		}
+	}
 	if err == nil {
 		err = disk.Prune()
 	}
@@ -138,7 +172,7 @@ func (c *buildCmd) run(env Env) int {
 		PrintErrors(env.Stderr, err)
 		return ExitContent
 	}
-	if c.search && env.Search != nil {
+	if tee == nil && c.search && env.SearchCLI != nil {
 		if st := c.index(ctx, env, disk, res); st >= 0 {
 			return st
 		}
@@ -149,6 +183,13 @@ func (c *buildCmd) run(env Env) int {
 		return ExitContent
 	}
 	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
+	if idx != nil && cache != "" {
+		t = time.Now()
+		if err := idx.Save(cache); err != nil {
+			fmt.Fprintf(env.Stderr, "varning: sökindexets cache (%s): %v\n", cache, err)
+		}
+		res.Phases = append(res.Phases, site.Phase{Name: "spara sökindexets cache", Duration: time.Since(t)})
+	}
 	PrintWarnings(env.Stderr, res.Site.Warnings)
 	if res.NoEditor {
 		fmt.Fprintf(env.Stderr, "varning: %v\n", cms.ErrNoDecap)
@@ -160,6 +201,22 @@ func (c *buildCmd) run(env Env) int {
 		}
 	}
 	return ExitOK
+}
+
+// searchCache is the file the search index of the site at root is kept
+// in between builds (pagefind.Index.Save), in the user's cache folder; ""
+// when there is none.
+func searchCache(root string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(dir, "exempelbanken", "sokindex", hex.EncodeToString(sum[:8])+".bin")
 }
 
 // openOutput prepares the output folder: refused (exit 2) when it is not
@@ -181,11 +238,11 @@ func (c *buildCmd) openOutput(env Env) (*output.Disk, int) {
 	return disk, -1
 }
 
-// index runs the search indexer over the built folder; a status ≥ 0 ends
-// the run (the build is then discarded).
+// index runs Pagefind's CLI over the built folder (-pagefind-cli); a
+// status ≥ 0 ends the run (the build is then discarded).
 func (c *buildCmd) index(ctx context.Context, env Env, disk *output.Disk, res *site.Result) int {
 	t := time.Now()
-	if err := env.Search(ctx, disk.Dir(), c.root, env.Stderr); err != nil {
+	if err := env.SearchCLI(ctx, disk.Dir(), c.root, env.Stderr); err != nil {
 		disk.Abort()
 		if ctx.Err() != nil {
 			fmt.Fprintln(env.Stderr, "portal build: avbrutet; public/ är orört.")

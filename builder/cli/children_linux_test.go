@@ -60,7 +60,8 @@ func TestChildrenDieWithBuild(t *testing.T) {
 	for round, r := range rounds {
 		child := r.child
 		tag := fmt.Sprintf("PORTAL_BARNTEST=%d", rand.Uint64())
-		cmd := portal("build", "-root", site)
+		// -pagefind-cli: the build runs Pagefind as a child process.
+		cmd := portal("build", "-root", site, "-pagefind-cli")
 		// An empty cache, so that Dart Sass compiles the stylesheets.
 		cmd.Env = append(cmd.Env, tag, "XDG_CACHE_HOME="+t.TempDir(), "PAGEFIND_BINARY="+slow)
 		var out bytes.Buffer

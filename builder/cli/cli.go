@@ -41,9 +41,11 @@ const (
 // Env is the process environment of a run.
 type Env struct {
 	Stdout, Stderr io.Writer
-	// Search indexes a built site, stopping when ctx is done; nil
-	// disables indexing.
-	Search func(ctx context.Context, dir string, root string, stderr io.Writer) error
+	// SearchCLI indexes a built site in dir with Pagefind's CLI
+	// (search.IndexContext), for -pagefind-cli, stopping when ctx is done;
+	// nil leaves -pagefind-cli without a search index. Without
+	// -pagefind-cli the portal writes the index itself (builder/pagefind).
+	SearchCLI func(ctx context.Context, dir string, root string, stderr io.Writer) error
 	// Theme provides layouts/ and assets/ for roots without them.
 	Theme fs.FS
 }
@@ -51,8 +53,8 @@ type Env struct {
 const usage = `portal – bygger Exempelbanken, en statisk portal om sociala investeringar.
 
 Användning:
-  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v] [-htmlexec=false] [-search-terms=false] [-open-data=false]
-  portal serve [-root DIR] [-addr 127.0.0.1:1313] [-allowed-hosts H,H] [-drafts] [-open]
+  portal build [-root DIR] [-out DIR] [-drafts] [-baseurl URL] [-search=false] [-fsync] [-v] [-htmlexec=false] [-search-terms=false] [-open-data=false] [-pagefind-cli]
+  portal serve [-root DIR] [-addr 127.0.0.1:1313] [-allowed-hosts H,H] [-drafts] [-open] [-pagefind-cli]
   portal check [-root DIR] [-format text|gitlab|github]
   portal new [-root DIR] exempel|begrepp|sida "Titel"
   portal help
@@ -82,7 +84,10 @@ Flaggor för build:
                   bara om portal build har byggt den
   -drafts         ta med utkast (draft: true)
   -baseurl URL    ersätter baseURL i content/site.yaml
-  -search         indexera för sökning med Pagefind (standard true)
+  -search         skriv sökindexet (standard true): portalen skriver det själv,
+                  i Pagefind 1.6.0:s format, medan sidorna byggs
+  -pagefind-cli   låt Pagefinds eget program indexera i stället (långsammare;
+                  referensen som sökindexet jämförs med; också för serve)
   -fsync          skriv webbplatsen till disken innan den byts in, så att bytet
                   också klarar ett strömavbrott (långsammare på stora webbplatser)
   -v              visa tiden för varje byggsteg

@@ -25,7 +25,7 @@ import (
 // test can run and kill a real build process.
 func TestMain(m *testing.M) {
 	if os.Getenv("PORTAL_TEST_AS_CLI") == "1" {
-		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr, Search: search.IndexContext}))
+		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr, SearchCLI: search.IndexContext}))
 	}
 	os.Exit(m.Run())
 }

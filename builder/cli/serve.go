@@ -28,6 +28,7 @@ func runServe(args []string, env Env) int {
 	open := fs.Bool("open", false, "")
 	allowed := fs.String("allowed-hosts", "", "")
 	htmlexec := fs.Bool("htmlexec", true, "")
+	pagefindCLI := fs.Bool("pagefind-cli", false, "")
 	if st := parse(fs, args, env); st >= 0 {
 		return st
 	}
@@ -50,9 +51,12 @@ func runServe(args []string, env Env) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The preview's search index: the portal's own, in memory, or
+	// Pagefind's CLI over a folder with -pagefind-cli.
+	search := !*pagefindCLI || env.SearchCLI != nil
 	var index func(dir, root string, log io.Writer) error
-	if env.Search != nil {
-		index = func(dir, root string, log io.Writer) error { return env.Search(ctx, dir, root, log) }
+	if *pagefindCLI && env.SearchCLI != nil {
+		index = func(dir, root string, log io.Writer) error { return env.SearchCLI(ctx, dir, root, log) }
 	}
 	var hosts []string
 	for _, h := range strings.Split(*allowed, ",") {
@@ -60,7 +64,7 @@ func runServe(args []string, env Env) int {
 			hosts = append(hosts, h)
 		}
 	}
-	return Serve(ctx, ln, serve.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, Log: env.Stdout, Index: index, AllowedHosts: hosts, HTMLTemplateOnly: !*htmlexec}, *open, env)
+	return Serve(ctx, ln, serve.Options{Root: *root, Drafts: *drafts, Theme: env.Theme, Log: env.Stdout, Search: search, Index: index, IndexBeforeReload: !*pagefindCLI, AllowedHosts: hosts, HTMLTemplateOnly: !*htmlexec}, *open, env)
 }
 
 // Serve runs a preview server on ln until ctx is done, then shuts down

@@ -3,17 +3,22 @@ package serve
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/pagefind"
 )
 
 // The preview keeps its search index current without indexing the whole
@@ -33,6 +38,14 @@ const (
 	ReplacedFile = "pagefind/ersatta.json"
 )
 
+// overlayLimit is the most changed pages an overlay takes for a base of
+// n pages.
+func overlayLimit(n int) int { return min(maxOverlay, max(10, n/10)) }
+
+// pageSeed keys the hashes that tell the preview which pages changed
+// (they never leave the process).
+var pageSeed = maphash.MakeSeed()
+
 // maxOverlay is the most changed pages the overlay takes; beyond it (or a
 // tenth of the indexed pages) the whole site is indexed again.
 const maxOverlay = 200
@@ -40,31 +53,64 @@ const maxOverlay = 200
 // searchIndex is the index the preview serves.
 type searchIndex struct {
 	files *output.Memory // pagefind/…, and the overlay and ReplacedFile when there is one
+	base  *output.Memory // pagefind/… of the base alone
 	// pages is the hash of each indexed page of the base (its name in the
-	// site → sha256 of its HTML), ids its Pagefind result id by URL.
-	pages map[string][32]byte
+	// site → maphash of its HTML), ids its Pagefind result id by URL.
+	pages map[string]uint64
 	ids   map[string]string
 }
 
 // indexedPages returns the HTML pages of m that Pagefind indexes (those
 // with data-pagefind-body) and their hashes.
-func indexedPages(m *output.Memory) map[string][32]byte {
-	out := map[string][32]byte{}
+func indexedPages(m *output.Memory) map[string]uint64 {
+	out := map[string]uint64{}
 	for _, name := range m.Names() {
 		if !strings.HasSuffix(name, ".html") {
 			continue
 		}
 		b, _ := m.Get(name)
-		if bytes.Contains(b, []byte("data-pagefind-body")) {
-			out[name] = sha256.Sum256(b)
+		if sum, indexed := pageHashes.hash(name, b); indexed {
+			out[name] = sum
 		}
 	}
 	return out
 }
 
+// pageHashes remembers the hash of each page's HTML with the HTML itself:
+// a build reuses the bytes of the pages it did not render again, so only
+// new bytes are hashed.
+var pageHashes = &hashMemo{m: map[string]hashed{}}
+
+type hashMemo struct {
+	mu sync.Mutex
+	m  map[string]hashed
+}
+
+type hashed struct {
+	data    []byte
+	sum     uint64
+	indexed bool
+}
+
+// hash returns the hash of the page name with the HTML b and whether
+// Pagefind indexes it.
+func (hm *hashMemo) hash(name string, b []byte) (uint64, bool) {
+	hm.mu.Lock()
+	defer hm.mu.Unlock()
+	if h, ok := hm.m[name]; ok && len(h.data) == len(b) && (len(b) == 0 || &h.data[0] == &b[0]) {
+		return h.sum, h.indexed
+	}
+	h := hashed{data: b, indexed: pagefind.Indexed(b)}
+	if h.indexed {
+		h.sum = maphash.Bytes(pageSeed, b)
+	}
+	hm.m[name] = h
+	return h.sum, h.indexed
+}
+
 // changedPages lists the indexed pages of now that are new or differ from
 // base, and the pages of base gone from now, each sorted.
-func changedPages(base, now map[string][32]byte) (changed, removed []string) {
+func changedPages(base, now map[string]uint64) (changed, removed []string) {
 	for name, h := range now {
 		if bh, ok := base[name]; !ok || bh != h {
 			changed = append(changed, name)
@@ -121,7 +167,7 @@ func updateIndex(cur *searchIndex, m *output.Memory, root string, index indexFun
 	now := indexedPages(m)
 	if cur != nil && cur.pages != nil {
 		changed, removed := changedPages(cur.pages, now)
-		if len(changed)+len(removed) <= min(maxOverlay, max(10, len(cur.pages)/10)) {
+		if len(changed)+len(removed) <= overlayLimit(len(cur.pages)) {
 			return overlayIndex(cur, m, changed, removed, root, index, stale)
 		}
 	}
@@ -133,19 +179,13 @@ func updateIndex(cur *searchIndex, m *output.Memory, root string, index indexFun
 	if err != nil {
 		return nil, err
 	}
-	return &searchIndex{files: files, pages: now, ids: ids}, nil
+	return &searchIndex{files: files, base: files.Clone(), pages: now, ids: ids}, nil
 }
 
 // overlayIndex is cur's base with the changed pages of m indexed apart.
 func overlayIndex(cur *searchIndex, m *output.Memory, changed, removed []string, root string, index indexFunc, stale func() bool) (*searchIndex, error) {
-	files := output.NewMemory()
-	for _, name := range cur.files.Names() {
-		if !strings.HasPrefix(name, OverlayDir) && name != ReplacedFile {
-			b, _ := cur.files.Get(name)
-			files.Write(name, b)
-		}
-	}
-	next := &searchIndex{files: files, pages: cur.pages, ids: cur.ids}
+	files := cur.base.Clone()
+	next := &searchIndex{files: files, base: cur.base, pages: cur.pages, ids: cur.ids}
 	if len(changed)+len(removed) == 0 {
 		return next, nil
 	}
@@ -174,14 +214,59 @@ func overlayIndex(cur *searchIndex, m *output.Memory, changed, removed []string,
 	return next, nil
 }
 
-// indexFunc indexes the site written to dir (Options.Index).
+// indexFunc indexes the site written to dir (Options.Index); nil: the
+// portal's own indexer, in memory (builtinIndex).
 type indexFunc func(dir, root string, log io.Writer) error
+
+// builtinIndex indexes the HTML pages of m (only those named in pages,
+// when it is not nil) with the portal's own indexer, without a folder.
+func builtinIndex(m *output.Memory, pages []string, stale func() bool) (*output.Memory, error) {
+	if pages == nil {
+		for _, name := range m.Names() {
+			if strings.HasSuffix(name, ".html") {
+				pages = append(pages, name)
+			}
+		}
+	}
+	x := pagefind.New(pagefind.FastCompression())
+	x.Begin()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	for w := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(pages) || stale() || errs[w] != nil {
+					return
+				}
+				b, _ := m.Get(pages[i])
+				_, errs[w] = x.Add(pages[i], b)
+			}
+		}()
+	}
+	wg.Wait()
+	if stale() {
+		return nil, nil
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	idx := output.NewMemory()
+	_, err := x.Write(idx, pagefind.Dir)
+	return idx, err
+}
 
 // buildIndex writes the HTML pages of m (only those named in pages, when
 // it is not nil) to a temporary folder, indexes them with index and
 // returns the files of pagefind/. It returns nil, nil when stale reports
 // that a newer build has come.
 func buildIndex(m *output.Memory, pages []string, root string, index indexFunc, stale func() bool) (*output.Memory, error) {
+	if index == nil {
+		return builtinIndex(m, pages, stale)
+	}
 	dir, err := os.MkdirTemp("", "exempelbanken-sok-")
 	if err != nil {
 		return nil, err

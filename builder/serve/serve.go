@@ -35,9 +35,17 @@ type Options struct {
 	Theme    fs.FS
 	Debounce time.Duration // quiet time before a rebuild; default 40 ms
 	Log      io.Writer     // progress and errors; default io.Discard
-	// Index builds the Pagefind index of a site written to dir; nil
-	// disables search in the preview.
+	// Search turns on the search index of the preview, written by the
+	// portal's own indexer in memory, or by Index when that is set.
+	Search bool
+	// Index builds the Pagefind index of a site written to dir (Pagefind's
+	// CLI, -pagefind-cli).
 	Index func(dir, root string, log io.Writer) error
+	// IndexBeforeReload brings the search index up to date for the
+	// changed pages before the browsers reload, when a base index exists
+	// and few pages changed (the portal's own indexer takes milliseconds
+	// for them; Pagefind's CLI, -pagefind-cli, is left to the background).
+	IndexBeforeReload bool
 	// Addr is the address the server listens on (as net.Listener.Addr
 	// gives it). The server answers requests for loopback names, for
 	// Addr's host, and when Addr is every interface (0.0.0.0, [::]), for
@@ -205,15 +213,43 @@ func (s *Server) Rebuild(changed []string) {
 	s.publish(m, next, "Byggde %d sidor på %s\n", res.Pages, start)
 }
 
-// publish serves m as the new version, reloads the browsers and starts
-// indexing it for search.
+// publish serves m as the new version and reloads the browsers: with the
+// search index brought up to date first (indexNow) or, failing that, in the
+// background (reindex).
 func (s *Server) publish(m *output.Memory, version int64, format string, pages int, start time.Time) {
+	indexed := s.opts.IndexBeforeReload && s.indexNow(m)
 	s.cur.Store(&served{site: m, version: version})
 	s.builds.Add(1)
 	// Log first: whoever sees the reload event can also read the log.
 	fmt.Fprintf(s.opts.Log, format, pages, time.Since(start).Round(time.Millisecond))
 	s.hub.Broadcast("reload", strconv.FormatInt(version, 10))
-	s.reindex(m)
+	if !indexed {
+		s.reindex(m)
+	}
+}
+
+// indexNow indexes the pages of m that changed since the base index
+// before m is served (Options.IndexBeforeReload), and reports whether it
+// did; when there is no base yet or many pages changed, reindex does it in
+// the background.
+func (s *Server) indexNow(m *output.Memory) bool {
+	cur := s.search.Load()
+	if !s.opts.Search || cur == nil || cur.pages == nil {
+		return false
+	}
+	changed, removed := changedPages(cur.pages, indexedPages(m))
+	if len(changed)+len(removed) > overlayLimit(len(cur.pages)) {
+		return false
+	}
+	s.indexGen.Add(1) // a background indexing of an older build is stale now
+	idx, err := overlayIndex(cur, m, changed, removed, s.opts.Root, s.opts.Index, func() bool { return false })
+	if err != nil {
+		fmt.Fprintf(s.opts.Log, "sökindex: %v\n", err)
+		return false
+	}
+	s.search.Store(idx)
+	s.index.Store(idx.files)
+	return true
 }
 
 // fail keeps the last good site and shows the errors. pending lists the
@@ -232,7 +268,7 @@ func (s *Server) fail(cur *served, version int64, err error, pending []string) {
 // (updateIndex: only the changed pages, when few have changed) and tells
 // the search pages to reload when it is ready. A newer build cancels it.
 func (s *Server) reindex(m *output.Memory) {
-	if s.opts.Index == nil {
+	if !s.opts.Search {
 		return
 	}
 	gen := s.indexGen.Add(1)

@@ -375,7 +375,7 @@ func TestSearchIndexFollowsEdits(t *testing.T) {
 	}
 	dir := t.TempDir()
 	sitetest.Write(t, dir, "")
-	s := New(Options{Root: dir, Debounce: 20 * time.Millisecond, Index: search.Index})
+	s := New(Options{Root: dir, Debounce: 20 * time.Millisecond, Search: true, Index: search.Index})
 	defer s.Close()
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()

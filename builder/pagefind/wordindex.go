@@ -1,0 +1,226 @@
+package pagefind
+
+import (
+	"crypto/sha1"
+	"slices"
+	"strings"
+)
+
+// chunkMeta names one file of the word index and the range of keys in it.
+type chunkMeta struct{ from, to, hash string }
+
+// writeWords merges the pages' postings word by word, in the order of the
+// keys, cuts them into chunks as Pagefind does and writes each chunk.
+func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string]int, lang string, put func(string, []byte) error) ([]chunkMeta, error) {
+	x.words.mu.Lock()
+	keys := x.words.strs[:len(x.words.strs):len(x.words.strs)]
+	x.words.mu.Unlock()
+
+	// Where each word's postings are: refs[start[w]:start[w+1]], each the
+	// page's number and the offset of the posting in its postings, in the
+	// order of the pages.
+	counts := make([]uint32, len(keys)+1)
+	for _, p := range pages {
+		for off := 0; off < len(p.post); {
+			h := readHeader(p.post, off)
+			counts[h.key]++
+			off = h.next
+		}
+	}
+	start := make([]uint32, len(keys)+1)
+	for w := range keys {
+		start[w+1] = start[w] + counts[w]
+	}
+	refs := make([]uint64, start[len(keys)])
+	refForms := make([]uint32, len(refs))
+	wordSize := make([]int, len(keys)) // the word's locations, as Pagefind counts them for chunking
+	hasForms := make([]bool, len(keys))
+	fill := slices.Clone(start[:len(keys)])
+	for i, p := range pages {
+		for off := 0; off < len(p.post); {
+			h := readHeader(p.post, off)
+			k := fill[h.key]
+			refs[k] = uint64(i)<<32 | uint64(off)
+			refForms[k] = h.form
+			fill[h.key]++
+			wordSize[h.key] += int(h.nLocs+h.nMeta) + 1
+			if h.form != 0 {
+				hasForms[h.key] = true
+			}
+			off = h.next
+		}
+	}
+	var order []uint32
+	for w := range keys {
+		if counts[w] > 0 {
+			order = append(order, uint32(w))
+		}
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(keys[a], keys[b]) })
+
+	// A page's metadata field ids, as ids among all fields.
+	remap := make([][]int64, len(pages))
+	for i, p := range pages {
+		r := make([]int64, len(p.fields))
+		for j, f := range p.fields {
+			r[j] = int64(fieldIndex[f])
+		}
+		remap[i] = r
+	}
+
+	// Chunks: a chunk ends after the word that brings it to chunkSize.
+	sizes := make([]int, len(order))
+	for i, w := range order {
+		sizes[i] = wordSize[w]
+		if hasForms[w] {
+			var forms []uint32
+			for _, f := range refForms[start[w]:start[w+1]] {
+				if f != 0 && !slices.Contains(forms, f) {
+					forms = append(forms, f)
+				}
+			}
+			sizes[i] += len(forms)
+		}
+	}
+	type span struct{ from, to int } // in order
+	var spans []span
+	size, first := 0, 0
+	for i := range order {
+		size += sizes[i]
+		if size >= chunkSize {
+			spans = append(spans, span{first, i + 1})
+			first, size = i+1, 0
+		}
+	}
+	if first < len(order) {
+		spans = append(spans, span{first, len(order)})
+	}
+	chunks := make([]chunkMeta, len(spans))
+	for i, s := range spans {
+		chunks[i] = chunkMeta{from: keys[order[s.from]], to: keys[order[s.to-1]]}
+	}
+	for i := 0; i+1 < len(chunks); i++ {
+		a, b := prefixes(chunks[i].to, chunks[i+1].from)
+		if a >= chunks[i].from {
+			chunks[i].to = a
+		}
+		chunks[i+1].from = b
+	}
+
+	x.forms.mu.Lock()
+	forms := x.forms.strs[:len(x.forms.strs):len(x.forms.strs)]
+	x.forms.mu.Unlock()
+	// Each chunk is encoded, hashed and compressed on its own, so that
+	// only the compressed chunks are held at once.
+	compressed := make([][]byte, len(spans))
+	sums := make([][sha1.Size]byte, len(spans))
+	if err := parallel(len(spans), func(i int) error {
+		s := spans[i]
+		b := cborArray(nil, 1)
+		b = cborArray(b, s.to-s.from)
+		var sc []int64
+		for _, w := range order[s.from:s.to] {
+			b = cborArray(b, 3)
+			b = cborString(b, keys[w])
+			rs := refs[start[w]:start[w+1]]
+			var formOf []uint32
+			// The pages without diacritics, then each form's, in the
+			// order the forms first appear.
+			formOf = refForms[start[w]:start[w+1]]
+			n := 0
+			var formOrder []uint32
+			for _, f := range formOf {
+				if f == 0 {
+					n++
+				} else if !slices.Contains(formOrder, f) {
+					formOrder = append(formOrder, f)
+				}
+			}
+			b = cborArray(b, n)
+			b, sc = appendPages(b, rs, formOf, pages, remap, 0, n, sc)
+			b = cborArray(b, len(formOrder))
+			for _, f := range formOrder {
+				b = cborArray(b, 2)
+				b = cborString(b, forms[f])
+				m := 0
+				for _, g := range formOf {
+					if g == f {
+						m++
+					}
+				}
+				b = cborArray(b, m)
+				b, sc = appendPages(b, rs, formOf, pages, remap, f, m, sc)
+			}
+		}
+		sums[i] = sha1.Sum(b)
+		if gz, ok := x.chunkGz[sums[i]]; ok {
+			compressed[i] = gz
+			return nil
+		}
+		gz, err := x.compressChunk(b)
+		compressed[i] = gz
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	next := make(map[[sha1.Size]byte][]byte, len(spans))
+	for i := range spans {
+		next[sums[i]] = compressed[i]
+	}
+	x.mu.Lock()
+	x.chunkGz = next
+	x.mu.Unlock()
+	taken := map[string]bool{}
+	for i := range spans {
+		chunks[i].hash = shortName(lang, sums[i], taken)
+	}
+	err := parallel(len(spans), func(i int) error {
+		return put("index/"+chunks[i].hash+".pf_index", compressed[i])
+	})
+	return chunks, err
+}
+
+// appendPages writes the n pages of one form of a word: the page number
+// as a difference from the one before, the locations and the metadata
+// locations with the fields numbered among all fields.
+func appendPages(b []byte, rs []uint64, formOf []uint32, pages []*page, remap [][]int64, form uint32, n int, sc []int64) ([]byte, []int64) {
+	last := uint64(0)
+	for i, r := range rs {
+		if formOf[i] != form {
+			continue
+		}
+		pi := r >> 32
+		post := pages[pi].post
+		h := readHeader(post, int(uint32(r)))
+		var locs, meta []int64
+		locs, meta, sc = readValues(post, h, sc)
+		b = cborArray(b, 3)
+		b = cborUint(b, pi-last)
+		last = pi
+		b = cborArray(b, len(locs))
+		for _, v := range locs {
+			b = cborInt(b, v)
+		}
+		b = cborArray(b, len(meta))
+		for _, v := range meta {
+			if v < 0 {
+				v = -remap[pi][-v-1] - 1
+			}
+			b = cborInt(b, v)
+		}
+		if n--; n == 0 {
+			break
+		}
+	}
+	return b, sc
+}
+
+// prefixes returns a and b cut after the first character they differ in.
+func prefixes(a, b string) (string, string) {
+	ar, br := []rune(a), []rune(b)
+	common := 0
+	for common < len(ar) && common < len(br) && ar[common] == br[common] {
+		common++
+	}
+	return string(ar[:min(common+1, len(ar))]), string(br[:min(common+1, len(br))])
+}
