@@ -46,6 +46,11 @@ const Version = "1.6.0"
 // Dir is the folder of the site the index goes in.
 const Dir = "pagefind"
 
+// The client files are Pagefind 1.6.0's, as its CLI writes them, with
+// their MIT licence (client/LICENSE, which travels with the portal but
+// is not published, as the CLI does not publish it); TestClientVersion
+// compares them byte for byte with the pinned npm package's.
+//
 //go:embed client
 var clientFiles embed.FS
 
@@ -603,7 +608,7 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if strings.HasPrefix(name, "wasm.") && name != "wasm."+lang+".pagefind" && name != "wasm.unknown.pagefind" {
+		if name == "LICENSE" || strings.HasPrefix(name, "wasm.") && name != "wasm."+lang+".pagefind" && name != "wasm.unknown.pagefind" {
 			return nil
 		}
 		data, err := fs.ReadFile(Client(), name)
