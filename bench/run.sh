@@ -2,7 +2,8 @@
 # make bench: builds generated sites of 1,000, 10,000 and 100,000 cases and
 # prints, per size, the wall time of a build into a new tree and of a
 # repeated build, pages per second, peak memory and the time of each phase;
-# then the preview server's save-to-reload latency and the related-cases
+# then the whole build with the search index (new, again, after a
+# one-case change), the preview server's save-to-reload latency and the related-cases
 # and glossary benchmarks. Corpora are kept in .cache/bench.
 # BENCH_SIZES="1000 10000" limits the sizes.
 set -euo pipefail
@@ -42,24 +43,39 @@ for n in $SIZES; do
   printf '%-8s %14s %14s %10s %10s\n' "$n" "$wall0" "$wall" "$pps" "$rss"
   grep '^  ' <<<"$log" | grep -v RSS | sed 's/^/         /'
 done
-# The build readers get: with the search index (Pagefind), build after
-# build, at 1,000 and 10,000 cases (and 100,000 with
-# BENCH_SEARCH_100K=1: Pagefind's CLI needs about 0.3 GB per 1,000 cases),
-# with the peak memory of all processes together (bench/peakrss.py) and
-# the index's size: the figures issue 22 starts from.
+# The build readers get, with the search index the portal writes itself
+# (builder/pagefind), with the peak memory of all processes together
+# (bench/peakrss.py) and the index's size: the first build into a new
+# folder with no saved index entries (the user's cache folder), then a
+# build after that build, then one after a change to one case's text. At
+# 10,000 cases Pagefind's CLI (-pagefind-cli) follows as the reference.
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/exempelbanken/sokindex"
 echo
-echo "Hela bygget med sökindex (bygge efter bygge):"
-printf '%-8s %10s %12s %12s\n' "exempel" "tid" "minne (alla)" "index"
+echo "Hela bygget med sökindex:"
+printf '%-8s %-34s %10s %12s %12s\n' "exempel" "" "tid" "minne (alla)" "index"
+peak() { python3 bench/peakrss.py ./bin/portal build "$@" 2>&1 >/dev/null | sed -n 's/^peakrss //p'; }
+row() { # size label "wall=… rss=…" index-dir
+  local wall=${3#wall=}; wall=${wall%% *}; local rss=${3##*rss=}
+  printf '%-8s %-34s %9ss %9s MB %9s MB\n' "$1" "$2" "$wall" "$rss" "$(python3 -c "print(round($(du -sb "$4" | cut -f1)/1e6,1))")"
+}
 for n in $SIZES; do
-  [ "$n" = 100000 ] && [ -z "${BENCH_SEARCH_100K:-}" ] && { echo "100000   (hoppas över; BENCH_SEARCH_100K=1 mäter det)"; continue; }
+  corpus=.cache/bench/corpus-$n
   out=$(mktemp -d)
-  ./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/public" >/dev/null
-  sync
-  res=$(python3 bench/peakrss.py ./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/public" 2>&1 >/dev/null | sed -n 's/^peakrss //p')
-  idx=$(du -sb "$out/public/pagefind" | cut -f1)
+  rm -rf "$cache"
+  sync; row "$n" "nytt, utan sparat index" "$(peak -root "$corpus" -out "$out/public")" "$out/public/pagefind"
+  sync; row "" "bygge efter bygge" "$(peak -root "$corpus" -out "$out/public")" "$out/public/pagefind"
+  # One case's text changes (restored afterwards).
+  f=$(ls "$corpus/content/exempel" | sort | sed -n '2p'); f="$corpus/content/exempel/$f"
+  cp "$f" "$out/orig.md"
+  printf '\nEtt nytt stycke om uppföljning och kostnader.\n' >>"$f"
+  sync; row "" "efter ändring i ett exempel" "$(peak -root "$corpus" -out "$out/public")" "$out/public/pagefind"
+  cp "$out/orig.md" "$f"
+  ./bin/portal build -root "$corpus" -out "$out/public" >/dev/null
+  if [ "$n" = 10000 ]; then
+    ./bin/portal build -root "$corpus" -out "$out/cli" -pagefind-cli >/dev/null
+    sync; row "" "Pagefinds CLI, bygge efter bygge" "$(peak -root "$corpus" -out "$out/cli" -pagefind-cli)" "$out/cli/pagefind"
+  fi
   rm -rf "$out"
-  wall=${res#wall=}; wall=${wall%% *}; rss=${res##*rss=}
-  printf '%-8s %9ss %9s MB %9s MB\n' "$n" "$wall" "$rss" "$(python3 -c "print(round($idx/1e6,1))")"
 done
 
 # The open data (/data/) and the Atom feeds at 10,000 cases: after one
@@ -97,26 +113,31 @@ PY
 fi
 
 # The search index at 10,000 cases, without and with the extra terms of
-# the pages (compound parts and synonyms): Pagefind's time, the index's
-# size and the bytes a first query downloads (bench/search-bytes.mjs in
-# Chromium).
+# the pages (compound parts and synonyms): the whole build's time (build
+# after build), the index's size and the bytes a first query downloads
+# (bench/search-bytes.mjs in Chromium), and the same for Pagefind's CLI.
 n=10000
 if [[ " $SIZES " == *" $n "* ]]; then
   echo
   echo "Sökindex på $n exempel:"
-  printf '%-28s %12s %12s %18s\n' "" "Pagefind" "index" "första sökningen"
-  for mode in "-search-terms=false" "-search-terms=true"; do
+  printf '%-40s %10s %12s %18s\n' "" "bygget" "index" "första sökningen"
+  for mode in "-search-terms=false" "-search-terms=true" "-pagefind-cli"; do
     out=$(mktemp -d)
-    log=$(./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/public" "$mode" -v)
-    idx=$(sed -n 's/^  sökindex (Pagefind) *\([^ ]*\).*$/\1/p' <<<"$log")
+    ./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/public" "$mode" >/dev/null
+    log=$(./bin/portal build -root ".cache/bench/corpus-$n" -out "$out/public" "$mode")
+    wall=$(sed -n 's/^Byggde .* på \(.*\)$/\1/p' <<<"$log")
     bytes=$(node bench/search-bytes.mjs "$out/public" missbruk)
     rm -rf "$out"
-    label="utan orddelar och synonymer"; [ "$mode" = "-search-terms=true" ] && label="med orddelar och synonymer"
-    python3 -c "import json,sys;d=json.loads(sys.argv[1]);print('%-28s %12s %9.1f MB %15.0f kB' % (sys.argv[2], sys.argv[3], d['index_bytes']/1e6, d['first_query_bytes']/1e3))" "$bytes" "$label" "$idx"
+    case $mode in
+      -search-terms=false) label="utan orddelar och synonymer" ;;
+      -search-terms=true) label="med orddelar och synonymer" ;;
+      *) label="Pagefinds CLI (med orddelar)" ;;
+    esac
+    python3 -c "import json,sys;d=json.loads(sys.argv[1]);print('%-40s %10s %9.1f MB %15.0f kB' % (sys.argv[2], sys.argv[3], d['index_bytes']/1e6, d['first_query_bytes']/1e3))" "$bytes" "$label" "$wall"
   done
 fi
 echo
-echo "Förhandsgranskning: tid från sparad fil till omladdning (50 ändringar):"
+echo "Förhandsgranskning: tid från sparad fil till omladdning, med sökindexet uppdaterat (50 ändringar, 10 i framsidan):"
 go test ./builder/serve -run '^$' -bench 'SaveToReload' -benchtime 1x | grep Benchmark
 echo
 echo "Liknande exempel och begreppslänkar på 10 000 exempel:"

@@ -26,12 +26,19 @@ const staleGen = ^uint64(0)
 
 // cacheMagic starts a cache file; it changes with the file's layout and
 // with the Pagefind version written.
-const cacheMagic = "exempelbanken-sokindex-2 pagefind-" + Version + "\n"
+const cacheMagic = "exempelbanken-sokindex-4 pagefind-" + Version + "\n"
 
 // Save writes the index's entries to file (through a temporary file and a
-// rename, so a reader never sees half of it).
+// rename, so a reader never sees half of it); nothing when file holds
+// them already (loaded from it, and no page read or dropped since).
 func (x *Index) Save(file string) error {
 	x.wait()
+	x.mu.Lock()
+	same := x.loadedFrom == file && !x.changed
+	x.mu.Unlock()
+	if same {
+		return nil // the file holds these entries already
+	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
@@ -40,7 +47,8 @@ func (x *Index) Save(file string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
+	cw := &countWriter{w: tmp}
+	w := bufio.NewWriterSize(cw, 1<<20)
 	x.mu.Lock()
 	pages := make([]*page, 0, len(x.pages))
 	for _, p := range x.pages {
@@ -48,7 +56,7 @@ func (x *Index) Save(file string) error {
 			pages = append(pages, p)
 		}
 	}
-	chunks := x.chunkGz
+	chunks, last := x.chunkGz, x.last
 	x.mu.Unlock()
 	slices.SortFunc(pages, func(a, b *page) int { return cmpString(a.url, b.url) })
 	e := encoder{w: w}
@@ -60,6 +68,7 @@ func (x *Index) Save(file string) error {
 	e.strings(x.forms.strs)
 	x.forms.mu.Unlock()
 	e.uint(uint64(len(pages)))
+	var offs [][2]int64 // where each page's fragment and postings are, and their lengths
 	for _, p := range pages {
 		e.str(p.url)
 		e.raw(p.sum[:])
@@ -82,8 +91,18 @@ func (x *Index) Save(file string) error {
 			e.str(p.sort[k])
 		}
 		e.strings(p.fields)
-		e.bytes(p.frag)
-		e.bytes(p.post)
+		frag, err := p.fragment()
+		if err != nil {
+			return err
+		}
+		offs = append(offs, [2]int64{e.offset(cw, w) + int64(uvarintLen(len(frag))), int64(len(frag))})
+		e.bytes(frag)
+		post, err := p.postings()
+		if err != nil {
+			return err
+		}
+		offs = append(offs, [2]int64{e.offset(cw, w) + int64(uvarintLen(len(post))), int64(len(post))})
+		e.bytes(post)
 	}
 	sums := make([][sha1.Size]byte, 0, len(chunks))
 	for s := range chunks {
@@ -95,6 +114,23 @@ func (x *Index) Save(file string) error {
 		e.raw(s[:])
 		e.bytes(chunks[s])
 	}
+	if last == nil {
+		e.uint(0)
+	} else {
+		e.uint(1)
+		e.raw(last.key[:])
+		e.uint(uint64(len(last.files)))
+		for _, f := range last.files {
+			e.str(f.name)
+			if f.chunk {
+				e.uint(1)
+				e.raw(f.sum[:])
+			} else {
+				e.uint(0)
+				e.bytes(f.data)
+			}
+		}
+	}
 	if e.err == nil {
 		e.err = w.Flush()
 	}
@@ -104,7 +140,79 @@ func (x *Index) Save(file string) error {
 	if e.err != nil {
 		return e.err
 	}
-	return os.Rename(tmp.Name(), file)
+	// The entries read from the old file are read from the new one from
+	// now on (closed first: Windows renames no open file).
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.src != nil {
+		x.src.Close()
+		x.src = nil
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return err
+	}
+	src, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	x.src, x.loadedFrom, x.changed = src, file, false
+	for i, p := range pages {
+		fr, po := offs[2*i], offs[2*i+1]
+		p.store = &stored{f: src, fragOff: fr[0], fragLen: int(fr[1]), postOff: po[0], postLen: int(po[1])}
+	}
+	return nil
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+func uvarintLen(n int) int {
+	var b [binary.MaxVarintLen64]byte
+	return binary.PutUvarint(b[:], uint64(n))
+}
+
+// offset is the position in the file of the next byte written.
+func (e *encoder) offset(cw *countWriter, w *bufio.Writer) int64 {
+	return cw.n + int64(w.Buffered())
+}
+
+// stored says where a loaded page's fragment and postings are in the
+// cache file: they are read when a Write needs them, not held.
+type stored struct {
+	f                *os.File
+	fragOff, postOff int64
+	fragLen, postLen int
+}
+
+// fragment returns the page's compressed fragment.
+func (p *page) fragment() ([]byte, error) {
+	if p.frag != nil || p.store == nil {
+		return p.frag, nil
+	}
+	return p.store.read(p.store.fragOff, p.store.fragLen)
+}
+
+// postings returns the page's postings, read once from the cache file.
+func (p *page) postings() ([]byte, error) {
+	if p.post != nil || p.store == nil {
+		return p.post, nil
+	}
+	return p.store.read(p.store.postOff, p.store.postLen)
+}
+
+func (s *stored) read(off int64, n int) ([]byte, error) {
+	b := make([]byte, n)
+	_, err := s.f.ReadAt(b, off)
+	return b, err
 }
 
 func cmpString(a, b string) int {
@@ -129,7 +237,7 @@ func (x *Index) Load(file string) {
 		if err := x.load(file); err != nil {
 			x.mu.Lock()
 			x.pages = map[string]*page{}
-			x.chunkGz = nil
+			x.chunkGz, x.last = nil, nil
 			x.mu.Unlock()
 			x.words.reset()
 			x.forms.reset()
@@ -149,8 +257,14 @@ func (x *Index) load(file string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	d := decoder{r: bufio.NewReaderSize(f, 1<<20)}
+	keep := false
+	defer func() {
+		if !keep {
+			f.Close()
+		}
+	}()
+	cr := &countReader{r: f}
+	d := decoder{r: bufio.NewReaderSize(cr, 1<<20), cr: cr}
 	if string(d.raw(len(cacheMagic))) != cacheMagic {
 		return errors.New("annan version")
 	}
@@ -185,7 +299,16 @@ func (x *Index) load(file string) error {
 			p.sort[k] = d.str()
 		}
 		p.fields = d.strings()
-		p.frag, p.post = d.bytes(), d.bytes()
+		// The fragment and the postings stay in the file until a Write
+		// needs them.
+		st := &stored{f: f}
+		st.fragLen = d.uint()
+		st.fragOff = d.pos()
+		d.skip(st.fragLen)
+		st.postLen = d.uint()
+		st.postOff = d.pos()
+		d.skip(st.postLen)
+		p.store = st
 		p.gen = staleGen // until Add finds the page again
 		pages[p.url] = p
 	}
@@ -196,13 +319,46 @@ func (x *Index) load(file string) error {
 		copy(s[:], d.raw(len(s)))
 		chunks[s] = d.bytes()
 	}
+	var last *lastWrite
+	if d.uint() == 1 {
+		last = &lastWrite{}
+		copy(last.key[:], d.raw(len(last.key)))
+		nf := d.uint()
+		for range nf {
+			f := written{name: d.str()}
+			if d.uint() == 1 {
+				f.chunk = true
+				copy(f.sum[:], d.raw(len(f.sum)))
+				var ok bool
+				if f.data, ok = chunks[f.sum]; !ok {
+					return errors.New("ett block saknas")
+				}
+			} else {
+				f.data = d.bytes()
+			}
+			last.files = append(last.files, f)
+		}
+	}
 	if d.err != nil {
 		return d.err
 	}
 	x.mu.Lock()
-	x.pages, x.chunkGz = pages, chunks
+	x.pages, x.chunkGz, x.last, x.src, x.loadedFrom = pages, chunks, last, f, file
 	x.mu.Unlock()
+	keep = true
 	return nil
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	return n, err
 }
 
 type encoder struct {
@@ -240,7 +396,17 @@ func (e *encoder) strings(ss []string) {
 
 type decoder struct {
 	r   *bufio.Reader
+	cr  *countReader
 	err error
+}
+
+// pos is the position in the file of the next byte read.
+func (d *decoder) pos() int64 { return d.cr.n - int64(d.r.Buffered()) }
+
+func (d *decoder) skip(n int) {
+	if d.err == nil {
+		_, d.err = d.r.Discard(n)
+	}
 }
 
 // maxField bounds a length read from the cache, so that a damaged file

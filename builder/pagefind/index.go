@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"runtime"
 	"slices"
@@ -81,7 +82,42 @@ type Index struct {
 	// chunkGz holds the compressed chunks of the last Write by the
 	// SHA-1 of their content.
 	chunkGz map[[sha1.Size]byte][]byte
+	last    *lastWrite    // what the last Write wrote besides fragments and the client
 	loaded  chan struct{} // closed when Load is done
+	src     *os.File      // the cache file the loaded entries are read from
+	// loadedFrom is that file's name; changed reports a page read or
+	// dropped since it was loaded or saved.
+	loadedFrom string
+	changed    bool
+}
+
+// lastWrite is what a Write wrote besides the fragments and the client:
+// the next Write of the same pages (key) writes the same files again
+// without merging the postings.
+type lastWrite struct {
+	key   [sha256.Size]byte
+	files []written
+}
+
+type written struct {
+	name  string
+	data  []byte
+	chunk bool // an index chunk, kept in chunkGz by sum
+	sum   [sha1.Size]byte
+}
+
+// pagesKey identifies the pages of a Write: their URLs and HTML in order.
+func pagesKey(pages []*page) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte(Version))
+	for _, p := range pages {
+		h.Write([]byte(p.url))
+		h.Write([]byte{0})
+		h.Write(p.sum[:])
+	}
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
 }
 
 // page is the entry of one indexed page.
@@ -97,6 +133,7 @@ type page struct {
 	sort      map[string]string
 	fields    []string // sorted metadata field names
 	post      []byte
+	store     *stored // where frag and post are when they were loaded, not read
 }
 
 // Option configures an Index.
@@ -173,6 +210,7 @@ func (x *Index) Add(name string, html []byte) (bool, error) {
 	pg.sum, pg.gen = sum, gen
 	x.mu.Lock()
 	x.pages[u] = pg
+	x.changed = true
 	x.mu.Unlock()
 	return true, nil
 }
@@ -181,6 +219,7 @@ func (x *Index) Add(name string, html []byte) (bool, error) {
 func (x *Index) Remove(name string) {
 	x.mu.Lock()
 	delete(x.pages, PageURL(name))
+	x.changed = true
 	x.mu.Unlock()
 }
 
@@ -355,8 +394,8 @@ func (in *interner) idLocked(s string) uint32 {
 
 // Stats describes a written index.
 type Stats struct {
-	Pages, Words, Chunks, Filters int
-	Bytes                         int64 // of the files written (fragments, chunks, filters, meta, entry)
+	Pages, Chunks, Filters int
+	Bytes                  int64 // of the files written (fragments, chunks, filters, meta, entry)
 }
 
 // Write writes the index of the pages of the current round to dir (a
@@ -369,6 +408,7 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	for u, p := range x.pages {
 		if p.gen != x.gen {
 			delete(x.pages, u)
+			x.changed = true
 			continue
 		}
 		pages = append(pages, p)
@@ -386,7 +426,8 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 		lang = pages[0].language
 	}
 	wr := &counter{w: w}
-	put := func(name string, data []byte) error { return wr.Write(path.Join(dir, name), data) }
+	var put func(name string, data []byte) error
+	put = func(name string, data []byte) error { return wr.Write(path.Join(dir, name), data) }
 
 	// Metadata fields: the union of the pages', sorted; a page's field ids
 	// map onto them in the same order.
@@ -423,9 +464,37 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 		fragNames[i] = short
 	}
 	if err := parallel(len(pages), func(i int) error {
-		return put("fragment/"+fragNames[i]+".pf_fragment", pages[i].frag)
+		frag, err := pages[i].fragment()
+		if err != nil {
+			return fmt.Errorf("sökindexets cache: %w", err)
+		}
+		return put("fragment/"+fragNames[i]+".pf_fragment", frag)
 	}); err != nil {
 		return st, err
+	}
+
+	// The same pages as the last Write: the same files.
+	key := pagesKey(pages)
+	if last := x.last; last != nil && last.key == key {
+		for _, f := range last.files {
+			if err := put(f.name, f.data); err != nil {
+				return st, err
+			}
+			if f.chunk {
+				st.Chunks++
+			}
+		}
+		st.Pages, st.Bytes = len(pages), wr.bytes
+		return st, x.writeClient(w, dir, lang)
+	}
+	var rec []written
+	var recMu sync.Mutex
+	fragPut := put
+	put = func(name string, data []byte) error {
+		recMu.Lock()
+		rec = append(rec, written{name: name, data: data})
+		recMu.Unlock()
+		return fragPut(name, data)
 	}
 
 	// Filters: name → value → page numbers.
@@ -603,8 +672,28 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	if err := put("pagefind-entry.json", entry); err != nil {
 		return st, err
 	}
-	st = Stats{Pages: len(pages), Words: len(chunks), Chunks: len(chunks), Filters: len(metaFilters), Bytes: wr.bytes}
-	err = fs.WalkDir(Client(), ".", func(name string, d fs.DirEntry, err error) error {
+	st = Stats{Pages: len(pages), Chunks: len(chunks), Filters: len(metaFilters), Bytes: wr.bytes}
+	sums := map[string][sha1.Size]byte{}
+	for _, c := range chunks {
+		sums["index/"+c.hash+".pf_index"] = c.sum
+	}
+	for i := range rec {
+		rec[i].name = strings.TrimPrefix(rec[i].name, dir+"/")
+		if sum, ok := sums[rec[i].name]; ok {
+			rec[i].chunk, rec[i].sum = true, sum
+		}
+	}
+	slices.SortFunc(rec, func(a, b written) int { return strings.Compare(a.name, b.name) })
+	x.mu.Lock()
+	x.last, x.changed = &lastWrite{key: key, files: rec}, true
+	x.mu.Unlock()
+	return st, x.writeClient(w, dir, lang)
+}
+
+// writeClient writes Pagefind's client files: the JavaScript, the UI
+// bundles and the WebAssembly of lang and of unknown languages.
+func (x *Index) writeClient(w output.Writer, dir, lang string) error {
+	return fs.WalkDir(Client(), ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -617,7 +706,6 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 		}
 		return w.Write(path.Join(dir, name), data)
 	})
-	return st, err
 }
 
 func includeStrings() []string {

@@ -91,11 +91,14 @@ var (
 	privateMarker  = regexp.MustCompile(`___PAGEFIND_\S+\s?`)
 )
 
-// normalize is Pagefind's normalize_content (entities are already decoded
-// by the tokenizer): trimmed of white space, each run of line breaks
+// normalize is Pagefind's normalize_content: entities decoded, trimmed of
+// white space, each run of line breaks
 // ("\n", "\r\n") as a space, then each run of two or more white-space
 // characters as one space.
 func normalize(s string) string {
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
 	s = strings.TrimFunc(s, unicode.IsSpace)
 	if !strings.ContainsAny(s, "\n\t\r\v\f  \u0085\u00a0") && !hasUnicodeSpace(s) {
 		return s
@@ -262,7 +265,10 @@ func parseHTML(src []byte) *parsed {
 			if !inHTML {
 				continue
 			}
-			text := z.Text()
+			// The raw text, entities and all, as Pagefind's parser sees
+			// it (a paragraph ending in "&#34;" gets no full stop);
+			// normalize decodes it.
+			text := z.Raw()
 			cur.value = append(cur.value, text...)
 			if cur.status != ignored && cur.status != excluded && len(cur.anchorIDs) > 0 {
 				for _, id := range cur.anchorIDs {

@@ -2,12 +2,16 @@ package pagefind
 
 import (
 	"crypto/sha1"
+	"fmt"
 	"slices"
 	"strings"
 )
 
 // chunkMeta names one file of the word index and the range of keys in it.
-type chunkMeta struct{ from, to, hash string }
+type chunkMeta struct {
+	from, to, hash string
+	sum            [sha1.Size]byte // of the content
+}
 
 // writeWords merges the pages' postings word by word, in the order of the
 // keys, cuts them into chunks as Pagefind does and writes each chunk.
@@ -19,6 +23,21 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	// Where each word's postings are: refs[start[w]:start[w+1]], each the
 	// page's number and the offset of the posting in its postings, in the
 	// order of the pages.
+	// Postings kept in the cache file are read now.
+	if err := parallel(len(pages), func(i int) error {
+		p := pages[i]
+		if p.post != nil || p.store == nil {
+			return nil
+		}
+		post, err := p.postings()
+		if err != nil {
+			return fmt.Errorf("sökindexets cache: %w", err)
+		}
+		p.post = post
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	counts := make([]uint32, len(keys)+1)
 	for _, p := range pages {
 		for off := 0; off < len(p.post); {
@@ -173,6 +192,7 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	taken := map[string]bool{}
 	for i := range spans {
 		chunks[i].hash = shortName(lang, sums[i], taken)
+		chunks[i].sum = sums[i]
 	}
 	err := parallel(len(spans), func(i int) error {
 		return put("index/"+chunks[i].hash+".pf_index", compressed[i])

@@ -1,0 +1,217 @@
+package pagefind
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exempelbanken/portal/builder/output"
+)
+
+// The keys Pagefind 1.6.0 indexes words under, as its CLI wrote them for
+// a page of these words (builder/search/testdata/words; the search
+// package's TestWordsMatchPagefindCLI checks the whole page against the
+// CLI). A "*" marks a part of the word.
+func TestIndexable(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{"hej", "hej"},
+		{"Åtgärder", "atgard"},
+		{"t.o.m.", "tom om*"},
+		{"a.b.c.", "abc bc*"},
+		{"x.y", "xy"},
+		{"ab.c.de", "abcd ab* de* cde*"},
+		{"ab-ab", "abab ab* ab*"},
+		{"ab-c-de", "abcd ab* de*"},
+		{"www.exempel.se", "wwwexemp www* exempel* se* exemp*"},
+		{"MiniMili", "minimili mini* mili*"},
+		{"ABCDef", "abcdef abc* def*"},
+		{"a-covid19", "acovid19 covid* 19*"},
+		{"covid19", "covid19"},
+		{"0–16", "016 0–16*"},
+		{"(2014)”.", "2014 2014* ”*"},
+		{"”hej”", "hej ”hej”*"},
+		{"Å.Ä.Ö.", "aao a* a* o* ao*"},
+		{"e-post.", "epost post*"},
+		{"ab._cd", "ab_cd ab* cd* _cd*"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, iw := range indexable(tt.raw, swedishStem, nil) {
+			k := iw.key
+			if iw.part {
+				k += "*"
+			}
+			got = append(got, k)
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("%q: %s, want %s", tt.raw, strings.Join(got, " "), tt.want)
+		}
+	}
+}
+
+// What a page gives the index, element by element as Pagefind reads it.
+func TestParseHTML(t *testing.T) {
+	tests := []struct {
+		name, body, digest string
+	}{
+		{"block elements end in a full stop", `<p>Ett</p><p>Två.</p><div>Tre:</div><li>Fyra</li>`, "Ett. Två. Tre: Fyra."},
+		{"inline elements add nothing", `<p>Inline <span>span</span> och <b>fe</b>tt</p>`, "Inline span och fett."},
+		{"dt and dd run together", `<dl><dt>Term</dt><dd>Förklaring</dd></dl>`, "TermFörklaring"},
+		{"ignored and removed", `<p>Med</p><div data-pagefind-ignore>Utan</div><nav>Meny</nav><form>F</form><script>s</script><p>Också</p>`, "Med. Också."},
+		{"weights", `<p data-pagefind-weight="2">Viktig</p><h2>Rubrik</h2>`, "___PAGEFIND_WEIGHT___2 Viktig. ___END_PAGEFIND_WEIGHT___ ___PAGEFIND_AUTO_WEIGHT___6 Rubrik. ___END_PAGEFIND_WEIGHT___"},
+		{"line breaks and entities", "<p>Rad<br>bryt&amp;ning\n\n  här&nbsp;</p>", "Rad bryt&ning här"},
+		{"an entity at the end is no word character", `<p>Citat &#34;x&#34;</p><p>Slut</p>`, `Citat "x" Slut.`},
+	}
+	for _, tt := range tests {
+		p := parseHTML([]byte(`<html lang="sv"><head><title>T</title></head><body><main data-pagefind-body>` + tt.body + `</main></body></html>`))
+		if p.digest != tt.digest {
+			t.Errorf("%s: %q, want %q", tt.name, p.digest, tt.digest)
+		}
+		if !p.hasBody || p.language != "sv" {
+			t.Errorf("%s: body %v, language %q", tt.name, p.hasBody, p.language)
+		}
+	}
+	p := parseHTML([]byte(`<html lang="sv"><head><meta data-pagefind-meta="bild[content]" content="/b.png"></head><body>
+<main data-pagefind-body><h1 id="a">Rubriken</h1><span data-pagefind-filter="ämne">Ett</span><span data-pagefind-filter="ämne:Två"></span>
+<span data-pagefind-sort="datum">2015-03-01</span><div data-pagefind-ignore><span data-pagefind-meta="plats">Ale</span></div></main></body></html>`))
+	if p.meta["title"] != "Rubriken" || p.meta["bild"] != "/b.png" || p.meta["plats"] != "Ale" {
+		t.Errorf("meta %v", p.meta)
+	}
+	if len(p.filters) != 2 || p.filters[0] != (filterValue{"ämne", "Ett"}) || p.filters[1] != (filterValue{"ämne", "Två"}) {
+		t.Errorf("filters %v", p.filters)
+	}
+	if p.sort["datum"] != "2015-03-01" {
+		t.Errorf("sort %v", p.sort)
+	}
+	if !strings.Contains(p.digest, "___PAGEFIND_ANCHOR___h1:0:a") {
+		t.Errorf("no anchor in %q", p.digest)
+	}
+}
+
+// FuzzParseHTML: any input parses without a panic, and what Pagefind
+// keeps to itself never reaches a page's content, metadata or filters.
+func FuzzParseHTML(f *testing.F) {
+	f.Add([]byte(`<html lang="sv"><body><main data-pagefind-body><h1 id="x">T</h1><p data-pagefind-weight="2">a.b.c</p></main></body></html>`))
+	f.Add([]byte(`<main data-pagefind-body><span data-pagefind-meta="a:___PAGEFIND_ANCHOR___x">`))
+	f.Add([]byte(`<html><body><div data-pagefind-body><svg><path/></svg><dl><dt>x</dt></dl>`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p := parseHTML(src)
+		for _, v := range p.meta {
+			if strings.Contains(v, "___PAGEFIND_") {
+				t.Fatalf("marker in meta %q", v)
+			}
+		}
+		x := New()
+		x.Begin()
+		if _, err := x.Add("a/index.html", src); err != nil && !strings.Contains(err.Error(), "språk") {
+			t.Fatal(err)
+		}
+		if _, err := x.Write(output.NewMemory(), Dir); err != nil && !strings.Contains(err.Error(), "språk") {
+			t.Fatal(err)
+		}
+	})
+}
+
+// An index saved and loaded in a new process writes the same files, and
+// reads only the pages whose HTML changed.
+func TestSaveLoad(t *testing.T) {
+	page := func(title, body string) []byte {
+		return []byte(`<html lang="sv"><body><main data-pagefind-body><h1>` + title + `</h1><p>` + body + `</p><span data-pagefind-filter="typ">Exempel</span></main></body></html>`)
+	}
+	pages := map[string][]byte{
+		"exempel/a/index.html": page("Fotosyntes", "Ett exempel från Ale om förskolan."),
+		"exempel/b/index.html": page("Star for Life", "Skolprogram i Ale kommun."),
+		"begrepp/c/index.html": page("Social investeringsfond", "Medel som avsätts för förebyggande arbete."),
+	}
+	write := func(x *Index) *output.Memory {
+		x.Begin()
+		for name, b := range pages {
+			if _, err := x.Add(name, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m := output.NewMemory()
+		if _, err := x.Write(m, Dir); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	file := filepath.Join(t.TempDir(), "cache.bin")
+	x := New()
+	first := write(x)
+	if err := x.Save(file); err != nil {
+		t.Fatal(err)
+	}
+	y := New()
+	y.Load(file)
+	y.wait()
+	if len(y.pages) != 3 {
+		t.Fatalf("%d pages loaded", len(y.pages))
+	}
+	loaded := y.pages["/exempel/a/"]
+	pages["exempel/b/index.html"] = page("Star for Life", "Skolprogram i Kungälv.")
+	second := write(y)
+	if y.pages["/exempel/a/"] != loaded {
+		t.Error("an unchanged page was read again")
+	}
+	if !strings.Contains(entryWords(t, second), "kungalv") || strings.Contains(entryWords(t, second), "ale kommun") {
+		t.Error("the changed page is not in the index")
+	}
+	// Undo the change: the files are those of the first build.
+	pages["exempel/b/index.html"] = page("Star for Life", "Skolprogram i Ale kommun.")
+	third := write(y)
+	if a, b := strings.Join(first.Names(), " "), strings.Join(third.Names(), " "); a != b {
+		t.Fatalf("files differ:\n%s\n%s", a, b)
+	}
+	for _, n := range first.Names() {
+		a, _ := first.Get(n)
+		b, _ := third.Get(n)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs after save, load and rebuild", n)
+		}
+	}
+	// Saved again, the loaded entries are read from the new file.
+	if err := y.Save(file); err != nil {
+		t.Fatal(err)
+	}
+	pages["exempel/c/index.html"] = page("Nytt", "En ny sida.")
+	fourth := write(y)
+	if !strings.Contains(entryWords(t, fourth), "ny") || !strings.Contains(entryWords(t, fourth), "fotosynt") {
+		t.Error("the index after a second save lacks pages")
+	}
+	// A damaged cache is no error: the index starts empty.
+	os.WriteFile(file, []byte(cacheMagic+"\xff\xff\xff"), 0o644)
+	z := New()
+	z.Load(file)
+	z.wait()
+	if len(z.pages) != 0 {
+		t.Errorf("%d pages from a damaged cache", len(z.pages))
+	}
+}
+
+// entryWords returns the keys of the index in m, space-separated.
+func entryWords(t *testing.T, m *output.Memory) string {
+	t.Helper()
+	fsys := memFS{m}
+	s, err := Read(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range s.Words {
+		keys = append(keys, k)
+	}
+	return strings.Join(keys, " ")
+}
+
+// A page in another language than Swedish is refused with its name.
+func TestOtherLanguage(t *testing.T) {
+	x := New()
+	x.Begin()
+	_, err := x.Add("en/index.html", []byte(`<html lang="en"><body><main data-pagefind-body>Hello</main></body></html>`))
+	if err == nil || !strings.Contains(err.Error(), "en/index.html") || !strings.Contains(err.Error(), "-pagefind-cli") {
+		t.Fatalf("got %v", err)
+	}
+}
