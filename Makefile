@@ -104,10 +104,15 @@ test-go: deps test-tools
 
 ## test-browser: the search page in headless Debian Chromium (playwright-core)
 BROWSER_SITE := .cache/browser-site
+## Then the search table once more, on Pagefind's own index of the same
+## site (-pagefind-cli): the places and hit counts must be the same.
 test-browser: deps test-tools $(PORTAL)
-	rm -rf $(BROWSER_SITE)
+	rm -rf $(BROWSER_SITE) $(BROWSER_SITE)-cli
 	./$(PORTAL) build -out $(BROWSER_SITE)
-	SITE_DIR=$(CURDIR)/$(BROWSER_SITE) node --test --test-concurrency=1 tests/browser/
+	SITE_DIR=$(CURDIR)/$(BROWSER_SITE) TABLE_OUT=$(CURDIR)/.cache/sokfragor-portal.md node --test --test-concurrency=1 tests/browser/
+	./$(PORTAL) build -out $(BROWSER_SITE)-cli -pagefind-cli
+	SITE_DIR=$(CURDIR)/$(BROWSER_SITE)-cli TABLE_OUT=$(CURDIR)/.cache/sokfragor-pagefind.md node --test tests/browser/search-table.test.mjs
+	diff .cache/sokfragor-portal.md .cache/sokfragor-pagefind.md
 
 ## bench: builds of generated 1k/10k/100k sites, preview latency, related/glossary
 bench: deps
@@ -129,6 +134,8 @@ fuzz: deps
 	$(GO) test ./builder/feed -run '^$$' -fuzz FuzzPreparedEntry -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/geo -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/sv -run '^$$' -fuzz FuzzSplit -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/pagefind -run '^$$' -fuzz FuzzParseHTML -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/pagefind -run '^$$' -fuzz FuzzDecodeCBOR -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/htmlexec -run '^$$' -fuzz FuzzEscapers -fuzztime $(FUZZTIME)
 
 clean:

@@ -194,11 +194,14 @@
     var total = search.results.length;
     var data = await Promise.all(search.results.slice(0, shown).map(function (r) { return r.data(); }));
     if (id !== runId) return;
-    resultsEl.innerHTML = data.map(function (d) {
+    resultsEl.innerHTML = data.map(function (d, i) {
       var m = d.meta || {};
       // What the hit is, where, and its status with the year it held.
       var meta = [m.sort, m.plats, m.status].filter(Boolean).map(esc).join(" · ");
-      return '<li class="result"><h3><a href="' + esc(d.url) + '">' + esc(m.title || d.url) + "</a></h3>" +
+      // Pagefind's score: hits with equal scores come in page order (by
+      // address), which the search-table test takes into account.
+      var score = search.results[i].score;
+      return '<li class="result" data-poang="' + (typeof score === "number" ? score.toFixed(6) : "") + '"><h3><a href="' + esc(d.url) + '">' + esc(m.title || d.url) + "</a></h3>" +
         (meta ? '<p class="result__meta">' + meta + "</p>" : "") +
         (m.summary ? '<p class="result__summary">' + esc(m.summary) + "</p>" : "") +
         (q && d.excerpt ? '<p class="result__excerpt">' + d.excerpt + "</p>" : "") + "</li>";

@@ -498,10 +498,6 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	}
 
 	// Filters: name → value → page numbers.
-	type valPages struct {
-		value string
-		pages []int
-	}
 	filterMap := map[string]map[string][]int{}
 	for i, p := range pages {
 		for _, f := range p.filters {

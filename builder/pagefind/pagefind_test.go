@@ -215,3 +215,31 @@ func TestOtherLanguage(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// FuzzDecodeCBOR: the reader of Pagefind's files takes any bytes without a
+// panic, and what the encoder writes it reads back.
+func FuzzDecodeCBOR(f *testing.F) {
+	b := cborArray(nil, 3)
+	b = cborString(b, "sv_1234567")
+	b = cborInt(b, -169)
+	b = cborArray(cborUint(b, 70000), 0)
+	f.Add(b)
+	f.Add([]byte{0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		DecodeCBOR(data)
+		// A string and a number, encoded and decoded.
+		enc := cborString(cborArray(nil, 2), string(data))
+		enc = cborInt(enc, int64(len(data))-100)
+		v, rest, err := DecodeCBOR(enc)
+		if err != nil || len(rest) != 0 {
+			t.Fatal(err, len(rest))
+		}
+		arr := v.([]any)
+		if arr[0].(string) != string(data) {
+			t.Fatal("string changed")
+		}
+		if n := int64(len(data)) - 100; n < 0 && arr[1].(int64) != n || n >= 0 && arr[1].(uint64) != uint64(n) {
+			t.Fatalf("number %v for %d", arr[1], n)
+		}
+	})
+}

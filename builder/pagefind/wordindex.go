@@ -142,10 +142,9 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 			b = cborArray(b, 3)
 			b = cborString(b, keys[w])
 			rs := refs[start[w]:start[w+1]]
-			var formOf []uint32
 			// The pages without diacritics, then each form's, in the
 			// order the forms first appear.
-			formOf = refForms[start[w]:start[w+1]]
+			formOf := refForms[start[w]:start[w+1]]
 			n := 0
 			var formOrder []uint32
 			for _, f := range formOf {

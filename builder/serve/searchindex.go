@@ -58,29 +58,29 @@ type searchIndex struct {
 	// site → maphash of its HTML), ids its Pagefind result id by URL.
 	pages map[string]uint64
 	ids   map[string]string
+	// hashes remembers the pages' hashes from build to build.
+	hashes *hashMemo
 }
 
 // indexedPages returns the HTML pages of m that Pagefind indexes (those
 // with data-pagefind-body) and their hashes.
-func indexedPages(m *output.Memory) map[string]uint64 {
+func indexedPages(m *output.Memory, hm *hashMemo) map[string]uint64 {
 	out := map[string]uint64{}
 	for _, name := range m.Names() {
 		if !strings.HasSuffix(name, ".html") {
 			continue
 		}
 		b, _ := m.Get(name)
-		if sum, indexed := pageHashes.hash(name, b); indexed {
+		if sum, indexed := hm.hash(name, b); indexed {
 			out[name] = sum
 		}
 	}
 	return out
 }
 
-// pageHashes remembers the hash of each page's HTML with the HTML itself:
+// hashMemo remembers the hash of each page's HTML with the HTML itself:
 // a build reuses the bytes of the pages it did not render again, so only
 // new bytes are hashed.
-var pageHashes = &hashMemo{m: map[string]hashed{}}
-
 type hashMemo struct {
 	mu sync.Mutex
 	m  map[string]hashed
@@ -164,7 +164,11 @@ func fragmentIDs(idx *output.Memory) (map[string]string, error) {
 // too much has changed. stale reports that a newer build has come; then
 // it returns nil.
 func updateIndex(cur *searchIndex, m *output.Memory, root string, index indexFunc, stale func() bool) (*searchIndex, error) {
-	now := indexedPages(m)
+	hm := &hashMemo{m: map[string]hashed{}}
+	if cur != nil {
+		hm = cur.hashes
+	}
+	now := indexedPages(m, hm)
 	if cur != nil && cur.pages != nil {
 		changed, removed := changedPages(cur.pages, now)
 		if len(changed)+len(removed) <= overlayLimit(len(cur.pages)) {
@@ -179,13 +183,13 @@ func updateIndex(cur *searchIndex, m *output.Memory, root string, index indexFun
 	if err != nil {
 		return nil, err
 	}
-	return &searchIndex{files: files, base: files.Clone(), pages: now, ids: ids}, nil
+	return &searchIndex{files: files, base: files.Clone(), pages: now, ids: ids, hashes: hm}, nil
 }
 
 // overlayIndex is cur's base with the changed pages of m indexed apart.
 func overlayIndex(cur *searchIndex, m *output.Memory, changed, removed []string, root string, index indexFunc, stale func() bool) (*searchIndex, error) {
 	files := cur.base.Clone()
-	next := &searchIndex{files: files, base: cur.base, pages: cur.pages, ids: cur.ids}
+	next := &searchIndex{files: files, base: cur.base, pages: cur.pages, ids: cur.ids, hashes: cur.hashes}
 	if len(changed)+len(removed) == 0 {
 		return next, nil
 	}

@@ -237,7 +237,7 @@ func (s *Server) indexNow(m *output.Memory) bool {
 	if !s.opts.Search || cur == nil || cur.pages == nil {
 		return false
 	}
-	changed, removed := changedPages(cur.pages, indexedPages(m))
+	changed, removed := changedPages(cur.pages, indexedPages(m, cur.hashes))
 	if len(changed)+len(removed) > overlayLimit(len(cur.pages)) {
 		return false
 	}
