@@ -67,7 +67,7 @@ func Read(fsys fs.FS) (*Snapshot, error) {
 	for l, v := range entry.Languages {
 		s.Language, hash = l, v.Hash
 	}
-	meta, err := readCBOR(fsys, "pagefind."+hash+".pf_meta")
+	meta, err := ReadCBOR(fsys, "pagefind."+hash+".pf_meta")
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func Read(fsys fs.FS) (*Snapshot, error) {
 	}
 	for _, fi := range m[3].([]any) {
 		f := fi.([]any)
-		v, err := readCBOR(fsys, "filter/"+f[1].(string)+".pf_filter")
+		v, err := ReadCBOR(fsys, "filter/"+f[1].(string)+".pf_filter")
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +114,7 @@ func Read(fsys fs.FS) (*Snapshot, error) {
 	}
 	for _, c := range m[2].([]any) {
 		s.Chunks++
-		v, err := readCBOR(fsys, "index/"+c.([]any)[2].(string)+".pf_index")
+		v, err := ReadCBOR(fsys, "index/"+c.([]any)[2].(string)+".pf_index")
 		if err != nil {
 			return nil, err
 		}
@@ -221,15 +221,40 @@ func keys[V any](a, b map[string]V) []string {
 	return out
 }
 
+// ReadFile returns the content of one of the compressed files of the
+// index in fsys (a pf_meta, pf_index, pf_filter or pf_fragment): gunzipped,
+// without the pagefind_dcd signature.
+func ReadFile(fsys fs.FS, name string) ([]byte, error) {
+	data, err := fs.ReadFile(fsys, path.Clean(name))
+	if err != nil {
+		return nil, err
+	}
+	return gunzip(data, name)
+}
+
+// ReadCBOR decodes one of the CBOR files of the index in fsys.
+func ReadCBOR(fsys fs.FS, name string) (any, error) {
+	data, err := ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	v, rest, err := DecodeCBOR(data)
+	if err != nil || len(rest) != 0 {
+		return nil, fmt.Errorf("%s: CBOR: %v (%d byte över)", name, err, len(rest))
+	}
+	return v, nil
+}
+
 func readJSON(fsys fs.FS, name string, v any) error {
-	data, err := fs.ReadFile(fsys, name)
+	var data []byte
+	var err error
+	if strings.HasSuffix(name, ".pf_fragment") {
+		data, err = ReadFile(fsys, name)
+	} else {
+		data, err = fs.ReadFile(fsys, name)
+	}
 	if err != nil {
 		return err
-	}
-	if strings.HasSuffix(name, ".pf_fragment") {
-		if data, err = gunzip(data, name); err != nil {
-			return err
-		}
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -251,21 +276,6 @@ func gunzip(data []byte, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: saknar pagefind_dcd", name)
 	}
 	return out, nil
-}
-
-func readCBOR(fsys fs.FS, name string) (any, error) {
-	data, err := fs.ReadFile(fsys, path.Clean(name))
-	if err != nil {
-		return nil, err
-	}
-	if data, err = gunzip(data, name); err != nil {
-		return nil, err
-	}
-	v, rest, err := DecodeCBOR(data)
-	if err != nil || len(rest) != 0 {
-		return nil, fmt.Errorf("%s: CBOR: %v (%d byte över)", name, err, len(rest))
-	}
-	return v, nil
 }
 
 // DecodeCBOR decodes the CBOR subset Pagefind writes into uint64, int64,

@@ -1,12 +1,8 @@
 package search_test
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
+	"github.com/exempelbanken/portal/builder/pagefind"
 	"github.com/exempelbanken/portal/builder/site"
 	"github.com/exempelbanken/portal/builder/sv"
 )
@@ -154,79 +151,19 @@ func mustGlob(t *testing.T, dir, pattern string) string {
 // pfGunzip reads a Pagefind file: gzip of "pagefind_dcd" and the data.
 func pfGunzip(t *testing.T, file string) []byte {
 	t.Helper()
-	f, err := os.Open(file)
+	b, err := pagefind.ReadFile(os.DirFS(filepath.Dir(file)), filepath.Base(file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, ok := bytes.CutPrefix(b, []byte("pagefind_dcd"))
-	if !ok {
-		t.Fatalf("%s: no pagefind_dcd signature", file)
-	}
-	return data
+	return b
 }
 
-// pfDecode decodes a Pagefind CBOR file into uint64, int64, string and
-// []any values (the subset Pagefind writes).
+// pfDecode decodes a Pagefind CBOR file (pagefind.DecodeCBOR's values).
 func pfDecode(t *testing.T, file string) any {
 	t.Helper()
-	data := pfGunzip(t, file)
-	v, rest, err := cborValue(data)
-	if err != nil || len(rest) != 0 {
-		t.Fatalf("%s: %v (%d bytes left)", file, err, len(rest))
+	v, err := pagefind.ReadCBOR(os.DirFS(filepath.Dir(file)), filepath.Base(file))
+	if err != nil {
+		t.Fatal(err)
 	}
 	return v
-}
-
-func cborValue(b []byte) (any, []byte, error) {
-	if len(b) == 0 {
-		return nil, nil, io.ErrUnexpectedEOF
-	}
-	major, info := b[0]>>5, b[0]&31
-	b = b[1:]
-	var n uint64
-	switch {
-	case info < 24:
-		n = uint64(info)
-	case info == 24 && len(b) >= 1:
-		n, b = uint64(b[0]), b[1:]
-	case info == 25 && len(b) >= 2:
-		n, b = uint64(binary.BigEndian.Uint16(b)), b[2:]
-	case info == 26 && len(b) >= 4:
-		n, b = uint64(binary.BigEndian.Uint32(b)), b[4:]
-	case info == 27 && len(b) >= 8:
-		n, b = binary.BigEndian.Uint64(b), b[8:]
-	default:
-		return nil, nil, fmt.Errorf("cbor: additional info %d", info)
-	}
-	switch major {
-	case 0:
-		return n, b, nil
-	case 1:
-		return -1 - int64(n), b, nil
-	case 2, 3:
-		if uint64(len(b)) < n {
-			return nil, nil, io.ErrUnexpectedEOF
-		}
-		return string(b[:n]), b[n:], nil
-	case 4:
-		out := make([]any, 0, n)
-		for range n {
-			v, rest, err := cborValue(b)
-			if err != nil {
-				return nil, nil, err
-			}
-			out, b = append(out, v), rest
-		}
-		return out, b, nil
-	}
-	return nil, nil, fmt.Errorf("cbor: major type %d", major)
 }
