@@ -687,20 +687,28 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 }
 
 // writeClient writes Pagefind's client files: the JavaScript, the UI
-// bundles and the WebAssembly of lang and of unknown languages.
+// bundles, the WebAssembly of unknown languages and that of lang's base
+// language under lang's name ("sv-se" gets Swedish's), as the CLI does.
 func (x *Index) writeClient(w output.Writer, dir, lang string) error {
+	base := strings.SplitN(lang, "-", 2)[0]
 	return fs.WalkDir(Client(), ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if name == "LICENSE" || strings.HasPrefix(name, "wasm.") && name != "wasm."+lang+".pagefind" && name != "wasm.unknown.pagefind" {
+		out := name
+		switch {
+		case name == "LICENSE":
+			return nil
+		case name == "wasm."+base+".pagefind":
+			out = "wasm." + lang + ".pagefind"
+		case strings.HasPrefix(name, "wasm.") && name != "wasm.unknown.pagefind":
 			return nil
 		}
 		data, err := fs.ReadFile(Client(), name)
 		if err != nil {
 			return err
 		}
-		return w.Write(path.Join(dir, name), data)
+		return w.Write(path.Join(dir, out), data)
 	})
 }
 

@@ -2,6 +2,7 @@ package pagefind
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -242,4 +243,30 @@ func FuzzDecodeCBOR(f *testing.F) {
 			t.Fatalf("number %v for %d", arr[1], n)
 		}
 	})
+}
+
+// A page in a regional variant of Swedish gets Swedish stemming and the
+// Swedish WebAssembly under its own language's name, as the CLI writes it.
+func TestRegionalSwedish(t *testing.T) {
+	x := New()
+	x.Begin()
+	if _, err := x.Add("a/index.html", []byte(`<html lang="sv-SE"><body><main data-pagefind-body>Investeringsfonderna</main></body></html>`)); err != nil {
+		t.Fatal(err)
+	}
+	m := output.NewMemory()
+	if _, err := x.Write(m, Dir); err != nil {
+		t.Fatal(err)
+	}
+	entry, _ := m.Get(Dir + "/pagefind-entry.json")
+	if !strings.Contains(string(entry), `"sv-se":{"hash":"sv-se_`) || !strings.Contains(string(entry), `"wasm":"sv-se"`) {
+		t.Errorf("entry %s", entry)
+	}
+	wasm, ok := m.Get(Dir + "/wasm.sv-se.pagefind")
+	sv, _ := fs.ReadFile(Client(), "wasm.sv.pagefind")
+	if !ok || !bytes.Equal(wasm, sv) {
+		t.Error("no Swedish WebAssembly under wasm.sv-se.pagefind")
+	}
+	if !strings.Contains(entryWords(t, m), "investeringsfond") {
+		t.Errorf("not stemmed as Swedish: %s", entryWords(t, m))
+	}
 }
