@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 )
 
 // The entries of an Index can outlive the process: Save writes the pages
@@ -41,6 +42,14 @@ func (x *Index) Save(file string) error {
 	}
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
+	}
+	// Temporary files that a build killed while saving left behind.
+	if old, _ := filepath.Glob(filepath.Join(filepath.Dir(file), ".sokindex-*")); len(old) > 0 {
+		for _, f := range old {
+			if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > time.Hour {
+				os.Remove(f)
+			}
+		}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".sokindex-*")
 	if err != nil {
