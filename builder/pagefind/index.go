@@ -215,27 +215,6 @@ func (x *Index) Add(name string, html []byte) (bool, error) {
 	return true, nil
 }
 
-// Remove drops the page at the site-relative path name.
-func (x *Index) Remove(name string) {
-	x.mu.Lock()
-	delete(x.pages, PageURL(name))
-	x.changed = true
-	x.mu.Unlock()
-}
-
-// Len returns the number of pages of the current round.
-func (x *Index) Len() int {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	n := 0
-	for _, p := range x.pages {
-		if p.gen == x.gen {
-			n++
-		}
-	}
-	return n
-}
-
 // stemmer returns the stemmer of a language the index supports.
 func stemmer(lang string) (func(string) string, error) {
 	switch strings.SplitN(lang, "-", 2)[0] {
@@ -400,7 +379,8 @@ type Stats struct {
 
 // Write writes the index of the pages of the current round to dir (a
 // site-relative folder, normally Dir) through w, with Pagefind's client
-// files, and drops the pages of earlier rounds.
+// files, and drops the pages of earlier rounds. It must not run while
+// pages are being added.
 func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	x.wait()
 	x.mu.Lock()
