@@ -2,10 +2,12 @@ package pagefind
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,7 +29,7 @@ const staleGen = ^uint64(0)
 
 // cacheMagic starts a cache file; it changes with the file's layout and
 // with the Pagefind version written.
-const cacheMagic = "exempelbanken-sokindex-4 pagefind-" + Version + "\n"
+const cacheMagic = "exempelbanken-sokindex-5 pagefind-" + Version + "\n"
 
 // Save writes the index's entries to file (through a temporary file and a
 // rename, so a reader never sees half of it); nothing when file holds
@@ -56,7 +58,8 @@ func (x *Index) Save(file string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	cw := &countWriter{w: tmp}
+	sum := crc32.New(castagnoli)
+	cw := &countWriter{w: io.MultiWriter(tmp, sum)}
 	w := bufio.NewWriterSize(cw, 1<<20)
 	x.mu.Lock()
 	pages := make([]*page, 0, len(x.pages))
@@ -142,6 +145,11 @@ func (x *Index) Save(file string) error {
 	}
 	if e.err == nil {
 		e.err = w.Flush()
+	}
+	// A checksum of all the above ends the file: Load ignores a file
+	// damaged on the disk rather than read wrong postings from it.
+	if e.err == nil {
+		_, e.err = tmp.Write(sum.Sum(nil))
 	}
 	if err := tmp.Close(); e.err == nil {
 		e.err = err
@@ -351,10 +359,36 @@ func (x *Index) load(file string) error {
 	if d.err != nil {
 		return d.err
 	}
+	if err := verify(f, d.pos()); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	x.pages, x.chunkGz, x.last, x.src, x.loadedFrom = pages, chunks, last, f, file
 	x.mu.Unlock()
 	keep = true
+	return nil
+}
+
+// castagnoli is the CRC-32 polynomial that processors compute in hardware.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// verify checks that the n bytes at the start of f are followed by their
+// CRC-32 and by nothing else.
+func verify(f *os.File, n int64) error {
+	sum := crc32.New(castagnoli)
+	if _, err := io.Copy(sum, io.NewSectionReader(f, 0, n)); err != nil {
+		return err
+	}
+	var trailer [4]byte
+	if _, err := f.ReadAt(trailer[:], n); err != nil {
+		return err
+	}
+	if fi, err := f.Stat(); err != nil || fi.Size() != n+4 {
+		return errors.New("fel längd")
+	}
+	if !bytes.Equal(sum.Sum(nil), trailer[:]) {
+		return errors.New("fel kontrollsumma")
+	}
 	return nil
 }
 
