@@ -9,7 +9,9 @@
 // and its postings, varint-coded; Write then numbers the pages, merges the
 // postings word by word and writes the files through an output.Writer. An
 // Index outlives a build: a page whose HTML did not change keeps its entry,
-// so a rebuild reads only the pages that changed.
+// so a rebuild reads only the pages that changed. Save and Load carry the
+// entries from one process to the next (cache.go), and Tee feeds an Index
+// from a site's output writer on all cores (tee.go).
 //
 // What this package reads from the HTML follows Pagefind's indexer
 // (parse.go, digest.go, words.go); TestMatchesPagefindCLI compares the two
