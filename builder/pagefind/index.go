@@ -32,13 +32,13 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/exempelbanken/portal/builder/internal/par"
 	"github.com/exempelbanken/portal/builder/output"
 )
 
@@ -755,38 +755,25 @@ func (c *counter) Write(name string, data []byte) error {
 	return c.w.Write(name, data)
 }
 
-// parallel runs f(0..n-1) on all cores and returns the first error.
+// parallel runs f(0..n-1) on all cores (par.For) and returns the first
+// error; after one, the calls not yet started are skipped.
 func parallel(n int, f func(i int) error) error {
-	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-		ferr error
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				stop := ferr != nil
-				mu.Unlock()
-				if i >= n || stop {
-					return
-				}
-				if err := f(i); err != nil {
-					mu.Lock()
-					if ferr == nil {
-						ferr = err
-					}
-					mu.Unlock()
-				}
+	var mu sync.Mutex
+	var first error
+	par.For(n, func(i int) {
+		mu.Lock()
+		stop := first != nil
+		mu.Unlock()
+		if stop {
+			return
+		}
+		if err := f(i); err != nil {
+			mu.Lock()
+			if first == nil {
+				first = err
 			}
-		}()
-	}
-	wg.Wait()
-	return ferr
+			mu.Unlock()
+		}
+	})
+	return first
 }

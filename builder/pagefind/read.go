@@ -229,7 +229,7 @@ func ReadFile(fsys fs.FS, name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return gunzip(data, name)
+	return Decompress(data, name)
 }
 
 // ReadCBOR decodes one of the CBOR files of the index in fsys.
@@ -262,7 +262,10 @@ func readJSON(fsys fs.FS, name string, v any) error {
 	return nil
 }
 
-func gunzip(data []byte, name string) ([]byte, error) {
+// Decompress returns the content of one of the index's compressed files
+// (its bytes as written, named name in errors): gunzipped, without the
+// pagefind_dcd signature.
+func Decompress(data []byte, name string) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,12 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
+	"github.com/exempelbanken/portal/builder/internal/par"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/pagefind"
 )
@@ -126,11 +124,6 @@ func changedPages(base, now map[string]uint64) (changed, removed []string) {
 	return changed, removed
 }
 
-// pageURL is the URL Pagefind gives the page file name ("exempel/x/index.html" → "/exempel/x/").
-func pageURL(name string) string {
-	return "/" + strings.TrimSuffix(name, "index.html")
-}
-
 // fragmentIDs maps each page URL of a Pagefind index to its result id
 // (the name of its fragment file: "sv_2a4d11e").
 func fragmentIDs(idx *output.Memory) (map[string]string, error) {
@@ -140,18 +133,14 @@ func fragmentIDs(idx *output.Memory) (map[string]string, error) {
 			continue
 		}
 		b, _ := idx.Get(name)
-		zr, err := gzip.NewReader(bytes.NewReader(b))
+		data, err := pagefind.Decompress(b, name)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		data, err := io.ReadAll(zr)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, err
 		}
 		var frag struct {
 			URL string `json:"url"`
 		}
-		if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("pagefind_dcd")), &frag); err != nil {
+		if err := json.Unmarshal(data, &frag); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		ids[frag.URL] = strings.TrimSuffix(strings.TrimPrefix(name, "pagefind/fragment/"), ".pf_fragment")
@@ -195,7 +184,7 @@ func overlayIndex(cur *searchIndex, m *output.Memory, changed, removed []string,
 	}
 	replaced := []string{}
 	for _, name := range append(append([]string(nil), changed...), removed...) {
-		if id, ok := cur.ids[pageURL(name)]; ok {
+		if id, ok := cur.ids[pagefind.PageURL(name)]; ok {
 			replaced = append(replaced, id)
 		}
 	}
@@ -234,24 +223,13 @@ func builtinIndex(m *output.Memory, pages []string, stale func() bool) (*output.
 	}
 	x := pagefind.New(pagefind.FastCompression())
 	x.Begin()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make([]error, runtime.GOMAXPROCS(0))
-	for w := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(pages) || stale() || errs[w] != nil {
-					return
-				}
-				b, _ := m.Get(pages[i])
-				_, errs[w] = x.Add(pages[i], b)
-			}
-		}()
-	}
-	wg.Wait()
+	errs := make([]error, len(pages))
+	par.For(len(pages), func(i int) {
+		if !stale() {
+			b, _ := m.Get(pages[i])
+			_, errs[i] = x.Add(pages[i], b)
+		}
+	})
 	if stale() {
 		return nil, nil
 	}
