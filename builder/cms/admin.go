@@ -20,6 +20,10 @@ import (
 type File struct {
 	Name string // output path: admin/index.html
 	Data []byte
+	// Make, when set, makes Data (which is nil): the link picker's list
+	// of every page (lankar.json), the costly one, which a build makes at
+	// once and a preview when it is first read.
+	Make func() ([]byte, error)
 }
 
 // ErrNoDecap is reported (as a warning: the site builds without it) when
@@ -119,7 +123,8 @@ var indexTmpl = template.Must(template.New("admin").Parse(`<!doctype html>
 `))
 
 // Admin returns the files of /admin/ for the site: index.html,
-// config.yml and Decap CMS's scripts. The page has no inline script, so
+// config.yml, the link picker (lankar.js, and lankar.json by File.Make)
+// and Decap CMS's scripts. The page has no inline script, so
 // a Content-Security-Policy without 'unsafe-inline' covers it. (Decap's
 // own preview pane is off, so it needs no stylesheet.) Without Decap installed
 // the files are index.html (which says so) and config.yml, and err is
@@ -138,12 +143,9 @@ func Admin(s *content.Site, root string) ([]File, error) {
 	if err := indexTmpl.Execute(&idx, map[string]any{"Title": s.Config.Title, "Missing": derr != nil}); err != nil {
 		return nil, err
 	}
-	links, err := linkTargets(s)
-	if err != nil {
-		return nil, err
-	}
 	files := []File{{Name: "admin/index.html", Data: []byte(idx.String())}, {Name: "admin/config.yml", Data: cfg},
-		{Name: "admin/admin.css", Data: adminCSS}, {Name: "admin/lankar.js", Data: linkPicker}, {Name: "admin/lankar.json", Data: links}}
+		{Name: "admin/admin.css", Data: adminCSS}, {Name: "admin/lankar.js", Data: linkPicker},
+		{Name: "admin/lankar.json", Make: func() ([]byte, error) { return linkTargets(s) }}}
 	return append(files, scripts...), derr
 }
 
@@ -190,14 +192,7 @@ func linkTargets(s *content.Site) ([]byte, error) {
 	for _, p := range s.Pages {
 		add(&p.Doc, "Sida")
 	}
-	slices.SortStableFunc(out, func(a, b linkTarget) int {
-		switch {
-		case sv.Less(a.Title, b.Title):
-			return -1
-		case sv.Less(b.Title, a.Title):
-			return 1
-		}
-		return 0
-	})
+	title := func(t linkTarget) string { return t.Title }
+	sv.SortStable(out, title, title)
 	return json.Marshal(out)
 }

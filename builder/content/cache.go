@@ -2,13 +2,17 @@ package content
 
 import (
 	"sync"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/diag"
 )
 
 // Cache keeps parsed documents between loads, keyed by file and content
-// hash, so the preview server re-parses only files that changed. The zero
-// value is not usable; call NewCache. A nil *Cache disables caching.
+// hash, so the preview server re-parses only files that changed. A file
+// whose stamp (size, modification and change times, inode) is the one it
+// had when it was read, long enough after it was last modified
+// (settleTime), is not even read again. The zero value is not usable;
+// call NewCache. A nil *Cache disables caching.
 type Cache struct {
 	mu sync.Mutex
 	m  map[string]cacheEntry
@@ -16,6 +20,7 @@ type Cache struct {
 
 type cacheEntry struct {
 	hash   uint64
+	stamp  fileStamp // zero: not settled when read, or not read from a file
 	drafts bool
 	draft  string
 	doc    any
@@ -39,14 +44,32 @@ func (c *Cache) get(file string, hash uint64, drafts bool) *cacheEntry {
 	return &e
 }
 
-func (c *Cache) put(file string, hash uint64, drafts bool, doc any, f *fields, errs *diag.List, draft string) {
+// getStamped returns the entry of file when it was read with the stamp
+// st (settled).
+func (c *Cache) getStamped(file string, st fileStamp, drafts bool) *cacheEntry {
+	if c == nil || st == (fileStamp{}) {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[file]
+	if !ok || e.stamp != st || e.drafts != drafts {
+		return nil
+	}
+	return &e
+}
+
+func (c *Cache) put(file string, hash uint64, st fileStamp, drafts bool, doc any, f *fields, errs *diag.List, draft string) {
 	if c == nil {
 		return
+	}
+	if !st.settled(time.Now()) {
+		st = fileStamp{}
 	}
 	snap := &diag.List{}
 	snap.Merge(errs)
 	c.mu.Lock()
-	c.m[file] = cacheEntry{hash: hash, drafts: drafts, doc: cloneDoc(doc), fields: f, errs: snap, draft: draft}
+	c.m[file] = cacheEntry{hash: hash, stamp: st, drafts: drafts, doc: cloneDoc(doc), fields: f, errs: snap, draft: draft}
 	c.mu.Unlock()
 }
 
@@ -65,4 +88,43 @@ func cloneDoc(d any) any {
 		return &p
 	}
 	return d
+}
+
+// restamp gives the entry of file, read again with the same hash, the
+// stamp st (when settled), so the next load need not read it.
+func (c *Cache) restamp(file string, hash uint64, st fileStamp) {
+	if c == nil {
+		return
+	}
+	if !st.settled(time.Now()) {
+		st = fileStamp{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[file]; ok && e.hash == hash {
+		e.stamp = st
+		c.m[file] = e
+	}
+}
+
+// fileStamp identifies a file's version by what stat(2) tells of it: size,
+// modification and change times (nanoseconds) and inode (0 where the
+// system has none). An editor's save changes at least one.
+type fileStamp struct {
+	size, mtime, ctime int64
+	ino                uint64
+}
+
+// settleTime is how long after its last modification a file's stamp is
+// trusted. File systems keep times in coarse ticks (a few milliseconds on
+// Linux, two seconds on FAT), so a file written again in the tick it was
+// read in can keep its stamp; one unchanged for longer cannot change
+// without a new stamp.
+var settleTime = 3 * time.Second // a variable for the tests
+
+// settled reports whether the file was last modified or changed at least
+// settleTime before now.
+func (st fileStamp) settled(now time.Time) bool {
+	limit := now.Add(-settleTime).UnixNano()
+	return st.mtime < limit && st.ctime < limit
 }

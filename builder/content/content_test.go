@@ -14,7 +14,7 @@ import (
 
 func parseBytes(file string, sec Section, raw string) (*parsed, *diag.List) {
 	p := &parsed{sec: sec, file: file, errs: &diag.List{}}
-	parseRaw(p, []byte(raw), nil, false)
+	parseRaw(p, []byte(raw), fileStamp{}, nil, false)
 	return p, p.errs
 }
 

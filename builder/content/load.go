@@ -821,7 +821,7 @@ func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool
 				}
 				if raw, ok := overlay[jobs[i].file]; ok {
 					jobs[i].errs = &diag.List{}
-					parseRaw(jobs[i], raw, cache, drafts)
+					parseRaw(jobs[i], raw, fileStamp{}, cache, drafts)
 					continue
 				}
 				parseOne(root, jobs[i], cache, drafts)
@@ -889,42 +889,73 @@ func ReadBody(root, file string) (*BodyFile, error) {
 // readDoc reads a document file, refusing one over MaxFileSize before
 // reading it. Errors are positioned.
 func readDoc(root, file string) ([]byte, error) {
+	raw, _, err := readDocStamped(root, file)
+	return raw, err
+}
+
+// readDocStamped is readDoc that also returns the file's stamp (zero when
+// unknown).
+func readDocStamped(root, file string) ([]byte, fileStamp, error) {
+	docReads.Add(1)
 	full := filepath.Join(root, filepath.FromSlash(file))
-	if raw, ok := readSmallFile(full); ok {
-		return raw, nil
+	if raw, st, ok := readSmallFileStamped(full); ok {
+		return raw, st, nil
 	}
 	// Anything unusual (an error, a file too large) is reported the way it
 	// always was: size first, then the read error.
 	fi, err := os.Stat(full)
 	if err == nil && fi.Size() > MaxFileSize {
-		return nil, diag.Errorf(file, 0, "filen är för stor (%s byte; högst %s byte)", sv.FormatInt(fi.Size()), sv.FormatInt(MaxFileSize))
+		return nil, fileStamp{}, diag.Errorf(file, 0, "filen är för stor (%s byte; högst %s byte)", sv.FormatInt(fi.Size()), sv.FormatInt(MaxFileSize))
 	}
 	raw, err := os.ReadFile(full)
 	if err != nil {
-		return nil, diag.Errorf(file, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
+		return nil, fileStamp{}, diag.Errorf(file, 0, "kan inte läsa filen: %v", unwrapPathErr(err))
 	}
-	return raw, nil
+	return raw, fileStamp{}, nil
 }
 
+// docReads counts the document files read (for the tests).
+var docReads atomic.Int64
+
+// parseOne reads and parses one document file into p: from the cache,
+// without reading it, when its stamp is the settled one it was read with.
 func parseOne(root string, p *parsed, cache *Cache, drafts bool) {
 	p.errs = &diag.List{}
-	raw, err := readDoc(root, p.file)
+	if cache != nil {
+		if st, ok := stampFile(filepath.Join(root, filepath.FromSlash(p.file))); ok {
+			if c := cache.getStamped(p.file, st, drafts); c != nil {
+				p.hash = c.hash
+				p.fromCache(c)
+				return
+			}
+		}
+	}
+	raw, st, err := readDocStamped(root, p.file)
 	if err != nil {
 		p.errs.AddErr(p.file, err)
 		return
 	}
-	parseRaw(p, raw, cache, drafts)
+	parseRaw(p, raw, st, cache, drafts)
+}
+
+// fromCache fills p from a cache entry.
+func (p *parsed) fromCache(c *cacheEntry) {
+	p.errs.Merge(c.errs)
+	p.draft = c.draft
+	if c.doc != nil {
+		f := *c.fields
+		p.doc, p.fields = cloneDoc(c.doc), &f
+	}
 }
 
 // parseRaw parses the bytes of one document file into p.
-func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
+// st is the file's stamp when it was read (zero: none).
+func parseRaw(p *parsed, raw []byte, st fileStamp, cache *Cache, drafts bool) {
 	p.hash = hashBytes(raw)
 	if c := cache.get(p.file, p.hash, drafts); c != nil {
-		p.errs.Merge(c.errs)
-		p.draft = c.draft
-		if c.doc != nil {
-			f := *c.fields
-			p.doc, p.fields = cloneDoc(c.doc), &f
+		p.fromCache(c)
+		if c.stamp != st {
+			cache.restamp(p.file, p.hash, st)
 		}
 		return
 	}
@@ -961,7 +992,7 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 		// Drafts are left out unread, as in Hugo: a half-written draft
 		// never stops a build. `portal serve -drafts` validates them.
 		p.draft = doc.Slug
-		cache.put(p.file, p.hash, drafts, nil, nil, p.errs, p.draft)
+		cache.put(p.file, p.hash, st, drafts, nil, nil, p.errs, p.draft)
 		return
 	}
 	doc.Title, _ = f.str("title", true)
@@ -977,7 +1008,7 @@ func parseRaw(p *parsed, raw []byte, cache *Cache, drafts bool) {
 		doc.Summary, _ = f.str("summary", false)
 		p.doc = &Page{Doc: doc}
 	}
-	cache.put(p.file, p.hash, drafts, p.doc, f, p.errs, "")
+	cache.put(p.file, p.hash, st, drafts, p.doc, f, p.errs, "")
 }
 
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",

@@ -11,15 +11,23 @@ import "golang.org/x/sys/unix"
 // registers every file with the network poller, five more system calls
 // per file that fail for regular files.
 func readSmallFile(full string) (raw []byte, ok bool) {
+	raw, _, ok = readSmallFileStamped(full)
+	return raw, ok
+}
+
+// readSmallFileStamped is readSmallFile that also returns the file's
+// stamp, taken before its bytes are read.
+func readSmallFileStamped(full string) (raw []byte, stamp fileStamp, ok bool) {
 	fd, err := unix.Open(full, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, false
+		return nil, stamp, false
 	}
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size > MaxFileSize {
-		return nil, false
+		return nil, stamp, false
 	}
+	stamp = stampOf(&st)
 	// Read the size fstat reported; only an empty file is read to EOF
 	// (files of some file systems report size 0).
 	size := int(st.Size)
@@ -33,7 +41,7 @@ func readSmallFile(full string) (raw []byte, ok bool) {
 			continue
 		}
 		if err != nil {
-			return nil, false
+			return nil, stamp, false
 		}
 		if n == 0 {
 			break
@@ -41,7 +49,20 @@ func readSmallFile(full string) (raw []byte, ok bool) {
 		raw = raw[:len(raw)+n]
 	}
 	if len(raw) > MaxFileSize {
-		return nil, false
+		return nil, stamp, false
 	}
-	return raw, true
+	return raw, stamp, true
+}
+
+// stampFile returns the stamp of the regular file at full.
+func stampFile(full string) (fileStamp, bool) {
+	var st unix.Stat_t
+	if err := unix.Stat(full, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return fileStamp{}, false
+	}
+	return stampOf(&st), true
+}
+
+func stampOf(st *unix.Stat_t) fileStamp {
+	return fileStamp{size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: uint64(st.Ino)}
 }

@@ -100,6 +100,15 @@ func Files(s *content.Site, o Options) ([]*File, error) {
 	return files, nil
 }
 
+// Names returns the names of the files that Files makes with o, in order.
+func Names(o Options) []string {
+	names := []string{"exempel.json", "exempel.csv", "exempel.xlsx", "begrepp.json", "kallor.json", "exempel.schema.json"}
+	if o.BaseURL != "" {
+		names = append(names, "dcat.rdf")
+	}
+	return names
+}
+
 // marshalList writes a JSON file: {"$schema": schema, the head's fields,
 // key: [records]}, compact, with a newline after each record and at the
 // end. The records are encoded on every core. json.Marshal escapes <, >

@@ -402,3 +402,20 @@ func TestColumnsDocumented(t *testing.T) {
 		seen[c.Key] = true
 	}
 }
+
+// TestNames: Names lists the files Files makes, in order.
+func TestNames(t *testing.T) {
+	for _, o := range []Options{{BaseURL: base}, {}} {
+		got, err := Files(real(t), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range got {
+			names = append(names, f.Name)
+		}
+		if !slices.Equal(names, Names(o)) {
+			t.Errorf("base %q: Files makes %q, Names says %q", o.BaseURL, names, Names(o))
+		}
+	}
+}

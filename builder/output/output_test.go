@@ -2,7 +2,9 @@ package output
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,6 +149,44 @@ func TestMemory(t *testing.T) {
 	m.Delete("a.html")
 	if _, ok := m.Get("a.html"); ok {
 		t.Error("delete failed")
+	}
+}
+
+// TestMemoryWriteLater: files of WriteLater are listed at once, made on
+// the first read of any of them and only once (a clone shares them), and
+// a failure to make them is each name's error.
+func TestMemoryWriteLater(t *testing.T) {
+	m := NewMemory()
+	made := 0
+	m.WriteLater([]string{"data/a.json", "data/index.html"}, func() (map[string][]byte, error) {
+		made++
+		return map[string][]byte{"data/a.json": []byte("{}"), "data/index.html": []byte("<p>")}, nil
+	})
+	m.Write("index.html", []byte("start"))
+	c := m.Clone()
+	if made != 0 || m.Len() != 3 || strings.Join(m.Names(), ",") != "data/a.json,data/index.html,index.html" {
+		t.Fatalf("made %d times, names %v", made, m.Names())
+	}
+	if !m.Later("data/a.json") || m.Later("index.html") {
+		t.Error("Later wrong")
+	}
+	if b, ok := c.Get("data/index.html"); !ok || string(b) != "<p>" {
+		t.Errorf("clone: %q %v", b, ok)
+	}
+	if b, ok := m.Get("data/a.json"); !ok || string(b) != "{}" || made != 1 {
+		t.Errorf("got %q %v, made %d times", b, ok, made)
+	}
+	m.Write("data/a.json", []byte("[]"))
+	if b, _ := m.Get("data/a.json"); string(b) != "[]" || m.Later("data/a.json") {
+		t.Errorf("Write does not replace a later file: %q", b)
+	}
+	f := NewMemory()
+	f.WriteLater([]string{"x.xlsx"}, func() (map[string][]byte, error) { return nil, fmt.Errorf("trasig") })
+	if _, err := f.Open("x.xlsx"); err == nil || err.Error() != "trasig" {
+		t.Errorf("error %v", err)
+	}
+	if _, err := f.Open("y.xlsx"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
 	}
 }
 

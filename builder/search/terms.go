@@ -52,20 +52,8 @@ const MaxTerms = 400
 // indexed page, whose Terms will be asked for) and the words of the
 // synonyms, and splits each of its compounds once.
 func NewExpander(texts []string, groups []content.SynonymGroup) *Expander {
-	e := &Expander{id: map[string]int32{}}
-	for _, g := range groups {
-		var sg synonymGroup
-		for _, t := range g.Terms {
-			var ws []string
-			Words(t, func(w string) { ws = append(ws, w) })
-			if len(ws) > 0 {
-				sg = append(sg, ws)
-			}
-		}
-		e.groups = append(e.groups, sg)
-	}
 	// The words of the pages, a share of the pages per core, then the
-	// union of the shares with the synonyms' words.
+	// union of the shares.
 	n := min(runtime.GOMAXPROCS(0), len(texts))
 	sets := make([]map[string]bool, n)
 	par.For(n, func(k int) {
@@ -86,18 +74,39 @@ func NewExpander(texts []string, groups []content.SynonymGroup) *Expander {
 			lex[w] = true
 		}
 	}
-	for _, g := range e.groups {
-		for _, t := range g {
-			for _, w := range t {
-				lex[w] = true
+	return newExpander(lex, groups)
+}
+
+// newExpander builds an Expander for the lexicon lex (the pages' words)
+// with the synonyms' words added, splitting each of its compounds once.
+func newExpander(lex map[string]bool, groups []content.SynonymGroup) *Expander {
+	e := &Expander{id: map[string]int32{}}
+	for _, g := range groups {
+		var sg synonymGroup
+		for _, t := range g.Terms {
+			var ws []string
+			Words(t, func(w string) { ws = append(ws, w) })
+			if len(ws) > 0 {
+				sg = append(sg, ws)
 			}
 		}
+		e.groups = append(e.groups, sg)
 	}
 	words := make([]string, 0, len(lex))
 	for w := range lex {
 		words = append(words, w)
 	}
+	for _, g := range e.groups {
+		for _, t := range g {
+			for _, w := range t {
+				if !lex[w] {
+					words = append(words, w)
+				}
+			}
+		}
+	}
 	sort.Strings(words)
+	words = slices.Compact(words)
 	for _, w := range words {
 		e.intern(w)
 	}
@@ -179,6 +188,9 @@ func (e *Expander) Terms(text string) []string {
 	}
 	for _, id := range sc.distinct {
 		word(id)
+		if int(id) >= len(e.parts) {
+			continue // a part of a compound that no page had on its own (an edit's word)
+		}
 		for _, p := range e.parts[id] {
 			word(p)
 			add(p)

@@ -64,13 +64,23 @@ type searchIndex struct {
 // with data-pagefind-body) and their hashes.
 func indexedPages(m *output.Memory, hm *hashMemo) map[string]uint64 {
 	out := map[string]uint64{}
-	for _, name := range m.Names() {
-		if !strings.HasSuffix(name, ".html") {
-			continue
-		}
+	for _, name := range htmlPages(m) {
 		b, _ := m.Get(name)
 		if sum, indexed := hm.hash(name, b); indexed {
 			out[name] = sum
+		}
+	}
+	return out
+}
+
+// htmlPages returns the HTML pages of m, less those made only when read
+// (output.LaterWriter: the open data's page, whose layout has no
+// data-pagefind-body), which indexing must not make.
+func htmlPages(m *output.Memory) []string {
+	var out []string
+	for _, name := range m.Names() {
+		if strings.HasSuffix(name, ".html") && !m.Later(name) {
+			out = append(out, name)
 		}
 	}
 	return out
@@ -215,11 +225,7 @@ type indexFunc func(dir, root string, log io.Writer) error
 // when it is not nil) with the portal's own indexer, without a folder.
 func builtinIndex(m *output.Memory, pages []string, stale func() bool) (*output.Memory, error) {
 	if pages == nil {
-		for _, name := range m.Names() {
-			if strings.HasSuffix(name, ".html") {
-				pages = append(pages, name)
-			}
-		}
+		pages = htmlPages(m)
 	}
 	x := pagefind.New(pagefind.FastCompression())
 	x.Begin()
@@ -256,11 +262,7 @@ func buildIndex(m *output.Memory, pages []string, root string, index indexFunc, 
 	defer os.RemoveAll(dir)
 	names := pages
 	if names == nil {
-		for _, name := range m.Names() {
-			if strings.HasSuffix(name, ".html") {
-				names = append(names, name)
-			}
-		}
+		names = htmlPages(m)
 	}
 	for _, name := range names {
 		b, _ := m.Get(name)

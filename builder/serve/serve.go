@@ -8,6 +8,7 @@ package serve
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -360,7 +361,14 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(name, "pagefind/") {
 			data, ok = s.index.Load().Get(name)
 		} else {
-			data, ok = st.site.Get(name)
+			var err error
+			data, err = st.site.Open(name)
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				// A file made when read (the open data) could not be.
+				http.Error(w, name+": "+err.Error(), http.StatusInternalServerError)
+				return
+			}
+			ok = err == nil
 		}
 		if !ok && path.Ext(name) == "" {
 			if _, dir := st.site.Get(name + "/index.html"); dir {

@@ -132,11 +132,24 @@ func TestSavedEditReloads(t *testing.T) {
 	if e := next(t, events); e != "reload" {
 		t.Fatalf("event %q, want reload", e)
 	}
-	// The new content is served once the reload event is sent.
-	for _, p := range []string{"/exempel/minimili/", "/exempel/", "/kommun/ale/", "/exempel/fotosyntes/"} {
+	// The new content is served once the reload event is sent, in the
+	// files made only when read too (feeds, open data, lists).
+	for _, p := range []string{"/exempel/minimili/", "/exempel/", "/kommun/ale/", "/exempel/fotosyntes/",
+		"/exempel/atom.xml", "/kommun/ale/atom.xml", "/data/exempel.csv", "/data/exempel.json"} {
 		if _, body := get(t, url+p); !strings.Contains(body, "Ny sammanfattning efter sparning.") {
 			t.Errorf("%s is stale", p)
 		}
+	}
+	for _, p := range []string{"/admin/lankar.json", "/sok/forslag.json"} {
+		if code, body := get(t, url+p); code != 200 || !strings.Contains(body, "MiniMili") {
+			t.Errorf("%s: status %d, no MiniMili", p, code)
+		}
+	}
+	if code, body := get(t, url+"/data/"); code != 200 || !strings.Contains(body, "exempel.xlsx") || !strings.Contains(body, "kB") {
+		t.Errorf("/data/: status %d, no list of files with sizes", code)
+	}
+	if code, body := get(t, url+"/data/exempel.xlsx"); code != 200 || !strings.HasPrefix(body, "PK") {
+		t.Errorf("exempel.xlsx: status %d", code)
 	}
 	_, body := get(t, url+"/exempel/minimili/")
 	if !strings.Contains(body, `new EventSource("/__livereload")`) {
@@ -485,5 +498,51 @@ func TestUpdateIndexOverlay(t *testing.T) {
 	}
 	if _, err := updateIndex(idx3, m4, "", fakeIndex(&seen), never); err != nil || seen[len(seen)-1] != 31 {
 		t.Errorf("after 20 of 30 pages changed: err %v, pages given %v, want every page", err, seen)
+	}
+}
+
+// TestLaterFilesDuringEdits reads the files a preview makes only when
+// read (feeds, open data, lists) while edits rebuild and patch the site:
+// each is made from its own build's site, which later builds leave alone
+// (run with -race).
+func TestLaterFilesDuringEdits(t *testing.T) {
+	dir, _, url, events := preview(t, false)
+	mm := read(t, dir, "content/exempel/minimili.md")
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, p := range []string{"/data/exempel.json", "/exempel/atom.xml", "/admin/lankar.json", "/sok/forslag.json", "/data/"} {
+				resp, err := http.Get(url + p)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					t.Errorf("%s: status %d", p, resp.StatusCode)
+				}
+			}
+		}
+	}()
+	for i := range 4 {
+		// A summary (full build), then a body (patch).
+		text := strings.Replace(mm, "Förebygger missbruk bland unga.", fmt.Sprintf("Sammanfattning %d.", i), 1)
+		save(t, dir, "content/exempel/minimili.md", text)
+		next(t, events)
+		save(t, dir, "content/exempel/minimili.md", strings.Replace(text, "MiniMili var en av", fmt.Sprintf("MiniMili (%d) var en av", i), 1))
+		next(t, events)
+	}
+	close(stop)
+	<-done
+	if _, body := get(t, url+"/data/exempel.json"); !strings.Contains(body, "Sammanfattning 3.") {
+		t.Error("exempel.json is stale")
 	}
 }

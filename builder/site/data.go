@@ -8,6 +8,7 @@ import (
 
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/opendata"
+	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/sv"
 )
 
@@ -33,49 +34,115 @@ type DataColumn struct {
 }
 
 // openData is the open data of a build, made beside the markdown: its
-// files as jobs, the Page of /data/, and how long they took.
+// files as jobs, the Page of /data/, and how long they took. A preview
+// build (Builder.Build with an output.LaterWriter) leaves the files and
+// their page to be made from the site when first read (writeLater): the
+// open data has no document's body, the only thing of a built site that
+// changes after its build (Builder.Patch).
 type openData struct {
 	jobs []*job
 	page *Page
 	err  error
 	took time.Duration
+	// later: the site and options to make the files from when read.
+	later *content.Site
+	opts  opendata.Options
 }
 
-// makeOpenData makes the open data of s (dataJobs).
-func makeOpenData(s *content.Site) *openData {
+// makeOpenData makes the open data of s (dataJobs), or with later only
+// the page of /data/ without its files.
+func makeOpenData(s *content.Site, later bool) *openData {
 	start := time.Now()
-	jobs, p, err := dataJobs(s, strings.TrimSuffix(s.Config.BaseURL, "/"))
-	return &openData{jobs: jobs, page: p, err: err, took: time.Since(start)}
-}
-
-// dataJobs returns the open data files (opendata.Files) as jobs, and the
-// Page of /data/ that lists them.
-func dataJobs(s *content.Site, baseURL string) ([]*job, *Page, error) {
-	o := opendata.Options{BaseURL: baseURL}
-	if dir, err := os.UserCacheDir(); err == nil {
-		o.CacheDir = filepath.Join(dir, "exempelbanken", "data")
+	o := dataOptions(s)
+	if later {
+		return &openData{page: dataPage(s), later: s, opts: o, took: time.Since(start)}
 	}
 	files, err := opendata.Files(s, o)
 	if err != nil {
-		return nil, nil, err
+		return &openData{err: err, took: time.Since(start)}
 	}
+	jobs, p := dataJobs(s, files)
+	return &openData{jobs: jobs, page: p, took: time.Since(start)}
+}
+
+// dataOptions are the open data's options for s.
+func dataOptions(s *content.Site) opendata.Options {
+	o := opendata.Options{BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/")}
+	if dir, err := os.UserCacheDir(); err == nil {
+		o.CacheDir = filepath.Join(dir, "exempelbanken", "data")
+	}
+	return o
+}
+
+// dataPage returns the Page of /data/ without its files.
+func dataPage(s *content.Site) *Page {
 	cfg := s.Config
 	dp := &DataPage{License: cfg.DataLicense, LicenseURL: cfg.DataLicenseURL, Publisher: cfg.Publisher,
 		Cases: len(s.Cases), Terms: len(s.Terms), Sources: len(s.Sources)}
 	if dp.Publisher == "" {
 		dp.Publisher = cfg.Title
 	}
+	for _, c := range opendata.Columns {
+		dp.Columns = append(dp.Columns, DataColumn{c.Key, c.Header, c.Help})
+	}
+	return &Page{Title: "Öppna data", Description: "Alla exempel, begrepp och källor som JSON, CSV och Excel, med licens, fältbeskrivningar och en katalog för dataportal.se.",
+		Data: dp}
+}
+
+// dataJobs returns the open data files as jobs, and the Page of /data/
+// that lists them.
+func dataJobs(s *content.Site, files []*opendata.File) ([]*job, *Page) {
+	p := dataPage(s)
 	var jobs []*job
 	for _, f := range files {
 		jobs = append(jobs, &job{path: f.Path(), data: f.Data})
+	}
+	listFiles(p.Data, files)
+	return jobs, p
+}
+
+// listFiles adds the files to the page of /data/.
+func listFiles(dp *DataPage, files []*opendata.File) {
+	for _, f := range files {
 		dp.Files = append(dp.Files, DataFile{Name: f.Name, URL: "/" + f.Path(), Title: f.Title, Format: f.Format,
 			Size: sv.FormatBytes(int64(len(f.Data))), Description: f.Description})
 		dp.Catalog = dp.Catalog || f.Name == "dcat.rdf"
 	}
-	for _, c := range opendata.Columns {
-		dp.Columns = append(dp.Columns, DataColumn{c.Key, c.Header, c.Help})
+}
+
+// writeLater leaves the open data's files and the page of /data/ (the job
+// j; nil when the theme has none) to be made when one of them is first
+// read.
+func (od *openData) writeLater(w output.LaterWriter, j *job, tpl *templates) error {
+	var names []string
+	for _, n := range opendata.Names(od.opts) {
+		names = append(names, opendata.Dir+n)
 	}
-	p := &Page{Title: "Öppna data", Description: "Alla exempel, begrepp och källor som JSON, CSV och Excel, med licens, fältbeskrivningar och en katalog för dataportal.se.",
-		Data: dp}
-	return jobs, p, nil
+	if j != nil {
+		names = append(names, j.path)
+	}
+	s, o := od.later, od.opts
+	return w.WriteLater(names, func() (map[string][]byte, error) {
+		files, err := opendata.Files(s, o)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string][]byte{}
+		for _, f := range files {
+			out[f.Path()] = f.Data
+		}
+		if j == nil {
+			return out, nil
+		}
+		dp := *j.page.Data
+		listFiles(&dp, files)
+		pc := *j.page
+		pc.Data = &dp
+		html, err := tpl.execute(j.layout, &pc)
+		if err != nil {
+			return nil, err
+		}
+		out[j.path] = html
+		return out, nil
+	})
 }

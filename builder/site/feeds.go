@@ -45,7 +45,10 @@ type feedTarget struct {
 // home page and the lists of all cases link the feed of all cases, a facet
 // value's pages (and an investment model's glossary page) the value's
 // feed. A facet value without a page gets no feed.
-func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job) ([]*job, error) {
+//
+// With later (a preview, output.LaterWriter) each feed is a job that makes
+// its file when read.
+func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, later bool) ([]*job, error) {
 	modell := facetByKey(facets, facetModell)
 	all := &feedTarget{url: casesURL + feedFile, page: casesURL, title: "Nya och uppdaterade exempel – " + sd.Title}
 	targets := []*feedTarget{all}
@@ -75,7 +78,7 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job) ([]*
 		p.Feed, p.FeedTitle = t.url, t.title
 	}
 
-	// The newest cases of each feed, then each of those cases' entry once.
+	// The newest cases of each feed.
 	chosen := make([][]*content.Case, len(targets))
 	for i, t := range targets {
 		cases := s.Cases
@@ -91,24 +94,9 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job) ([]*
 		}
 		return feedTagPrefix + u
 	}
-	entries := map[*content.Case]*feed.Entry{}
-	var list []*feed.Entry
-	for _, cs := range chosen {
-		for _, c := range cs {
-			if _, ok := entries[c]; !ok {
-				e := &feed.Entry{ID: id(c.URL()), Title: c.Title, URL: abs(c.URL()), Summary: c.Summary,
-					Published: day(c.Date), Updated: day(lastChange(c)), Categories: caseCategories(c, abs)}
-				entries[c] = e
-				list = append(list, e)
-			}
-		}
-	}
-	// Each entry is encoded once, on every core, and copied into each of
-	// its feeds.
-	perrs := make([]error, len(list))
-	par.For(len(list), func(i int) { perrs[i] = list[i].Prepare() })
-	if err := errors.Join(perrs...); err != nil {
-		return nil, fmt.Errorf("%s: %w", casesURL+feedFile, err)
+	entry := func(c *content.Case) *feed.Entry {
+		return &feed.Entry{ID: id(c.URL()), Title: c.Title, URL: abs(c.URL()), Summary: c.Summary,
+			Published: day(c.Date), Updated: day(lastChange(c)), Categories: caseCategories(c, abs)}
 	}
 	// An empty feed (a value no published case has yet) was last changed
 	// when the site's newest case was.
@@ -120,9 +108,7 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job) ([]*
 	if sd.BaseURL != "" {
 		author = sd.BaseURL + "/"
 	}
-	out := make([]*job, len(targets))
-	errs := make([]error, len(targets))
-	par.For(len(targets), func(i int) {
+	newFeed := func(i int) *feed.Feed {
 		t := targets[i]
 		f := &feed.Feed{ID: id(t.url), Title: t.title, Lang: "sv", Self: abs(t.url), Page: abs(t.page),
 			Author: sd.Title, AuthorURI: author, Updated: newestCase,
@@ -130,6 +116,49 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job) ([]*
 		if v := t.value; v != nil {
 			f.Subtitle = facetDescription(v.Facet, v)
 		}
+		return f
+	}
+	out := make([]*job, len(targets))
+	if later {
+		// Each feed made when it is read, from the cases chosen now
+		// (whose fields a later build does not change: it loads new ones).
+		for i, t := range targets {
+			out[i] = &job{path: strings.TrimPrefix(t.url, "/"), later: true, make: func() ([]byte, error) {
+				f := newFeed(i)
+				for _, c := range chosen[i] {
+					f.Entries = append(f.Entries, *entry(c))
+				}
+				data, err := feed.Atom(f)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", t.url, err)
+				}
+				return data, nil
+			}}
+		}
+		return out, nil
+	}
+	// Each case's entry once, encoded on every core and copied into each
+	// of its feeds.
+	entries := map[*content.Case]*feed.Entry{}
+	var list []*feed.Entry
+	for _, cs := range chosen {
+		for _, c := range cs {
+			if _, ok := entries[c]; !ok {
+				e := entry(c)
+				entries[c] = e
+				list = append(list, e)
+			}
+		}
+	}
+	perrs := make([]error, len(list))
+	par.For(len(list), func(i int) { perrs[i] = list[i].Prepare() })
+	if err := errors.Join(perrs...); err != nil {
+		return nil, fmt.Errorf("%s: %w", casesURL+feedFile, err)
+	}
+	errs := make([]error, len(targets))
+	par.For(len(targets), func(i int) {
+		t := targets[i]
+		f := newFeed(i)
 		for _, c := range chosen[i] {
 			f.Entries = append(f.Entries, *entries[c])
 		}

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"errors"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,10 +37,19 @@ const (
 // on theirs.
 var mapOptions = geo.Options{Width: 400, KommunTolerance: 0.4, LanTolerance: 0.4}
 
+// mapCache keeps the map drawn by the last build of an incremental
+// Builder, with a key over the boundary files and the codes it was drawn
+// from: drawing takes tens of milliseconds and the map never changes
+// while content is edited. The drawn map is never modified.
+type mapCache struct {
+	key uint64
+	m   *geo.Map
+}
+
 // readMap reads and draws the boundaries, or returns nil when the site has
 // none (both files missing). A code that does not match kommuner.csv or
-// lan.csv is an error.
-func readMap(s *content.Site, errs *diag.List) *geo.Map {
+// lan.csv is an error. With a cache, an unchanged map is not drawn again.
+func readMap(s *content.Site, errs *diag.List, cache *mapCache) *geo.Map {
 	root := s.Root
 	kd, kerr := os.ReadFile(filepath.Join(root, filepath.FromSlash(kommunGeoFile)))
 	ld, lerr := os.ReadFile(filepath.Join(root, filepath.FromSlash(lanGeoFile)))
@@ -64,12 +74,32 @@ func readMap(s *content.Site, errs *diag.List) *geo.Map {
 	for _, l := range s.Lan {
 		lanskoder = append(lanskoder, l.Code)
 	}
+	var key uint64
+	if cache != nil {
+		var h maphash.Hash
+		h.SetSeed(linkSeed)
+		h.Write(kd)
+		h.WriteByte(0)
+		h.Write(ld)
+		for _, c := range append(kommunkoder, lanskoder...) {
+			h.WriteByte(0)
+			h.WriteString(c)
+		}
+		key = h.Sum64()
+		if cache.m != nil && cache.key == key {
+			return cache.m
+		}
+	}
 	b, err := geo.Read(kommunGeoFile, kd, lanGeoFile, ld, kommunkoder, lanskoder)
 	if err != nil {
 		errs.AddErr(kommunGeoFile, err)
 		return nil
 	}
-	return b.Draw(mapOptions)
+	m := b.Draw(mapOptions)
+	if cache != nil {
+		cache.key, cache.m = key, m
+	}
+	return m
 }
 
 // CaseMap is a map of cases per area: on /oversikt/ every kommun, shaded

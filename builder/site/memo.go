@@ -25,6 +25,9 @@ type memo struct {
 	mu    sync.Mutex
 	pages map[string]memoEntry // by output path
 	cards map[string]memoCard  // by case file
+	// facets holds the hash of each facet of the build being planned
+	// (hashFacets), which many pages show; read-only while pages are keyed.
+	facets map[*Facet]uint64
 }
 
 type memoEntry struct {
@@ -141,6 +144,28 @@ func (m *memo) facetKey(site uint64, sd *SiteData) uint64 {
 	return k.h.Sum64()
 }
 
+// hashFacets hashes each facet of fs once for the pages' keys.
+func (m *memo) hashFacets(fs []*Facet) {
+	m.facets = make(map[*Facet]uint64, len(fs))
+	for _, f := range fs {
+		m.facets[f] = m.hashFacet(f)
+	}
+}
+
+// facetHash returns the hash of f with its values and their counts.
+func (m *memo) facetHash(f *Facet) uint64 {
+	if h, ok := m.facets[f]; ok {
+		return h
+	}
+	return m.hashFacet(f)
+}
+
+func (m *memo) hashFacet(f *Facet) uint64 {
+	k := m.keyer()
+	k.facet(f)
+	return k.h.Sum64()
+}
+
 // pageKey covers every field of p; site is siteKey (or facetKey) and card
 // gives the hash of a case's card.
 func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*content.Case) uint64) uint64 {
@@ -187,10 +212,10 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 		cases(p.ModelCases[s])
 	}
 	for _, l := range p.Backlinks {
-		k.str(l.Title, l.URL, l.Summary, l.Kind)
+		k.num(l.keyHash()) // title, URL, summary, kind
 	}
-	for _, f := range p.Filters() {
-		k.str(f.Key, f.Value)
+	if p.Case != nil {
+		eachFilter(p.Case, func(key, value string) { k.str(key, value) })
 	}
 	for _, t := range p.Models {
 		k.num(t.Hash)
@@ -200,7 +225,7 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 	}
 	if p.Facet != nil {
 		k.str("facet")
-		k.facet(p.Facet)
+		k.num(m.facetHash(p.Facet))
 	}
 	for _, g := range p.LanGroups {
 		k.str(g.URL, g.Lan.Name)

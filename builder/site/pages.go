@@ -288,28 +288,33 @@ func (p *Page) Filters() []Filter {
 // caseFilters lists a case's search filters.
 func caseFilters(c *content.Case) []Filter {
 	var out []Filter
+	eachFilter(c, func(key, value string) { out = append(out, Filter{key, value}) })
+	return out
+}
+
+// eachFilter calls f with each of a case's search filters, in order.
+func eachFilter(c *content.Case, f func(key, value string)) {
 	for _, k := range c.Municipalities {
-		out = append(out, Filter{"kommun", k.Name})
+		f("kommun", k.Name)
 	}
 	for _, l := range c.Regions {
-		out = append(out, Filter{"län", l.Name})
+		f("län", l.Name)
 	}
 	for _, v := range c.TargetGroups {
-		out = append(out, Filter{"målgrupp", v.Label})
+		f("målgrupp", v.Label)
 	}
 	for _, t := range c.InvestmentModels {
-		out = append(out, Filter{"investeringsmodell", t.Title})
+		f("investeringsmodell", t.Title)
 	}
 	for _, v := range c.FocusAreas {
-		out = append(out, Filter{"fokusområde", v.Label})
+		f("fokusområde", v.Label)
 	}
-	out = append(out, Filter{"status", c.Status.Label()})
+	f("status", c.Status.Label())
 	if c.CaseType != nil {
-		out = append(out, Filter{"typ", c.CaseType.Label})
+		f("typ", c.CaseType.Label)
 	} else {
-		out = append(out, Filter{"typ", "Exempel"})
+		f("typ", "Exempel")
 	}
-	return out
 }
 
 func modelCases(f *Facet) map[string][]*content.Case {

@@ -22,7 +22,7 @@ type snapshot struct {
 	site      *content.Site
 	g         *crossRefs
 	tpl       *templates
-	md        *markdown.Renderer
+	md        func() *markdown.Renderer // made on first use
 	rendered  map[*content.Doc]*markdown.Rendered
 	docs      map[string]*content.Doc // by file (content/exempel/x.md)
 	cases     map[*content.Doc]*content.Case
@@ -32,7 +32,7 @@ type snapshot struct {
 	terms     *search.Expander
 }
 
-func newSnapshot(s *content.Site, g *crossRefs, tpl *templates, md *markdown.Renderer,
+func newSnapshot(s *content.Site, g *crossRefs, tpl *templates, md func() *markdown.Renderer,
 	rendered map[*content.Doc]*markdown.Rendered, jobs []*job) *snapshot {
 	sn := &snapshot{site: s, g: g, tpl: tpl, md: md, rendered: rendered,
 		docs: map[string]*content.Doc{}, cases: map[*content.Doc]*content.Case{},
@@ -104,7 +104,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 	errs := &diag.List{}
 	for _, e := range edits {
 		d := e.doc
-		r, err := sn.md.Render(mdInput(d, e.bf.Body, e.bf.BodyLine))
+		r, err := sn.md().Render(mdInput(d, e.bf.Body, e.bf.BodyLine))
 		if err != nil {
 			errs.AddErr(d.File, err)
 			continue
@@ -126,7 +126,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		sn.g.body[d] = template.HTML(e.r.HTML)
 		b.md.mu.Lock()
 		if me, ok := b.md.m[d.File]; ok {
-			me.hash, me.r = d.Hash, e.r
+			me.key, me.r = mdKey(mdInput(d, d.Body, d.BodyLine)), e.r
 			b.md.m[d.File] = me
 		}
 		b.md.mu.Unlock()

@@ -168,12 +168,20 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 	theme := os.DirFS(repo)
 	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
 	defer b.Close()
-	first, err := b.Build(output.NewMemory())
+	m := output.NewMemory()
+	first, err := b.Build(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Rendered != first.Pages {
 		t.Fatalf("first build rendered %d of %d pages", first.Rendered, first.Pages)
+	}
+	// The open data, its page and the feeds are made when read (compareWithFullBuild
+	// reads them).
+	for _, name := range []string{"data/exempel.xlsx", "data/exempel.json", "data/index.html", "exempel/atom.xml", "kommun/ale/atom.xml"} {
+		if !m.Later(name) {
+			t.Errorf("%s made by the build, not when read", name)
+		}
 	}
 	replace := func(name, old, new string) func() {
 		return func() {

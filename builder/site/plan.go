@@ -3,6 +3,8 @@ package site
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"hash/maphash"
 	"html"
 	"slices"
 	"strconv"
@@ -64,6 +66,11 @@ type job struct {
 	// key covers everything the page is made from (memo.pageKey), set
 	// when the page is planned; 0 without a memo.
 	key uint64
+	// later: the file is made when first read, not by render: the page
+	// of the open data in a preview (openData.writeLater), or by make (a
+	// preview's feeds).
+	later bool
+	make  func() ([]byte, error)
 }
 
 // writeResult is what render did.
@@ -118,7 +125,11 @@ func sign(n int64) int64 {
 // TestPageKeyCoversEveryField checks that the key covers every field), and
 // the stylesheet and static files. The menu, the sitemap and
 // the render phase read it.
-func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte, static []assets.File, od *openData, gm *geo.Map) (*sitePlan, error) {
+//
+// With later (a preview writing to an output.LaterWriter), the files no
+// page is made from (feeds, the link picker's and the search page's
+// lists, the open data) are jobs that make them when first read.
+func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte, static []assets.File, od *openData, gm *geo.Map, later bool) (*sitePlan, error) {
 	sd := &SiteData{Title: s.Config.Title, Description: s.Config.Description,
 		BaseURL: strings.TrimSuffix(s.Config.BaseURL, "/"), Facets: g.facets, Drafts: s.Drafts,
 		Scripts: map[string]string{}}
@@ -146,7 +157,11 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	b.noEditor = err != nil
 	for _, f := range adm {
-		jobs = append(jobs, &job{path: f.Name, data: f.Data})
+		j, err := laterJob(f.Name, f.Data, f.Make, later)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
 	}
 	for _, m := range b.media {
 		jobs = append(jobs, &job{path: m.Path(), data: m.Data})
@@ -354,7 +369,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	// The Atom feeds of the case lists and facet values, linked from their pages (feeds.go).
 	if !b.opts.NoOpenData {
-		feeds, err := planFeeds(sd, s, g.facets, jobs)
+		feeds, err := planFeeds(sd, s, g.facets, jobs, later)
 		if err != nil {
 			return nil, err
 		}
@@ -379,7 +394,8 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	if tpl.sets["search"] != nil {
 		page(searchURL, "search", &Page{Title: "Sök", Description: "Sök bland exempel och begrepp, och filtrera på kommun, län, målgrupp, investeringsmodell, fokusområde och status.",
 			Crumbs: []Crumb{home}})
-		jobs = append(jobs, &job{path: searchURL[1:] + "forslag.json", data: suggestions(s)})
+		j, _ := laterJob(searchURL[1:]+"forslag.json", nil, func() ([]byte, error) { return suggestions(s), nil }, later)
+		jobs = append(jobs, j)
 	}
 	// The open data (/data/): the files, and their page where the theme
 	// has one.
@@ -387,18 +403,20 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	if tpl.sets["data"] != nil && od.page != nil {
 		od.page.Crumbs = []Crumb{home}
 		page(dataURL, "data", od.page)
+		jobs[len(jobs)-1].later = od.later != nil
 	}
 	nf := &Page{Title: "Sidan finns inte", Description: "Sidan du letade efter finns inte."}
 	page(notFoundURL, "404", nf)
 
 	var terms *search.Expander
 	if !b.opts.NoSearchTerms {
-		terms = indexTerms(jobs, s)
+		terms = indexTerms(jobs, s, b.terms)
 	}
 
 	// Each page's key, from the Page just made (on every core: hashing
 	// 12,000 pages is a tenth of a second on one).
 	if b.memo != nil {
+		b.memo.hashFacets(sd.Facets)
 		par.For(len(jobs), func(i int) {
 			j := jobs[i]
 			if j.page == nil {
@@ -412,6 +430,22 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		})
 	}
 	return &sitePlan{site: sd, jobs: jobs, terms: terms}, nil
+}
+
+// laterJob is the job of the file path: data, or what make makes; with
+// later, make is left to run when the file is first read.
+func laterJob(path string, data []byte, make func() ([]byte, error), later bool) (*job, error) {
+	switch {
+	case make == nil:
+		return &job{path: path, data: data}, nil
+	case later:
+		return &job{path: path, later: true, make: make}, nil
+	}
+	data, err := make()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &job{path: path, data: data}, nil
 }
 
 // redirectPage is the page left at a case's former address: it sends a
@@ -438,16 +472,19 @@ func redirectPage(to, title string) []byte {
 
 // indexTerms sets the TitleTerms and SearchTerms of every indexed page: the parts of the
 // compounds it uses and the synonyms of its words, split against the
-// lexicon of all indexed pages and the vocabularies' descriptions.
-func indexTerms(jobs []*job, s *content.Site) *search.Expander {
+// lexicon of all indexed pages and the vocabularies' descriptions. With a
+// memo (an incremental build) only the pages whose text changed, and those
+// whose compounds split differently against the new lexicon, are worked
+// out again (search.Memo).
+func indexTerms(jobs []*job, s *content.Site, memo *search.Memo) *search.Expander {
 	var pages []*Page
+	var paths []string
 	for _, j := range jobs {
 		if j.page != nil && j.page.Indexed {
 			pages = append(pages, j.page)
+			paths = append(paths, j.path)
 		}
 	}
-	texts := make([]string, len(pages))
-	par.For(len(pages), func(i int) { texts[i] = indexedText(pages[i]) })
 	var vocab strings.Builder
 	for _, name := range content.VocabNames {
 		if v := s.Vocab[name]; v != nil {
@@ -456,6 +493,21 @@ func indexTerms(jobs []*job, s *content.Site) *search.Expander {
 			}
 		}
 	}
+	if memo != nil {
+		in := make([]search.PageText, len(pages))
+		par.For(len(pages), func(i int) {
+			p := pages[i]
+			in[i] = search.PageText{ID: paths[i], Key: textKey(p), Title: p.Title,
+				Text: func() string { return indexedText(p) }}
+		})
+		e, terms := memo.Terms(in, vocab.String(), s.Synonyms)
+		for i, p := range pages {
+			p.TitleTerms, p.SearchTerms = terms[i].Title, terms[i].Rest
+		}
+		return e
+	}
+	texts := make([]string, len(pages))
+	par.For(len(pages), func(i int) { texts[i] = indexedText(pages[i]) })
 	e := search.NewExpander(append(texts[:len(texts):len(texts)], vocab.String()), s.Synonyms)
 	par.For(len(pages), func(i int) { setTerms(e, pages[i], texts[i]) })
 	return e
@@ -463,15 +515,34 @@ func indexTerms(jobs []*job, s *content.Site) *search.Expander {
 
 // setTerms sets p's TitleTerms and SearchTerms from its indexed text.
 func setTerms(e *search.Expander, p *Page, text string) {
-	title := e.Terms(p.Title)
-	var rest []string
-	for _, t := range e.Terms(text) {
-		if !slices.Contains(title, t) {
-			rest = append(rest, t)
+	t := e.PageTerms(p.Title, text)
+	p.TitleTerms, p.SearchTerms = t.Title, t.Rest
+}
+
+// textKey is a hash of everything indexedText reads.
+func textKey(p *Page) uint64 {
+	var h maphash.Hash
+	h.SetSeed(textSeed)
+	for _, s := range []string{p.Title, p.Description, string(p.Body)} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	if p.Term != nil {
+		for _, a := range p.Term.Aliases {
+			h.WriteString(a)
+			h.WriteByte(1)
 		}
 	}
-	p.TitleTerms, p.SearchTerms = strings.Join(title, " "), strings.Join(rest, " ")
+	if p.Case != nil {
+		eachFilter(p.Case, func(_, value string) {
+			h.WriteString(value)
+			h.WriteByte(2)
+		})
+	}
+	return h.Sum64()
 }
+
+var textSeed = maphash.MakeSeed()
 
 // indexedText is the text of p the search index holds: title, summary,
 // body, a term's other names and a case's filter labels.

@@ -2,9 +2,11 @@ package site
 
 import (
 	"hash/fnv"
+	"hash/maphash"
 	"math"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -63,6 +65,92 @@ func relatedCases(s *content.Site, k int) map[*content.Case][]*content.Case {
 	}
 	return out
 }
+
+// relatedMemo keeps the related cases of an incremental Builder's last
+// build, by position in the site's order, with a key over everything
+// they are ranked from: the cases in order, each one's features and
+// explicit related cases, the weights. A front-matter edit that changes
+// none of them (a summary, a date) reuses the ranking.
+type relatedMemo struct {
+	key uint64
+	k   int
+	idx [][]int32 // by case: its related cases' positions
+}
+
+// related returns relatedCases(s, k), reused from the last build when
+// its key is the same.
+func (m *relatedMemo) related(s *content.Site, k int) map[*content.Case][]*content.Case {
+	if m == nil {
+		return relatedCases(s, k)
+	}
+	key := relatedKey(s)
+	if m.key != key || m.k != k || len(m.idx) != len(s.Cases) {
+		out := relatedCases(s, k)
+		pos := make(map[*content.Case]int32, len(s.Cases))
+		for i, c := range s.Cases {
+			pos[c] = int32(i)
+		}
+		m.key, m.k, m.idx = key, k, make([][]int32, len(s.Cases))
+		for i, c := range s.Cases {
+			for _, r := range out[c] {
+				m.idx[i] = append(m.idx[i], pos[r])
+			}
+		}
+		return out
+	}
+	out := make(map[*content.Case][]*content.Case, len(s.Cases))
+	for i, c := range s.Cases {
+		rs := make([]*content.Case, len(m.idx[i]))
+		for j, p := range m.idx[i] {
+			rs[j] = s.Cases[p]
+		}
+		out[c] = rs
+	}
+	return out
+}
+
+// relatedKey hashes what relatedCases ranks from.
+func relatedKey(s *content.Site) uint64 {
+	var h maphash.Hash
+	h.SetSeed(relatedSeed)
+	str := func(ss ...string) {
+		for _, x := range ss {
+			h.WriteString(x)
+			h.WriteByte(0)
+		}
+	}
+	w := s.Config.RelatedWeights
+	for _, f := range []float64{w.InvestmentModel, w.TargetGroup, w.FocusArea, w.Municipality, w.Region, w.CaseType} {
+		str(strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	for _, c := range s.Cases {
+		str("case", c.Slug)
+		for _, t := range c.InvestmentModels {
+			str("m", t.Slug)
+		}
+		for _, v := range c.TargetGroups {
+			str("t", v.Slug)
+		}
+		for _, v := range c.FocusAreas {
+			str("f", v.Slug)
+		}
+		for _, k := range c.Municipalities {
+			str("k", k.Code)
+		}
+		for _, l := range c.Regions {
+			str("l", l.Code)
+		}
+		if c.CaseType != nil {
+			str("c", c.CaseType.Slug)
+		}
+		for _, r := range c.Related {
+			str("r", r.Slug)
+		}
+	}
+	return h.Sum64()
+}
+
+var relatedSeed = maphash.MakeSeed()
 
 // relatedIndex holds every case's features and, per feature, the cases
 // that have it (its posting list), with the feature's weight.

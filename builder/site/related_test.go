@@ -150,3 +150,43 @@ func TestSharedWeight(t *testing.T) {
 		}
 	}
 }
+
+// TestRelatedMemo: the memo reuses the ranking while nothing it is made
+// from changes, and ranks again (as relatedCases does) when a feature,
+// an explicit related case or the order of the cases changes.
+func TestRelatedMemo(t *testing.T) {
+	base := relCase("alfa", "Ale", "Barn 6–12 år", "Social investeringsfond", "") +
+		relCase("beta", "Ale", "Barn 6–12 år", "Social investeringsfond", "") +
+		relCase("gamma", "Kungälv", "Ungdomar 13–19 år", "Social investeringsfond", "") +
+		relCase("delta", "Kungälv", "Barn 6–12 år", "Social investeringsfond", "")
+	m := &relatedMemo{}
+	first := m.related(loadSite(t, base), 2)
+	key := m.key
+	for _, tt := range []struct {
+		name, archive string
+		same          bool
+	}{
+		{"unchanged", base, true},
+		{"summary", strings.Replace(base, "summary: S\nmunicipality: Kungälv\ntarget_group: Ungdomar 13–19 år", "summary: Ny\nmunicipality: Kungälv\ntarget_group: Ungdomar 13–19 år", 1), true},
+		{"municipality", strings.Replace(base, "municipality: Kungälv\ntarget_group: Ungdomar 13–19 år", "municipality: Ale\ntarget_group: Ungdomar 13–19 år", 1), false},
+		{"target group", strings.Replace(base, "target_group: Ungdomar 13–19 år", "target_group: Barn 6–12 år", 1), false},
+		{"explicit related", strings.Replace(base, "date: 2015-01-01\n---\n-- content/exempel/gamma", "date: 2015-01-01\nrelated: [gamma]\n---\n-- content/exempel/gamma", 1), false},
+		{"order", strings.Replace(base, "title: Alfa", "title: Öfa", 1), false},
+	} {
+		s := loadSite(t, tt.archive)
+		got := m.related(s, 2)
+		if (m.key == key) != tt.same {
+			t.Errorf("%s: key kept %v, want %v", tt.name, m.key == key, tt.same)
+		}
+		want := relatedCases(s, 2)
+		for _, c := range s.Cases {
+			if slugs(got[c]) != slugs(want[c]) {
+				t.Errorf("%s: %s: related %s, want %s", tt.name, c.Slug, slugs(got[c]), slugs(want[c]))
+			}
+		}
+		if tt.same && len(first) != len(got) {
+			t.Errorf("%s: %d cases", tt.name, len(got))
+		}
+		m.related(loadSite(t, base), 2) // back to the base
+	}
+}

@@ -34,7 +34,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 	var next atomic.Int64 // renderers take jobs by index, as renderMarkdown does
 	pages := 0
 	for _, j := range jobs {
-		if j.page != nil {
+		if j.page != nil && !j.later {
 			pages++
 		}
 	}
@@ -77,6 +77,9 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					return
 				}
 				j := jobs[k]
+				if j.later {
+					continue
+				}
 				data := j.data
 				if j.page != nil && b.memo != nil {
 					if e, ok := b.memo.pages[j.path]; ok && e.key == j.key {
@@ -144,4 +147,30 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 		return nil, err
 	}
 	return &writeResult{files: files + 1, pages: pages, rendered: int(rendered.Load())}, nil
+}
+
+// writeLater leaves the files of the jobs marked later to w, to be made
+// when first read: the open data and its page (openData.writeLater), the
+// feeds (job.make).
+func writeLater(w output.LaterWriter, jobs []*job, od *openData, tpl *templates) error {
+	var dataPage *job
+	for _, j := range jobs {
+		switch {
+		case !j.later:
+		case j.make != nil:
+			j := j
+			if err := w.WriteLater([]string{j.path}, func() (map[string][]byte, error) {
+				data, err := j.make()
+				return map[string][]byte{j.path: data}, err
+			}); err != nil {
+				return err
+			}
+		default:
+			dataPage = j
+		}
+	}
+	if od.later == nil {
+		return nil
+	}
+	return od.writeLater(w, dataPage, tpl)
 }

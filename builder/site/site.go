@@ -20,6 +20,7 @@ package site
 
 import (
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"io"
 	"io/fs"
@@ -39,6 +40,7 @@ import (
 	"github.com/exempelbanken/portal/builder/geo"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/search"
 )
 
 // Options configures a Builder.
@@ -85,7 +87,7 @@ type Phase struct {
 // Result describes a finished build.
 type Result struct {
 	Files int // files written
-	Pages int // HTML pages written
+	Pages int // HTML pages written (not one left to be made when read, output.LaterWriter)
 	// Rendered counts the pages whose layout was executed; an incremental
 	// build reuses the others from the build before.
 	Rendered int
@@ -102,12 +104,15 @@ type Result struct {
 // between builds, so the preview server can rebuild quickly; call Close
 // when done. A Builder must not run two builds at once.
 type Builder struct {
-	opts  Options
-	sass  *assets.Sass
-	cache *content.Cache
-	md    mdCache
-	last  *snapshot // the last good build, for Patch (Incremental only)
-	memo  *memo     // pages and cards of earlier builds (Incremental only)
+	opts    Options
+	sass    *assets.Sass
+	cache   *content.Cache
+	md      mdCache
+	last    *snapshot    // the last good build, for Patch (Incremental only)
+	memo    *memo        // pages and cards of earlier builds (Incremental only)
+	terms   *search.Memo // the pages' search terms of earlier builds (Incremental only)
+	related *relatedMemo // the related cases of the last build (Incremental only)
+	maps    *mapCache    // the map of the last build (Incremental only)
 
 	themeDir string
 	noEditor bool            // the last build found no Decap CMS for /admin/
@@ -124,6 +129,9 @@ func New(opts Options) *Builder {
 		b.cache = content.NewCache()
 		b.md.m = map[string]mdEntry{}
 		b.memo = newMemo()
+		b.terms = search.NewMemo()
+		b.related = &relatedMemo{}
+		b.maps = &mapCache{}
 	}
 	return b
 }
@@ -196,6 +204,11 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	// writer spends much of its time on mkdir(2).
 	var derived derivedData
 	var cardErrs diag.List
+	// A preview leaves the open data to be made when it is read.
+	later, _ := w.(output.LaterWriter)
+	if !b.opts.Incremental {
+		later = nil
+	}
 	var od *openData
 	var gm *geo.Map
 	var mapTook time.Duration
@@ -204,17 +217,17 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		derived = derive(s)
+		derived = derive(s, b.related)
 		b.renderCards(tpl, s, &cardErrs)
 		// The open data needs the front matter alone too.
 		od = &openData{}
 		if !b.opts.NoOpenData {
-			od = makeOpenData(s)
+			od = makeOpenData(s, later != nil)
 		}
 		// The map is drawn once (a few tens of milliseconds) and its
 		// areas reused on every page that shows one.
 		ms := time.Now()
-		gm = readMap(s, &mapErrs)
+		gm = readMap(s, &mapErrs, b.maps)
 		mapTook = time.Since(ms)
 	}()
 	go func() {
@@ -226,7 +239,11 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	errs.Merge(&cardErrs)
 	errs.Merge(&mapErrs)
 	t.done("markdown, facetter, liknande exempel och kort")
-	t.phases = append(t.phases, Phase{Name: "  varav öppna data (/data/)", Duration: od.took},
+	dataPhase := "  varav öppna data (/data/)"
+	if od.later != nil {
+		dataPhase = "  varav öppna data (/data/; görs när de läses)"
+	}
+	t.phases = append(t.phases, Phase{Name: dataPhase, Duration: od.took},
 		Phase{Name: "  varav kartan (läs och rita gränserna)", Duration: mapTook})
 	if od.err != nil {
 		errs.AddErr("", od.err)
@@ -244,7 +261,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	t.done("länkar mellan sidorna")
 
-	p, err := b.plan(s, g, tpl, css, static, od, gm)
+	p, err := b.plan(s, g, tpl, css, static, od, gm, later != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +269,9 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 
 	out, err := b.render(p, tpl, w)
 	if err != nil {
+		return nil, err
+	}
+	if err := writeLater(later, p.jobs, od, tpl); err != nil {
 		return nil, err
 	}
 	t.done("rendera och skriv sidor")
@@ -305,7 +325,7 @@ func makeDocDirs(s *content.Site, w output.Writer) {
 
 // derive works out what depends on the front matter alone: the facets and
 // each case's related cases, side by side.
-func derive(s *content.Site) derivedData {
+func derive(s *content.Site, rm *relatedMemo) derivedData {
 	var d derivedData
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -313,7 +333,7 @@ func derive(s *content.Site) derivedData {
 		defer wg.Done()
 		d.facets = buildFacets(s)
 	}()
-	d.related = relatedCases(s, 4)
+	d.related = rm.related(s, 4)
 	wg.Wait()
 	return d
 }
@@ -405,8 +425,9 @@ func (b *Builder) compileSass(root string, errs *diag.List) []byte {
 }
 
 // mdCache keeps rendered markdown between builds of the preview server,
-// keyed by document and invalidated when the document or the site's link
-// targets change.
+// keyed by document and invalidated when the document's markdown input
+// (mdKey: its body, first line, file and URL) or the site's link targets
+// change: a front-matter edit that keeps the body's lines renders nothing.
 type mdCache struct {
 	mu  sync.Mutex
 	m   map[string]mdEntry
@@ -414,20 +435,37 @@ type mdCache struct {
 }
 
 type mdEntry struct {
-	hash uint64
-	sig  uint64
-	r    *markdown.Rendered
+	key uint64 // mdKey of the input
+	sig uint64
+	r   *markdown.Rendered
 }
 
-// renderMarkdown renders every document's body in parallel.
-func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content.Doc]*markdown.Rendered, *markdown.Renderer) {
-	res := newResolver(s, b.media)
-	var gterms []*markdown.GlossaryTerm
-	for _, t := range s.Terms {
-		gterms = append(gterms, &markdown.GlossaryTerm{Slug: t.Slug, URL: t.URL(), Title: t.Title,
-			Summary: t.Summary, Names: append([]string{t.Title}, t.Aliases...)})
+// mdKey hashes a markdown input.
+func mdKey(in markdown.Input) uint64 {
+	var h maphash.Hash
+	h.SetSeed(linkSeed)
+	for _, s := range []string{in.File, in.Dir, in.SelfURL, in.BundleURL, strconv.Itoa(in.Line), strconv.FormatBool(in.Glossary)} {
+		h.WriteString(s)
+		h.WriteByte(0)
 	}
-	r := markdown.New(markdown.WithResolver(res), markdown.WithGlossary(markdown.NewGlossary(gterms)))
+	h.Write(in.Source)
+	return h.Sum64()
+}
+
+// renderMarkdown renders every document's body in parallel. The renderer
+// (link resolver and glossary) is made only when a document needs it, as
+// is the one returned, for Patch.
+func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content.Doc]*markdown.Rendered, func() *markdown.Renderer) {
+	media := b.media
+	renderer := sync.OnceValue(func() *markdown.Renderer {
+		res := newResolver(s, media)
+		var gterms []*markdown.GlossaryTerm
+		for _, t := range s.Terms {
+			gterms = append(gterms, &markdown.GlossaryTerm{Slug: t.Slug, URL: t.URL(), Title: t.Title,
+				Summary: t.Summary, Names: append([]string{t.Title}, t.Aliases...)})
+		}
+		return markdown.New(markdown.WithResolver(res), markdown.WithGlossary(markdown.NewGlossary(gterms)))
+	})
 	var sig uint64
 	if b.md.m != nil { // only the preview server keeps rendered markdown
 		sig = siteSignature(s) ^ mediaSignature(b.media)
@@ -451,16 +489,19 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 					return
 				}
 				d := docs[i]
+				in := mdInput(d, d.Body, d.BodyLine)
+				var key uint64
 				if b.md.m != nil {
+					key = mdKey(in)
 					b.md.mu.Lock()
 					e, ok := b.md.m[d.File]
 					b.md.mu.Unlock()
-					if ok && e.hash == d.Hash && e.sig == sig {
+					if ok && e.key == key && e.sig == sig {
 						out[i] = e.r
 						continue
 					}
 				}
-				rd, err := r.Render(mdInput(d, d.Body, d.BodyLine))
+				rd, err := renderer().Render(in)
 				if err != nil {
 					mu.Lock()
 					errs.AddErr(d.File, err)
@@ -473,7 +514,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 				}
 				if b.md.m != nil {
 					b.md.mu.Lock()
-					b.md.m[d.File] = mdEntry{hash: d.Hash, sig: sig, r: rd}
+					b.md.m[d.File] = mdEntry{key: key, sig: sig, r: rd}
 					b.md.mu.Unlock()
 				}
 			}
@@ -488,7 +529,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 		m[d] = out[i]
 		errs.Merge(out[i].Errs)
 	}
-	return m, r
+	return m, renderer
 }
 
 // siteSignature hashes everything a document's rendering depends on besides
@@ -586,13 +627,37 @@ type link struct {
 	Summary string
 	Kind    string // Exempel, Begrepp, Sida
 	key     []byte // sv.Key(Title), for ordering lists
+	hash    uint64 // of the fields above, for the page keys (memo.pageKey)
 }
 
 // newLink returns the list entry for d, with its sort key computed once:
 // one link is shared by every backlink list d appears in.
 func newLink(d *content.Doc) *link {
-	return &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d), key: d.TitleKey()}
+	l := &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d), key: d.TitleKey()}
+	l.hash = l.fieldHash()
+	return l
 }
+
+// keyHash is a hash of the link's fields, computed once by newLink (the
+// fields never change after).
+func (l *link) keyHash() uint64 {
+	if l.hash != 0 {
+		return l.hash
+	}
+	return l.fieldHash()
+}
+
+func (l *link) fieldHash() uint64 {
+	var h maphash.Hash
+	h.SetSeed(linkSeed)
+	for _, s := range []string{l.Title, l.URL, l.Summary, l.Kind} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
+
+var linkSeed = maphash.MakeSeed()
 
 func kindLabel(d *content.Doc) string {
 	switch d.Section {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -106,15 +107,35 @@ type collator struct {
 var collators = sync.Pool{New: func() any { return &collator{c: collate.New(language.Swedish)} }}
 
 // Key returns a sort key for s in Swedish order; compare keys with
-// bytes.Compare. Keys are computed once per item when sorting many items.
+// bytes.Compare, and do not change them. Keys are computed once per item
+// when sorting many items, and kept for the strings seen before (a
+// preview sorts the same titles on every build).
 func Key(s string) []byte {
+	if k, ok := keys.Load(s); ok {
+		return k.([]byte)
+	}
 	c := collators.Get().(*collator)
 	k := c.c.KeyFromString(&c.buf, s)
 	out := append([]byte(nil), k...)
+	out = out[:len(out):len(out)] // an append copies
 	c.buf.Reset()
 	collators.Put(c)
+	if keyCount.Add(1) > maxKeys {
+		keys.Clear()
+		keyCount.Store(0)
+	}
+	keys.Store(strings.Clone(s), out) // not a part of a larger string kept alive
 	return out
 }
+
+// keys keeps the collation keys made (string → []byte), at most maxKeys
+// of them: then it starts again.
+var (
+	keys     sync.Map
+	keyCount atomic.Int64
+)
+
+const maxKeys = 1 << 20
 
 // Compare compares a and b in Swedish order (a < b: -1). Ties are broken
 // bytewise so the order is total and deterministic.

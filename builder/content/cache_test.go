@@ -1,0 +1,60 @@
+package content
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestCacheSkipsSettledFiles: a file whose stamp is the settled one it was
+// read with is not read again; one rewritten with the same size and
+// modification time is (its change time moved), and a file modified too
+// recently is read every time.
+func TestCacheSkipsSettledFiles(t *testing.T) {
+	defer func(d time.Duration) { settleTime = d }(settleTime)
+	settleTime = 0
+	root := t.TempDir()
+	file := filepath.Join(root, "a.md")
+	write := func(title string) {
+		if err := os.WriteFile(file, []byte("---\ntitle: "+title+"\n---\nText.\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := NewCache()
+	parse := func() (string, int64) {
+		before := docReads.Load()
+		p := &parsed{sec: SectionPage, file: "a.md"}
+		parseOne(root, p, c, false)
+		if p.errs.Len() > 0 || p.doc == nil {
+			t.Fatalf("parse: %v", p.errs)
+		}
+		return p.doc.(*Page).Title, docReads.Load() - before
+	}
+	write("Ett")
+	if title, reads := parse(); title != "Ett" || reads != 1 {
+		t.Fatalf("first: %q, %d reads", title, reads)
+	}
+	if title, reads := parse(); title != "Ett" || reads != 0 {
+		t.Errorf("unchanged: %q, %d reads, want none", title, reads)
+	}
+	settleTime = time.Hour
+	write("Tre")
+	parse()
+	if title, reads := parse(); title != "Tre" || reads != 1 {
+		t.Errorf("not settled: %q, %d reads, want 1", title, reads)
+	}
+	settleTime = 0
+	parse()
+	if runtime.GOOS == "windows" {
+		return // no change time: a rewrite that restores the modification time is missed there
+	}
+	fi, _ := os.Stat(file)
+	time.Sleep(10 * time.Millisecond) // a later change time, whatever the clock's tick
+	write("Sju")
+	os.Chtimes(file, fi.ModTime(), fi.ModTime())
+	if title, reads := parse(); title != "Sju" || reads != 1 {
+		t.Errorf("same size and time: %q, %d reads", title, reads)
+	}
+}
