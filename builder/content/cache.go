@@ -31,29 +31,35 @@ type cacheEntry struct {
 // NewCache returns an empty cache.
 func NewCache() *Cache { return &Cache{m: map[string]cacheEntry{}} }
 
+// get returns the entry of file read with the content hash.
 func (c *Cache) get(file string, hash uint64, drafts bool) *cacheEntry {
+	return c.lookup(file, drafts, func(e *cacheEntry) bool { return e.hash == hash })
+}
+
+// getStamped returns the entry of file when it was read with the stamp
+// st (settled).
+func (c *Cache) getStamped(file string, st fileStamp, drafts bool) *cacheEntry {
+	if st == (fileStamp{}) {
+		return nil
+	}
+	return c.lookup(file, drafts, func(e *cacheEntry) bool { return e.stamp == st })
+}
+
+// getAny returns the entry of file, however it was read.
+func (c *Cache) getAny(file string, drafts bool) *cacheEntry {
+	return c.lookup(file, drafts, func(*cacheEntry) bool { return true })
+}
+
+// lookup returns a copy of the entry of file read with the same drafts
+// setting, when match accepts it.
+func (c *Cache) lookup(file string, drafts bool, match func(*cacheEntry) bool) *cacheEntry {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[file]
-	if !ok || e.hash != hash || e.drafts != drafts {
-		return nil
-	}
-	return &e
-}
-
-// getStamped returns the entry of file when it was read with the stamp
-// st (settled).
-func (c *Cache) getStamped(file string, st fileStamp, drafts bool) *cacheEntry {
-	if c == nil || st == (fileStamp{}) {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[file]
-	if !ok || e.stamp != st || e.drafts != drafts {
+	if !ok || e.drafts != drafts || !match(&e) {
 		return nil
 	}
 	return &e

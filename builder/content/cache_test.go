@@ -23,10 +23,11 @@ func TestCacheSkipsSettledFiles(t *testing.T) {
 		}
 	}
 	c := NewCache()
+	var changed *changedSet
 	parse := func() (string, int64) {
 		before := docReads.Load()
 		p := &parsed{sec: SectionPage, file: "a.md"}
-		parseOne(root, p, c, false)
+		parseOne(root, p, c, changed, false)
 		if p.errs.Len() > 0 || p.doc == nil {
 			t.Fatalf("parse: %v", p.errs)
 		}
@@ -39,6 +40,24 @@ func TestCacheSkipsSettledFiles(t *testing.T) {
 	if title, reads := parse(); title != "Ett" || reads != 0 {
 		t.Errorf("unchanged: %q, %d reads, want none", title, reads)
 	}
+	// A watcher's report: a file it does not name is taken as it was,
+	// one it names (or a folder of it) is read.
+	write("Fem")
+	changed = newChangedSet([]string{"b.md", "annat/a.md"})
+	if title, reads := parse(); title != "Ett" || reads != 0 {
+		t.Errorf("not reported: %q, %d reads, want the cached one and none", title, reads)
+	}
+	changed = newChangedSet([]string{"a.md"})
+	if title, reads := parse(); title != "Fem" || reads != 1 {
+		t.Errorf("reported: %q, %d reads", title, reads)
+	}
+	folder := newChangedSet([]string{"content/exempel/", "b.md"})
+	if !folder.has("content/exempel/x/index.md") || !folder.has("content/exempel/x.md") || folder.has("content/begrepp/x.md") || folder.has("content/exempel2.md") {
+		t.Error("a reported folder does not cover exactly the files in it")
+	}
+	changed = nil
+	write("Ett")
+	parse()
 	settleTime = time.Hour
 	write("Tre")
 	parse()

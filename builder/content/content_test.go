@@ -180,6 +180,30 @@ func testReadSmallFile(t *testing.T, readSmallFile func(string) ([]byte, bool)) 
 	}
 }
 
+// TestFileStamps: the native and the portable stamp of a file agree on
+// what both know (size, modification time), the stamp taken when reading
+// is the stamp of the file, and a rewrite changes it.
+func TestFileStamps(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "a.md")
+	os.WriteFile(p, []byte("ett"), 0o644)
+	for name, stamp := range map[string]func(string) (fileStamp, bool){"native": stampFile, "portable": stampFilePortable} {
+		st, ok := stamp(p)
+		_, read, _ := readSmallFileStamped(p)
+		if !ok || st.size != 3 || st.mtime == 0 || st.size != read.size || st.mtime != read.mtime {
+			t.Errorf("%s: stamp %+v, when read %+v", name, st, read)
+		}
+		if _, ok := stamp(filepath.Dir(p)); ok {
+			t.Errorf("%s: a folder has a stamp", name)
+		}
+	}
+	before, _ := stampFile(p)
+	time.Sleep(10 * time.Millisecond)
+	os.WriteFile(p, []byte("två"), 0o644)
+	if after, _ := stampFile(p); after == before {
+		t.Error("a rewrite kept the stamp")
+	}
+}
+
 // TestReadWeights reads related: weights from YAML parsed by the fast
 // parser and (with a comment, which it declines) by yaml.v3.
 func TestReadWeights(t *testing.T) {

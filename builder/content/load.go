@@ -41,6 +41,7 @@ type options struct {
 	cache        *Cache
 	overlay      map[string][]byte
 	brokenDrafts bool
+	changed      *changedSet // nil: look at every file
 }
 
 // WithBrokenDraftsLeftOut, with drafts included, leaves out a draft that
@@ -55,6 +56,42 @@ func WithDrafts(on bool) Option { return func(o *options) { o.drafts = on } }
 // WithCache reuses parsed documents whose file bytes did not change since
 // the previous Load with the same cache (used by the preview server).
 func WithCache(c *Cache) Option { return func(o *options) { o.cache = c } }
+
+// WithOnlyChanged tells Load, with a cache, that of the document files
+// the cache has read, only those named in changed (slash paths below root,
+// as Doc.File, or folders holding them) may differ from when they were
+// last read: a file watcher's report since the last Load. The others are
+// taken from the cache without a look at the disk, not even a stat(2).
+func WithOnlyChanged(changed []string) Option {
+	return func(o *options) { o.changed = newChangedSet(changed) }
+}
+
+// changedSet is the paths of WithOnlyChanged.
+type changedSet struct {
+	paths map[string]bool
+}
+
+func newChangedSet(paths []string) *changedSet {
+	c := &changedSet{paths: make(map[string]bool, len(paths))}
+	for _, p := range paths {
+		c.paths[strings.TrimSuffix(p, "/")] = true
+	}
+	return c
+}
+
+// has reports whether file, or a folder it is in, is among the paths.
+func (c *changedSet) has(file string) bool {
+	for p := file; ; {
+		if c.paths[p] {
+			return true
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
 
 // WithOverlay validates the site as if the document file (a slash path
 // below root, as Doc.File: "content/exempel/x.md") held raw instead of
@@ -90,7 +127,7 @@ func Load(root string, opts ...Option) (*Site, error) {
 
 	files := listDocs(root, errs)
 	applyOverlay(files, o.overlay)
-	docs := parseAll(root, files, o.cache, o.drafts, o.overlay, errs)
+	docs := parseAll(root, files, o.cache, o.changed, o.drafts, o.overlay, errs)
 	s.resolve(docs, errs)
 	if errs.Len() > 0 && o.drafts && o.brokenDrafts {
 		return loadWithoutBrokenDrafts(root, o, errs)
@@ -799,7 +836,7 @@ type parsed struct {
 }
 
 // parseAll parses every file in parallel; results are in a stable order.
-func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool, overlay map[string][]byte, errs *diag.List) []*parsed {
+func parseAll(root string, files map[Section][]string, cache *Cache, changed *changedSet, drafts bool, overlay map[string][]byte, errs *diag.List) []*parsed {
 	var jobs []*parsed
 	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
 		for _, f := range files[sec] {
@@ -824,7 +861,7 @@ func parseAll(root string, files map[Section][]string, cache *Cache, drafts bool
 					parseRaw(jobs[i], raw, fileStamp{}, cache, drafts)
 					continue
 				}
-				parseOne(root, jobs[i], cache, drafts)
+				parseOne(root, jobs[i], cache, changed, drafts)
 			}
 		}()
 	}
@@ -918,9 +955,17 @@ func readDocStamped(root, file string) ([]byte, fileStamp, error) {
 var docReads atomic.Int64
 
 // parseOne reads and parses one document file into p: from the cache,
-// without reading it, when its stamp is the settled one it was read with.
-func parseOne(root string, p *parsed, cache *Cache, drafts bool) {
+// without reading it, when its stamp is the settled one it was read with,
+// or without a look at it when changed does not name it.
+func parseOne(root string, p *parsed, cache *Cache, changed *changedSet, drafts bool) {
 	p.errs = &diag.List{}
+	if changed != nil && !changed.has(p.file) {
+		if c := cache.getAny(p.file, drafts); c != nil {
+			p.hash = c.hash
+			p.fromCache(c)
+			return
+		}
+	}
 	if cache != nil {
 		if st, ok := stampFile(filepath.Join(root, filepath.FromSlash(p.file))); ok {
 			if c := cache.getStamped(p.file, st, drafts); c != nil {

@@ -5,7 +5,8 @@
 // in with one atomic rename exchange, so a failed or killed build leaves the
 // previous site untouched. It replaces only a folder it made itself (one
 // holding the Marker file), one build at a time (a lock file beside the
-// folder). Memory keeps the files in a map for the preview server.
+// folder). Memory keeps the files in a map for the preview server, and
+// can hold files that are made when first read (LaterWriter).
 //
 // The fast paths are per system: getdents(2), renameat2(2) and syncfs(2)
 // on Linux (tree_linux.go), renamex_np(2) on macOS (tree_darwin.go), plain

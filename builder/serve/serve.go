@@ -197,6 +197,11 @@ func (s *Server) Rebuild(changed []string) {
 		}
 	}
 	m := output.NewMemory()
+	if changed != nil {
+		// The watcher's report (with the files of a failed patch): the
+		// build need not look at other files.
+		s.b.Changed(append(append([]string(nil), cur.pending...), changed...))
+	}
 	res, err := s.b.Build(m)
 	if err != nil {
 		s.fail(cur, next, err, nil)

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/internal/par"
 )
 
 // memo keeps, between the builds of an incremental Builder, every page and
@@ -28,6 +29,9 @@ type memo struct {
 	// facets holds the hash of each facet of the build being planned
 	// (hashFacets), which many pages show; read-only while pages are keyed.
 	facets map[*Facet]uint64
+	// filters holds the hash of each case's search filters, likewise
+	// (hashFilters).
+	filters map[*content.Case]uint64
 }
 
 type memoEntry struct {
@@ -152,6 +156,31 @@ func (m *memo) hashFacets(fs []*Facet) {
 	}
 }
 
+// hashFilters hashes the search filters of each case once, for the
+// pages' keys and search terms.
+func (m *memo) hashFilters(cs []*content.Case) {
+	hs := make([]uint64, len(cs))
+	par.For(len(cs), func(i int) { hs[i] = m.hashFilter(cs[i]) })
+	m.filters = make(map[*content.Case]uint64, len(cs))
+	for i, c := range cs {
+		m.filters[c] = hs[i]
+	}
+}
+
+// filterHash returns the hash of c's search filters (eachFilter).
+func (m *memo) filterHash(c *content.Case) uint64 {
+	if h, ok := m.filters[c]; ok {
+		return h
+	}
+	return m.hashFilter(c)
+}
+
+func (m *memo) hashFilter(c *content.Case) uint64 {
+	k := m.keyer()
+	eachFilter(c, func(key, value string) { k.str(key, value) })
+	return k.h.Sum64()
+}
+
 // facetHash returns the hash of f with its values and their counts.
 func (m *memo) facetHash(f *Facet) uint64 {
 	if h, ok := m.facets[f]; ok {
@@ -215,7 +244,7 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 		k.num(l.keyHash()) // title, URL, summary, kind
 	}
 	if p.Case != nil {
-		eachFilter(p.Case, func(key, value string) { k.str(key, value) })
+		k.num(m.filterHash(p.Case))
 	}
 	for _, t := range p.Models {
 		k.num(t.Hash)

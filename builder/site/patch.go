@@ -116,7 +116,11 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		return nil, true, errs
 	}
 
-	// Nothing below can fail on content; apply the edits.
+	// Nothing below can fail on content; apply the edits. The content
+	// cache has not read them: a Build with a report reads them again.
+	for _, e := range edits {
+		b.patched = append(b.patched, e.doc.File)
+	}
 	dirty := map[string]bool{}
 	for _, e := range edits {
 		d := e.doc

@@ -107,6 +107,17 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 	}
 	compareWithFullBuild(t, "fixed", dir, theme, next)
 
+	// A build told of a change to one file reads the patched ones again
+	// too: the content cache has not read them.
+	write(mini, strings.Replace(origMini, "title: MiniMili", "title: MiniMili 3", 1))
+	b.Changed([]string{mini})
+	full := output.NewMemory()
+	if _, err := b.Build(full); err != nil {
+		t.Fatal(err)
+	}
+	compareWithFullBuild(t, "build after patches", dir, theme, full)
+	write(mini, origMini)
+
 	// Everything else needs a full build.
 	for name, edit := range map[string]func() []string{
 		"front matter": func() []string {
@@ -157,7 +168,18 @@ func compareWithFullBuild(t *testing.T, step, dir string, theme fs.FS, got *outp
 // site.yaml, layouts) and checks after each that the incremental build,
 // which reuses unchanged pages, is byte for byte a fresh full build, and
 // that an edit touching one case re-renders only part of the site.
+//
+// It runs twice: looking at every file, and told of each changed file as
+// the preview's watcher tells it (Builder.Changed).
 func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
+	for _, report := range []bool{false, true} {
+		t.Run(map[bool]string{false: "stat", true: "report"}[report], func(t *testing.T) {
+			testIncrementalBuild(t, report)
+		})
+	}
+}
+
+func testIncrementalBuild(t *testing.T, report bool) {
 	repo := sitetest.RepoRoot(t)
 	dir := t.TempDir()
 	for _, d := range []string{"content", "layouts"} {
@@ -183,8 +205,10 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 			t.Errorf("%s made by the build, not when read", name)
 		}
 	}
+	var touched []string
 	replace := func(name, old, new string) func() {
 		return func() {
+			touched = append(touched, name)
 			p := filepath.Join(dir, name)
 			data, err := os.ReadFile(p)
 			if err != nil {
@@ -214,18 +238,26 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 		{"draft", replace(mini, "status: avslutad", "status: avslutad\ndraft: true"), 0},
 		{"undraft", replace(mini, "draft: true\n", ""), 0},
 		{"new case", func() {
+			touched = append(touched, "content/exempel/ny-minimili.md")
 			data, _ := os.ReadFile(filepath.Join(dir, mini))
 			os.WriteFile(filepath.Join(dir, "content/exempel/ny-minimili.md"),
 				[]byte(strings.Replace(string(data), "title: MiniMili och mer", "title: Ny MiniMili", 1)), 0o644)
 		}, 0},
-		{"deleted case", func() { os.Remove(filepath.Join(dir, "content/exempel/ny-minimili.md")) }, 0},
+		{"deleted case", func() {
+			touched = append(touched, "content/exempel/ny-minimili.md")
+			os.Remove(filepath.Join(dir, "content/exempel/ny-minimili.md"))
+		}, 0},
 		{"term summary", replace("content/begrepp/psynk.md", "summary: ", "summary: Kort sagt "), 0},
 		{"vocabulary label", replace("content/vokabular.yaml", "description: Små barn i förskoleåldern", "description: De minsta barnen i förskoleåldern"), 0},
 		{"site description", replace("content/site.yaml", "description: Goda exempel", "description: Bra exempel"), 0},
 		{"layout", replace("layouts/case.html", "<h2 id=\"fakta\">Fakta</h2>", "<h2 id=\"fakta\">Fakta om exemplet</h2>"), 0},
 	}
 	for _, st := range steps {
+		touched = nil
 		st.edit()
+		if report {
+			b.Changed(touched)
+		}
 		got := output.NewMemory()
 		res, err := b.Build(got)
 		if err != nil {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -408,15 +409,18 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	nf := &Page{Title: "Sidan finns inte", Description: "Sidan du letade efter finns inte."}
 	page(notFoundURL, "404", nf)
 
+	if b.memo != nil {
+		b.memo.hashFacets(sd.Facets)
+		b.memo.hashFilters(s.Cases)
+	}
 	var terms *search.Expander
 	if !b.opts.NoSearchTerms {
-		terms = indexTerms(jobs, s, b.terms)
+		terms = indexTerms(jobs, s, b.terms, b.memo)
 	}
 
 	// Each page's key, from the Page just made (on every core: hashing
 	// 12,000 pages is a tenth of a second on one).
 	if b.memo != nil {
-		b.memo.hashFacets(sd.Facets)
 		par.For(len(jobs), func(i int) {
 			j := jobs[i]
 			if j.page == nil {
@@ -476,7 +480,7 @@ func redirectPage(to, title string) []byte {
 // memo (an incremental build) only the pages whose text changed, and those
 // whose compounds split differently against the new lexicon, are worked
 // out again (search.Memo).
-func indexTerms(jobs []*job, s *content.Site, memo *search.Memo) *search.Expander {
+func indexTerms(jobs []*job, s *content.Site, memo *search.Memo, pm *memo) *search.Expander {
 	var pages []*Page
 	var paths []string
 	for _, j := range jobs {
@@ -497,7 +501,7 @@ func indexTerms(jobs []*job, s *content.Site, memo *search.Memo) *search.Expande
 		in := make([]search.PageText, len(pages))
 		par.For(len(pages), func(i int) {
 			p := pages[i]
-			in[i] = search.PageText{ID: paths[i], Key: textKey(p), Title: p.Title,
+			in[i] = search.PageText{ID: paths[i], Key: textKey(p, pm), Title: p.Title,
 				Text: func() string { return indexedText(p) }}
 		})
 		e, terms := memo.Terms(in, vocab.String(), s.Synonyms)
@@ -519,8 +523,9 @@ func setTerms(e *search.Expander, p *Page, text string) {
 	p.TitleTerms, p.SearchTerms = t.Title, t.Rest
 }
 
-// textKey is a hash of everything indexedText reads.
-func textKey(p *Page) uint64 {
+// textKey is a hash of everything indexedText reads (a case's filters by
+// pm's hash of them).
+func textKey(p *Page, pm *memo) uint64 {
 	var h maphash.Hash
 	h.SetSeed(textSeed)
 	for _, s := range []string{p.Title, p.Description, string(p.Body)} {
@@ -534,10 +539,9 @@ func textKey(p *Page) uint64 {
 		}
 	}
 	if p.Case != nil {
-		eachFilter(p.Case, func(_, value string) {
-			h.WriteString(value)
-			h.WriteByte(2)
-		})
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], pm.filterHash(p.Case))
+		h.Write(b[:])
 	}
 	return h.Sum64()
 }

@@ -125,24 +125,7 @@ func relatedKey(s *content.Site) uint64 {
 	}
 	for _, c := range s.Cases {
 		str("case", c.Slug)
-		for _, t := range c.InvestmentModels {
-			str("m", t.Slug)
-		}
-		for _, v := range c.TargetGroups {
-			str("t", v.Slug)
-		}
-		for _, v := range c.FocusAreas {
-			str("f", v.Slug)
-		}
-		for _, k := range c.Municipalities {
-			str("k", k.Code)
-		}
-		for _, l := range c.Regions {
-			str("l", l.Code)
-		}
-		if c.CaseType != nil {
-			str("c", c.CaseType.Slug)
-		}
+		eachFeature(c, w, func(_ any, kind, name string, _ float64) { str(kind, name) })
 		for _, r := range c.Related {
 			str("r", r.Slug)
 		}
@@ -151,6 +134,30 @@ func relatedKey(s *content.Site) uint64 {
 }
 
 var relatedSeed = maphash.MakeSeed()
+
+// eachFeature calls f with each feature of c for the ranking: the value
+// itself (its identity in one build), its kind and a name that is the
+// same in every build, and its kind's weight.
+func eachFeature(c *content.Case, w content.RelatedWeights, f func(id any, kind, name string, weight float64)) {
+	for _, t := range c.InvestmentModels {
+		f(t, "m", t.Slug, w.InvestmentModel)
+	}
+	for _, v := range c.TargetGroups {
+		f(v, "t", v.Slug, w.TargetGroup)
+	}
+	for _, v := range c.FocusAreas {
+		f(v, "f", v.Slug, w.FocusArea)
+	}
+	for _, m := range c.Municipalities {
+		f(m, "k", m.Code, w.Municipality)
+	}
+	for _, l := range c.Regions {
+		f(l, "l", l.Code, w.Region)
+	}
+	if c.CaseType != nil {
+		f(c.CaseType, "c", c.CaseType.Slug, w.CaseType)
+	}
+}
 
 // relatedIndex holds every case's features and, per feature, the cases
 // that have it (its posting list), with the feature's weight.
@@ -190,24 +197,7 @@ func newRelatedIndex(s *content.Site) *relatedIndex {
 	var f []int
 	for i, c := range s.Cases {
 		f = f[:0]
-		for _, t := range c.InvestmentModels {
-			f = append(f, feat(t, w.InvestmentModel))
-		}
-		for _, v := range c.TargetGroups {
-			f = append(f, feat(v, w.TargetGroup))
-		}
-		for _, v := range c.FocusAreas {
-			f = append(f, feat(v, w.FocusArea))
-		}
-		for _, m := range c.Municipalities {
-			f = append(f, feat(m, w.Municipality))
-		}
-		for _, l := range c.Regions {
-			f = append(f, feat(l, w.Region))
-		}
-		if c.CaseType != nil {
-			f = append(f, feat(c.CaseType, w.CaseType))
-		}
+		eachFeature(c, w, func(id any, _, _ string, weight float64) { f = append(f, feat(id, weight)) })
 		sort.Ints(f)
 		for _, id := range dedupe(f) {
 			x.feats = append(x.feats, int32(id))

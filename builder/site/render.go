@@ -81,9 +81,16 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					continue
 				}
 				data := j.data
+				size := 16 << 10 // a new page's buffer
 				if j.page != nil && b.memo != nil {
-					if e, ok := b.memo.pages[j.path]; ok && e.key == j.key {
-						data = e.data
+					if e, ok := b.memo.pages[j.path]; ok {
+						if e.key == j.key {
+							data = e.data
+						}
+						// A page made again is about as long as before:
+						// its buffer need not grow (a page listing every
+						// case is megabytes long).
+						size = max(size, len(e.data)+len(e.data)/8)
 					}
 				}
 				var buf *bytes.Buffer
@@ -95,7 +102,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 						}
 					}
 					if buf == nil {
-						buf = bytes.NewBuffer(make([]byte, 0, 16<<10))
+						buf = bytes.NewBuffer(make([]byte, 0, size))
 					}
 					t0 := time.Now()
 					err := tpl.executeTo(buf, j.layout, j.page)

@@ -15,7 +15,13 @@
 // link, Sass and template errors are all collected and reported at once;
 // when there is any error, Build writes nothing. An incremental Builder
 // (the preview) keeps a memo of pages by key (memo.go) and patches text
-// edits (patch.go) through the same plan.
+// edits (patch.go) through the same plan. It also keeps what each phase
+// can reuse when its inputs are the same: parsed documents (content.Cache,
+// told of changed files by Changed), rendered markdown (mdCache), search
+// terms (search.Memo), related cases (relatedMemo), the drawn map
+// (mapCache); and with an output.LaterWriter it leaves the files no page
+// is made from (feeds, open data, the link picker's and search page's
+// lists) to be made when first read (writeLater).
 package site
 
 import (
@@ -113,6 +119,10 @@ type Builder struct {
 	terms   *search.Memo // the pages' search terms of earlier builds (Incremental only)
 	related *relatedMemo // the related cases of the last build (Incremental only)
 	maps    *mapCache    // the map of the last build (Incremental only)
+	// reported lists the files reported changed since the last build
+	// (Changed; nil: no report, look at every file); patched, the files
+	// Patch changed since, which the content cache has not read.
+	reported, patched []string
 
 	themeDir string
 	noEditor bool            // the last build found no Decap CMS for /admin/
@@ -134,6 +144,18 @@ func New(opts Options) *Builder {
 		b.maps = &mapCache{}
 	}
 	return b
+}
+
+// Changed tells an incremental Builder which files (slash paths below the
+// root, or folders) changed since its last Build or Patch: a file
+// watcher's report. The next Build then reads only those of the documents
+// it has read before (content.WithOnlyChanged). Without a report it looks
+// at every file. Reports add up until a Build.
+func (b *Builder) Changed(files []string) {
+	b.reported = append(b.reported, files...)
+	if b.reported == nil {
+		b.reported = []string{}
+	}
 }
 
 // Close releases the Dart Sass process.
@@ -173,6 +195,10 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	b.last = nil
 
 	opts := []content.Option{content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache)}
+	if b.reported != nil && b.cache != nil {
+		opts = append(opts, content.WithOnlyChanged(append(b.reported, b.patched...)))
+	}
+	b.reported, b.patched = nil, nil
 	if b.opts.LeaveOutBrokenDrafts {
 		opts = append(opts, content.WithBrokenDraftsLeftOut())
 	}
