@@ -528,10 +528,13 @@ func setTerms(e *search.Expander, p *Page, text string) {
 func textKey(p *Page, pm *memo) uint64 {
 	var h maphash.Hash
 	h.SetSeed(textSeed)
-	for _, s := range []string{p.Title, p.Description, string(p.Body)} {
+	var b [8]byte
+	for _, s := range []string{p.Title, p.Description} {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}
+	binary.LittleEndian.PutUint64(b[:], maphash.String(longSeed, string(p.Body)))
+	h.Write(b[:])
 	if p.Term != nil {
 		for _, a := range p.Term.Aliases {
 			h.WriteString(a)
@@ -539,7 +542,6 @@ func textKey(p *Page, pm *memo) uint64 {
 		}
 	}
 	if p.Case != nil {
-		var b [8]byte
 		binary.LittleEndian.PutUint64(b[:], pm.filterHash(p.Case))
 		h.Write(b[:])
 	}

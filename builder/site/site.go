@@ -25,6 +25,7 @@
 package site
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"html/template"
@@ -474,7 +475,9 @@ func mdKey(in markdown.Input) uint64 {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}
-	h.Write(in.Source)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], maphash.Bytes(longSeed, in.Source))
+	h.Write(b[:])
 	return h.Sum64()
 }
 
