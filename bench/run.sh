@@ -144,7 +144,7 @@ echo
 echo "Förhandsgranskning: tid från sparad fil till omladdning, med sökindexet uppdaterat (50 ändringar, 30 i framsidan):"
 go test ./builder/serve -run '^$' -bench 'SaveToReload' -benchtime 1x | grep Benchmark
 echo "Förhandsgranskningens bygge efter en ändrad sammanfattning (10 000 exempel, 20 ändringar):"
-go test ./builder/site -run '^$' -bench 'PreviewFrontMatter' -benchtime 1x | grep Benchmark
+go test ./builder/site -run '^$' -bench 'PreviewFrontMatter' -benchtime 1x | grep '^Benchmark'
 echo
 echo "Liknande exempel och begreppslänkar på 10 000 exempel:"
 go test ./builder/site -run '^$' -bench 'RelatedAndGlossary' -benchtime 3x | grep Benchmark
