@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -54,13 +55,14 @@ func TestMemoMatchesFresh(t *testing.T) {
 		}
 		ids := slices.Sorted(maps.Keys(site))
 		var read []string
+		var mu sync.Mutex // Terms asks for texts on every core
 		pages := make([]PageText, len(ids))
 		texts := make([]string, len(ids))
 		for i, id := range ids {
 			text := site[id]
 			texts[i] = text
 			pages[i] = PageText{ID: id, Key: maphash.String(seed, text), Title: id,
-				Text: func() string { read = append(read, id); return text }}
+				Text: func() string { mu.Lock(); read = append(read, id); mu.Unlock(); return text }}
 		}
 		e, got := m.Terms(pages, extra, groups)
 		fresh := NewExpander(append(slices.Clone(texts), extra), groups)

@@ -299,11 +299,17 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 				Crumbs: []Crumb{home}, Cases: cs, Pager: pg, Orders: links, Order: o.label})
 		})
 	}
-	for _, c := range s.Cases {
-		p := &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
+	// The cases' pages, made on every core (the maps are only read), then
+	// planned in order.
+	casePages := make([]*Page, len(s.Cases))
+	par.For(len(s.Cases), func(i int) {
+		c := s.Cases[i]
+		casePages[i] = &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
 			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true,
 			Locator: loc.of(placeOf(c)+" på Sverigekartan", c.Municipalities, c.ExplicitRegions)}
-		page(c.URL(), "case", p)
+	})
+	for i, c := range s.Cases {
+		page(c.URL(), "case", casePages[i])
 		for _, old := range c.FormerSlugs {
 			jobs = append(jobs, &job{path: casesURL[1:] + old + "/index.html", data: redirectPage(sd.BaseURL+c.URL(), c.Title)})
 		}

@@ -45,6 +45,7 @@ import (
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/geo"
+	"github.com/exempelbanken/portal/builder/internal/par"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/search"
@@ -738,10 +739,11 @@ func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered,
 	for _, p := range s.Pages {
 		add(&p.Doc, nil)
 	}
-	for u, ls := range g.backlinks {
-		sortLinks(ls)
-		g.backlinks[u] = ls
+	lists := make([][]*link, 0, len(g.backlinks))
+	for _, ls := range g.backlinks {
+		lists = append(lists, ls)
 	}
+	par.For(len(lists), func(i int) { sortLinks(lists[i]) }) // in place: the map holds the same arrays
 	g.facets, g.related = d.facets, d.related
 	return g
 }
