@@ -150,10 +150,10 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 		m.e = newExpander(lex, groups)
 	}
 	if old != nil && old != m.e {
-		var moved []string
+		var moved []string // as in memoPage.words: "\nord\n"
 		for w := range m.counts {
 			if !flipped[w] && !sameParts(old, m.e, w) {
-				moved = append(moved, w)
+				moved = append(moved, "\n"+w+"\n")
 			}
 		}
 		if len(moved) > 0 {
@@ -162,7 +162,7 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 					return
 				}
 				for _, w := range moved {
-					if strings.Contains(entries[i].words, "\n"+w+"\n") {
+					if strings.Contains(entries[i].words, w) {
 						stale[i] = true
 						return
 					}
