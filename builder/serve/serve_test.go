@@ -145,6 +145,9 @@ func TestSavedEditReloads(t *testing.T) {
 			t.Errorf("%s: status %d, no MiniMili", p, code)
 		}
 	}
+	if code, body := get(t, url+"/sitemap.xml"); code != 200 || !strings.Contains(body, "/exempel/minimili/</loc>") {
+		t.Errorf("/sitemap.xml: status %d, no MiniMili", code)
+	}
 	if code, body := get(t, url+"/data/"); code != 200 || !strings.Contains(body, "exempel.xlsx") || !strings.Contains(body, "kB") {
 		t.Errorf("/data/: status %d, no list of files with sizes", code)
 	}
@@ -518,7 +521,7 @@ func TestLaterFilesDuringEdits(t *testing.T) {
 				return
 			default:
 			}
-			for _, p := range []string{"/data/exempel.json", "/exempel/atom.xml", "/admin/lankar.json", "/sok/forslag.json", "/data/"} {
+			for _, p := range []string{"/data/exempel.json", "/exempel/atom.xml", "/admin/lankar.json", "/sok/forslag.json", "/data/", "/sitemap.xml"} {
 				resp, err := http.Get(url + p)
 				if err != nil {
 					t.Error(err)

@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/internal/par"
@@ -32,6 +34,8 @@ type memo struct {
 	// filters holds the hash of each case's search filters, likewise
 	// (hashFilters).
 	filters map[*content.Case]uint64
+	// sums holds the hashes of long strings between builds.
+	sums sums
 }
 
 type memoEntry struct {
@@ -49,15 +53,19 @@ func newMemo() *memo {
 }
 
 // keyer builds a key from strings and numbers.
-type keyer struct{ h maphash.Hash }
+type keyer struct {
+	h    maphash.Hash
+	sums *sums
+}
 
 func (k *keyer) str(ss ...string) {
 	for _, s := range ss {
 		k.num(uint64(len(s)))
 		if len(s) > longString {
 			// maphash.Hash takes a long string 128 bytes at a time;
-			// maphash.String hashes it in one go, several times faster.
-			k.num(maphash.String(longSeed, s))
+			// maphash.String hashes it in one go, several times faster,
+			// and sums not at all when it is the last build's string.
+			k.num(k.sums.of(s))
 		} else {
 			k.h.WriteString(s)
 		}
@@ -69,6 +77,53 @@ func (k *keyer) str(ss ...string) {
 const longString = 256
 
 var longSeed = maphash.MakeSeed()
+
+// sums keeps the hash (maphash.String with longSeed) of each long string
+// it was asked for, by the string's address and length. The caches hand a
+// build the same strings as the last one for what did not change (a
+// body, a card, a page's search terms), and those are not hashed again.
+//
+// This is sound because a string's bytes never change, and a key holds
+// the address, which keeps the bytes alive: while it is a key, no other
+// string can have it. Safe for concurrent use; a nil *sums hashes every
+// time.
+type sums struct {
+	m      sync.Map // sumKey → uint64
+	n      atomic.Int64
+	lookup atomic.Int64 // since the last trim
+}
+
+type sumKey struct {
+	p *byte
+	n int
+}
+
+// of returns maphash.String(longSeed, s).
+func (m *sums) of(s string) uint64 {
+	if m == nil {
+		return maphash.String(longSeed, s)
+	}
+	m.lookup.Add(1)
+	k := sumKey{unsafe.StringData(s), len(s)}
+	if h, ok := m.m.Load(k); ok {
+		return h.(uint64)
+	}
+	h := maphash.String(longSeed, s)
+	if _, had := m.m.LoadOrStore(k, h); !had {
+		m.n.Add(1)
+	}
+	return h
+}
+
+// trim forgets every string once there are many more than were looked up
+// since the last trim (one build's worth), so that the strings of edits
+// long gone are not kept alive. Called between builds.
+func (m *sums) trim() {
+	if m.n.Load() > 2*m.lookup.Swap(0)+4096 {
+		m.m.Clear()
+		m.n.Store(0)
+	}
+}
 
 func (k *keyer) num(xs ...uint64) {
 	var b [8]byte
@@ -102,7 +157,7 @@ func (k *keyer) value(v *FacetValue) {
 }
 
 func (m *memo) keyer() *keyer {
-	k := &keyer{}
+	k := &keyer{sums: &m.sums}
 	k.h.SetSeed(m.seed)
 	return k
 }

@@ -2,7 +2,9 @@ package site
 
 import (
 	"fmt"
+	"hash/maphash"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -161,5 +163,45 @@ func TestSiteKeyCoversSiteData(t *testing.T) {
 		if strings.HasPrefix(f.Name, "Facet") && facet == baseFacet {
 			t.Errorf("SiteData.%s does not change facetKey", f.Name)
 		}
+	}
+}
+
+// TestSums checks that a long string's hash does not depend on whether
+// it was looked up before, by the same string or by an equal one at
+// another address, and that trim forgets the strings of past builds.
+func TestSums(t *testing.T) {
+	var m sums
+	a := strings.Repeat("brödtext ", 100)
+	b := strings.Clone(a)
+	c := a[:len(a)-1] // same address, shorter: another string
+	want := func(s string) uint64 { return maphash.String(longSeed, s) }
+	for i, s := range []string{a, a, b, c, c, a} {
+		if got := m.of(s); got != want(s) {
+			t.Fatalf("lookup %d: %x, want %x", i, got, want(s))
+		}
+	}
+	if got := m.n.Load(); got != 3 {
+		t.Errorf("%d strings kept, want 3 (a, its clone, its prefix)", got)
+	}
+	var nilSums *sums
+	if nilSums.of(a) != want(a) {
+		t.Error("a nil *sums hashes differently")
+	}
+	// A build that looks up few strings after many were kept: trim
+	// forgets them all; one that looks up as many keeps them.
+	for i := range 5000 {
+		m.of(strings.Repeat("x", 300) + strconv.Itoa(i))
+	}
+	m.trim()
+	if n := m.n.Load(); n == 0 {
+		t.Fatal("trim forgot the strings of the build that just looked them up")
+	}
+	m.of(a)
+	m.trim()
+	if n := m.n.Load(); n != 0 {
+		t.Errorf("after a build of one lookup, trim kept %d strings", n)
+	}
+	if m.of(a) != want(a) {
+		t.Error("hash after trim differs")
 	}
 }

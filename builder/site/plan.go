@@ -224,6 +224,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	var siteKey, facetKey uint64
 	var cardHash map[*content.Case]uint64
 	if b.memo != nil {
+		b.memo.sums.trim()
 		siteKey = b.memo.siteKey(s, sd, tpl, b.md.sig)
 		facetKey = b.memo.facetKey(siteKey, sd)
 		cardHash = make(map[*content.Case]uint64, len(s.Cases))
@@ -414,6 +415,13 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	nf := &Page{Title: "Sidan finns inte", Description: "Sidan du letade efter finns inte."}
 	page(notFoundURL, "404", nf)
+	// The sitemap lists every page planned above (made when read in a
+	// preview, where nobody asks for it while editing).
+	if sd.BaseURL != "" {
+		pages := jobs
+		j, _ := laterJob("sitemap.xml", nil, func() ([]byte, error) { return sitemap(sd.BaseURL, pages), nil }, later)
+		jobs = append(jobs, j)
+	}
 
 	if b.memo != nil {
 		b.memo.hashFacets(sd.Facets)
@@ -539,7 +547,11 @@ func textKey(p *Page, pm *memo) uint64 {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}
-	binary.LittleEndian.PutUint64(b[:], maphash.String(longSeed, string(p.Body)))
+	var sums *sums
+	if pm != nil {
+		sums = &pm.sums
+	}
+	binary.LittleEndian.PutUint64(b[:], sums.of(string(p.Body)))
 	h.Write(b[:])
 	if p.Term != nil {
 		for _, a := range p.Term.Aliases {

@@ -13,7 +13,7 @@ import (
 
 // render executes the layout of every planned page that the memo does not
 // hold unchanged, in parallel, and writes every file of the plan through
-// w, then sitemap.xml and robots.txt.
+// w (the sitemap is one of them), then robots.txt.
 func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeResult, error) {
 	sd, jobs := p.site, p.jobs
 	errs := &diag.List{}
@@ -140,12 +140,6 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 		b.memo.pages = memoPages
 	}
 	files := len(jobs)
-	if sd.BaseURL != "" {
-		if err := w.Write("sitemap.xml", sitemap(sd.BaseURL, jobs)); err != nil {
-			return nil, err
-		}
-		files++
-	}
 	robots := "User-agent: *\nAllow: /\n"
 	if sd.BaseURL != "" {
 		robots += "Sitemap: " + sd.BaseURL + "/sitemap.xml\n"

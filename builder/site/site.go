@@ -8,7 +8,7 @@
 //	          cases, each case's card, the documents' output folders    (derive, renderCards, makeDocDirs)
 //	links     the link graph: bodies, backlinks, term mentions          (newCrossRefs)
 //	plan      every file: URL, layout, page data and memo key           (plan.go, urls.go)
-//	render    the layouts, in parallel; one writer; sitemap, robots     (render.go)
+//	render    the layouts, in parallel; one writer; robots              (render.go)
 //
 // The command line then indexes the written site for search (Pagefind)
 // and publishes it (output.Disk.Commit), timed in the same list. Content,
@@ -21,7 +21,7 @@
 // terms (search.Memo), related cases (relatedMemo), the drawn map
 // (mapCache); and with an output.LaterWriter it leaves the files no page
 // is made from (feeds, open data, the link picker's and search page's
-// lists) to be made when first read (writeLater).
+// lists, the sitemap) to be made when first read (writeLater).
 package site
 
 import (
