@@ -13,8 +13,10 @@ package cms
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/exempelbanken/portal/builder/content"
 	yaml "go.yaml.in/yaml/v3"
@@ -61,6 +63,11 @@ func Config(s *content.Site) ([]byte, error) {
 	} else {
 		c.Backend = backend{Name: "proxy", ProxyURL: APIPath, Branch: "main"}
 	}
+	lastConfig.Lock()
+	defer lastConfig.Unlock()
+	if lastConfig.data != nil && reflect.DeepEqual(c, lastConfig.c) {
+		return lastConfig.data, nil
+	}
 	var buf bytes.Buffer
 	buf.WriteString("# Skapad av portal build ur innehållskontraktet: ändra inte för hand.\n")
 	enc := yaml.NewEncoder(&buf)
@@ -71,7 +78,17 @@ func Config(s *content.Site) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("admin/config.yml: %w", err)
 	}
-	return buf.Bytes(), nil
+	lastConfig.c, lastConfig.data = c, buf.Bytes()
+	return lastConfig.data, nil
+}
+
+// lastConfig is the last configuration Config encoded, and its YAML: the
+// preview builds the same one on every save, and encoding it took longer
+// than comparing it. Callers only read the bytes.
+var lastConfig struct {
+	sync.Mutex
+	c    config
+	data []byte
 }
 
 type config struct {
