@@ -78,14 +78,21 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, late
 		p.Feed, p.FeedTitle = t.url, t.title
 	}
 
-	// The newest cases of each feed.
-	chosen := make([][]*content.Case, len(targets))
-	for i, t := range targets {
+	// The newest cases of each feed (in a preview, each when its feed is
+	// read, but for the feed of all cases, whose newest case dates the
+	// empty feeds).
+	choose := func(t *feedTarget) []*content.Case {
 		cases := s.Cases
 		if t.value != nil {
 			cases = t.value.Cases
 		}
-		chosen[i] = feedCases(cases, feed.MaxEntries)
+		return feedCases(cases, feed.MaxEntries)
+	}
+	chosen := make([][]*content.Case, len(targets))
+	for i, t := range targets {
+		if i == 0 || !later {
+			chosen[i] = choose(t)
+		}
 	}
 	abs := func(u string) string { return sd.BaseURL + u }
 	id := func(u string) string {
@@ -120,12 +127,12 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, late
 	}
 	out := make([]*job, len(targets))
 	if later {
-		// Each feed made when it is read, from the cases chosen now
-		// (whose fields a later build does not change: it loads new ones).
+		// Each feed made when it is read, from this build's cases (whose
+		// fields a later build does not change: it loads new ones).
 		for i, t := range targets {
 			out[i] = &job{path: strings.TrimPrefix(t.url, "/"), later: true, make: func() ([]byte, error) {
 				f := newFeed(i)
-				for _, c := range chosen[i] {
+				for _, c := range choose(t) {
 					f.Entries = append(f.Entries, *entry(c))
 				}
 				data, err := feed.Atom(f)

@@ -17,7 +17,6 @@ var derived = map[string]string{
 	"Page.Site":         "siteKey and facetKey cover it (TestSiteKeyCoversSiteData)",
 	"Page.Layout":       "an argument of pageKey",
 	"Page.Letters":      "made from the glossary terms, whose hashes siteKey covers",
-	"Pager.Pages":       "made from the path, Number and Total",
 	"FacetValue.Facet":  "the facet the value belongs to, keyed with the page's facet",
 	"FacetValue.Kommun": "from the data files (siteKey: DataHash), named by Slug",
 	"FacetValue.Lan":    "from the data files (siteKey: DataHash), named by Slug and Group",

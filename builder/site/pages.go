@@ -113,8 +113,13 @@ type Pager struct {
 	First, Last   int // 1-based positions of the first and last case shown
 	Count         int // cases in the whole list
 	Prev, Next    string
-	Pages         []PagerLink
+	base          string // the list's first page ("/exempel/")
 }
+
+// Pages lists the page links the pager shows (pagerLinks). They are made
+// when a layout asks: a preview plans thousands of list pages and renders
+// the few whose cases changed.
+func (p *Pager) Pages() []PagerLink { return pagerLinks(p.base, p.Number, p.Total) }
 
 // PagerLink is a link to one page of a list, or a gap (…) between two
 // runs of links.
@@ -175,7 +180,7 @@ func paginate(base string, cases []*content.Case, emit func(path string, cs []*c
 	}
 	for n := 1; n <= total; n++ {
 		lo, hi := (n-1)*PageSize, min(n*PageSize, len(cases))
-		p := &Pager{Number: n, Total: total, First: lo + 1, Last: hi, Count: len(cases), Pages: pagerLinks(base, n, total)}
+		p := &Pager{Number: n, Total: total, First: lo + 1, Last: hi, Count: len(cases), base: base}
 		if n > 1 {
 			p.Prev = pageURL(base, n-1)
 		}
