@@ -86,6 +86,9 @@ type Server struct {
 	indexWG  sync.WaitGroup
 	builds   atomic.Int64
 	hidden   int // drafts left out of the last full build (under buildMu)
+	// warm: the heap is grown to its working size once the first build
+	// and its search index are made (warmHeap).
+	warm sync.Once
 }
 
 // drafts is "1 utkast" or "3 utkast".
@@ -105,6 +108,13 @@ func New(o Options) *Server {
 	s.cur.Store(&served{site: output.NewMemory()})
 	s.index.Store(output.NewMemory())
 	s.Rebuild(nil)
+	if !o.Search {
+		s.indexWG.Add(1)
+		go func() {
+			defer s.indexWG.Done()
+			s.warm.Do(func() { warmHeap() })
+		}()
+	}
 	return s
 }
 
@@ -291,6 +301,7 @@ func (s *Server) reindex(m *output.Memory) {
 		}
 		s.search.Store(idx)
 		s.index.Store(idx.files)
+		s.warm.Do(func() { warmHeap() })
 		s.hub.Broadcast("search", "")
 	}()
 }
