@@ -25,6 +25,7 @@ import (
 
 	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/diag"
+	"github.com/exempelbanken/portal/builder/internal/warm"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/site"
 )
@@ -86,9 +87,9 @@ type Server struct {
 	indexWG  sync.WaitGroup
 	builds   atomic.Int64
 	hidden   int // drafts left out of the last full build (under buildMu)
-	// warm: the heap is grown to its working size once the first build
-	// and its search index are made (warmHeap).
-	warm sync.Once
+	// warmed: the heap is grown to its working size once the first build
+	// and its search index are made (warm.Heap).
+	warmed sync.Once
 }
 
 // drafts is "1 utkast" or "3 utkast".
@@ -112,7 +113,7 @@ func New(o Options) *Server {
 		s.indexWG.Add(1)
 		go func() {
 			defer s.indexWG.Done()
-			s.warm.Do(func() { warmHeap() })
+			s.warmed.Do(func() { warm.Heap() })
 		}()
 	}
 	return s
@@ -301,7 +302,7 @@ func (s *Server) reindex(m *output.Memory) {
 		}
 		s.search.Store(idx)
 		s.index.Store(idx.files)
-		s.warm.Do(func() { warmHeap() })
+		s.warmed.Do(func() { warm.Heap() })
 		s.hub.Broadcast("search", "")
 	}()
 }

@@ -1,6 +1,6 @@
 //go:build linux && !race
 
-package serve
+package warm
 
 import (
 	"os"
@@ -11,19 +11,19 @@ import (
 	"testing"
 )
 
-// TestWarmHeap: after warmHeap, the heap grows towards its goal without
+// TestHeap: after Heap, the heap grows towards its goal without
 // page faults (Linux: getrusage's minor faults). In a new test process,
-// with 64 MB live, that growth is 64 MB; without warmHeap nearly every
+// with 64 MB live, that growth is 64 MB; without Heap nearly every
 // page of it faults. Not under the race detector, whose shadow memory
 // faults on its own.
-func TestWarmHeap(t *testing.T) {
+func TestHeap(t *testing.T) {
 	// In a process of its own: the package's other tests leave a heap
 	// the runtime is still giving back.
-	if os.Getenv("WARM_HEAP_CHILD") == "" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestWarmHeap$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), "WARM_HEAP_CHILD=1")
+	if os.Getenv("WARM_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHeap$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), "WARM_CHILD=1")
 		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestWarmHeap") {
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestHeap") {
 			t.Fatalf("%v\n%s", err, out)
 		}
 		t.Logf("%s", out)
@@ -54,13 +54,13 @@ func TestWarmHeap(t *testing.T) {
 		return faults() - before
 	}
 	runtime.GC()
-	gap := int64(heapGap())
-	warmHeap()
+	gap := int64(gap())
+	Heap()
 	pages := gap / 2 / 4096
 	f := garbage(gap / 2)
 	t.Logf("gap %d, pages %d, faults %d", gap, pages, f)
 	if f > pages/5+64 {
-		t.Errorf("after warmHeap, %d pages of garbage took %d faults", pages, f)
+		t.Errorf("after Heap, %d pages of garbage took %d faults", pages, f)
 	}
 }
 

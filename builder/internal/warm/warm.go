@@ -1,11 +1,13 @@
-package serve
+// Package warm grows the heap to its working size ahead of the work that
+// needs it (Heap).
+package warm
 
 import (
 	"runtime"
 	"runtime/metrics"
 )
 
-// warmHeap touches, once, the memory the heap will grow into before the
+// Heap touches the memory the heap will grow into before the
 // next collection, and returns how many bytes that was (0 when the heap
 // already has it).
 //
@@ -19,9 +21,9 @@ import (
 // made: the pages are then faulted in while nobody waits, and freed to
 // the heap, which keeps them for the rebuilds (the runtime returns memory
 // to the system only beyond its goal).
-func warmHeap() int64 {
-	n := heapGap()
-	if n < warmMin {
+func Heap() int64 {
+	n := gap()
+	if n < minGrowth {
 		return 0
 	}
 	b := make([]byte, n)
@@ -37,13 +39,13 @@ func warmHeap() int64 {
 	return int64(n)
 }
 
-// warmMin is the growth below which warmHeap leaves the heap alone.
-const warmMin = 16 << 20
+// minGrowth is the growth below which Heap leaves the heap alone.
+const minGrowth = 16 << 20
 
-// heapGap is how far the heap will grow before the next collection
+// gap is how far the heap will grow before the next collection
 // beyond the memory it holds (in use or free, not given back), at most
 // what it holds: with GOGC=off the goal is the memory limit, or none.
-func heapGap() uint64 {
+func gap() uint64 {
 	s := []metrics.Sample{
 		{Name: "/gc/heap/goal:bytes"},
 		{Name: "/memory/classes/heap/objects:bytes"},
