@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -170,6 +171,15 @@ func TestMemoryWriteLater(t *testing.T) {
 	if !m.Later("data/a.json") || m.Later("index.html") {
 		t.Error("Later wrong")
 	}
+	each := func() string {
+		var names []string
+		m.Each(func(name string, data []byte) { names = append(names, name+"="+string(data)) })
+		slices.Sort(names)
+		return strings.Join(names, ",")
+	}
+	if got := each(); got != "index.html=start" {
+		t.Errorf("Each visits %s, want only the file written", got)
+	}
 	if b, ok := c.Get("data/index.html"); !ok || string(b) != "<p>" {
 		t.Errorf("clone: %q %v", b, ok)
 	}
@@ -179,6 +189,9 @@ func TestMemoryWriteLater(t *testing.T) {
 	m.Write("data/a.json", []byte("[]"))
 	if b, _ := m.Get("data/a.json"); string(b) != "[]" || m.Later("data/a.json") {
 		t.Errorf("Write does not replace a later file: %q", b)
+	}
+	if got := each(); got != "data/a.json=[],index.html=start" {
+		t.Errorf("after Write, Each visits %s", got)
 	}
 	f := NewMemory()
 	f.WriteLater([]string{"x.xlsx"}, func() (map[string][]byte, error) { return nil, fmt.Errorf("trasig") })

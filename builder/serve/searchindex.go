@@ -63,13 +63,15 @@ type searchIndex struct {
 // indexedPages returns the HTML pages of m that Pagefind indexes (those
 // with data-pagefind-body) and their hashes.
 func indexedPages(m *output.Memory, hm *hashMemo) map[string]uint64 {
-	out := map[string]uint64{}
-	for _, name := range htmlPages(m) {
-		b, _ := m.Get(name)
+	out := make(map[string]uint64, hm.len())
+	m.Each(func(name string, b []byte) {
+		if !strings.HasSuffix(name, ".html") {
+			return
+		}
 		if sum, indexed := hm.hash(name, b); indexed {
 			out[name] = sum
 		}
-	}
+	})
 	return out
 }
 
@@ -98,6 +100,13 @@ type hashed struct {
 	data    []byte
 	sum     uint64
 	indexed bool
+}
+
+// len is the number of pages hm remembers.
+func (hm *hashMemo) len() int {
+	hm.mu.Lock()
+	defer hm.mu.Unlock()
+	return len(hm.m)
 }
 
 // hash returns the hash of the page name with the HTML b and whether
