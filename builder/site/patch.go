@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -19,42 +20,53 @@ import (
 // snapshot is what an incremental Builder keeps of its last good build, so
 // Patch can redo only what a body edit changes.
 type snapshot struct {
-	site      *content.Site
-	g         *crossRefs
-	tpl       *templates
-	md        func() *markdown.Renderer // made on first use
-	rendered  map[*content.Doc]*markdown.Rendered
+	site     *content.Site
+	g        *crossRefs
+	tpl      *templates
+	md       func() *markdown.Renderer // made on first use
+	rendered map[*content.Doc]*markdown.Rendered
+	jobs     []*job
+	terms    *search.Expander
+
+	// Made by index, when the first Patch needs them: a build that is
+	// followed by another build (front-matter edits) never does.
+	indexed   sync.Once
 	docs      map[string]*content.Doc // by file (content/exempel/x.md)
 	cases     map[*content.Doc]*content.Case
 	caseIndex map[*content.Case]int // position in site.Cases
 	termByURL map[string]*content.Term
 	pages     map[string]*job // page jobs by URL path
-	terms     *search.Expander
 }
 
 func newSnapshot(s *content.Site, g *crossRefs, tpl *templates, md func() *markdown.Renderer,
 	rendered map[*content.Doc]*markdown.Rendered, jobs []*job) *snapshot {
-	sn := &snapshot{site: s, g: g, tpl: tpl, md: md, rendered: rendered,
-		docs: map[string]*content.Doc{}, cases: map[*content.Doc]*content.Case{},
-		caseIndex: map[*content.Case]int{}, termByURL: map[string]*content.Term{}, pages: map[string]*job{}}
-	for i, c := range s.Cases {
-		sn.docs[c.File] = &c.Doc
-		sn.cases[&c.Doc] = c
-		sn.caseIndex[c] = i
-	}
-	for _, t := range s.Terms {
-		sn.docs[t.File] = &t.Doc
-		sn.termByURL[t.URL()] = t
-	}
-	for _, p := range s.Pages {
-		sn.docs[p.File] = &p.Doc
-	}
-	for _, j := range jobs {
-		if j.page != nil {
-			sn.pages[j.page.Path] = j
+	return &snapshot{site: s, g: g, tpl: tpl, md: md, rendered: rendered, jobs: jobs}
+}
+
+// index makes the snapshot's maps, once.
+func (sn *snapshot) index() {
+	sn.indexed.Do(func() {
+		s := sn.site
+		sn.docs, sn.cases = map[string]*content.Doc{}, map[*content.Doc]*content.Case{}
+		sn.caseIndex, sn.termByURL, sn.pages = map[*content.Case]int{}, map[string]*content.Term{}, map[string]*job{}
+		for i, c := range s.Cases {
+			sn.docs[c.File] = &c.Doc
+			sn.cases[&c.Doc] = c
+			sn.caseIndex[c] = i
 		}
-	}
-	return sn
+		for _, t := range s.Terms {
+			sn.docs[t.File] = &t.Doc
+			sn.termByURL[t.URL()] = t
+		}
+		for _, p := range s.Pages {
+			sn.docs[p.File] = &p.Doc
+		}
+		for _, j := range sn.jobs {
+			if j.page != nil {
+				sn.pages[j.page.Path] = j
+			}
+		}
+	})
 }
 
 // bodyEdit is one document whose body changed.
@@ -83,6 +95,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 	if sn == nil || len(changed) == 0 {
 		return nil, false, nil
 	}
+	sn.index()
 	start := time.Now()
 	seen := map[string]bool{}
 	var edits []*bodyEdit

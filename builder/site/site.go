@@ -706,38 +706,49 @@ type derivedData struct {
 }
 
 func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered, d derivedData) *crossRefs {
-	g := &crossRefs{body: map[*content.Doc]template.HTML{}, backlinks: map[string][]*link{},
+	n := len(s.Cases) + len(s.Terms) + len(s.Pages)
+	g := &crossRefs{body: make(map[*content.Doc]template.HTML, n), backlinks: map[string][]*link{},
 		termCases: map[*content.Term][]*content.Case{}}
 	termByURL := map[string]*content.Term{}
 	for _, t := range s.Terms {
 		termByURL[t.URL()] = t
 	}
-	add := func(d *content.Doc, c *content.Case) {
-		r := rendered[d]
-		if r == nil {
-			return
-		}
-		g.body[d] = template.HTML(r.HTML)
-		if len(r.Links) == 0 {
-			return
-		}
-		from := newLink(d) // shared by every list
-		for _, u := range r.Links {
-			g.backlinks[u] = append(g.backlinks[u], from)
-			if t := termByURL[u]; t != nil && c != nil {
-				g.termCases[t] = append(g.termCases[t], c)
-			}
-		}
+	// Every document in order (keep in step with snapshot.patchLinks):
+	// its rendered body and link are looked up and made on every core,
+	// then added to the lists in order.
+	type ref struct {
+		d    *content.Doc
+		c    *content.Case
+		r    *markdown.Rendered
+		from *link // shared by every list the document is in
 	}
+	refs := make([]ref, 0, n)
 	for _, c := range s.Cases {
-		add(&c.Doc, c)
+		refs = append(refs, ref{d: &c.Doc, c: c})
 	}
 	for _, t := range s.Terms {
-		add(&t.Doc, nil)
+		refs = append(refs, ref{d: &t.Doc})
 	}
-	// Keep in step with snapshot.patchLinks.
 	for _, p := range s.Pages {
-		add(&p.Doc, nil)
+		refs = append(refs, ref{d: &p.Doc})
+	}
+	par.For(len(refs), func(i int) {
+		f := &refs[i]
+		if f.r = rendered[f.d]; f.r != nil && len(f.r.Links) > 0 {
+			f.from = newLink(f.d)
+		}
+	})
+	for _, f := range refs {
+		if f.r == nil {
+			continue
+		}
+		g.body[f.d] = template.HTML(f.r.HTML)
+		for _, u := range f.r.Links {
+			g.backlinks[u] = append(g.backlinks[u], f.from)
+			if t := termByURL[u]; t != nil && f.c != nil {
+				g.termCases[t] = append(g.termCases[t], f.c)
+			}
+		}
 	}
 	lists := make([][]*link, 0, len(g.backlinks))
 	for _, ls := range g.backlinks {
