@@ -196,14 +196,14 @@ func (s *Server) Rebuild(changed []string) {
 	}
 	if len(changed) > 0 && (len(cur.errs) == 0 || cur.pending != nil) {
 		files := append(append([]string(nil), cur.pending...), changed...)
-		m := cur.site.Clone()
+		m := &cloneOnWrite{src: cur.site}
 		res, ok, err := s.b.Patch(files, m)
 		if ok {
 			if err != nil {
 				s.fail(cur, next, err, files)
 				return
 			}
-			s.publish(m, next, "Uppdaterade %d sidor på %s\n", res.Pages, start)
+			s.publish(m.site(), next, "Uppdaterade %d sidor på %s\n", res.Pages, start)
 			return
 		}
 	}
@@ -228,6 +228,28 @@ func (s *Server) Rebuild(changed []string) {
 		}
 	}
 	s.publish(m, next, "Byggde %d sidor på %s\n", res.Pages, start)
+}
+
+// cloneOnWrite is a copy of src made at the first Write: Patch gives up
+// on a front-matter edit before it writes, and the copy of a large site
+// is then not made for nothing.
+type cloneOnWrite struct {
+	src, m *output.Memory
+}
+
+func (c *cloneOnWrite) Write(name string, data []byte) error {
+	if c.m == nil {
+		c.m = c.src.Clone()
+	}
+	return c.m.Write(name, data)
+}
+
+// site is the copy, with what was written.
+func (c *cloneOnWrite) site() *output.Memory {
+	if c.m == nil {
+		c.m = c.src.Clone()
+	}
+	return c.m
 }
 
 // publish serves m as the new version and reloads the browsers: with the

@@ -69,6 +69,31 @@ func (sn *snapshot) index() {
 	})
 }
 
+// doc returns the document of file (content/exempel/x.md), or nil: from
+// the maps once index has made them, else by looking through the site.
+// Like Patch, not for concurrent use.
+func (sn *snapshot) doc(file string) *content.Doc {
+	if sn.docs != nil {
+		return sn.docs[file]
+	}
+	for _, c := range sn.site.Cases {
+		if c.File == file {
+			return &c.Doc
+		}
+	}
+	for _, t := range sn.site.Terms {
+		if t.File == file {
+			return &t.Doc
+		}
+	}
+	for _, p := range sn.site.Pages {
+		if p.File == file {
+			return &p.Doc
+		}
+	}
+	return nil
+}
+
 // bodyEdit is one document whose body changed.
 type bodyEdit struct {
 	doc *content.Doc
@@ -95,8 +120,12 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 	if sn == nil || len(changed) == 0 {
 		return nil, false, nil
 	}
-	sn.index()
 	start := time.Now()
+	// A few files are looked for one by one: a front-matter edit, which
+	// ends here, never needs the snapshot's maps.
+	if len(changed) > 16 {
+		sn.index()
+	}
 	seen := map[string]bool{}
 	var edits []*bodyEdit
 	for _, p := range changed {
@@ -104,7 +133,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 			continue
 		}
 		seen[p] = true
-		d := sn.docs[p]
+		d := sn.doc(p)
 		if d == nil {
 			return nil, false, nil
 		}
@@ -114,6 +143,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		}
 		edits = append(edits, &bodyEdit{doc: d, bf: bf})
 	}
+	sn.index()
 	errs := &diag.List{}
 	for _, e := range edits {
 		d := e.doc
