@@ -114,6 +114,11 @@ func (hm *hashMemo) len() int {
 func (hm *hashMemo) hash(name string, b []byte) (uint64, bool) {
 	hm.mu.Lock()
 	defer hm.mu.Unlock()
+	return hm.hashLocked(name, b)
+}
+
+// hashLocked is hash, with hm.mu held.
+func (hm *hashMemo) hashLocked(name string, b []byte) (uint64, bool) {
 	if h, ok := hm.m[name]; ok && len(h.data) == len(b) && (len(b) == 0 || &h.data[0] == &b[0]) {
 		return h.sum, h.indexed
 	}
@@ -123,6 +128,46 @@ func (hm *hashMemo) hash(name string, b []byte) (uint64, bool) {
 	}
 	hm.m[name] = h
 	return h.sum, h.indexed
+}
+
+// changedSince is changedPages(base, indexedPages(m, hm)) in one pass
+// over m, without the map of every page: what the preview does after
+// each edit.
+func changedSince(base map[string]uint64, m *output.Memory, hm *hashMemo) (changed, removed []string) {
+	kept := 0 // pages of base that m has and indexes
+	hm.mu.Lock()
+	m.Each(func(name string, b []byte) {
+		if !strings.HasSuffix(name, ".html") {
+			return
+		}
+		sum, indexed := hm.hashLocked(name, b)
+		if !indexed {
+			return
+		}
+		if bh, ok := base[name]; ok {
+			kept++
+			if bh == sum {
+				return
+			}
+		}
+		changed = append(changed, name)
+	})
+	hm.mu.Unlock()
+	if kept < len(base) {
+		for name := range base {
+			if !m.Later(name) {
+				if b, ok := m.Get(name); ok {
+					if _, indexed := hm.hash(name, b); indexed {
+						continue
+					}
+				}
+			}
+			removed = append(removed, name)
+		}
+	}
+	sort.Strings(changed)
+	sort.Strings(removed)
+	return changed, removed
 }
 
 // changedPages lists the indexed pages of now that are new or differ from

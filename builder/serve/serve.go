@@ -276,7 +276,7 @@ func (s *Server) indexNow(m *output.Memory) bool {
 	if !s.opts.Search || cur == nil || cur.pages == nil {
 		return false
 	}
-	changed, removed := changedPages(cur.pages, indexedPages(m, cur.hashes))
+	changed, removed := changedSince(cur.pages, m, cur.hashes)
 	if len(changed)+len(removed) > overlayLimit(len(cur.pages)) {
 		return false
 	}
