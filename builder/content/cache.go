@@ -16,6 +16,8 @@ import (
 type Cache struct {
 	mu sync.Mutex
 	m  map[string]cacheEntry
+	// listing is the last listing of the document files (list).
+	listing *listing
 }
 
 type cacheEntry struct {

@@ -18,3 +18,6 @@ var DiffNodes = diffNodes
 
 // DiffFields is diffFields.
 var DiffFields = diffFields
+
+// ListReads counts the listings of the document folders.
+var ListReads = &listReads

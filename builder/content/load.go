@@ -125,7 +125,7 @@ func Load(root string, opts ...Option) (*Site, error) {
 	readSources(root, s, errs, h)
 	s.DataHash = h.Sum64()
 
-	files := listDocs(root, errs)
+	files := o.cache.list(root, o.changed, errs)
 	applyOverlay(files, o.overlay)
 	docs := parseAll(root, files, o.cache, o.changed, o.drafts, o.overlay, errs)
 	s.resolve(docs, errs)
@@ -953,6 +953,9 @@ func readDocStamped(root, file string) ([]byte, fileStamp, error) {
 
 // docReads counts the document files read (for the tests).
 var docReads atomic.Int64
+
+// listReads counts the listings of the document folders (for the tests).
+var listReads atomic.Int64
 
 // parseOne reads and parses one document file into p: from the cache,
 // without reading it, when its stamp is the settled one it was read with,
