@@ -70,8 +70,16 @@ type resolution struct {
 // did; in file order, so the first file keeps its slug) and pages off the
 // portal's own first URL segments.
 func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
-	sort.SliceStable(docs, func(i, j int) bool { return docs[i].file < docs[j].file })
-	r := &resolution{s: s, caseFields: map[*Case]*fields{}, termFields: map[*Term]*fields{}, year: time.Now().Year()}
+	byFile := func(i, j int) bool { return docs[i].file < docs[j].file }
+	if !sort.SliceIsSorted(docs, byFile) { // they come listed in order
+		sort.SliceStable(docs, byFile)
+	}
+	per := map[Section]int{}
+	for _, p := range docs {
+		per[p.sec]++
+	}
+	r := &resolution{s: s, caseFields: make(map[*Case]*fields, per[SectionCase]), termFields: make(map[*Term]*fields, per[SectionTerm]),
+		year: time.Now().Year()}
 	seen := map[Section]map[string]string{}
 	reserved := map[string]bool{}
 	for _, slug := range ReservedSlugs {
@@ -90,7 +98,7 @@ func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 			continue
 		}
 		if seen[p.sec] == nil {
-			seen[p.sec] = map[string]string{}
+			seen[p.sec] = make(map[string]string, per[p.sec])
 		}
 		if prev, dup := seen[p.sec][d.Slug]; dup {
 			errs.Addf(p.file, 1, "sluggen %q används redan av %s (filnamn som bara skiljer sig i versaler, å/ä/ö eller skiljetecken ger samma adress); byt namn på en av filerna", d.Slug, prev)
@@ -123,14 +131,18 @@ func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 // address of a case or of the portal's own pages, and claimed by one case
 // only, so that every old address redirects to exactly one case.
 func (r *resolution) checkFormerSlugs(errs *diag.List) {
-	current := map[string]*Case{}
-	for _, c := range r.cases {
-		current[c.Slug] = c
-	}
+	var current map[string]*Case // made when a case has former slugs
 	claimed := map[string]*Case{}
 	for _, c := range r.cases {
 		f := r.caseFields[c]
-		for _, it := range f.list("former_slugs", false) {
+		items := f.list("former_slugs", false)
+		if len(items) > 0 && current == nil {
+			current = make(map[string]*Case, len(r.cases))
+			for _, c := range r.cases {
+				current[c.Slug] = c
+			}
+		}
+		for _, it := range items {
 			switch slug := sv.Slugify(it.Value); {
 			case slug != it.Value:
 				errs.Addf(c.File, it.Line, "former_slugs: %q är ingen slug; skriv den gamla adressens sista del, till exempel %q", it.Value, slug)
