@@ -3,13 +3,15 @@ package serve
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/output"
 )
 
 // TestChangedSince: the preview's one pass finds the same changed and
-// removed pages as indexedPages and changedPages, for each kind of
+// removed pages as comparing the maps of every page (indexedPages and
+// changedPages), for each kind of
 // change to a built site, and makes no file that is made when read.
 func TestChangedSince(t *testing.T) {
 	page := func(s string) []byte { return []byte(`<main data-pagefind-body>` + s + `</main>`) }
@@ -66,4 +68,23 @@ func TestChangedSince(t *testing.T) {
 	if made {
 		t.Error("a file made when read was made to find the changed pages")
 	}
+}
+
+// changedPages, the reference for changedSince, lists the indexed pages
+// of now that are new or differ from base, and the pages of base gone from
+// now, each sorted.
+func changedPages(base, now map[string]uint64) (changed, removed []string) {
+	for name, h := range now {
+		if bh, ok := base[name]; !ok || bh != h {
+			changed = append(changed, name)
+		}
+	}
+	for name := range base {
+		if _, ok := now[name]; !ok {
+			removed = append(removed, name)
+		}
+	}
+	sort.Strings(changed)
+	sort.Strings(removed)
+	return changed, removed
 }

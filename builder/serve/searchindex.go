@@ -130,9 +130,10 @@ func (hm *hashMemo) hashLocked(name string, b []byte) (uint64, bool) {
 	return h.sum, h.indexed
 }
 
-// changedSince is changedPages(base, indexedPages(m, hm)) in one pass
-// over m, without the map of every page: what the preview does after
-// each edit.
+// changedSince lists the indexed pages of m that are new or differ from
+// base, and the pages of base that m no longer has or indexes, each
+// sorted: in one pass over m, without a map of every page, since the
+// preview does it after each edit.
 func changedSince(base map[string]uint64, m *output.Memory, hm *hashMemo) (changed, removed []string) {
 	kept := 0 // pages of base that m has and indexes
 	hm.mu.Lock()
@@ -162,24 +163,6 @@ func changedSince(base map[string]uint64, m *output.Memory, hm *hashMemo) (chang
 					}
 				}
 			}
-			removed = append(removed, name)
-		}
-	}
-	sort.Strings(changed)
-	sort.Strings(removed)
-	return changed, removed
-}
-
-// changedPages lists the indexed pages of now that are new or differ from
-// base, and the pages of base gone from now, each sorted.
-func changedPages(base, now map[string]uint64) (changed, removed []string) {
-	for name, h := range now {
-		if bh, ok := base[name]; !ok || bh != h {
-			changed = append(changed, name)
-		}
-	}
-	for name := range base {
-		if _, ok := now[name]; !ok {
 			removed = append(removed, name)
 		}
 	}
@@ -221,13 +204,13 @@ func updateIndex(cur *searchIndex, m *output.Memory, root string, index indexFun
 	if cur != nil {
 		hm = cur.hashes
 	}
-	now := indexedPages(m, hm)
 	if cur != nil && cur.pages != nil {
-		changed, removed := changedPages(cur.pages, now)
+		changed, removed := changedSince(cur.pages, m, hm)
 		if len(changed)+len(removed) <= overlayLimit(len(cur.pages)) {
 			return overlayIndex(cur, m, changed, removed, root, index, stale)
 		}
 	}
+	now := indexedPages(m, hm)
 	files, err := buildIndex(m, nil, root, index, stale)
 	if files == nil || err != nil {
 		return nil, err
