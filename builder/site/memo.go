@@ -347,7 +347,7 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 		k.flag(o.Current)
 	}
 	// The register's own fields are in siteKey (DataHash: kallor.yaml);
-	// what cites a source is keyed here.
+	// what cites a source is keyed here (its cases are the page's Cases).
 	if d := p.Source; d != nil {
 		k.str("source", d.ID)
 		cases(d.Cases)

@@ -98,6 +98,15 @@ type Page struct {
 	Locator  *Locator  // a small map with this page's place marked
 }
 
+// CaseTotal is the number of cases in the page's list: on one page of a
+// longer list (Pager), all of them, not only this page's.
+func (p *Page) CaseTotal() int {
+	if p.Pager != nil {
+		return p.Pager.Count
+	}
+	return len(p.Cases)
+}
+
 // OrderLink links one order of the list of all cases.
 type OrderLink struct {
 	Label, URL string

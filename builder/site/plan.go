@@ -391,8 +391,14 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	if tpl.sets["source"] != nil {
 		for _, d := range s.Sources {
-			page(d.Page(), "source", &Page{Title: d.Title, Description: "Källa: " + d.Title + " (" + d.Publisher + ", " + d.Dated() + ").",
-				Crumbs: []Crumb{home, sources}, Source: d})
+			// The cases that cite it are the page's list, a page at a
+			// time (Cases, Pager), as on a facet's page.
+			src := *d
+			src.Cases = nil
+			paginate(d.Page(), d.Cases, func(path string, cs []*content.Case, pg *Pager) {
+				page(path, "source", &Page{Title: d.Title, Description: "Källa: " + d.Title + " (" + d.Publisher + ", " + d.Dated() + ").",
+					Crumbs: []Crumb{home, sources}, Source: &src, Cases: cs, Pager: pg})
+			})
 		}
 	}
 	for _, pg := range s.Pages {

@@ -278,11 +278,12 @@ func TestTheme(t *testing.T) {
 func TestPagination(t *testing.T) {
 	var b strings.Builder
 	for i := 0; i < 120; i++ {
-		b.WriteString(relCase(fmt.Sprintf("fall-%03d", i), "Ale", "Barn 6–12 år", "Social investeringsfond", ""))
+		b.WriteString(relCase(fmt.Sprintf("fall-%03d", i), "Ale", "Barn 6–12 år", "Social investeringsfond", "sources:\n  - source: kallan\n"))
 	}
 	m, _ := build(t, b.String())
 	first := page(t, m, "exempel/index.html")
-	for _, want := range []string{"Visar 1–50 av 122 exempel.", `<a href="/exempel/sida/2/" rel="next">`, `<a href="/exempel/" aria-current="page">1</a>`} {
+	for _, want := range []string{"Visar 1–50 av 122 exempel.", `<a href="/exempel/sida/2/" rel="next">`, `<a href="/exempel/" aria-current="page">1</a>`,
+		"Portalen har 122 exempel"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("page 1 lacks %s", want)
 		}
@@ -298,6 +299,23 @@ func TestPagination(t *testing.T) {
 	}
 	if _, ok := m.Get("kommun/ale/sida/3/index.html"); !ok {
 		t.Error("facet pages are not paginated")
+	}
+	// Every page of a list counts the whole list.
+	if got := page(t, m, "kommun/ale/sida/2/index.html"); !strings.Contains(got, `<p class="count-line">122 exempel i Ale`) {
+		t.Error("the second page of Ale does not count all 122 cases")
+	}
+	// So are the lists of the cases that cite a source.
+	src := page(t, m, "kallor/kallan/index.html")
+	for _, want := range []string{`Exempel som bygger på källan <span class="count">122</span>`, "Visar 1–50 av 122 exempel.", `<a href="/kallor/kallan/sida/2/" rel="next">`} {
+		if !strings.Contains(src, want) {
+			t.Errorf("source page 1 lacks %s", want)
+		}
+	}
+	if n := strings.Count(src, `class="case-card"`); n != PageSize {
+		t.Errorf("source page 1 has %d cards, want %d", n, PageSize)
+	}
+	if got := page(t, m, "kallor/kallan/sida/3/index.html"); strings.Count(got, `class="case-card"`) != 22 || !strings.Contains(got, "<dt>Utgivare</dt>") {
+		t.Error("source page 3: not the last 22 cases with the source's facts")
 	}
 	if got := page(t, m, "begrepp/social-investeringsfond/index.html"); strings.Count(got, `class="case-card"`) != PageSize || !strings.Contains(got, "Visa alla 122 exempel") {
 		t.Errorf("model page does not cap its list at %d with a link to all", PageSize)
