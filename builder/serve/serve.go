@@ -17,6 +17,8 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +60,10 @@ type Options struct {
 	// HTMLTemplateOnly renders pages with html/template alone
 	// (site.Options.HTMLTemplateOnly).
 	HTMLTemplateOnly bool
+
+	// collect runs when the preview is idle after a build
+	// (collectWhenIdle); nil is collectGarbage. Tests set it.
+	collect func()
 }
 
 // served is one served version of the site.
@@ -103,6 +109,9 @@ func New(o Options) *Server {
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
+	}
+	if o.collect == nil {
+		o.collect = collectGarbage
 	}
 	s := &Server{opts: o, hub: NewHub(),
 		b: site.New(site.Options{Root: o.Root, Drafts: o.Drafts, LeaveOutBrokenDrafts: o.Drafts, Theme: o.Theme, StableAssets: true, Incremental: true, HTMLTemplateOnly: o.HTMLTemplateOnly})}
@@ -244,6 +253,15 @@ func (c *cloneOnWrite) Write(name string, data []byte) error {
 	return c.m.Write(name, data)
 }
 
+// WriteLater implements output.LaterWriter: Patch leaves the files made
+// when read (feeds, open data) to be made again after a text-field edit.
+func (c *cloneOnWrite) WriteLater(names []string, make func() (map[string][]byte, error)) error {
+	if c.m == nil {
+		c.m = c.src.Clone()
+	}
+	return c.m.WriteLater(names, make)
+}
+
 // site is the copy, with what was written.
 func (c *cloneOnWrite) site() *output.Memory {
 	if c.m == nil {
@@ -265,7 +283,44 @@ func (s *Server) publish(m *output.Memory, version int64, format string, pages i
 	if !indexed {
 		s.reindex(m)
 	}
+	s.collectWhenIdle()
 }
+
+// idleCollect is how long the preview waits after a build, with no new
+// build started, before it collects the garbage of the builds
+// (collectWhenIdle).
+const idleCollect = 200 * time.Millisecond
+
+// collectWhenIdle calls Options.collect once the preview has been idle for
+// idleCollect after this build: no newer build published or running. A
+// newer build schedules its own.
+func (s *Server) collectWhenIdle() {
+	n := s.builds.Load()
+	time.AfterFunc(idleCollect, func() {
+		if s.builds.Load() != n || !s.buildMu.TryLock() {
+			return
+		}
+		s.buildMu.Unlock()
+		s.opts.collect()
+	})
+}
+
+// collectGarbage collects the garbage of the last builds when they left at
+// least minGarbage of it. Called between an editor's saves
+// (collectWhenIdle), it spares the next rebuild a collection: at 10,000
+// cases a front-matter edit leaves 60–80 MB, the collector ran every 5–6
+// edits, and a rebuild beside it took about 100 ms longer on two cores.
+func collectGarbage() {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if heap, live := s[0].Value.Uint64(), s[1].Value.Uint64(); heap > live && heap-live >= minGarbage {
+		runtime.GC()
+	}
+}
+
+// minGarbage is the heap growth since the last collection from which
+// collectGarbage collects.
+const minGarbage = 32 << 20
 
 // indexNow indexes the pages of m that changed since the base index
 // before m is served (Options.IndexBeforeReload), and reports whether it

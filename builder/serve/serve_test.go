@@ -11,9 +11,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -548,4 +551,62 @@ func TestLaterFilesDuringEdits(t *testing.T) {
 	if _, body := get(t, url+"/data/exempel.json"); !strings.Contains(body, "Sammanfattning 3.") {
 		t.Error("exempel.json is stale")
 	}
+}
+
+// TestCollectWhenIdle: the collection after a build runs once the preview
+// has been idle for idleCollect, and not when a newer build has been
+// published or is running by then.
+func TestCollectWhenIdle(t *testing.T) {
+	var calls atomic.Int32
+	_, s, _, _ := previewWith(t, Options{collect: func() { calls.Add(1) }})
+	// The first build's own collection.
+	waitFor(t, func() bool { return calls.Load() == 1 })
+
+	s.collectWhenIdle()
+	time.Sleep(idleCollect + 300*time.Millisecond)
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("idle after a build: %d collections, want 2", n)
+	}
+
+	s.collectWhenIdle()
+	s.builds.Add(1) // a newer build was published meanwhile
+	time.Sleep(idleCollect + 300*time.Millisecond)
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("after a newer build: %d collections, want still 2", n)
+	}
+
+	s.collectWhenIdle()
+	s.buildMu.Lock() // a build is running
+	time.Sleep(idleCollect + 300*time.Millisecond)
+	s.buildMu.Unlock()
+	if n := calls.Load(); n != 2 {
+		t.Fatalf("during a build: %d collections, want still 2", n)
+	}
+}
+
+// TestCollectGarbage: collectGarbage collects when the heap holds enough
+// garbage, and leaves a collected heap alone.
+func TestCollectGarbage(t *testing.T) {
+	// No collection of its own while the garbage is made.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	runtime.GC()
+	var sink [][]byte
+	for range 64 {
+		sink = append(sink, make([]byte, 1<<20))
+	}
+	sink = nil
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	collectGarbage()
+	runtime.ReadMemStats(&after)
+	if after.NumGC == before.NumGC {
+		t.Fatal("64 MB of garbage: no collection")
+	}
+	collectGarbage()
+	var again runtime.MemStats
+	runtime.ReadMemStats(&again)
+	if again.NumGC != after.NumGC {
+		t.Fatalf("collected heap: %d more collections, want none", again.NumGC-after.NumGC)
+	}
+	runtime.KeepAlive(sink)
 }
