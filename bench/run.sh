@@ -141,9 +141,9 @@ if [[ " $SIZES " == *" $n "* ]]; then
   done
 fi
 echo
-echo "Förhandsgranskning: tid från sparad fil till omladdning, med sökindexet uppdaterat (50 ändringar, 30 i framsidan):"
+echo "Förhandsgranskning: tid från sparad fil till omladdning, med sökindexet uppdaterat (brödtext 50 ändringar; sammanfattning (framsida) och status (struktur) 30 var; -paus: 1 s mellan sparningarna):"
 go test ./builder/serve -run '^$' -bench 'SaveToReload' -benchtime 1x | grep Benchmark
-echo "Förhandsgranskningens bygge efter en ändrad sammanfattning (10 000 exempel, 20 ändringar):"
+echo "Förhandsgranskningens bygge efter en ändrad status (10 000 exempel, 20 ändringar):"
 go test ./builder/site -run '^$' -bench 'PreviewFrontMatter' -benchtime 1x | grep '^Benchmark'
 echo
 echo "Liknande exempel och begreppslänkar på 10 000 exempel:"

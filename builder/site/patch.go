@@ -27,6 +27,7 @@ type snapshot struct {
 	rendered map[*content.Doc]*markdown.Rendered
 	jobs     []*job
 	terms    *search.Expander
+	od       *openData // the open data, made when read
 
 	// Made by index, when the first Patch needs them: a build that is
 	// followed by another build (front-matter edits) never does.
@@ -94,29 +95,40 @@ func (sn *snapshot) doc(file string) *content.Doc {
 	return nil
 }
 
-// bodyEdit is one document whose body changed.
+// bodyEdit is one document whose body changed, or whose text fields
+// (content.SameOutline) did.
 type bodyEdit struct {
 	doc *content.Doc
 	bf  *content.BodyFile
 	r   *markdown.Rendered
+	// next is the new reading of an edited case's front matter; nil when
+	// only the body changed.
+	next *content.Case
 }
 
 // Patch brings the last build up to date after the given files (slash
 // paths below the root, as the watcher reports them) changed, when every
-// one of them is a document of that build whose front matter is unchanged.
-// It re-renders only the pages that depend on those bodies: each
-// document's own page, the pages it starts or stops linking to (their
-// "Nämns i" lists) and the glossary pages whose lists of mentioning cases
-// change, and writes just those files to w.
+// one of them is a document of that build whose front matter is unchanged,
+// or a case whose front matter changed only in its text fields (summary,
+// results, lessons, contact, owner, initiator, partners: see
+// content.SameOutline). It re-renders only the pages that depend on them:
+// each document's own page, the pages it starts or stops linking to (their
+// "Nämns i" lists), the glossary pages whose lists of mentioning cases
+// change and, for a case's text fields, every page that shows its card
+// and every page it links to; it writes just those files to w, and leaves
+// the files made when read (feeds, open data) to be made again when w is
+// an output.LaterWriter.
 //
 // Patch returns ok=false, having changed nothing, when the changes need a
-// full Build: new, deleted or renamed files, front matter, vocabularies,
-// data, layouts or assets, or no earlier good build (Incremental off, or
-// the last Build failed). With ok=true a non-nil error is a *diag.List of
-// markdown errors in the edited bodies, and the last build is kept as it
-// was.
+// full Build: new, deleted or renamed files, other front matter,
+// vocabularies, data, layouts or assets, content errors, or no earlier
+// good build (Incremental off, or the last Build failed). A Build after
+// Changed with the same files then uses the content Patch read. With
+// ok=true a non-nil error is a *diag.List of markdown errors in the edited
+// bodies, and the last build is kept as it was.
 func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool, err error) {
 	sn := b.last
+	b.loaded = nil
 	if sn == nil || len(changed) == 0 {
 		return nil, false, nil
 	}
@@ -128,6 +140,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 	}
 	seen := map[string]bool{}
 	var edits []*bodyEdit
+	front := false
 	for _, p := range changed {
 		if seen[p] {
 			continue
@@ -138,12 +151,25 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 			return nil, false, nil
 		}
 		bf, err := content.ReadBody(b.opts.Root, p)
-		if err != nil || bf.MetaHash != d.MetaHash {
+		if err != nil {
 			return nil, false, nil
+		}
+		if bf.MetaHash != d.MetaHash {
+			if d.Section != content.SectionCase {
+				return nil, false, nil
+			}
+			front = true
 		}
 		edits = append(edits, &bodyEdit{doc: d, bf: bf})
 	}
 	sn.index()
+	var warnings []*diag.Error
+	if front {
+		var ok bool
+		if warnings, ok = b.readFront(sn, edits, changed); !ok {
+			return nil, false, nil
+		}
+	}
 	errs := &diag.List{}
 	for _, e := range edits {
 		d := e.doc
@@ -165,6 +191,31 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		b.patched = append(b.patched, e.doc.File)
 	}
 	dirty := map[string]bool{}
+	// The files made when read may be made from the site meanwhile.
+	b.textMu.Lock()
+	defer b.textMu.Unlock()
+	for _, e := range edits {
+		if e.next == nil {
+			continue
+		}
+		c := sn.cases[e.doc]
+		c.TakeText(e.next)
+		e.doc.MetaHash = e.next.MetaHash
+		var buf bytes.Buffer
+		card, err := sn.tpl.renderCard(&buf, c)
+		if err != nil {
+			b.last = nil
+			errs.AddErr("layouts/partials/case-list.html", err)
+			return nil, true, errs
+		}
+		sn.tpl.cards[c] = card
+		for u := range sn.showing(c) {
+			dirty[u] = true
+		}
+	}
+	if front {
+		sn.site.Warnings = warnings
+	}
 	for _, e := range edits {
 		d := e.doc
 		old := sn.rendered[d]
@@ -185,6 +236,12 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		for _, u := range sn.patchLinks(d, oldLinks, e.r.Links) {
 			dirty[u] = true
 		}
+		if e.next != nil {
+			// The pages it links to list its summary ("Nämns i").
+			for _, u := range sn.relink(d, e.r.Links) {
+				dirty[u] = true
+			}
+		}
 	}
 
 	urls := slices.Sorted(maps.Keys(dirty))
@@ -198,6 +255,9 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		if p.Doc != nil {
 			p.Body = sn.g.body[p.Doc]
 			p.Backlinks = sn.g.backlinks[u]
+		}
+		if p.Case != nil {
+			p.Description = p.Case.Summary
 		}
 		if p.Term != nil {
 			p.Mentions = termMentions(sn.g, p.Term)
@@ -216,6 +276,13 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 			return nil, true, err
 		}
 		pages++
+	}
+	if lw, ok := w.(output.LaterWriter); ok && front {
+		// Feeds and open data show the text fields: made again when read.
+		if err := writeLater(lw, &b.textMu, sn.jobs, sn.od, sn.tpl); err != nil {
+			b.last = nil
+			return nil, true, err
+		}
 	}
 	return &Result{Files: pages, Pages: pages, Rendered: pages, Site: sn.site,
 		Phases: []Phase{{Name: "uppdatera ändrad text", Duration: time.Since(start)}}}, true, nil
@@ -298,4 +365,83 @@ func compareLinks(a, b *link) int {
 		return c
 	}
 	return strings.Compare(a.URL, b.URL)
+}
+
+// readFront reads the content again after front-matter edits of cases
+// (only the reported files are parsed; the content cache has the others)
+// and gives each such edit the case's new reading. It reports false when
+// a full build is needed: content errors, or an edit that changes more
+// than the case's text fields. The Build after it then uses this reading
+// (Builder.loaded). The warnings are those of the new reading.
+func (b *Builder) readFront(sn *snapshot, edits []*bodyEdit, changed []string) ([]*diag.Error, bool) {
+	report := slices.Clone(changed)
+	s, err := b.load(report)
+	b.loaded = &loaded{report: report, site: s, err: err}
+	if err != nil || s == nil {
+		return nil, false
+	}
+	byFile := map[string]*bodyEdit{}
+	for _, e := range edits {
+		if e.bf.MetaHash != e.doc.MetaHash {
+			byFile[e.doc.File] = e
+		}
+	}
+	found := 0
+	for _, c := range s.Cases {
+		e := byFile[c.File]
+		if e == nil {
+			continue
+		}
+		if !content.SameOutline(sn.cases[e.doc], c) {
+			return nil, false
+		}
+		// The body as this reading has it, with its front matter.
+		e.next = c
+		e.bf = &content.BodyFile{Hash: c.Hash, MetaHash: c.MetaHash, Body: c.Body, BodyLine: c.BodyLine}
+		found++
+	}
+	if found != len(byFile) {
+		return nil, false // a case left out now (a draft, say)
+	}
+	b.loaded = nil
+	return s.Warnings, true
+}
+
+// showing returns the URLs of the pages that show c's card or its
+// summary: its own page and every list with it.
+func (sn *snapshot) showing(c *content.Case) map[string]bool {
+	out := map[string]bool{c.URL(): true}
+	has := func(cs []*content.Case) bool { return slices.Contains(cs, c) }
+	for _, j := range sn.jobs {
+		p := j.page
+		if p == nil {
+			continue
+		}
+		show := has(p.Cases) || has(p.Related) || has(p.Latest) || has(p.UsedBy) || has(p.Mentions)
+		for _, cs := range p.ModelCases {
+			show = show || has(cs)
+		}
+		if show {
+			out[p.Path] = true
+		}
+	}
+	return out
+}
+
+// relink gives the pages d links to a new link to d, with its fields as
+// they are now, and returns their URLs.
+func (sn *snapshot) relink(d *content.Doc, links []string) []string {
+	from := newLink(d)
+	var out []string
+	for _, u := range links {
+		ls := sn.g.backlinks[u]
+		for i := range ls {
+			if ls[i].URL == from.URL {
+				ls[i] = from
+				out = append(out, u)
+				break
+			}
+		}
+	}
+	return out
 }

@@ -25,6 +25,16 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 	if err := fsutil.CopyTree(filepath.Join(repo, "content"), filepath.Join(dir, "content")); err != nil {
 		t.Fatal(err)
 	}
+	// The site's own "Nämns i" list shows each page's summary too.
+	if err := fsutil.CopyTree(filepath.Join(repo, "layouts"), filepath.Join(dir, "layouts")); err != nil {
+		t.Fatal(err)
+	}
+	bl := filepath.Join(dir, "layouts", "partials", "backlinks.html")
+	orig, err := os.ReadFile(bl)
+	if err != nil || !bytes.Contains(orig, []byte("{{.Title}}</a>")) {
+		t.Fatalf("backlinks partial: %v", err)
+	}
+	os.WriteFile(bl, bytes.Replace(orig, []byte("{{.Title}}</a>"), []byte("{{.Title}}</a> {{.Summary}}"), 1), 0o644)
 	theme := os.DirFS(repo)
 	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
 	defer b.Close()
@@ -58,6 +68,18 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 		others = "content/exempel/star-for-life.md"
 	)
 	origMini := read(mini)
+	// frontEdit replaces old by new in name's front matter.
+	frontEdit := func(name, old, new string) func() []string {
+		return func() []string {
+			text := read(name)
+			end := strings.Index(text[4:], "\n---\n") + 4
+			if !strings.Contains(text[:end], old) {
+				t.Fatalf("%s: no %q in the front matter", name, old)
+			}
+			write(name, strings.Replace(text[:end], old, new, 1)+text[end:])
+			return []string{name}
+		}
+	}
 	steps := []struct {
 		name     string
 		edit     func() []string
@@ -79,6 +101,18 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 			write(others, read(others)+"\nMer om [[fotosyntes]].\n")
 			return []string{foto, others, foto}
 		}, 6},
+		// A case's text fields: its page, every list with its card, the
+		// pages it links to (their "Nämns i" data), feeds and open data.
+		{"summary", frontEdit(mini, "\nsummary: Investering", "\nsummary: Ny sammanfattning. Investering"), 40},
+		{"owner, results and contact added", frontEdit(mini, "\nowner: Ale kommun\n",
+			"\nowner: Ale kommun och Västra Götalandsregionen\nresults:\n  - Ett nytt resultat.\nlessons:\n  - En lärdom.\ncontact:\n  organisation: Ale kommun\n  url: https://www.ale.se/\n"), 40},
+		{"summary and body at once", func() []string {
+			frontEdit(mini, "\nsummary: Ny sammanfattning.", "\nsummary: Ännu en sammanfattning.")()
+			write(mini, read(mini)+"\nOch en mening om [[fotosyntes]].\n")
+			return []string{mini}
+		}, 40},
+		{"summary of a related case", frontEdit(foto, "\nsummary: ", "\nsummary: Ändrad. "), 40},
+		{"text fields back", func() []string { write(mini, origMini); return []string{mini} }, 40},
 	}
 	for _, st := range steps {
 		changed := st.edit()
@@ -131,6 +165,18 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 		"deleted file": func() []string {
 			os.Remove(filepath.Join(dir, "content/exempel/ny.md"))
 			return []string{"content/exempel/ny.md"}
+		},
+		"municipality": func() []string {
+			write(mini, strings.Replace(origMini, "municipality: Ale", "municipality: Kungälv", 1))
+			return []string{mini}
+		},
+		"sources": func() []string {
+			write(mini, strings.Replace(origMini, `pages: "3, 5–6"`, `pages: "3"`, 1))
+			return []string{mini}
+		},
+		"a term's summary": func() []string {
+			write(term, strings.Replace(read(term), "\nsummary: ", "\nsummary: Ändrad. ", 1))
+			return []string{term}
 		},
 		"vocabulary": func() []string { return []string{"content/vokabular.yaml"} },
 		"layout":     func() []string { return []string{"layouts/case.html"} },

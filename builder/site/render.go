@@ -152,8 +152,12 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 
 // writeLater leaves the files of the jobs marked later to w, to be made
 // when first read: the open data and its page (openData.writeLater), the
-// feeds (job.make).
-func writeLater(w output.LaterWriter, jobs []*job, od *openData, tpl *templates) error {
+// feeds (job.make). Each is made holding mu for reading: Patch changes
+// the content they are made from, holding it for writing.
+func writeLater(w output.LaterWriter, mu *sync.RWMutex, jobs []*job, od *openData, tpl *templates) error {
+	if w != nil {
+		w = lockedLater{w, mu}
+	}
 	var dataPage *job
 	for _, j := range jobs {
 		switch {
@@ -174,4 +178,18 @@ func writeLater(w output.LaterWriter, jobs []*job, od *openData, tpl *templates)
 		return nil
 	}
 	return od.writeLater(w, dataPage, tpl)
+}
+
+// lockedLater makes the files of WriteLater holding mu for reading.
+type lockedLater struct {
+	output.LaterWriter
+	mu *sync.RWMutex
+}
+
+func (l lockedLater) WriteLater(names []string, make func() (map[string][]byte, error)) error {
+	return l.LaterWriter.WriteLater(names, func() (map[string][]byte, error) {
+		l.mu.RLock()
+		defer l.mu.RUnlock()
+		return make()
+	})
 }

@@ -34,6 +34,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,6 +126,14 @@ type Builder struct {
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
 	reported, patched []string
+	// loaded is Patch's reading of the content after a report, when it
+	// found a full build needed: the Build that follows with the same
+	// report uses it instead of reading again.
+	loaded *loaded
+	// textMu is held for writing while Patch changes a case's text
+	// fields, and for reading while a file made when read is made from
+	// them (writeLater).
+	textMu sync.RWMutex
 
 	themeDir string
 	noEditor bool            // the last build found no Decap CMS for /admin/
@@ -158,6 +167,28 @@ func (b *Builder) Changed(files []string) {
 	if b.reported == nil {
 		b.reported = []string{}
 	}
+}
+
+// load reads the content: with a watcher's report (nil: none) only the
+// reported documents and those Patch changed are read again, the others
+// come from the cache.
+func (b *Builder) load(report []string) (*content.Site, error) {
+	opts := []content.Option{content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache)}
+	if report != nil && b.cache != nil {
+		opts = append(opts, content.WithOnlyChanged(append(slices.Clip(report), b.patched...)))
+	}
+	if b.opts.LeaveOutBrokenDrafts {
+		opts = append(opts, content.WithBrokenDraftsLeftOut())
+	}
+	return content.Load(b.opts.Root, opts...)
+}
+
+// loaded is a reading of the content that Patch made and could not use,
+// for the Build after it with the same report.
+type loaded struct {
+	report []string
+	site   *content.Site
+	err    error
 }
 
 // Close releases the Dart Sass process.
@@ -196,15 +227,16 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	errs := &diag.List{}
 	b.last = nil
 
-	opts := []content.Option{content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache)}
-	if b.reported != nil && b.cache != nil {
-		opts = append(opts, content.WithOnlyChanged(append(b.reported, b.patched...)))
+	var s *content.Site
+	var err error
+	if l := b.loaded; l != nil && b.reported != nil && slices.Equal(l.report, b.reported) {
+		// Patch read the content after the same report, and found more
+		// than text changed.
+		s, err = l.site, l.err
+	} else {
+		s, err = b.load(b.reported)
 	}
-	b.reported, b.patched = nil, nil
-	if b.opts.LeaveOutBrokenDrafts {
-		opts = append(opts, content.WithBrokenDraftsLeftOut())
-	}
-	s, err := content.Load(b.opts.Root, opts...)
+	b.loaded, b.reported, b.patched = nil, nil, nil
 	if err != nil {
 		errs.AddErr("content", err)
 	}
@@ -299,14 +331,14 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeLater(later, p.jobs, od, tpl); err != nil {
+	if err := writeLater(later, &b.textMu, p.jobs, od, tpl); err != nil {
 		return nil, err
 	}
 	t.done("rendera och skriv sidor")
 
 	if b.opts.Incremental {
 		b.last = newSnapshot(s, g, tpl, md, rendered, p.jobs)
-		b.last.terms = p.terms
+		b.last.terms, b.last.od = p.terms, od
 	}
 	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Phases: t.phases, Site: s,
 		Fallbacks: int(tpl.fallbacks.Load()), NoEditor: b.noEditor}, nil
