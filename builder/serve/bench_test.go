@@ -63,20 +63,7 @@ func edited(b *testing.B, orig, kind string, e int) string {
 	case "text":
 		return strings.Replace(orig, "\n---\n", fmt.Sprintf("\n---\n\nRedigering %d.\n", e), 1)
 	case "struktur":
-		// Two other statuses by turns.
-		i := strings.Index(orig, "\nstatus: ")
-		if i < 0 {
-			b.Fatal("no status in the case")
-		}
-		i += len("\nstatus: ")
-		end := i + strings.IndexByte(orig[i:], '\n')
-		var other []string
-		for _, st := range []string{"pågående", "avslutad", "planerad"} {
-			if st != orig[i:end] {
-				other = append(other, st)
-			}
-		}
-		return orig[:i] + other[e%2] + orig[end:]
+		return sitetest.OtherStatus(b, orig, e)
 	}
 	// The words go first in the summary, after its opening quote if any.
 	i := strings.Index(orig, "\nsummary: ")

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,7 +161,7 @@ func BenchmarkPreviewFrontMatter(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		lat = lat[:0]
 		for e := range 20 {
-			text := otherStatus(b, string(orig), e)
+			text := sitetest.OtherStatus(b, string(orig), e)
 			if err := os.WriteFile(target, []byte(text), 0o644); err != nil {
 				b.Fatal(err)
 			}
@@ -185,24 +184,6 @@ func BenchmarkPreviewFrontMatter(b *testing.B) {
 		b.Logf("%-48s %8v", p.Name, p.Duration.Round(100*time.Microsecond))
 	}
 	b.Logf("%d of %d pages rendered", last.Rendered, last.Pages)
-}
-
-// otherStatus is text with a status other than its own: two others by
-// turns, by e.
-func otherStatus(b *testing.B, text string, e int) string {
-	i := strings.Index(text, "\nstatus: ")
-	if i < 0 {
-		b.Fatal("no status in the case")
-	}
-	i += len("\nstatus: ")
-	end := i + strings.IndexByte(text[i:], '\n')
-	var other []string
-	for _, st := range []string{"pågående", "avslutad", "planerad"} {
-		if st != text[i:end] {
-			other = append(other, st)
-		}
-	}
-	return text[:i] + other[e%2] + text[end:]
 }
 
 func roundAll(ds []time.Duration) []time.Duration {

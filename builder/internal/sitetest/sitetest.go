@@ -208,3 +208,23 @@ summary: Vad portalen är.
 
 Portalen samlar exempel.
 `
+
+// OtherStatus returns a case file's text with a status other than its
+// own: of two others, the one for edit number e (they take turns, so two
+// edits in a row always differ, and none is the file as it was).
+func OtherStatus(tb testing.TB, text string, e int) string {
+	tb.Helper()
+	i := strings.Index(text, "\nstatus: ")
+	if i < 0 {
+		tb.Fatal("no status in the case")
+	}
+	i += len("\nstatus: ")
+	end := i + strings.IndexByte(text[i:], '\n')
+	var other []string
+	for _, st := range []string{"pågående", "avslutad", "planerad"} {
+		if st != text[i:end] {
+			other = append(other, st)
+		}
+	}
+	return text[:i] + other[e%2] + text[end:]
+}
