@@ -153,6 +153,7 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 	write(mini, origMini)
 
 	// Everything else needs a full build.
+	origTerm := read(term)
 	for name, edit := range map[string]func() []string{
 		"front matter": func() []string {
 			write(mini, strings.Replace(origMini, "title: MiniMili", "title: MiniMili 2", 1))
@@ -185,6 +186,31 @@ func TestPatchMatchesFullBuild(t *testing.T) {
 			t.Errorf("%s: Patch took it; want a full build", name)
 		}
 	}
+
+	// The site as the last good build has it again (the edits above
+	// ran in map order).
+	write(term, origTerm)
+	os.Remove(filepath.Join(dir, "content/exempel/ny.md"))
+
+	// A text field made invalid: the build after the patch that gave up
+	// reports it where it is, from the content the patch read.
+	write(mini, strings.Replace(origMini, "\nowner: Ale kommun\n", "\nowner:\n  - Ale kommun\n", 1))
+	if _, ok, _ := b.Patch([]string{mini}, cur.Clone()); ok {
+		t.Fatal("invalid owner: Patch took it")
+	}
+	b.Changed([]string{mini})
+	_, err = b.Build(output.NewMemory())
+	line := strings.Count(origMini[:strings.Index(origMini, "\nowner:")], "\n") + 3 // the list's item
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("content/exempel/minimili.md:%d", line)) {
+		t.Fatalf("invalid owner: build error %v, want one at line %d", err, line)
+	}
+	write(mini, origMini)
+	b.Changed([]string{mini})
+	full = output.NewMemory()
+	if _, err := b.Build(full); err != nil {
+		t.Fatal(err)
+	}
+	compareWithFullBuild(t, "fixed again", dir, theme, full)
 }
 
 // compareWithFullBuild builds dir afresh and compares every file with got.
