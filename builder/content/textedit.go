@@ -20,9 +20,9 @@ import (
 
 // SameOutline reports whether a and b, two readings of one case file,
 // differ in nothing but the text fields and the body (and the hashes and
-// lines that follow from them, such as the lines of its sources). Documents, places, vocabulary values,
-// terms and cases are compared by their identity (code, slug), not by
-// pointer: each Load makes its own.
+// lines that follow from them, such as the lines of its sources).
+// Documents, places, vocabulary values, terms and cases are compared by
+// their identity (code, slug), not by pointer: each Load makes its own.
 func SameOutline(a, b *Case) bool {
 	return reflect.DeepEqual(outline(a), outline(b))
 }

@@ -255,11 +255,11 @@ func (c *cloneOnWrite) Write(name string, data []byte) error {
 
 // WriteLater implements output.LaterWriter: Patch leaves the files made
 // when read (feeds, open data) to be made again after a text-field edit.
-func (c *cloneOnWrite) WriteLater(names []string, make func() (map[string][]byte, error)) error {
+func (c *cloneOnWrite) WriteLater(names []string, mk func() (map[string][]byte, error)) error {
 	if c.m == nil {
 		c.m = c.src.Clone()
 	}
-	return c.m.WriteLater(names, make)
+	return c.m.WriteLater(names, mk)
 }
 
 // site is the copy, with what was written.

@@ -186,10 +186,10 @@ type lockedLater struct {
 	mu *sync.RWMutex
 }
 
-func (l lockedLater) WriteLater(names []string, make func() (map[string][]byte, error)) error {
+func (l lockedLater) WriteLater(names []string, mk func() (map[string][]byte, error)) error {
 	return l.LaterWriter.WriteLater(names, func() (map[string][]byte, error) {
 		l.mu.RLock()
 		defer l.mu.RUnlock()
-		return make()
+		return mk()
 	})
 }
