@@ -95,6 +95,21 @@ func (sn *snapshot) doc(file string) *content.Doc {
 	return nil
 }
 
+// caseOf returns the case of d, a case's document: from the maps once
+// index has made them, else by looking through the site (Patch gives up
+// on most front-matter edits before it needs the maps).
+func (sn *snapshot) caseOf(d *content.Doc) *content.Case {
+	if sn.cases != nil {
+		return sn.cases[d]
+	}
+	for _, c := range sn.site.Cases {
+		if &c.Doc == d {
+			return c
+		}
+	}
+	return nil
+}
+
 // bodyEdit is one document whose body changed, or whose text fields
 // (content.SameOutline) did.
 type bodyEdit struct {
@@ -162,7 +177,6 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		}
 		edits = append(edits, &bodyEdit{doc: d, bf: bf})
 	}
-	sn.index()
 	var warnings []*diag.Error
 	if front {
 		var ok bool
@@ -170,6 +184,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 			return nil, false, nil
 		}
 	}
+	sn.index()
 	errs := &diag.List{}
 	for _, e := range edits {
 		d := e.doc
@@ -392,7 +407,7 @@ func (b *Builder) readFront(sn *snapshot, edits []*bodyEdit, changed []string) (
 		if e == nil {
 			continue
 		}
-		if !content.SameOutline(sn.cases[e.doc], c) {
+		if !content.SameOutline(sn.caseOf(e.doc), c) {
 			return nil, false
 		}
 		// The body as this reading has it, with its front matter.
