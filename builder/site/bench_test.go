@@ -183,7 +183,7 @@ func BenchmarkPreviewFrontMatter(b *testing.B) {
 	for _, p := range last.Phases {
 		b.Logf("%-48s %8v", p.Name, p.Duration.Round(100*time.Microsecond))
 	}
-	b.Logf("%d of %d pages rendered", last.Rendered, last.Pages)
+	b.Logf("%d of %d pages rendered, %d with the facet overview spliced in", last.Rendered, last.Pages, last.Spliced)
 }
 
 func roundAll(ds []time.Duration) []time.Duration {

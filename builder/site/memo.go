@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/maphash"
 	"html/template"
@@ -41,6 +42,32 @@ type memo struct {
 type memoEntry struct {
 	key  uint64
 	data []byte
+	// navKey is the job's navKey; navAt and navLen, where data holds the
+	// facet overview, printed once (navAt -1: not so).
+	navKey        uint64
+	navAt, navLen int
+}
+
+// navSpan returns where data holds the facet overview nav, printed once,
+// as memoEntry keeps it: -1 when nav is empty or not printed exactly once.
+func navSpan(data []byte, nav string) (at, n int) {
+	if nav == "" {
+		return -1, 0
+	}
+	at = bytes.Index(data, []byte(nav))
+	if at < 0 || bytes.Contains(data[at+1:], []byte(nav)) {
+		return -1, 0
+	}
+	return at, len(nav)
+}
+
+// spliced is e's page with the facet overview nav in place of the one it
+// was made with.
+func (e memoEntry) spliced(nav string) []byte {
+	out := make([]byte, 0, len(e.data)-e.navLen+len(nav))
+	out = append(out, e.data[:e.navAt]...)
+	out = append(out, nav...)
+	return append(out, e.data[e.navAt+e.navLen:]...)
 }
 
 type memoCard struct {

@@ -65,8 +65,10 @@ type job struct {
 	page   *Page
 	data   []byte
 	// key covers everything the page is made from (memo.pageKey), set
-	// when the page is planned; 0 without a memo.
-	key uint64
+	// when the page is planned; 0 without a memo. navKey, for a layout
+	// that shows the facets only through the facet overview
+	// (templates.navOnly), covers everything but the overview.
+	key, navKey uint64
 	// later: the file is made when first read, not by render: the page
 	// of the open data in a preview (openData.writeLater), or by make (a
 	// preview's feeds).
@@ -78,6 +80,7 @@ type job struct {
 type writeResult struct {
 	files, pages int
 	rendered     int // pages whose layout was executed (the others came from the memo)
+	spliced      int // pages from the memo with a new facet overview
 }
 
 // caseOrders are the orders the list of all cases can be read in: by
@@ -441,16 +444,24 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	// Each page's key, from the Page just made (on every core: hashing
 	// 12,000 pages is a tenth of a second on one).
 	if b.memo != nil {
+		navHash := b.memo.keyer()
+		navHash.str(string(sd.FacetNav))
+		nav := navHash.h.Sum64()
 		par.For(len(jobs), func(i int) {
 			j := jobs[i]
 			if j.page == nil {
 				return
 			}
-			sk := siteKey
-			if tpl.facets[j.layout] {
-				sk = facetKey
+			switch {
+			case tpl.navOnly[j.layout]:
+				// Keyed without the facet overview, then with it.
+				j.navKey = b.memo.pageKey(siteKey, j.path, j.layout, j.page, card)
+				j.key = j.navKey*31 ^ nav
+			case tpl.facets[j.layout]:
+				j.key = b.memo.pageKey(facetKey, j.path, j.layout, j.page, card)
+			default:
+				j.key = b.memo.pageKey(siteKey, j.path, j.layout, j.page, card)
 			}
-			j.key = b.memo.pageKey(sk, j.path, j.layout, j.page, card)
 		})
 	}
 	return &sitePlan{site: sd, jobs: jobs, terms: terms}, nil

@@ -16,12 +16,13 @@ import (
 // w (the sitemap is one of them), then robots.txt.
 func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeResult, error) {
 	sd, jobs := p.site, p.jobs
+	nav := string(sd.FacetNav)
 	errs := &diag.List{}
 	var memoPages map[string]memoEntry
 	if b.memo != nil {
 		memoPages = make(map[string]memoEntry, len(jobs))
 	}
-	var rendered atomic.Int64
+	var rendered, spliced atomic.Int64
 
 	// Render on every core and write from one goroutine, so the cores keep
 	// rendering while the writer waits for the disk; output depends only
@@ -82,10 +83,17 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 				}
 				data := j.data
 				size := 16 << 10 // a new page's buffer
+				navAt, navLen := -1, 0
 				if j.page != nil && b.memo != nil {
 					if e, ok := b.memo.pages[j.path]; ok {
-						if e.key == j.key {
-							data = e.data
+						switch {
+						case e.key == j.key:
+							data, navAt, navLen = e.data, e.navAt, e.navLen
+						case j.navKey != 0 && e.navKey == j.navKey && e.navAt >= 0 && nav != "":
+							// Only the facet overview changed (a count):
+							// spliced in, not rendered again.
+							data, navAt, navLen = e.spliced(nav), e.navAt, len(nav)
+							spliced.Add(1)
 						}
 						// A page made again is about as long as before:
 						// its buffer need not grow (a page listing every
@@ -120,10 +128,13 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					if !reuse {
 						buf = nil
 					}
+					if j.navKey != 0 {
+						navAt, navLen = navSpan(data, nav)
+					}
 				}
 				if memoPages != nil && j.page != nil {
 					mu.Lock()
-					memoPages[j.path] = memoEntry{j.key, data}
+					memoPages[j.path] = memoEntry{key: j.key, data: data, navKey: j.navKey, navAt: navAt, navLen: navLen}
 					mu.Unlock()
 				}
 				written <- file{j.path, data, buf}
@@ -147,7 +158,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 	if err := w.Write("robots.txt", []byte(robots)); err != nil {
 		return nil, err
 	}
-	return &writeResult{files: files + 1, pages: pages, rendered: int(rendered.Load())}, nil
+	return &writeResult{files: files + 1, pages: pages, rendered: int(rendered.Load()), spliced: int(spliced.Load())}, nil
 }
 
 // writeLater leaves the files of the jobs marked later to w, to be made

@@ -100,8 +100,11 @@ type Result struct {
 	// Rendered counts the pages whose layout was executed; an incremental
 	// build reuses the others from the build before.
 	Rendered int
-	Phases   []Phase
-	Site     *content.Site
+	// Spliced counts the pages made from the memo with a new facet
+	// overview spliced in (templates.navOnly), not rendered again.
+	Spliced int
+	Phases  []Phase
+	Site    *content.Site
 	// Fallbacks counts pages that htmlexec left to html/template.
 	Fallbacks int
 	// NoEditor reports that Decap CMS was not found: /admin/ only says
@@ -340,7 +343,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		b.last = newSnapshot(s, g, tpl, md, rendered, p.jobs)
 		b.last.terms, b.last.od = p.terms, od
 	}
-	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Phases: t.phases, Site: s,
+	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Spliced: out.spliced, Phases: t.phases, Site: s,
 		Fallbacks: int(tpl.fallbacks.Load()), NoEditor: b.noEditor}, nil
 }
 

@@ -42,6 +42,11 @@ type templates struct {
 	// included) mention .Site.Facets or .Site.FacetNav, so that only those
 	// pages are rendered again when facet counts change.
 	facets map[string]bool
+	// navOnly tells, per layout, that its templates show the facets only
+	// through .Site.FacetNav (none mentions .Site.Facets): such a page
+	// differs from one with another facet overview only where the
+	// overview is printed, so the memo can splice the new one in.
+	navOnly map[string]bool
 
 	// funcs is every function the layouts can call, for htmlexec.
 	funcs template.FuncMap
@@ -276,7 +281,8 @@ func loadTemplates(root string, errs *diag.List) *templates {
 	mentionsFacets := func(src string) bool {
 		return strings.Contains(src, "Facets") || strings.Contains(src, "FacetNav")
 	}
-	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}, facets: map[string]bool{}}
+	allFacets := false // base.html or a partial mentions .Site.Facets itself
+	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}, facets: map[string]bool{}, navOnly: map[string]bool{}}
 	t.funcs = template.FuncMap{"card": func(v any) (template.HTML, error) {
 		c, err := asCase("card", v)
 		if err != nil {
@@ -296,7 +302,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		errs.Add(templateError(err))
 		return nil
 	}
-	facets = mentionsFacets(src)
+	facets, allFacets = mentionsFacets(src), strings.Contains(src, "Facets")
 	partials, _ := filepath.Glob(filepath.Join(dir, "partials", "*.html"))
 	sort.Strings(partials)
 	for _, p := range partials {
@@ -309,6 +315,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 			errs.Add(templateError(err))
 		}
 		facets = facets || mentionsFacets(src)
+		allFacets = allFacets || strings.Contains(src, "Facets")
 	}
 	for _, l := range layouts {
 		name := l + ".html"
@@ -332,6 +339,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		}
 		t.sets[l] = set
 		t.facets[l] = facets || mentionsFacets(src)
+		t.navOnly[l] = t.facets[l] && !allFacets && !strings.Contains(src, "Facets")
 	}
 	t.hash = h.Sum64()
 	return t
