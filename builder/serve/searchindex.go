@@ -119,15 +119,27 @@ func (hm *hashMemo) hash(name string, b []byte) (uint64, bool) {
 
 // hashLocked is hash, with hm.mu held.
 func (hm *hashMemo) hashLocked(name string, b []byte) (uint64, bool) {
-	if h, ok := hm.m[name]; ok && len(h.data) == len(b) && (len(b) == 0 || &h.data[0] == &b[0]) {
+	if h, ok := hm.m[name]; ok && h.same(b) {
 		return h.sum, h.indexed
 	}
-	h := hashed{data: b, indexed: pagefind.Indexed(b)}
-	if h.indexed {
-		h.sum = maphash.Bytes(pageSeed, b)
-	}
+	h := hashed{data: b}
+	h.fill()
 	hm.m[name] = h
 	return h.sum, h.indexed
+}
+
+// same reports whether b is the very HTML h was made from (pages are never
+// changed in place: new HTML is a new slice).
+func (h hashed) same(b []byte) bool {
+	return len(h.data) == len(b) && (len(b) == 0 || &h.data[0] == &b[0])
+}
+
+// fill sets whether Pagefind indexes h's HTML, and its hash if so.
+func (h *hashed) fill() {
+	h.indexed = pagefind.Indexed(h.data)
+	if h.indexed {
+		h.sum = maphash.Bytes(pageSeed, h.data)
+	}
 }
 
 // changedSince lists the indexed pages of m that are new or differ from
@@ -136,12 +148,8 @@ func (hm *hashMemo) hashLocked(name string, b []byte) (uint64, bool) {
 // preview does it after each edit.
 func changedSince(base map[string]uint64, m *output.Memory, hm *hashMemo) (changed, removed []string) {
 	kept := 0 // pages of base that m has and indexes
-	hm.mu.Lock()
-	m.Each(func(name string, b []byte) {
-		if !strings.HasSuffix(name, ".html") {
-			return
-		}
-		sum, indexed := hm.hashLocked(name, b)
+	// see classifies a page by its hash.
+	see := func(name string, sum uint64, indexed bool) {
 		if !indexed {
 			return
 		}
@@ -152,7 +160,30 @@ func changedSince(base map[string]uint64, m *output.Memory, hm *hashMemo) (chang
 			}
 		}
 		changed = append(changed, name)
+	}
+	// Pages hm knows are classified at once; the others (every page a
+	// build made again) are looked at and hashed on every core.
+	type page struct {
+		name string
+		h    hashed
+	}
+	var fresh []page
+	hm.mu.Lock()
+	m.Each(func(name string, b []byte) {
+		if !strings.HasSuffix(name, ".html") {
+			return
+		}
+		if h, ok := hm.m[name]; ok && h.same(b) {
+			see(name, h.sum, h.indexed)
+			return
+		}
+		fresh = append(fresh, page{name, hashed{data: b}})
 	})
+	par.For(len(fresh), func(i int) { fresh[i].h.fill() })
+	for _, p := range fresh {
+		hm.m[p.name] = p.h
+		see(p.name, p.h.sum, p.h.indexed)
+	}
 	hm.mu.Unlock()
 	if kept < len(base) {
 		for name := range base {
