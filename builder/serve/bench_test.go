@@ -1,9 +1,7 @@
 package serve
 
 import (
-	"bufio"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -102,20 +100,8 @@ func saveToReload(b *testing.B, root, name string, size int, kinds []string) {
 	stop := make(chan struct{})
 	go s.Watch(stop)
 	defer close(stop)
-	resp, err := http.Get(ts.URL + "/__livereload")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	events := make(chan string, 16)
-	go func() {
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			if l := sc.Text(); strings.HasPrefix(l, "event: ") {
-				events <- strings.TrimPrefix(l, "event: ")
-			}
-		}
-	}()
+	events, disconnect := liveEvents(b, ts.URL)
+	defer disconnect()
 	// The base index of the first build, made in the background.
 	for deadline := time.Now().Add(2 * time.Minute); s.search.Load() == nil; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {

@@ -46,9 +46,27 @@ func previewWith(t *testing.T, o Options) (dir string, s *Server, url string, ev
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() { s.Watch(stop); close(done) }()
-	resp, err := http.Get(ts.URL + "/__livereload")
+	ch, disconnect := liveEvents(t, ts.URL)
+	waitFor(t, func() bool { return s.Hub().Clients() == 1 })
+	time.Sleep(50 * time.Millisecond) // let the watcher settle
+	t.Cleanup(func() {
+		disconnect()
+		close(stop)
+		<-done
+		s.Close()
+		ts.Close()
+	})
+	return dir, s, ts.URL, ch
+}
+
+// liveEvents connects to the live-reload stream of the preview at url and
+// returns its events' names as they come (the channel is closed when the
+// stream ends) and a function that disconnects.
+func liveEvents(tb testing.TB, url string) (<-chan string, func()) {
+	tb.Helper()
+	resp, err := http.Get(url + "/__livereload")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	ch := make(chan string, 64)
 	go func() {
@@ -60,16 +78,7 @@ func previewWith(t *testing.T, o Options) (dir string, s *Server, url string, ev
 		}
 		close(ch)
 	}()
-	waitFor(t, func() bool { return s.Hub().Clients() == 1 })
-	time.Sleep(50 * time.Millisecond) // let the watcher settle
-	t.Cleanup(func() {
-		resp.Body.Close()
-		close(stop)
-		<-done
-		s.Close()
-		ts.Close()
-	})
-	return dir, s, ts.URL, ch
+	return ch, func() { resp.Body.Close() }
 }
 
 func waitFor(t *testing.T, cond func() bool) {
