@@ -46,6 +46,11 @@ type memoEntry struct {
 	// facet overview, printed once (navAt -1: not so).
 	navKey        uint64
 	navAt, navLen int
+	// nav, when not nil, is a newer facet overview than data's: the page
+	// is data with *nav in place of data[navAt:navAt+navLen]. A page
+	// whose overview alone changed is kept so, not copied, and made only
+	// when read (withNav, bytes).
+	nav *string
 }
 
 // navSpan returns where data holds the facet overview nav, printed once,
@@ -61,9 +66,19 @@ func navSpan(data []byte, nav string) (at, n int) {
 	return at, len(nav)
 }
 
-// spliced is e's page with the facet overview nav in place of the one it
-// was made with.
-func (e memoEntry) spliced(nav string) []byte {
+// withNav is e's page with the facet overview *nav in place of the one it
+// was made with, not yet spliced in: bytes does that.
+func (e memoEntry) withNav(nav *string) memoEntry {
+	e.nav = nav
+	return e
+}
+
+// bytes returns e's page.
+func (e memoEntry) bytes() []byte {
+	if e.nav == nil {
+		return e.data
+	}
+	nav := *e.nav
 	out := make([]byte, 0, len(e.data)-e.navLen+len(nav))
 	out = append(out, e.data[:e.navAt]...)
 	out = append(out, nav...)
