@@ -97,7 +97,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					continue
 				}
 				data := j.data
-				size := 16 << 10 // a new page's buffer
+				size := 16 << 10    // a new page's buffer
 				var kept *memoEntry // the memo's page, reused
 				if j.page != nil && b.memo != nil {
 					if e, ok := b.memo.pages[j.path]; ok {
