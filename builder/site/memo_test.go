@@ -179,7 +179,7 @@ func TestSums(t *testing.T) {
 			t.Fatalf("lookup %d: %x, want %x", i, got, want(s))
 		}
 	}
-	if got := m.n.Load(); got != 3 {
+	if got := m.len(); got != 3 {
 		t.Errorf("%d strings kept, want 3 (a, its clone, its prefix)", got)
 	}
 	var nilSums *sums
@@ -192,12 +192,12 @@ func TestSums(t *testing.T) {
 		m.of(strings.Repeat("x", 300) + strconv.Itoa(i))
 	}
 	m.trim()
-	if n := m.n.Load(); n == 0 {
+	if n := m.len(); n == 0 {
 		t.Fatal("trim forgot the strings of the build that just looked them up")
 	}
 	m.of(a)
 	m.trim()
-	if n := m.n.Load(); n != 0 {
+	if n := m.len(); n != 0 {
 		t.Errorf("after a build of one lookup, trim kept %d strings", n)
 	}
 	if m.of(a) != want(a) {

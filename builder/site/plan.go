@@ -234,7 +234,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		for _, c := range s.Cases {
 			k := b.memo.keyer()
 			k.str(string(tpl.cards[c]))
-			cardHash[c] = k.h.Sum64()
+			cardHash[c] = k.sum()
 		}
 	}
 	card := func(c *content.Case) uint64 { return cardHash[c] }
@@ -446,7 +446,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	if b.memo != nil {
 		navHash := b.memo.keyer()
 		navHash.str(string(sd.FacetNav))
-		nav := navHash.h.Sum64()
+		nav := navHash.sum()
 		par.For(len(jobs), func(i int) {
 			j := jobs[i]
 			if j.page == nil {
