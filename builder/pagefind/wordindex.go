@@ -3,6 +3,7 @@ package pagefind
 import (
 	"crypto/sha1"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -38,18 +39,31 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	}); err != nil {
 		return nil, err
 	}
+	// The postings are copied, word by word, into one buffer (post): read
+	// from the pages' own postings a word at a time, nearly every posting
+	// was a cache miss, and that was most of the time of the merge.
 	counts := make([]uint32, len(keys)+1)
+	bytesOf := make([]int, len(keys)) // of the word's postings
 	for _, p := range pages {
 		for off := 0; off < len(p.post); {
 			h := readHeader(p.post, off)
 			counts[h.key]++
+			bytesOf[h.key] += h.next - off
 			off = h.next
 		}
 	}
 	start := make([]uint32, len(keys)+1)
+	at := make([]int, len(keys)) // where the word's postings go in post
+	total := 0
 	for w := range keys {
 		start[w+1] = start[w] + counts[w]
+		at[w] = total
+		total += bytesOf[w]
 	}
+	if total > math.MaxUint32 {
+		return nil, fmt.Errorf("sökindex: orden har %d byte positioner, fler än indexet kan numrera", total)
+	}
+	post := make([]byte, total)
 	refs := make([]uint64, start[len(keys)])
 	refForms := make([]uint32, len(refs))
 	wordSize := make([]int, len(keys)) // the word's locations, as Pagefind counts them for chunking
@@ -59,7 +73,8 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 		for off := 0; off < len(p.post); {
 			h := readHeader(p.post, off)
 			k := fill[h.key]
-			refs[k] = uint64(i)<<32 | uint64(off)
+			refs[k] = uint64(i)<<32 | uint64(at[h.key])
+			at[h.key] += copy(post[at[h.key]:], p.post[off:h.next])
 			refForms[k] = h.form
 			fill[h.key]++
 			wordSize[h.key] += int(h.nLocs+h.nMeta) + 1
@@ -155,7 +170,7 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 				}
 			}
 			b = cborArray(b, n)
-			b, sc = appendPages(b, rs, formOf, pages, remap, 0, n, sc)
+			b, sc = appendPages(b, rs, formOf, post, remap, 0, n, sc)
 			b = cborArray(b, len(formOrder))
 			for _, f := range formOrder {
 				b = cborArray(b, 2)
@@ -167,7 +182,7 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 					}
 				}
 				b = cborArray(b, m)
-				b, sc = appendPages(b, rs, formOf, pages, remap, f, m, sc)
+				b, sc = appendPages(b, rs, formOf, post, remap, f, m, sc)
 			}
 		}
 		sums[i] = sha1.Sum(b)
@@ -201,15 +216,15 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 
 // appendPages writes the n pages of one form of a word: the page number
 // as a difference from the one before, the locations and the metadata
-// locations with the fields numbered among all fields.
-func appendPages(b []byte, rs []uint64, formOf []uint32, pages []*page, remap [][]int64, form uint32, n int, sc []int64) ([]byte, []int64) {
+// locations with the fields numbered among all fields. Each of rs is a
+// page's number and where its posting is in post.
+func appendPages(b []byte, rs []uint64, formOf []uint32, post []byte, remap [][]int64, form uint32, n int, sc []int64) ([]byte, []int64) {
 	last := uint64(0)
 	for i, r := range rs {
 		if formOf[i] != form {
 			continue
 		}
 		pi := r >> 32
-		post := pages[pi].post
 		h := readHeader(post, int(uint32(r)))
 		var locs, meta []int64
 		locs, meta, sc = readValues(post, h, sc)
