@@ -48,8 +48,11 @@ type memoEntry struct {
 	// nav, when not nil, is a newer facet overview than data's: the page
 	// is data with *nav in place of data[navAt:navAt+navLen]. A page
 	// whose overview alone changed is kept so, not copied, and made only
-	// when read (withNav, bytes).
-	nav *string
+	// when read (withNav, bytes), unless it is indexed for search
+	// (pagefind.Indexed): the preview's search index reads the pages
+	// written, not those made when read.
+	nav     *string
+	indexed bool
 }
 
 // navSpan returns where data holds the facet overview nav, printed once,

@@ -377,3 +377,51 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 		compareWithFullBuild(t, st.name, dir, theme, got)
 	}
 }
+
+// TestSplicedIndexedPage checks that a list page whose layout puts it in
+// the search index (data-pagefind-body) gets its new facet overview
+// spliced in by the build, not when read: the preview's search index
+// reads only the pages written.
+func TestSplicedIndexedPage(t *testing.T) {
+	repo := sitetest.RepoRoot(t)
+	dir := t.TempDir()
+	for _, d := range []string{"content", "layouts"} {
+		if err := fsutil.CopyTree(filepath.Join(repo, d), filepath.Join(dir, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit := func(name, old, new string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), old) {
+			t.Fatalf("%s lacks %q", name, old)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("layouts/case-list.html", "<h1>{{.Title}}</h1>", "<h1 data-pagefind-body>{{.Title}}</h1>")
+	theme := os.DirFS(repo)
+	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
+	defer b.Close()
+	if _, err := b.Build(output.NewMemory()); err != nil {
+		t.Fatal(err)
+	}
+	edit("content/exempel/minimili.md", "  - Personer med riskbruk eller missbruk\n", "  - Familjer och föräldrar\n")
+	got := output.NewMemory()
+	res, err := b.Build(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Spliced < len(caseOrders) {
+		t.Errorf("%d pages spliced, want the %d lists of all cases", res.Spliced, len(caseOrders))
+	}
+	if got.Later("exempel/index.html") {
+		t.Error("/exempel/, indexed for search, is made when read")
+	}
+	compareWithFullBuild(t, "target group", dir, theme, got)
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/pagefind"
 )
 
 // render executes the layout of every planned page that the memo does not
@@ -31,8 +32,9 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 	// it, its buffer goes back for the next page.
 	reuse := memoPages == nil && output.Streams(w)
 	// A page with a new facet overview and nothing else new is left to be
-	// spliced when read, where w can (a preview's output.Memory): at
-	// 10,000 cases a count's change touches 800 lists of 80 kB.
+	// spliced when read, where w can (a preview's output.Memory) and the
+	// page is not indexed for search: at 10,000 cases a count's change
+	// touches 800 lists of 80 kB.
 	lw, _ := w.(output.LaterWriter)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -126,7 +128,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					switch {
 					case entry.nav == nil:
 						data = entry.data
-					case lw == nil:
+					case lw == nil || entry.indexed:
 						// Spliced now, and kept so.
 						data = entry.bytes()
 						entry.data, entry.navLen, entry.nav = data, len(*entry.nav), nil
@@ -160,6 +162,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					entry.data = data
 					if j.navKey != 0 {
 						entry.navAt, entry.navLen = navSpan(data, nav)
+						entry.indexed = pagefind.Indexed(data)
 					}
 				}
 				if memoPages != nil && j.page != nil {
