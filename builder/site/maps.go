@@ -205,22 +205,29 @@ type Locator struct {
 // Dot is a point on a map, its coordinates formatted.
 type Dot struct{ X, Y string }
 
-// locators finds the areas of the drawn map by code.
+// locators finds the areas of the drawn map by code, each with its dot
+// (the centroid, formatted once: every case in a kommun has it).
 type locators struct {
 	m           *geo.Map
-	kommun, lan map[string]*geo.Area
+	kommun, lan map[string]locArea
+}
+
+type locArea struct {
+	a   *geo.Area
+	dot Dot
 }
 
 func newLocators(m *geo.Map) *locators {
 	if m == nil {
 		return nil
 	}
-	l := &locators{m: m, kommun: map[string]*geo.Area{}, lan: map[string]*geo.Area{}}
+	l := &locators{m: m, kommun: map[string]locArea{}, lan: map[string]locArea{}}
 	for i := range m.Kommuner {
-		l.kommun[m.Kommuner[i].Code] = &m.Kommuner[i]
+		a := &m.Kommuner[i]
+		l.kommun[a.Code] = locArea{a, Dot{chart.Num(a.Centroid[0]), chart.Num(a.Centroid[1])}}
 	}
 	for i := range m.Lan {
-		l.lan[m.Lan[i].Code] = &m.Lan[i]
+		l.lan[m.Lan[i].Code] = locArea{a: &m.Lan[i]}
 	}
 	return l
 }
@@ -232,13 +239,13 @@ func (l *locators) of(title string, kommuner []*content.Kommun, lan []*content.L
 		return nil
 	}
 	loc := &Locator{Width: l.m.Width, Height: l.m.Height, Title: title}
-	mark := func(a *geo.Area, dot bool) {
-		if a == nil {
+	mark := func(a locArea, dot bool) {
+		if a.a == nil {
 			return
 		}
-		loc.Marks = append(loc.Marks, a.Path)
+		loc.Marks = append(loc.Marks, a.a.Path)
 		if dot {
-			loc.Dots = append(loc.Dots, Dot{chart.Num(a.Centroid[0]), chart.Num(a.Centroid[1])})
+			loc.Dots = append(loc.Dots, a.dot)
 		}
 	}
 	for _, k := range kommuner {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"html/template"
+	"math"
 	"sort"
 	"sync"
 	"unsafe"
@@ -467,7 +468,8 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 		k.flag(d.Catalog)
 	}
 	if l := p.Locator; l != nil {
-		k.str("locator", l.Title, l.ViewBox())
+		k.str("locator", l.Title)
+		k.num(math.Float64bits(l.Width), math.Float64bits(l.Height)) // ViewBox
 		k.str(l.Marks...)
 		for _, d := range l.Dots {
 			k.str(d.X, d.Y)
