@@ -53,10 +53,12 @@ type Memo struct {
 	setup  uint64           // the extra text and the synonyms the lexicon was made with
 	counts map[string]int32 // word → the pages (and extra text) that use it
 	pages  map[string]*memoPage
+	round  uint64 // of Terms, for memoPage.seen
 }
 
 type memoPage struct {
-	key uint64
+	key  uint64
+	seen uint64 // the last round of Terms that had the page
 	// words are the distinct words of the text, each between newlines
 	// ("\nord\nord\n"): one string, which the collector need not trace
 	// as it would 200 strings per page.
@@ -93,8 +95,13 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 	entries := make([]*memoPage, len(pages))
 	texts := make([]string, len(pages))
 	var changed []int
+	m.round++
 	for i, p := range pages {
-		if e := m.pages[p.ID]; e != nil && e.key == p.Key {
+		e := m.pages[p.ID]
+		if e != nil {
+			e.seen = m.round
+		}
+		if e != nil && e.key == p.Key {
 			entries[i] = e
 		} else {
 			changed = append(changed, i)
@@ -103,7 +110,7 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 	par.For(len(changed), func(k int) {
 		i := changed[k]
 		texts[i] = pages[i].Text()
-		entries[i] = &memoPage{key: pages[i].Key, words: joinWords(distinctWords(texts[i]))}
+		entries[i] = &memoPage{key: pages[i].Key, seen: m.round, words: joinWords(distinctWords(texts[i]))}
 	})
 
 	// The lexicon's counts, and the words that came or went (not
@@ -112,12 +119,8 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 	if m.e != nil {
 		flipped = map[string]bool{}
 	}
-	seen := make(map[string]bool, len(pages))
-	for _, p := range pages {
-		seen[p.ID] = true
-	}
 	for id, e := range m.pages {
-		if !seen[id] {
+		if e.seen != m.round {
 			m.count(e.words, -1, flipped)
 			delete(m.pages, id)
 		}

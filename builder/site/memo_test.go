@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"hash/maphash"
+	"html/template"
 	"reflect"
 	"strconv"
 	"strings"
@@ -202,5 +203,38 @@ func TestSums(t *testing.T) {
 	}
 	if m.of(a) != want(a) {
 		t.Error("hash after trim differs")
+	}
+}
+
+// TestTextKeyCoversIndexedText: each thing indexedText reads changes a
+// page's text key, so the preview's search terms (search.Memo) are made
+// again when the text they come from changes.
+func TestTextKeyCoversIndexedText(t *testing.T) {
+	m := newMemo()
+	base := func() *Page {
+		c := &content.Case{Status: content.StatusOngoing, Municipalities: []*content.Kommun{{Code: "1440", Name: "Ale"}}}
+		return &Page{Title: "Familjecentral", Description: "Tidiga insatser för familjer.",
+			Body: "<p>Ett stödprogram för föräldrar.</p>", Case: c,
+			Term: &content.Term{Aliases: []string{"familjecentraler"}}}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(p *Page)
+	}{
+		{"title", func(p *Page) { p.Title = "Familjecentralen" }},
+		{"description", func(p *Page) { p.Description = "Tidiga insatser för barn." }},
+		{"body", func(p *Page) { p.Body = "<p>Ett stödprogram för barn.</p>" }},
+		{"long body", func(p *Page) { p.Body += template.HTML(strings.Repeat(" stöd", longString)) }},
+		{"alias", func(p *Page) { p.Term.Aliases = []string{"familjecenter"} }},
+		{"filter", func(p *Page) { p.Case.Status = content.StatusEnded }},
+	} {
+		p, q := base(), base()
+		tc.edit(q)
+		if indexedText(p) == indexedText(q) {
+			t.Fatalf("%s: the edit does not change the indexed text", tc.name)
+		}
+		if textKey(p, m) == textKey(q, m) {
+			t.Errorf("%s changes the indexed text but not the text key", tc.name)
+		}
 	}
 }

@@ -1,11 +1,9 @@
 package site
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"html"
 	"slices"
 	"strconv"
@@ -528,7 +526,7 @@ func indexTerms(jobs []*job, s *content.Site, memo *search.Memo, pm *memo) *sear
 			}
 		}
 	}
-	if memo != nil {
+	if memo != nil && pm != nil {
 		in := make([]search.PageText, len(pages))
 		par.For(len(pages), func(i int) {
 			p := pages[i]
@@ -557,33 +555,17 @@ func setTerms(e *search.Expander, p *Page, text string) {
 // textKey is a hash of everything indexedText reads (a case's filters by
 // pm's hash of them).
 func textKey(p *Page, pm *memo) uint64 {
-	var h maphash.Hash
-	h.SetSeed(textSeed)
-	var b [8]byte
-	for _, s := range []string{p.Title, p.Description} {
-		h.WriteString(s)
-		h.WriteByte(0)
-	}
-	var sums *sums
-	if pm != nil {
-		sums = &pm.sums
-	}
-	binary.LittleEndian.PutUint64(b[:], sums.of(string(p.Body)))
-	h.Write(b[:])
+	k := pm.keyer()
+	k.str(p.Title, p.Description, string(p.Body))
 	if p.Term != nil {
-		for _, a := range p.Term.Aliases {
-			h.WriteString(a)
-			h.WriteByte(1)
-		}
+		k.num(uint64(len(p.Term.Aliases)))
+		k.str(p.Term.Aliases...)
 	}
 	if p.Case != nil {
-		binary.LittleEndian.PutUint64(b[:], pm.filterHash(p.Case))
-		h.Write(b[:])
+		k.num(pm.filterHash(p.Case))
 	}
-	return h.Sum64()
+	return k.sum()
 }
-
-var textSeed = maphash.MakeSeed()
 
 // indexedText is the text of p the search index holds: title, summary,
 // body, a term's other names and a case's filter labels.
