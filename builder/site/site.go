@@ -489,9 +489,8 @@ func (b *Builder) compileSass(root string, errs *diag.List) []byte {
 
 // mdCache keeps rendered markdown between builds of the preview server,
 // keyed by document and invalidated when the document's markdown input
-// (mdKey: its file's hash, which stands for its body, its first line,
-// file and URL) or the site's link targets change: an edit renders the
-// edited document's body again, and no other.
+// (mdKey: its file's hash, for its body, its first line, file and URL) or the site's link targets
+// change: a front-matter edit that keeps the body's lines renders nothing.
 type mdCache struct {
 	mu  sync.Mutex
 	m   map[string]mdEntry
