@@ -489,7 +489,7 @@ func (b *Builder) compileSass(root string, errs *diag.List) []byte {
 
 // mdCache keeps rendered markdown between builds of the preview server,
 // keyed by document and invalidated when the document's markdown input
-// (mdKey: its file's hash, for its body, its first line, file and URL) or the site's link targets
+// (mdKey: its body, first line, file and URL) or the site's link targets
 // change: a front-matter edit that keeps the body's lines renders nothing.
 type mdCache struct {
 	mu  sync.Mutex
@@ -503,23 +503,16 @@ type mdEntry struct {
 	r   *markdown.Rendered
 }
 
-// mdKey hashes a markdown input, the body of the document file whose
-// hash is file (content.Doc.Hash, which stands for the body: it is the
-// hash of the file the body was cut from). With file 0 the body itself
-// is hashed.
-func mdKey(in markdown.Input, file uint64) uint64 {
+// mdKey hashes a markdown input.
+func mdKey(in markdown.Input) uint64 {
 	var h maphash.Hash
 	h.SetSeed(linkSeed)
 	for _, s := range []string{in.File, in.Dir, in.SelfURL, in.BundleURL, strconv.Itoa(in.Line), strconv.FormatBool(in.Glossary)} {
 		h.WriteString(s)
 		h.WriteByte(0)
 	}
-	if file == 0 {
-		file = maphash.Bytes(longSeed, in.Source)
-		h.WriteByte(1)
-	}
 	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], file)
+	binary.LittleEndian.PutUint64(b[:], maphash.Bytes(longSeed, in.Source))
 	h.Write(b[:])
 	return h.Sum64()
 }
@@ -564,7 +557,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 				in := mdInput(d, d.Body, d.BodyLine)
 				var key uint64
 				if b.md.m != nil {
-					key = mdKey(in, d.Hash)
+					key = mdKey(in)
 					b.md.mu.Lock()
 					e, ok := b.md.m[d.File]
 					b.md.mu.Unlock()
