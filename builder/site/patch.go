@@ -239,7 +239,7 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 		sn.g.body[d] = template.HTML(e.r.HTML)
 		b.md.mu.Lock()
 		if me, ok := b.md.m[d.File]; ok {
-			me.key, me.r = mdKey(mdInput(d, d.Body, d.BodyLine)), e.r
+			me.key, me.file, me.r = mdKey(mdInput(d, d.Body, d.BodyLine)), d.Hash, e.r
 			b.md.m[d.File] = me
 		}
 		b.md.mu.Unlock()

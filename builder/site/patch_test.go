@@ -344,6 +344,7 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 		{"site description", replace("content/site.yaml", "description: Goda exempel", "description: Bra exempel"), 0},
 		{"layout", replace("layouts/case.html", "<h2 id=\"fakta\">Fakta</h2>", "<h2 id=\"fakta\">Fakta om exemplet</h2>"), 0},
 	}
+	frontOnly := map[string]bool{"summary": true, "target group": true, "target group back": true, "status": true}
 	for _, st := range steps {
 		touched = nil
 		st.edit()
@@ -351,9 +352,14 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 			b.Changed(touched)
 		}
 		got := output.NewMemory()
+		renders := mdRenders.Load()
 		res, err := b.Build(writer(got))
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
+		}
+		// An edit of the front matter alone renders no markdown.
+		if n := mdRenders.Load() - renders; frontOnly[st.name] && n != 0 {
+			t.Errorf("%s: %d documents' markdown rendered, want none", st.name, n)
 		}
 		if st.max > 0 && res.Rendered > st.max {
 			t.Errorf("%s: rendered %d of %d pages, want at most %d", st.name, res.Rendered, res.Pages, st.max)
