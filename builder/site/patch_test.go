@@ -20,22 +20,9 @@ import (
 // byte the site a fresh full build makes of the same files, and that the
 // patch re-rendered only a few pages.
 func TestPatchMatchesFullBuild(t *testing.T) {
-	repo := sitetest.RepoRoot(t)
-	dir := t.TempDir()
-	if err := fsutil.CopyTree(filepath.Join(repo, "content"), filepath.Join(dir, "content")); err != nil {
-		t.Fatal(err)
-	}
+	dir, theme := repoSiteCopy(t)
 	// The site's own "Nämns i" list shows each page's summary too.
-	if err := fsutil.CopyTree(filepath.Join(repo, "layouts"), filepath.Join(dir, "layouts")); err != nil {
-		t.Fatal(err)
-	}
-	bl := filepath.Join(dir, "layouts", "partials", "backlinks.html")
-	orig, err := os.ReadFile(bl)
-	if err != nil || !bytes.Contains(orig, []byte("{{.Title}}</a>")) {
-		t.Fatalf("backlinks partial: %v", err)
-	}
-	os.WriteFile(bl, bytes.Replace(orig, []byte("{{.Title}}</a>"), []byte("{{.Title}}</a> {{.Summary}}"), 1), 0o644)
-	theme := os.DirFS(repo)
+	replaceIn(t, dir, "layouts/partials/backlinks.html", "{{.Title}}</a>", "{{.Title}}</a> {{.Summary}}")
 	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
 	defer b.Close()
 	cur := output.NewMemory()
@@ -262,14 +249,7 @@ type plainWriter struct{ m *output.Memory }
 func (w plainWriter) Write(name string, data []byte) error { return w.m.Write(name, data) }
 
 func testIncrementalBuild(t *testing.T, report, plain bool) {
-	repo := sitetest.RepoRoot(t)
-	dir := t.TempDir()
-	for _, d := range []string{"content", "layouts"} {
-		if err := fsutil.CopyTree(filepath.Join(repo, d), filepath.Join(dir, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	theme := os.DirFS(repo)
+	dir, theme := repoSiteCopy(t)
 	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
 	defer b.Close()
 	writer := func(m *output.Memory) output.Writer {
@@ -297,15 +277,7 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 	replace := func(name, old, new string) func() {
 		return func() {
 			touched = append(touched, name)
-			p := filepath.Join(dir, name)
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(string(data), old) {
-				t.Fatalf("%s lacks %q", name, old)
-			}
-			os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644)
+			replaceIn(t, dir, name, old, new)
 		}
 	}
 	const mini = "content/exempel/minimili.md"
@@ -389,35 +361,14 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 // spliced in by the build, not when read: the preview's search index
 // reads only the pages written.
 func TestSplicedIndexedPage(t *testing.T) {
-	repo := sitetest.RepoRoot(t)
-	dir := t.TempDir()
-	for _, d := range []string{"content", "layouts"} {
-		if err := fsutil.CopyTree(filepath.Join(repo, d), filepath.Join(dir, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	edit := func(name, old, new string) {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(data), old) {
-			t.Fatalf("%s lacks %q", name, old)
-		}
-		if err := os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	edit("layouts/case-list.html", "<h1>{{.Title}}</h1>", "<h1 data-pagefind-body>{{.Title}}</h1>")
-	theme := os.DirFS(repo)
+	dir, theme := repoSiteCopy(t)
+	replaceIn(t, dir, "layouts/case-list.html", "<h1>{{.Title}}</h1>", "<h1 data-pagefind-body>{{.Title}}</h1>")
 	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
 	defer b.Close()
 	if _, err := b.Build(output.NewMemory()); err != nil {
 		t.Fatal(err)
 	}
-	edit("content/exempel/minimili.md", "  - Personer med riskbruk eller missbruk\n", "  - Familjer och föräldrar\n")
+	replaceIn(t, dir, "content/exempel/minimili.md", "  - Personer med riskbruk eller missbruk\n", "  - Familjer och föräldrar\n")
 	got := output.NewMemory()
 	res, err := b.Build(got)
 	if err != nil {
@@ -430,4 +381,35 @@ func TestSplicedIndexedPage(t *testing.T) {
 		t.Error("/exempel/, indexed for search, is made when read")
 	}
 	compareWithFullBuild(t, "target group", dir, theme, got)
+}
+
+// repoSiteCopy copies the repository's content and layouts into a new
+// folder, for a test that edits them; the theme is the repository's.
+func repoSiteCopy(t *testing.T) (dir string, theme fs.FS) {
+	t.Helper()
+	repo := sitetest.RepoRoot(t)
+	dir = t.TempDir()
+	for _, d := range []string{"content", "layouts"} {
+		if err := fsutil.CopyTree(filepath.Join(repo, d), filepath.Join(dir, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, os.DirFS(repo)
+}
+
+// replaceIn replaces the first old in the file name below dir with new;
+// old must be there.
+func replaceIn(t *testing.T, dir, name, old, new string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("%s lacks %q", name, old)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
