@@ -49,7 +49,7 @@ type memoEntry struct {
 	// nav, when not nil, is a newer facet overview than data's: the page
 	// is data with *nav in place of data[navAt:navAt+navLen]. A page
 	// whose overview alone changed is kept so, not copied, and made only
-	// when read (withNav, bytes), unless it is indexed for search
+	// when read (bytes), unless it is indexed for search
 	// (pagefind.Indexed): the preview's search index reads the pages
 	// written, not those made when read.
 	nav     *string
@@ -67,13 +67,6 @@ func navSpan(data []byte, nav string) (at, n int) {
 		return -1, 0
 	}
 	return at, len(nav)
-}
-
-// withNav is e's page with the facet overview *nav in place of the one it
-// was made with, not yet spliced in: bytes does that.
-func (e memoEntry) withNav(nav *string) memoEntry {
-	e.nav = nav
-	return e
 }
 
 // bytes returns e's page.

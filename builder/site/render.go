@@ -109,7 +109,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 						case j.navKey != 0 && e.navKey == j.navKey && e.navAt >= 0 && nav != "":
 							// Only the facet overview changed (a count):
 							// spliced in, not rendered again.
-							e = e.withNav(&nav)
+							e.nav = &nav
 							kept = &e
 							spliced.Add(1)
 						}
