@@ -139,4 +139,4 @@ fuzz: deps
 	$(GO) test ./builder/htmlexec -run '^$$' -fuzz FuzzEscapers -fuzztime $(FUZZTIME)
 
 clean:
-	rm -rf bin dist public .public-reserv .public-bygge-* .public-gammal .public-lås .cache
+	rm -rf bin dist public .public-reserv .public-bygge-* .public-gammal .public-lås .public-förteckning .cache

@@ -46,11 +46,12 @@ done
 # The build readers get, with the search index the portal writes itself
 # (builder/pagefind), with the peak memory of all processes together
 # (bench/peakrss.py) and the index's size: the first build into a new
-# folder with no saved index entries (the user's cache folder), then a
-# build after builds (the third), then one after a change to one case's
-# text. At
-# 10,000 cases Pagefind's CLI (-pagefind-cli) follows as the reference.
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/exempelbanken/sokindex"
+# folder with no saved index entries or rendered markdown (the user's
+# cache folder), then a build after builds (the third), then one after a
+# change to one case's text. At 10,000 cases Pagefind's CLI
+# (-pagefind-cli) follows as the reference.
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/exempelbanken"
+forget_saved() { rm -rf "$cache/sokindex" "$cache/markdown"; } # a build's saved index entries and markdown
 echo
 echo "Hela bygget med sökindex:"
 printf '%-8s %-34s %10s %12s %12s\n' "exempel" "" "tid" "minne (alla)" "index"
@@ -62,7 +63,7 @@ row() { # size label "wall=… rss=…" index-dir
 for n in $SIZES; do
   corpus=.cache/bench/corpus-$n
   out=$(mktemp -d)
-  rm -rf "$cache"
+  forget_saved
   sync; row "$n" "nytt, utan sparat index" "$(peak -root "$corpus" -out "$out/public")" "$out/public/pagefind"
   # As in the first table, the build measured again is the third: the
   # second is the first to overwrite the tree the first left beside.

@@ -128,7 +128,7 @@ func (c *buildCmd) run(env Env) int {
 	ctx, stop := interruptible(env)
 	defer stop()
 	start := time.Now()
-	b := site.New(site.Options{Root: c.root, Drafts: c.drafts, BaseURL: c.baseURL, Theme: env.Theme, HTMLTemplateOnly: !c.htmlexec, NoSearchTerms: !c.searchTerms, NoOpenData: !c.openData})
+	b := site.New(site.Options{Root: c.root, Drafts: c.drafts, BaseURL: c.baseURL, Theme: env.Theme, HTMLTemplateOnly: !c.htmlexec, NoSearchTerms: !c.searchTerms, NoOpenData: !c.openData, CacheDir: cacheDir()})
 	defer b.Close()
 	disk, st := c.openOutput(env)
 	if st >= 0 {
@@ -196,6 +196,7 @@ func (c *buildCmd) run(env Env) int {
 	}
 	res.Report(env.Stdout, time.Since(start), c.verbose)
 	if c.verbose {
+		fmt.Fprintf(env.Stdout, "  %-40s %10s\n", "filer som inte ändrats (skrevs inte)", sv.FormatInt(int64(disk.Unchanged())))
 		if rss, ok := maxRSS(); ok {
 			fmt.Fprintf(env.Stdout, "  %-40s %10s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(rss>>20))
 		}
@@ -203,12 +204,23 @@ func (c *buildCmd) run(env Env) int {
 	return ExitOK
 }
 
+// cacheDir is the portal's folder in the user's cache folder, where a
+// build keeps what the next can reuse (rendered markdown, the search
+// index's entries); "" when there is none.
+func cacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "exempelbanken")
+}
+
 // searchCache is the file the search index of the site at root is kept
 // in between builds (pagefind.Index.Save), in the user's cache folder; ""
 // when there is none.
 func searchCache(root string) string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
+	dir := cacheDir()
+	if dir == "" {
 		return ""
 	}
 	abs, err := filepath.Abs(root)
@@ -216,7 +228,7 @@ func searchCache(root string) string {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(dir, "exempelbanken", "sokindex", hex.EncodeToString(sum[:8])+".bin")
+	return filepath.Join(dir, "sokindex", hex.EncodeToString(sum[:8])+".bin")
 }
 
 // openOutput prepares the output folder: refused (exit 2) when it is not

@@ -22,12 +22,23 @@ import (
 )
 
 // TestMain lets the test binary act as the portal command, so the crash
-// test can run and kill a real build process.
+// test can run and kill a real build process. The builds keep what they
+// cache (rendered markdown, search entries, CSS) in a cache folder of
+// the test run's, not in the user's (XDG_CACHE_HOME, which Linux's
+// os.UserCacheDir reads).
 func TestMain(m *testing.M) {
 	if os.Getenv("PORTAL_TEST_AS_CLI") == "1" {
 		os.Exit(Run(os.Args[1:], Env{Stdout: os.Stdout, Stderr: os.Stderr, SearchCLI: search.IndexContext}))
 	}
-	os.Exit(m.Run())
+	cache, err := os.MkdirTemp("", "portal-cache-")
+	if err == nil {
+		os.Setenv("XDG_CACHE_HOME", cache)
+	}
+	code := m.Run()
+	if err == nil {
+		os.RemoveAll(cache)
+	}
+	os.Exit(code)
 }
 
 // treeHash hashes every file path and content below dir.

@@ -8,6 +8,8 @@
 package content
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -470,6 +472,10 @@ type Site struct {
 // IsDraft reports whether section/slug ("exempel/x") names a draft that
 // was left out of this build.
 func (s *Site) IsDraft(section, slug string) bool { return s.draftSlugs[section+"/"+slug] }
+
+// DraftKeys returns the drafts left out of this build, as
+// "section/slug", sorted.
+func (s *Site) DraftKeys() []string { return slices.Sorted(maps.Keys(s.draftSlugs)) }
 
 // HiddenDrafts is how many drafts were left out of this build.
 func (s *Site) HiddenDrafts() int { return len(s.draftSlugs) }

@@ -42,9 +42,16 @@ type Disk struct {
 	// made. kept marks what the build wrote or made, so that Prune can
 	// remove the rest.
 	entries map[string]uint8
-	listed  chan struct{} // closed once entries holds the spare's listing
+	listed  chan struct{} // closed once entries and inv are ready
 	reused  bool
 	pruned  bool
+
+	// inv is the inventory of the last two builds (read in the background
+	// from NewDisk on); wrote holds the records of this build's files, by
+	// slash path: what Commit saves as the new inventory.
+	inv       *inventory
+	wrote     map[string]record
+	unchanged int
 }
 
 // The kinds of entries in a listed tree, and the flag of Disk.entries for a
@@ -143,17 +150,18 @@ func newDisk(dir string, unlock func()) (*Disk, error) {
 	if err != nil {
 		return nil, fmt.Errorf("skapa byggmapp: %w", err)
 	}
-	d := &Disk{dir: dir, tmp: tmp, unlock: unlock, entries: map[string]uint8{}, listed: make(chan struct{})}
+	d := &Disk{dir: dir, tmp: tmp, unlock: unlock, entries: map[string]uint8{}, listed: make(chan struct{}), wrote: map[string]record{}}
 	// Claim the spare by renaming it onto the new, empty folder.
 	if spare := spareDir(dir); isOurs(spare) && renameOntoEmpty(spare, tmp) == nil {
 		d.reused = true
-		go func() {
-			listTree(tmp, d.entries)
-			close(d.listed)
-		}()
-	} else {
-		close(d.listed)
 	}
+	go func() {
+		if d.reused {
+			listTree(tmp, d.entries)
+		}
+		d.inv = readInventory(inventoryFile(dir))
+		close(d.listed)
+	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		d.discardTmp()
 		return nil, err
@@ -202,13 +210,16 @@ func cleanLeftovers(dir string) {
 
 // Write implements Writer. Writes are serialised: on the disks this
 // builder runs on, parallel metadata operations are slower than sequential
-// ones, and one writer keeps the number of system calls minimal.
+// ones, and one writer keeps the number of system calls minimal. A file
+// that the spare holds with the same contents, by the inventory, is left
+// as it is.
 func (d *Disk) Write(name string, data []byte) error {
 	c, err := CleanPath(name)
 	if err != nil {
 		return err
 	}
 	full := filepath.Join(d.tmp, filepath.FromSlash(c))
+	sum := checksum(data)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
@@ -218,21 +229,37 @@ func (d *Disk) Write(name string, data []byte) error {
 	// needs no truncation.
 	<-d.listed
 	k, had := d.entries[full]
+	if had && k == kindFile {
+		if st, ok := fileStamp(full); ok && d.inv.match(c, st, len(data), sum) {
+			d.entries[full] = k | kept
+			d.wrote[c] = record{st: st, sum: sum}
+			d.unchanged++
+			return nil
+		}
+	}
 	isNew := !had
-	err = writeFile(full, data, isNew)
+	st, err := writeFile(full, data, isNew)
 	if isNew && errors.Is(err, fs.ErrExist) {
-		err = writeFile(full, data, false) // written twice in one build
+		st, err = writeFile(full, data, false) // written twice in one build
 	}
 	if err != nil && d.reused {
 		// The spare may hold a directory, a link or a file where this
 		// build wants something else.
 		d.clear(full)
-		err = writeFile(full, data, false)
+		st, err = writeFile(full, data, false)
 	}
-	if err == nil && had {
+	if err != nil {
+		return err
+	}
+	if had {
 		d.entries[full] = k | kept
 	}
-	return err
+	if st != (stamp{}) {
+		d.wrote[c] = record{st: st, sum: sum}
+	} else {
+		delete(d.wrote, c)
+	}
+	return nil
 }
 
 // clear makes way in a reused tree for a file at full where the spare has
@@ -334,6 +361,14 @@ func (d *Disk) Prune() error {
 	return nil
 }
 
+// Unchanged returns how many files the build did not write because the
+// spare held them already, as they were.
+func (d *Disk) Unchanged() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.unchanged
+}
+
 // Dir returns the temporary build directory, for tools (such as a search
 // indexer) that must run on the complete site before it is published.
 func (d *Disk) Dir() string { return d.tmp }
@@ -371,6 +406,7 @@ func (d *Disk) Commit() error {
 			d.abort()
 			return fmt.Errorf("publicera %s: %w", d.dir, err)
 		}
+		d.saveInventory()
 		if d.Durable {
 			return syncDir(filepath.Dir(d.dir))
 		}
@@ -384,7 +420,18 @@ func (d *Disk) Commit() error {
 		syncDir(filepath.Dir(d.dir))
 	}
 	d.keep(d.tmp)
+	d.saveInventory()
 	return nil
+}
+
+// saveInventory records the files of the site just published, and those
+// of the site it replaced (the spare), for the next build. An inventory
+// that cannot be written only costs that build the writes it would have
+// saved; one that is out of date costs nothing else either (see
+// inventory), so errors are ignored.
+func (d *Disk) saveInventory() {
+	<-d.listed
+	writeInventory(inventoryFile(d.dir), d.wrote, d.inv.latest)
 }
 
 // commitByRenames is Commit without an atomic exchange: the published site
@@ -408,6 +455,7 @@ func (d *Disk) commitByRenames() error {
 	}
 	syncDir(filepath.Dir(d.dir))
 	d.keep(old)
+	d.saveInventory()
 	return nil
 }
 
@@ -429,9 +477,7 @@ func (d *Disk) Abort() {
 }
 
 func (d *Disk) abort() {
-	if d.reused {
-		<-d.listed // the listing reads the folder; let it finish first
-	}
+	<-d.listed // the listing reads the folder; let it finish first
 	if !d.reused || os.Rename(d.tmp, spareDir(d.dir)) != nil {
 		d.discardTmp()
 	}

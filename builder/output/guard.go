@@ -126,7 +126,8 @@ func isEmptyDir(dir string) bool {
 
 // writeMarker puts the Marker into dir.
 func writeMarker(dir string) error {
-	return writeFile(filepath.Join(dir, Marker), []byte(markerText), false)
+	_, err := writeFile(filepath.Join(dir, Marker), []byte(markerText), false)
+	return err
 }
 
 // realPath returns the absolute path p with every symbolic link of its

@@ -191,7 +191,7 @@ func TestFallbackSwap(t *testing.T) {
 			t.Fatalf("public holds %v, want %s", got, c)
 		}
 	}
-	assertOnly(t, dir, ".public-lås", ".public-reserv", "public")
+	assertOnly(t, dir, ".public-förteckning", ".public-lås", ".public-reserv", "public")
 
 	betweenRenames = func() bool { return false } // killed here
 	defer func() { betweenRenames = func() bool { return true } }()
@@ -216,7 +216,7 @@ func TestFallbackSwap(t *testing.T) {
 	if got := files(t, pub); got["index.html"] != "fem" {
 		t.Errorf("public holds %v", got)
 	}
-	assertOnly(t, dir, ".public-lås", ".public-reserv", "public")
+	assertOnly(t, dir, ".public-förteckning", ".public-lås", ".public-reserv", "public")
 }
 
 // TestListTreeMatchesWalk: the system's fast listing (getdents on Linux)

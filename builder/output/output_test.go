@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
 )
@@ -53,7 +56,7 @@ func TestDiskCommitSwapsAtomically(t *testing.T) {
 		}
 	}
 	// The previous site waits beside public/ for the next build.
-	assertOnly(t, dir, ".public-lås", ".public-reserv", "public")
+	assertOnly(t, dir, ".public-förteckning", ".public-lås", ".public-reserv", "public")
 	if b, _ := os.ReadFile(filepath.Join(dir, ".public-reserv", "index.html")); string(b) != "ett" {
 		t.Errorf("spare holds %q, want the previous site", b)
 	}
@@ -397,7 +400,7 @@ func TestDiskCommitNeedsPrune(t *testing.T) {
 func TestWriteFileReplaces(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f.html")
 	for _, s := range []string{"en lång gammal text", "kort", "", "längre än kort"} {
-		if err := writeFile(p, []byte(s), false); err != nil {
+		if _, err := writeFile(p, []byte(s), false); err != nil {
 			t.Fatal(err)
 		}
 		if b, _ := os.ReadFile(p); string(b) != s {
@@ -434,5 +437,103 @@ func TestDiskWriteTwice(t *testing.T) {
 		if len(got) != len(want) || got["a/index.html"] != "kort" || got[fmt.Sprintf("ny%d.html", build)] != "kort" {
 			t.Errorf("build %d: public holds %v, want %v", build, got, want)
 		}
+	}
+}
+
+// TestDiskSkipsUnchanged: a build leaves alone the files of the spare that
+// it would write with the same contents, by the inventory, and writes
+// every other one: changed contents, files changed by hand since (also
+// with the old modification time put back, where the system reports the
+// change time), and everything when the inventory is missing or damaged.
+func TestDiskSkipsUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "public")
+	spare := filepath.Join(dir, ".public-reserv")
+	build := func(write map[string]string) *Disk {
+		t.Helper()
+		d, err := NewDisk(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range slices.Sorted(maps.Keys(write)) {
+			if err := d.Write(name, []byte(write[name])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := d.Prune(); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if got := files(t, pub); !maps.Equal(got, write) {
+			t.Fatalf("public holds %v, want %v", got, write)
+		}
+		return d
+	}
+	site := map[string]string{"a.html": "1", "b/index.html": "samma", "c.html": "x", "d.html": "d", "e.html": "e"}
+	for range 2 {
+		if d := build(site); d.Unchanged() != 0 {
+			t.Fatalf("a build into a new folder left %d files unchanged", d.Unchanged())
+		}
+	}
+	before, _ := fileStamp(filepath.Join(spare, "b", "index.html"))
+	// By hand, in the spare: c.html changed, and its time put back
+	// (Windows reports no change time: there the stamp is size and
+	// modification time alone); d.html changed (same size); e.html
+	// replaced by another file.
+	tamper(t, filepath.Join(spare, "c.html"), "y", runtime.GOOS != "windows")
+	tamper(t, filepath.Join(spare, "d.html"), "D", false)
+	os.Remove(filepath.Join(spare, "e.html"))
+	os.WriteFile(filepath.Join(spare, "e.html"), []byte("e"), 0o644)
+	site["a.html"] = "2"
+	d := build(site) // checks that every file holds what was written
+	after, _ := fileStamp(filepath.Join(pub, "b", "index.html"))
+	if d.Unchanged() != 1 || before != after {
+		t.Errorf("%d files left unchanged (want 1: b/index.html); its stamp %v, before %v", d.Unchanged(), after, before)
+	}
+	// The next build reuses what the first two left: only b/ and c.html,
+	// d.html, e.html as the second build wrote them.
+	if d := build(site); d.Unchanged() != 4 {
+		t.Errorf("%d files left unchanged, want 4", d.Unchanged())
+	}
+	// Without a readable inventory everything is written.
+	inv := filepath.Join(dir, ".public-förteckning")
+	b, err := os.ReadFile(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	os.WriteFile(inv, b, 0o644)
+	if d := build(site); d.Unchanged() != 0 {
+		t.Errorf("a damaged inventory left %d files unchanged", d.Unchanged())
+	}
+	// Nor without one: the build after it finds the spare that the build
+	// before wrote, and no record of it either.
+	os.Remove(inv)
+	for range 2 {
+		if d := build(site); d.Unchanged() != 0 {
+			t.Errorf("a missing inventory left %d files unchanged", d.Unchanged())
+		}
+	}
+	if d := build(site); d.Unchanged() != len(site) {
+		t.Errorf("%d files left unchanged, want all %d", d.Unchanged(), len(site))
+	}
+}
+
+// tamper overwrites the file at p with s, as an editor would, and with
+// keepTime puts its modification time back.
+func tamper(t *testing.T, p, s string, keepTime bool) {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // past the file system's clock tick
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if keepTime {
+		os.Chtimes(p, fi.ModTime(), fi.ModTime())
 	}
 }

@@ -22,8 +22,9 @@ import (
 // against 1 to 4 s). Links are not followed.
 //
 // With isNew, the file must not exist yet (O_EXCL), and since it starts
-// empty it is not truncated: one system call less.
-func writeFile(name string, data []byte, isNew bool) error {
+// empty it is not truncated: one system call less. It returns the file's
+// stamp once written (fstat(2)).
+func writeFile(name string, data []byte, isNew bool) (stamp, error) {
 	flags := unix.O_WRONLY | unix.O_CREAT | unix.O_CLOEXEC | unix.O_NOFOLLOW
 	if isNew {
 		flags |= unix.O_EXCL
@@ -37,7 +38,7 @@ func writeFile(name string, data []byte, isNew bool) error {
 		}
 	}
 	if err != nil {
-		return &fs.PathError{Op: "open", Path: name, Err: err}
+		return stamp{}, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	var size int64
 	for len(data) > 0 {
@@ -47,7 +48,7 @@ func writeFile(name string, data []byte, isNew bool) error {
 		}
 		if err != nil {
 			unix.Close(fd)
-			return &fs.PathError{Op: "write", Path: name, Err: err}
+			return stamp{}, &fs.PathError{Op: "write", Path: name, Err: err}
 		}
 		data = data[n:]
 		size += int64(n)
@@ -55,13 +56,32 @@ func writeFile(name string, data []byte, isNew bool) error {
 	if !isNew {
 		if err := unix.Ftruncate(fd, size); err != nil {
 			unix.Close(fd)
-			return &fs.PathError{Op: "truncate", Path: name, Err: err}
+			return stamp{}, &fs.PathError{Op: "truncate", Path: name, Err: err}
 		}
 	}
+	var st unix.Stat_t
+	serr := unix.Fstat(fd, &st)
 	if err := unix.Close(fd); err != nil {
-		return &fs.PathError{Op: "close", Path: name, Err: err}
+		return stamp{}, &fs.PathError{Op: "close", Path: name, Err: err}
 	}
-	return nil
+	if serr != nil {
+		return stamp{}, nil // written; without a stamp it is written again next time
+	}
+	return stampOf(&st), nil
+}
+
+// fileStamp returns the stamp of the regular file at name (links are not
+// followed); false for anything else.
+func fileStamp(name string) (stamp, bool) {
+	var st unix.Stat_t
+	if err := unix.Lstat(name, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return stamp{}, false
+	}
+	return stampOf(&st), true
+}
+
+func stampOf(st *unix.Stat_t) stamp {
+	return stamp{size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: uint64(st.Ino)}
 }
 
 // renameOntoEmpty renames the directory from onto the empty directory to,

@@ -12,27 +12,44 @@ import (
 
 // writeFile writes data to the file at name, replacing what was there.
 // With isNew, the file must not exist yet. An existing file is overwritten
-// in place and then cut to length.
-func writeFile(name string, data []byte, isNew bool) error {
+// in place and then cut to length. It returns the file's stamp once
+// written and closed (NTFS may set the modification time as late as the
+// close).
+func writeFile(name string, data []byte, isNew bool) (stamp, error) {
 	flags := os.O_WRONLY | os.O_CREATE
 	if isNew {
 		flags |= os.O_EXCL
 	}
 	f, err := os.OpenFile(name, flags, 0o644)
 	if err != nil {
-		return err
+		return stamp{}, err
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return err
+		return stamp{}, err
 	}
 	if !isNew {
 		if err := f.Truncate(int64(len(data))); err != nil {
 			f.Close()
-			return err
+			return stamp{}, err
 		}
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return stamp{}, err
+	}
+	st, _ := fileStamp(name)
+	return st, nil
+}
+
+// fileStamp returns the stamp of the regular file at name (links are not
+// followed): its size and modification time, which is all that Windows
+// reports without opening it; false for anything else.
+func fileStamp(name string) (stamp, bool) {
+	fi, err := os.Lstat(name)
+	if err != nil || !fi.Mode().IsRegular() {
+		return stamp{}, false
+	}
+	return stamp{size: fi.Size(), mtime: fi.ModTime().UnixNano()}, true
 }
 
 // renameOntoEmpty renames the directory from onto the empty directory to.

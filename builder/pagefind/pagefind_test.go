@@ -2,6 +2,7 @@ package pagefind
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -279,5 +280,49 @@ func TestRegionalSwedish(t *testing.T) {
 	}
 	if !strings.Contains(entryWords(t, m), "investeringsfond") {
 		t.Errorf("not stemmed as Swedish: %s", entryWords(t, m))
+	}
+}
+
+// TestWordRunsMatchOneRun: the word index merged in several runs of
+// pages (one per core) is byte for byte the one merged in one, with runs
+// of unequal length, words with and without diacritics, and metadata.
+func TestWordRunsMatchOneRun(t *testing.T) {
+	words := []string{"förskola", "forskola", "Ale", "kommun", "investering", "fond", "åtgärd", "atgard", "barn", "unga", "skola", "hälsa"}
+	write := func(runs int) *output.Memory {
+		defer func(f func(int) int) { wordRuns = f }(wordRuns)
+		wordRuns = func(int) int { return runs }
+		x := New()
+		x.Begin()
+		for i := range 700 {
+			var body strings.Builder
+			for j := range 5 + i%17 {
+				body.WriteString(words[(i*7+j*3)%len(words)] + " ")
+			}
+			html := fmt.Sprintf(`<html lang="sv"><body><main data-pagefind-body><h1>Sida %d %s</h1><p>%s</p>`+
+				`<p data-pagefind-meta="sokord">%s</p><span data-pagefind-filter="typ">Exempel</span></main></body></html>`,
+				i, words[i%len(words)], body.String(), words[(i+5)%len(words)])
+			if _, err := x.Add(fmt.Sprintf("exempel/s%d/index.html", i), []byte(html)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m := output.NewMemory()
+		if _, err := x.Write(m, Dir); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	one := write(1)
+	for _, runs := range []int{2, 3, 7} {
+		got := write(runs)
+		if a, b := strings.Join(one.Names(), " "), strings.Join(got.Names(), " "); a != b {
+			t.Fatalf("%d runs: files differ:\n%s\n%s", runs, a, b)
+		}
+		for _, n := range one.Names() {
+			a, _ := one.Get(n)
+			b, _ := got.Get(n)
+			if !bytes.Equal(a, b) {
+				t.Errorf("%d runs: %s differs from one run", runs, n)
+			}
+		}
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // chunkMeta names one file of the word index and the range of keys in it.
@@ -41,15 +43,22 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	}
 	// The postings are copied, word by word, into one buffer (post): read
 	// from the pages' own postings a word at a time, nearly every posting
-	// was a cache miss, and that was most of the time of the merge.
+	// was a cache miss, and that was most of the time of the merge. Each
+	// core numbers and copies a run of pages: it counts its run's postings
+	// per word first, and the counts say where in post and refs each
+	// run's postings of a word go (after those of the runs before).
+	runs := wordRuns(len(pages))
+	parts := make([]wordRun, runs)
+	pageRun := func(r int) []*page { return pages[r*len(pages)/runs : (r+1)*len(pages)/runs] }
+	inParallel(runs, func(r int) {
+		parts[r].count(pageRun(r), len(keys))
+	})
 	counts := make([]uint32, len(keys)+1)
 	bytesOf := make([]int, len(keys)) // of the word's postings
-	for _, p := range pages {
-		for off := 0; off < len(p.post); {
-			h := readHeader(p.post, off)
-			counts[h.key]++
-			bytesOf[h.key] += h.next - off
-			off = h.next
+	for _, pr := range parts {
+		for w := range keys {
+			counts[w] += pr.counts[w]
+			bytesOf[w] += int(pr.bytes[w])
 		}
 	}
 	start := make([]uint32, len(keys)+1)
@@ -63,25 +72,29 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	if total > math.MaxUint32 {
 		return nil, fmt.Errorf("sökindex: orden har %d byte positioner, fler än indexet kan numrera", total)
 	}
+	// Each run's first place for each word, in place of its counts.
+	fill := slices.Clone(start[:len(keys)])
+	for r := range parts {
+		pr := &parts[r]
+		for w := range keys {
+			c, b := pr.counts[w], pr.bytes[w]
+			pr.counts[w], pr.bytes[w] = fill[w], uint32(at[w])
+			fill[w] += c
+			at[w] += int(b)
+		}
+	}
 	post := make([]byte, total)
 	refs := make([]uint64, start[len(keys)])
 	refForms := make([]uint32, len(refs))
+	inParallel(runs, func(r int) {
+		parts[r].copy(pageRun(r), r*len(pages)/runs, post, refs, refForms)
+	})
 	wordSize := make([]int, len(keys)) // the word's locations, as Pagefind counts them for chunking
 	hasForms := make([]bool, len(keys))
-	fill := slices.Clone(start[:len(keys)])
-	for i, p := range pages {
-		for off := 0; off < len(p.post); {
-			h := readHeader(p.post, off)
-			k := fill[h.key]
-			refs[k] = uint64(i)<<32 | uint64(at[h.key])
-			at[h.key] += copy(post[at[h.key]:], p.post[off:h.next])
-			refForms[k] = h.form
-			fill[h.key]++
-			wordSize[h.key] += int(h.nLocs+h.nMeta) + 1
-			if h.form != 0 {
-				hasForms[h.key] = true
-			}
-			off = h.next
+	for _, pr := range parts {
+		for w := range keys {
+			wordSize[w] += int(pr.size[w])
+			hasForms[w] = hasForms[w] || pr.forms[w]
 		}
 	}
 	var order []uint32
@@ -257,4 +270,68 @@ func prefixes(a, b string) (string, string) {
 		common++
 	}
 	return string(ar[:min(common+1, len(ar))]), string(br[:min(common+1, len(br))])
+}
+
+// wordRuns is how many runs the postings of n pages are numbered and
+// copied in: one per core, of at least 256 pages each. A variable, for
+// the tests.
+var wordRuns = func(n int) int { return min(runtime.GOMAXPROCS(0), max(1, n/256)) }
+
+// wordRun numbers and copies the postings of a run of pages for
+// writeWords.
+type wordRun struct {
+	// counts and bytes are, per word, the run's postings and their bytes;
+	// then where the run's first posting of the word goes in refs and in
+	// post, and, as copy goes, the next.
+	counts, bytes []uint32
+	size          []uint32 // per word, the run's locations and metadata locations, plus one per page
+	forms         []bool   // per word, whether a page of the run has it with diacritics
+}
+
+// count counts the postings of the run's pages per word (of n words).
+func (wr *wordRun) count(pages []*page, n int) {
+	wr.counts, wr.bytes = make([]uint32, n), make([]uint32, n)
+	for _, p := range pages {
+		for off := 0; off < len(p.post); {
+			h := readHeader(p.post, off)
+			wr.counts[h.key]++
+			wr.bytes[h.key] += uint32(h.next - off)
+			off = h.next
+		}
+	}
+}
+
+// copy copies the postings of the run's pages, numbered from first, to
+// where counts and bytes say, noting each page's number and the
+// posting's place in refs and its form in refForms.
+func (wr *wordRun) copy(pages []*page, first int, post []byte, refs []uint64, refForms []uint32) {
+	wr.size, wr.forms = make([]uint32, len(wr.counts)), make([]bool, len(wr.counts))
+	for i, p := range pages {
+		for off := 0; off < len(p.post); {
+			h := readHeader(p.post, off)
+			k, at := wr.counts[h.key], wr.bytes[h.key]
+			refs[k] = uint64(first+i)<<32 | uint64(at)
+			wr.bytes[h.key] += uint32(copy(post[at:], p.post[off:h.next]))
+			refForms[k] = h.form
+			wr.counts[h.key]++
+			wr.size[h.key] += h.nLocs + h.nMeta + 1
+			if h.form != 0 {
+				wr.forms[h.key] = true
+			}
+			off = h.next
+		}
+	}
+}
+
+// inParallel runs f(0), …, f(n-1) at once and waits for them.
+func inParallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(i)
+		}()
+	}
+	wg.Wait()
 }

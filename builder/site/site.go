@@ -25,6 +25,7 @@
 package site
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
@@ -78,6 +79,11 @@ type Options struct {
 	// NoOpenData leaves out the open data (/data/) and the Atom feeds,
 	// for comparisons.
 	NoOpenData bool
+	// CacheDir, when set, keeps rendered markdown between processes in
+	// this folder (mdStore): a one-off build renders only the documents
+	// that changed since the last. Incremental builds keep it in memory
+	// instead and ignore CacheDir.
+	CacheDir string
 	// LeaveOutBrokenDrafts, with Drafts, leaves out drafts that have
 	// errors (content.WithBrokenDraftsLeftOut): the preview server's way of
 	// keeping one broken draft from hiding every other change.
@@ -125,6 +131,7 @@ type Builder struct {
 	terms   *search.Memo // the pages' search terms of earlier builds (Incremental only)
 	related *relatedMemo // the related cases of the last build (Incremental only)
 	maps    *mapCache    // the map of the last build (Incremental only)
+	store   *mdStore     // rendered markdown of earlier processes (CacheDir)
 	// reported lists the files reported changed since the last build
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
@@ -229,6 +236,10 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	t := newTimer()
 	errs := &diag.List{}
 	b.last = nil
+	if b.opts.CacheDir != "" && !b.opts.Incremental {
+		b.store = openMDStore(b.opts.CacheDir, b.opts.Root)
+		defer b.store.wait()
+	}
 
 	var s *content.Site
 	var err error
@@ -562,6 +573,11 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 		sig = siteSignature(s) ^ mediaSignature(b.media)
 		b.md.sig = sig
 	}
+	store := b.store
+	var storeSig [sha256.Size]byte
+	if store != nil {
+		storeSig = mdStoreSignature(s, b.media)
+	}
 	docs := allDocs(s)
 	out := make([]*markdown.Rendered, len(docs))
 	var wg sync.WaitGroup
@@ -599,6 +615,15 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 					}
 					key = mdKey(in)
 				}
+				var id mdStoreID
+				if store != nil {
+					id = store.key(&storeSig, in)
+					if rd := store.get(id); rd != nil {
+						out[i] = rd
+						d.Body = nil
+						continue
+					}
+				}
 				mdRenders.Add(1)
 				rd, err := renderer().Render(in)
 				if err != nil {
@@ -608,6 +633,9 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 					continue
 				}
 				out[i] = rd
+				if store != nil {
+					store.put(id, rd)
+				}
 				if !b.opts.Incremental {
 					d.Body = nil // rendered; a one-off build needs the source no more
 				}
@@ -620,6 +648,9 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 		}()
 	}
 	wg.Wait()
+	if store != nil {
+		store.save()
+	}
 	m := make(map[*content.Doc]*markdown.Rendered, len(docs))
 	for i, d := range docs {
 		if out[i] == nil {
@@ -631,8 +662,6 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 	return m, renderer
 }
 
-// siteSignature hashes everything a document's rendering depends on besides
-// its own text: the set of link targets and glossary terms.
 // allDocs returns every document of the site: cases, terms, pages.
 func allDocs(s *content.Site) []*content.Doc {
 	docs := make([]*content.Doc, 0, len(s.Cases)+len(s.Terms)+len(s.Pages))
@@ -688,25 +717,36 @@ func mdInput(d *content.Doc, body []byte, line int) markdown.Input {
 // added, removed or resized changes what the markdown that uses it renders
 // to (an error, or other width, height and srcset).
 func mediaSignature(media []*assets.Media) uint64 {
+	return hashString(mediaSignatureText(media)) * 0x9e3779b97f4a7c15
+}
+
+// mediaSignatureText is what mediaSignature hashes.
+func mediaSignatureText(media []*assets.Media) string {
 	var sb strings.Builder
 	for _, m := range media {
 		fmt.Fprintf(&sb, "%s\x00%d\x00%d\x00%d\x01", m.URL(), m.Width, m.Height, len(m.Data))
 	}
-	return hashString(sb.String()) * 0x9e3779b97f4a7c15
+	return sb.String()
 }
 
-func siteSignature(s *content.Site) uint64 {
+// siteSignature hashes everything a document's rendering depends on besides
+// its own text: the set of link targets (files, slugs, titles) and glossary
+// terms.
+func siteSignature(s *content.Site) uint64 { return hashString(siteSignatureText(s)) }
+
+// siteSignatureText is what siteSignature hashes.
+func siteSignatureText(s *content.Site) string {
 	var sb strings.Builder
 	for _, c := range s.Cases {
-		sb.WriteString(c.Slug + "\x00" + c.Title + "\x01")
+		sb.WriteString(c.File + "\x00" + c.Slug + "\x00" + c.Title + "\x01")
 	}
 	for _, t := range s.Terms {
-		sb.WriteString(t.Slug + "\x00" + t.Title + "\x00" + t.Summary + "\x00" + strings.Join(t.Aliases, "\x00") + "\x01")
+		sb.WriteString(t.File + "\x00" + t.Slug + "\x00" + t.Title + "\x00" + t.Summary + "\x00" + strings.Join(t.Aliases, "\x00") + "\x01")
 	}
 	for _, p := range s.Pages {
-		sb.WriteString(p.Slug + "\x00" + p.Title + "\x01")
+		sb.WriteString(p.File + "\x00" + p.Slug + "\x00" + p.Title + "\x01")
 	}
-	return hashString(sb.String())
+	return sb.String()
 }
 
 // crossRefs holds what is derived across documents: bodies, backlinks,

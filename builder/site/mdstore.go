@@ -1,0 +1,291 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/exempelbanken/portal/builder/assets"
+	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/markdown"
+)
+
+// mdStore keeps rendered markdown between processes (Options.CacheDir): a
+// `portal build` renders only the documents whose markdown input, or
+// whatever their rendering depends on besides it, changed since the last
+// build of the same site with the same program. Entries are found by a
+// SHA-256 of all of it (mdStoreKey), so the output never depends on the
+// store: a stale, damaged or foreign file only costs the renders it would
+// have saved. Documents whose rendering reported errors are not kept.
+type mdStore struct {
+	file  string
+	ready chan struct{} // closed once old is read
+	old   map[mdStoreID]*markdown.Rendered
+
+	mu    sync.Mutex
+	next  map[mdStoreID]*markdown.Rendered // this build's, to be saved
+	hits  int
+	saved chan struct{} // closed once the store is saved (or not)
+}
+
+type mdStoreID [16]byte
+
+// mdStoreMagic starts a store file; it changes with the file's layout.
+const mdStoreMagic = "exempelbanken-markdown-1\n"
+
+// openMDStore starts reading the store of the site at root from dir in
+// the background; nil when dir is "".
+func openMDStore(dir, root string) *mdStore {
+	if dir == "" {
+		return nil
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(abs))
+	st := &mdStore{file: filepath.Join(dir, "markdown", strconv.FormatUint(binary.LittleEndian.Uint64(sum[:]), 36)+".bin"),
+		ready: make(chan struct{}), next: map[mdStoreID]*markdown.Rendered{}}
+	go func() {
+		st.old = readMDStore(st.file)
+		close(st.ready)
+	}()
+	return st
+}
+
+// programID identifies the running program, whose renderer the store's
+// entries come from: its path, size and modification time.
+var programID = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return exe + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+})
+
+// mdStoreSignature hashes what every document's rendering depends on
+// besides its own input: the program, the link targets and glossary terms
+// (siteSignatureText), the drafts left out (links to them are not errors),
+// and the media files.
+func mdStoreSignature(s *content.Site, media []*assets.Media) [sha256.Size]byte {
+	h := sha256.New()
+	io.WriteString(h, mdStoreMagic)
+	io.WriteString(h, programID())
+	h.Write([]byte{0})
+	io.WriteString(h, siteSignatureText(s))
+	h.Write([]byte{0})
+	io.WriteString(h, strings.Join(s.DraftKeys(), "\x00"))
+	h.Write([]byte{0})
+	io.WriteString(h, mediaSignatureText(media))
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// key identifies the rendering of in under the site signature sig.
+func (st *mdStore) key(sig *[sha256.Size]byte, in markdown.Input) mdStoreID {
+	h := sha256.New()
+	h.Write(sig[:])
+	for _, s := range []string{in.File, in.Dir, in.SelfURL, in.BundleURL, strconv.Itoa(in.Line), strconv.FormatBool(in.Glossary)} {
+		io.WriteString(h, s)
+		h.Write([]byte{0})
+	}
+	h.Write(in.Source)
+	var sum [sha256.Size]byte
+	var id mdStoreID
+	copy(id[:], h.Sum(sum[:0]))
+	return id
+}
+
+// get returns the rendering kept under id, or nil.
+func (st *mdStore) get(id mdStoreID) *markdown.Rendered {
+	<-st.ready
+	r := st.old[id]
+	if r == nil {
+		return nil
+	}
+	st.mu.Lock()
+	st.next[id] = r
+	st.hits++
+	st.mu.Unlock()
+	return r
+}
+
+// put keeps r, a new rendering, under id unless it reported errors.
+func (st *mdStore) put(id mdStoreID, r *markdown.Rendered) {
+	if r.Errs != nil && r.Errs.Len() > 0 {
+		return
+	}
+	st.mu.Lock()
+	st.next[id] = r
+	st.mu.Unlock()
+}
+
+// save writes this build's entries in the background, unless the file
+// holds exactly them already; wait for it with wait.
+func (st *mdStore) save() {
+	st.saved = make(chan struct{})
+	<-st.ready
+	st.mu.Lock()
+	same := st.hits == len(st.next) && len(st.old) == len(st.next)
+	st.old = nil // the hits are in next
+	st.mu.Unlock()
+	if same {
+		close(st.saved)
+		return
+	}
+	go func() {
+		defer close(st.saved)
+		writeMDStore(st.file, st.next)
+	}()
+}
+
+// wait waits for a save to finish.
+func (st *mdStore) wait() {
+	if st != nil && st.saved != nil {
+		<-st.saved
+	}
+}
+
+// readMDStore reads a store file: nil when it is missing, damaged or of
+// another layout. The strings are copied out of the file's bytes, which
+// are then let go.
+func readMDStore(file string) map[mdStoreID]*markdown.Rendered {
+	b, err := os.ReadFile(file)
+	if err != nil || len(b) < len(mdStoreMagic)+4 || !bytes.HasPrefix(b, []byte(mdStoreMagic)) {
+		return nil
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return nil
+	}
+	r := &byteReader{b: body[len(mdStoreMagic):]}
+	n := r.uint()
+	m := make(map[mdStoreID]*markdown.Rendered, min(n, 1<<20))
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		var id mdStoreID
+		copy(id[:], r.bytes(uint64(len(id))))
+		rd := &markdown.Rendered{HTML: r.str()}
+		rd.Links = r.strs()
+		rd.Terms = r.strs()
+		m[id] = rd
+	}
+	if r.err != nil {
+		return nil
+	}
+	return m
+}
+
+// writeMDStore writes the entries m to file, through a temporary file and
+// a rename, in key order (the same entries make the same file).
+func writeMDStore(file string, m map[mdStoreID]*markdown.Rendered) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), ".markdown-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	ids := slices.SortedFunc(func(yield func(mdStoreID) bool) {
+		for id := range m {
+			if !yield(id) {
+				return
+			}
+		}
+	}, func(a, b mdStoreID) int { return bytes.Compare(a[:], b[:]) })
+	sum := crc32.New(castagnoli)
+	w := bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<20)
+	w.WriteString(mdStoreMagic)
+	var buf [binary.MaxVarintLen64]byte
+	put := func(v uint64) { w.Write(buf[:binary.PutUvarint(buf[:], v)]) }
+	str := func(s string) { put(uint64(len(s))); w.WriteString(s) }
+	strs := func(ss []string) {
+		put(uint64(len(ss)))
+		for _, s := range ss {
+			str(s)
+		}
+	}
+	put(uint64(len(ids)))
+	for _, id := range ids {
+		r := m[id]
+		w.Write(id[:])
+		str(r.HTML)
+		strs(r.Links)
+		strs(r.Terms)
+	}
+	err = w.Flush()
+	if err == nil {
+		_, err = f.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), file)
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// byteReader reads the varint-framed fields of a store file; the first
+// error sticks.
+type byteReader struct {
+	b   []byte
+	err error
+}
+
+var errDamaged = errors.New("skadad fil")
+
+func (r *byteReader) uint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err, r.b = errDamaged, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *byteReader) bytes(n uint64) []byte {
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err, r.b = errDamaged, nil
+		return nil
+	}
+	v := r.b[:n]
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *byteReader) str() string { return string(r.bytes(r.uint())) }
+
+func (r *byteReader) strs() []string {
+	n := r.uint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = errDamaged
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	ss := make([]string, n)
+	for i := range ss {
+		ss[i] = r.str()
+	}
+	return ss
+}
