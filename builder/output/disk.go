@@ -220,6 +220,16 @@ func (d *Disk) Write(name string, data []byte) error {
 	}
 	full := filepath.Join(d.tmp, filepath.FromSlash(c))
 	sum := checksum(data)
+	// The stamp of a file the spare may hold as it is, taken before the
+	// lock: the writers' lstat(2) calls then overlap. (No other writer
+	// writes this path meanwhile: a build writes a path twice only one
+	// write after the other.)
+	<-d.listed
+	var st stamp
+	var stamped bool
+	if d.reused && d.inv.has(c) {
+		st, stamped = fileStamp(full)
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
@@ -227,10 +237,9 @@ func (d *Disk) Write(name string, data []byte) error {
 	}
 	// A file that no earlier build left here is created exclusively and
 	// needs no truncation.
-	<-d.listed
 	k, had := d.entries[full]
-	if had && k == kindFile {
-		if st, ok := fileStamp(full); ok && d.inv.match(c, st, len(data), sum) {
+	if had && k == kindFile && stamped {
+		if d.inv.match(c, st, len(data), sum) {
 			d.entries[full] = k | kept
 			d.wrote[c] = record{st: st, sum: sum}
 			d.unchanged++
@@ -238,7 +247,7 @@ func (d *Disk) Write(name string, data []byte) error {
 		}
 	}
 	isNew := !had
-	st, err := writeFile(full, data, isNew)
+	st, err = writeFile(full, data, isNew)
 	if isNew && errors.Is(err, fs.ErrExist) {
 		st, err = writeFile(full, data, false) // written twice in one build
 	}

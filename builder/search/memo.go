@@ -1,13 +1,13 @@
 package search
 
 import (
-	"hash/maphash"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/internal/par"
+	"github.com/exempelbanken/portal/builder/internal/stable"
 )
 
 // PageText is one indexed page for Memo.Terms.
@@ -54,6 +54,10 @@ type Memo struct {
 	counts map[string]int32 // word → the pages (and extra text) that use it
 	pages  map[string]*memoPage
 	round  uint64 // of Terms, for memoPage.seen
+	// loaded reports pages and counts read from a file (LoadMemo) whose
+	// Expander the next Terms makes; changed, that the last Terms changed
+	// what SaveFile writes.
+	loaded, changed bool
 }
 
 type memoPage struct {
@@ -69,25 +73,31 @@ type memoPage struct {
 // NewMemo returns an empty Memo.
 func NewMemo() *Memo { return &Memo{} }
 
-var memoSeed = maphash.MakeSeed()
-
 // Terms returns the Expander of the lexicon of the pages' texts, the
 // extra text and the synonyms' words, as NewExpander would make it, and
 // each page's terms as that Expander's PageTerms would give them.
 func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGroup) (*Expander, []PageTerms) {
-	var h maphash.Hash
-	h.SetSeed(memoSeed)
-	h.WriteString(extra)
+	h := []byte(extra)
 	for _, g := range groups {
-		h.WriteByte(0)
+		h = append(h, 0)
 		for _, t := range g.Terms {
-			h.WriteString(t)
-			h.WriteByte(1)
+			h = append(append(h, t...), 1)
 		}
 	}
-	if setup := h.Sum64(); m.e == nil || setup != m.setup {
+	setup := stable.Sum64(h)
+	if m.loaded {
+		// The lexicon of the pages read, with the extra text and the
+		// synonyms it was made with, when they are the same.
+		m.loaded = false
+		if setup == m.setup {
+			m.e = newExpander(m.lexicon(), groups)
+		}
+	}
+	m.changed = false
+	if m.e == nil || setup != m.setup {
 		m.e, m.setup, m.counts, m.pages = nil, setup, map[string]int32{}, map[string]*memoPage{}
 		m.count(joinWords(distinctWords(extra)), 1, nil)
+		m.changed = true
 	}
 
 	// The pages whose key is new: their text and words, on every core.
@@ -123,7 +133,11 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 		if e.seen != m.round {
 			m.count(e.words, -1, flipped)
 			delete(m.pages, id)
+			m.changed = true
 		}
+	}
+	if len(changed) > 0 {
+		m.changed = true
 	}
 	for _, i := range changed {
 		if old := m.pages[pages[i].ID]; old != nil {
@@ -146,11 +160,7 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 	}
 	old := m.e
 	if old == nil || len(flipped) > 0 {
-		lex := make(map[string]bool, len(m.counts))
-		for w := range m.counts {
-			lex[w] = true
-		}
-		m.e = newExpander(lex, groups)
+		m.e = newExpander(m.lexicon(), groups)
 	}
 	if old != nil && old != m.e {
 		var moved []string // as in memoPage.words: "\nord\n"
@@ -191,6 +201,15 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 		out[i] = e.terms
 	}
 	return m.e, out
+}
+
+// lexicon returns the words counted.
+func (m *Memo) lexicon() map[string]bool {
+	lex := make(map[string]bool, len(m.counts))
+	for w := range m.counts {
+		lex[w] = true
+	}
+	return lex
 }
 
 // sameParts reports whether the lexicon word w splits into the same

@@ -3,6 +3,8 @@ package search
 import (
 	"hash/maphash"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -12,8 +14,15 @@ import (
 
 // TestMemoMatchesFresh edits a small site step by step and checks after
 // each step that Memo.Terms gives what NewExpander over all the texts
-// gives, and that it read again only the texts it had to.
+// gives, and that it read again only the texts it had to: with one Memo
+// kept in memory, and with the Memo saved after every step and read
+// again before the next (SaveFile, LoadMemo), as portal build does.
 func TestMemoMatchesFresh(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testMemo(t, "") })
+	t.Run("file", func(t *testing.T) { testMemo(t, filepath.Join(t.TempDir(), "sokord.bin")) })
+}
+
+func testMemo(t *testing.T, file string) {
 	groups := []content.SynonymGroup{
 		{Terms: []string{"SIB", "social impact bond", "socialt utfallskontrakt"}},
 		{Terms: []string{"landsting", "region"}},
@@ -46,6 +55,12 @@ func TestMemoMatchesFresh(t *testing.T) {
 	m := NewMemo()
 	var seed = maphash.MakeSeed()
 	for _, st := range steps {
+		if file != "" {
+			m = LoadMemo(file, "v1")
+			if st.name != "first build" && len(m.pages) == 0 {
+				t.Fatalf("%s: nothing read from %s", st.name, file)
+			}
+		}
 		for id, text := range st.edit {
 			if text == "" {
 				delete(site, id)
@@ -81,6 +96,40 @@ func TestMemoMatchesFresh(t *testing.T) {
 		}
 		if st.name == "nothing changed" && len(read) > 0 {
 			t.Errorf("%s: read %q", st.name, read)
+		}
+		if file != "" {
+			if err := m.SaveFile(file, "v1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestLoadMemoDamaged: a damaged or foreign memo file, or one of another
+// version, gives an empty Memo, which is no error.
+func TestLoadMemoDamaged(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sokord.bin")
+	m := NewMemo()
+	m.Terms([]PageText{{ID: "a", Key: 1, Title: "a", Text: func() string { return "Barnfattigdom i Ale." }}}, "", nil)
+	if err := m.SaveFile(file, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(file)
+	if got := LoadMemo(file, "v1"); len(got.pages) != 1 || !got.loaded {
+		t.Fatalf("the saved memo read back with %d pages", len(got.pages))
+	}
+	if got := LoadMemo(file, "v2"); len(got.pages) != 0 || got.loaded {
+		t.Errorf("another version's memo read back with %d pages", len(got.pages))
+	}
+	for i, bad := range [][]byte{good[:len(good)-1], append([]byte("x"), good[1:]...), nil} {
+		b := slices.Clone(bad)
+		if i == 2 {
+			b = slices.Clone(good)
+			b[len(b)/2] ^= 1
+		}
+		os.WriteFile(file, b, 0o644)
+		if got := LoadMemo(file, "v1"); len(got.pages) != 0 || got.loaded {
+			t.Errorf("damaged file %d: %d pages read", i, len(got.pages))
 		}
 	}
 }

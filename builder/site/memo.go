@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/maphash"
 	"html/template"
 	"math"
 	"sort"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/internal/par"
+	"github.com/exempelbanken/portal/builder/internal/stable"
 )
 
 // memo keeps, between the builds of an incremental Builder, every page and
@@ -25,7 +25,6 @@ import (
 // with cases by the hash of their card and documents by file hash and
 // rendered body.
 type memo struct {
-	seed  maphash.Seed
 	mu    sync.Mutex
 	pages map[string]memoEntry // by output path
 	cards map[string]memoCard  // by case file
@@ -87,14 +86,15 @@ type memoCard struct {
 }
 
 func newMemo() *memo {
-	return &memo{seed: maphash.MakeSeed(), pages: map[string]memoEntry{}, cards: map[string]memoCard{}}
+	return &memo{pages: map[string]memoEntry{}, cards: map[string]memoCard{}}
 }
 
 // keyer builds a key from strings and numbers: it gathers them in a
 // buffer and hashes that once (sum), which costs a fraction of feeding a
-// maphash.Hash the hundred short pieces of a page one by one.
+// hash the hundred short pieces of a page one by one. Keys are the same
+// in every process (stable.Sum64), so they can be kept between builds
+// (the search terms' store, searchStore).
 type keyer struct {
-	seed maphash.Seed
 	buf  []byte
 	sums *sums
 }
@@ -104,7 +104,7 @@ var keyers = sync.Pool{New: func() any { return &keyer{buf: make([]byte, 0, 1024
 
 // sum returns the key. k must not be used after it.
 func (k *keyer) sum() uint64 {
-	h := maphash.Bytes(k.seed, k.buf)
+	h := stable.Sum64(k.buf)
 	if cap(k.buf) <= 64<<10 {
 		k.buf, k.sums = k.buf[:0], nil
 		keyers.Put(k)
@@ -129,9 +129,7 @@ func (k *keyer) str(ss ...string) {
 // string on its own (a page's body, a card, the facet overview).
 const longString = 256
 
-var longSeed = maphash.MakeSeed()
-
-// sums keeps the hash (maphash.String with longSeed) of each long string
+// sums keeps the hash (stable.String) of each long string
 // it was asked for, by the string's address and length. The caches hand a
 // build the same strings as the last one for what did not change (a
 // body, a card, a page's search terms), and those are not hashed again.
@@ -159,10 +157,10 @@ type sumKey struct {
 	n int
 }
 
-// of returns maphash.String(longSeed, s).
+// of returns stable.String(s).
 func (m *sums) of(s string) uint64 {
 	if m == nil {
-		return maphash.String(longSeed, s)
+		return stable.String(s)
 	}
 	k := sumKey{unsafe.StringData(s), len(s)}
 	sh := &m.shards[(uint64(uintptr(unsafe.Pointer(k.p)))*0x9E3779B97F4A7C15)>>58]
@@ -173,7 +171,7 @@ func (m *sums) of(s string) uint64 {
 	if ok {
 		return h
 	}
-	h = maphash.String(longSeed, s)
+	h = stable.String(s)
 	sh.mu.Lock()
 	if sh.m == nil {
 		sh.m = map[sumKey]uint64{}
@@ -248,7 +246,7 @@ func (k *keyer) value(v *FacetValue) {
 
 func (m *memo) keyer() *keyer {
 	k := keyers.Get().(*keyer)
-	k.seed, k.sums = m.seed, &m.sums
+	k.sums = &m.sums
 	return k
 }
 

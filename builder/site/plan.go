@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/cms"
@@ -436,7 +437,16 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	var terms *search.Expander
 	if !b.opts.NoSearchTerms {
-		terms = indexTerms(jobs, s, b.terms, b.memo)
+		tm, pm := b.terms, b.memo
+		if ts := b.termStore; ts != nil {
+			// The terms of earlier processes, for pages keyed alike
+			// (keyer: the same keys in every process).
+			tm, pm = ts.memo(), newMemo()
+		}
+		terms = indexTerms(jobs, s, tm, pm)
+		if ts := b.termStore; ts != nil {
+			ts.save()
+		}
 	}
 
 	// Each page's key, from the Page just made (on every core: hashing
@@ -509,6 +519,10 @@ func redirectPage(to, title string) []byte {
 // memo (an incremental build) only the pages whose text changed, and those
 // whose compounds split differently against the new lexicon, are worked
 // out again (search.Memo).
+// textsRead counts the pages whose indexed text indexTerms read through
+// a search.Memo (for the tests).
+var textsRead atomic.Int64
+
 func indexTerms(jobs []*job, s *content.Site, memo *search.Memo, pm *memo) *search.Expander {
 	var pages []*Page
 	var paths []string
@@ -531,7 +545,7 @@ func indexTerms(jobs []*job, s *content.Site, memo *search.Memo, pm *memo) *sear
 		par.For(len(pages), func(i int) {
 			p := pages[i]
 			in[i] = search.PageText{ID: paths[i], Key: textKey(p, pm), Title: p.Title,
-				Text: func() string { return indexedText(p) }}
+				Text: func() string { textsRead.Add(1); return indexedText(p) }}
 		})
 		e, terms := memo.Terms(in, vocab.String(), s.Synonyms)
 		for i, p := range pages {

@@ -48,6 +48,7 @@ import (
 	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/geo"
 	"github.com/exempelbanken/portal/builder/internal/par"
+	"github.com/exempelbanken/portal/builder/internal/stable"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/search"
@@ -132,6 +133,8 @@ type Builder struct {
 	related *relatedMemo // the related cases of the last build (Incremental only)
 	maps    *mapCache    // the map of the last build (Incremental only)
 	store   *mdStore     // rendered markdown of earlier processes (CacheDir)
+	// termStore holds the search terms of earlier processes (CacheDir).
+	termStore *termStore
 	// reported lists the files reported changed since the last build
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
@@ -239,6 +242,10 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	if b.opts.CacheDir != "" && !b.opts.Incremental {
 		b.store = openMDStore(b.opts.CacheDir, b.opts.Root)
 		defer b.store.wait()
+		if !b.opts.NoSearchTerms {
+			b.termStore = openTermStore(b.opts.CacheDir, b.opts.Root)
+			defer b.termStore.wait()
+		}
 	}
 
 	var s *content.Site
@@ -288,21 +295,26 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	var mapTook time.Duration
 	var mapErrs diag.List
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		derived = derive(s, b.related)
 		b.renderCards(tpl, s, &cardErrs)
-		// The open data needs the front matter alone too.
-		od = &openData{}
-		if !b.opts.NoOpenData {
-			od = makeOpenData(s, later != nil)
-		}
 		// The map is drawn once (a few tens of milliseconds) and its
 		// areas reused on every page that shows one.
 		ms := time.Now()
 		gm = readMap(s, &mapErrs, b.maps)
 		mapTook = time.Since(ms)
+	}()
+	// The open data needs the front matter alone too: beside the rest,
+	// since with the markdown kept from the last build (mdStore) it takes
+	// longest.
+	go func() {
+		defer wg.Done()
+		od = &openData{}
+		if !b.opts.NoOpenData {
+			od = makeOpenData(s, later != nil)
+		}
 	}()
 	go func() {
 		defer wg.Done()
@@ -549,7 +561,7 @@ func mdKey(in markdown.Input) uint64 {
 		h.WriteByte(0)
 	}
 	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], maphash.Bytes(longSeed, in.Source))
+	binary.LittleEndian.PutUint64(b[:], stable.Sum64(in.Source))
 	h.Write(b[:])
 	return h.Sum64()
 }
