@@ -56,7 +56,7 @@ type Doc struct {
 	Updated  time.Time
 	Sources  []Source
 	// Hash is a hash of the raw file, for incremental rebuilds. Hash and
-	// MetaHash are seeded per process: compare them only within one.
+	// MetaHash are the same in every process (stable.Sum64).
 	Hash uint64
 	// MetaHash hashes the front matter and where it and the body start:
 	// two versions of a file with equal MetaHash differ only in the body.

@@ -219,35 +219,86 @@ func (d *Disk) Write(name string, data []byte) error {
 		return err
 	}
 	full := filepath.Join(d.tmp, filepath.FromSlash(c))
-	sum := checksum(data)
-	// The stamp of a file the spare may hold as it is, taken before the
-	// lock: the writers' lstat(2) calls then overlap. (No other writer
-	// writes this path meanwhile: a build writes a path twice only one
-	// write after the other.)
+	sum := Checksum(data)
+	st, stamped := d.spareStamp(c, full)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.keepSpare(c, full, st, stamped, len(data), sum) {
+		return nil
+	}
+	return d.write(c, full, data, sum)
+}
+
+// spareStamp returns the stamp of the file at full (c in the tree) when
+// the spare may hold it as the inventory says, taken before the writer's
+// lock: the writers' lstat(2) calls then overlap. (No other writer writes
+// this path meanwhile: a build writes a path twice only one write after
+// the other.)
+func (d *Disk) spareStamp(c, full string) (stamp, bool) {
 	<-d.listed
-	var st stamp
-	var stamped bool
 	if d.reused && d.inv.has(c) {
-		st, stamped = fileStamp(full)
+		return fileStamp(full)
+	}
+	return stamp{}, false
+}
+
+// keepSpare keeps the spare's file at full (c in the tree, with stamp st
+// when stamped) when it holds size bytes with checksum sum, by the
+// inventory, and the folders it is in. d.mu must be held.
+func (d *Disk) keepSpare(c, full string, st stamp, stamped bool, size int, sum uint64) bool {
+	k, had := d.entries[full]
+	if !had || k != kindFile || !stamped || !d.inv.match(c, st, size, sum) {
+		return false
+	}
+	if d.mkdir(filepath.Dir(full)) != nil { // kept, not pruned
+		return false
+	}
+	d.entries[full] = k | kept
+	d.wrote[c] = record{st: st, sum: sum}
+	d.unchanged++
+	return true
+}
+
+// Keep implements Keeper: the file is in the build when the spare holds
+// it as it is, or else when the published site does (both by the
+// inventory), from which it is copied (and checked).
+func (d *Disk) Keep(name string, size int, sum uint64, _ bool) bool {
+	c, err := CleanPath(name)
+	if err != nil {
+		return false
+	}
+	full := filepath.Join(d.tmp, filepath.FromSlash(c))
+	st, stamped := d.spareStamp(c, full)
+	d.mu.Lock()
+	if d.keepSpare(c, full, st, stamped, size, sum) {
+		d.mu.Unlock()
+		return true
+	}
+	d.mu.Unlock()
+	pub := filepath.Join(d.dir, filepath.FromSlash(c))
+	if st, ok := fileStamp(pub); !ok || !d.inv.match(c, st, size, sum) {
+		return false
+	}
+	data, err := os.ReadFile(pub)
+	if err != nil || len(data) != size || Checksum(data) != sum {
+		return false
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	return d.write(c, full, data, sum) == nil
+}
+
+// write writes data (with checksum sum) to the file at full, c in the
+// tree. d.mu must be held.
+func (d *Disk) write(c, full string, data []byte, sum uint64) error {
 	if err := d.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
 	// A file that no earlier build left here is created exclusively and
 	// needs no truncation.
 	k, had := d.entries[full]
-	if had && k == kindFile && stamped {
-		if d.inv.match(c, st, len(data), sum) {
-			d.entries[full] = k | kept
-			d.wrote[c] = record{st: st, sum: sum}
-			d.unchanged++
-			return nil
-		}
-	}
 	isNew := !had
-	st, err = writeFile(full, data, isNew)
+	st, err := writeFile(full, data, isNew)
 	if isNew && errors.Is(err, fs.ErrExist) {
 		st, err = writeFile(full, data, false) // written twice in one build
 	}

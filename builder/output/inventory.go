@@ -9,8 +9,6 @@ import (
 	"io"
 	"os"
 	"slices"
-
-	"github.com/exempelbanken/portal/builder/internal/stable"
 )
 
 // A Disk skips writing a file that the spare tree already holds with the
@@ -48,10 +46,6 @@ type record struct {
 	st  stamp
 	sum uint64
 }
-
-// checksum is the checksum of a file's contents (stable.Sum64), compared
-// only between contents of equal length (the stamp's size).
-func checksum(data []byte) uint64 { return stable.Sum64(data) }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 

@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/exempelbanken/portal/builder/internal/stable"
 )
 
 // Writer receives the files of one build. Write may be called from several
@@ -50,6 +52,23 @@ type DirMaker interface {
 	// left for Write to report.
 	MakeDirs(dirs []string)
 }
+
+// Keeper is implemented by Writers that can keep a file as the last build
+// wrote it without being given it again: a builder that knows a file is
+// the same as in the last build (its inputs are) calls Keep with the
+// file's length and Checksum, and writes it when Keep returns false.
+type Keeper interface {
+	Writer
+	// Keep reports whether the file name is in the build as it was, with
+	// the given length and Checksum; indexed tells a Writer that also
+	// indexes pages for search whether the file is such a page. It may
+	// run concurrently with Write.
+	Keep(name string, size int, sum uint64, indexed bool) bool
+}
+
+// Checksum is the checksum Keeper.Keep is given: stable.Sum64 of the
+// file's contents.
+func Checksum(data []byte) uint64 { return stable.Sum64(data) }
 
 // CleanPath validates a site-relative output path.
 func CleanPath(name string) (string, error) {

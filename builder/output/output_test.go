@@ -537,3 +537,56 @@ func tamper(t *testing.T, p, s string, keepTime bool) {
 		os.Chtimes(p, fi.ModTime(), fi.ModTime())
 	}
 }
+
+// TestDiskKeep: Keep puts a file of the last build in the new one without
+// its contents, from the spare or else from the published site, only
+// while the inventory vouches for the copy; otherwise it reports false and
+// the caller writes the file.
+func TestDiskKeep(t *testing.T) {
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "public")
+	body := []byte("<p>samma sida</p>")
+	size, sum := len(body), Checksum(body)
+	build := func(step string, keep bool, wantKept bool) {
+		t.Helper()
+		d, err := NewDisk(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write("index.html", []byte(step)); err != nil {
+			t.Fatal(err)
+		}
+		if keep {
+			if d.Keep("b/index.html", size+1, sum, false) || d.Keep("b/index.html", size, sum^1, false) || d.Keep("saknas.html", size, sum, false) {
+				t.Errorf("%s: Keep vouched for a file of another length or checksum, or none", step)
+			}
+			kept := d.Keep("b/index.html", size, sum, false)
+			if kept != wantKept {
+				t.Errorf("%s: Keep = %v, want %v", step, kept, wantKept)
+			}
+			if !kept {
+				d.Write("b/index.html", body)
+			}
+		} else if err := d.Write("b/index.html", body); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Prune(); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if got := files(t, pub); got["b/index.html"] != string(body) || len(got) != 2 {
+			t.Errorf("%s: public holds %v", step, got)
+		}
+	}
+	build("first", false, false)
+	build("second: copied from public", true, true)
+	tamper(t, filepath.Join(pub, "b", "index.html"), "<p>ändrad sida!</p>", false)
+	build("third: from the spare", true, true)
+	// The spare is now the tampered site: the published copy is used.
+	build("fourth: copied from public again", true, true)
+	tamper(t, filepath.Join(pub, "b", "index.html"), "<p>ändrad sida!</p>", false)
+	tamper(t, filepath.Join(dir, ".public-reserv", "b", "index.html"), "<p>ändrad sida!</p>", false)
+	build("fifth: neither holds it", true, false)
+}

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 )
 
 // The entries of an Index can outlive the process: Save writes the pages
@@ -29,7 +31,7 @@ const staleGen = ^uint64(0)
 
 // cacheMagic starts a cache file; it changes with the file's layout and
 // with the Pagefind version written.
-const cacheMagic = "exempelbanken-sokindex-5 pagefind-" + Version + "\n"
+const cacheMagic = "exempelbanken-sokindex-6 pagefind-" + Version + "\n"
 
 // Save writes the index's entries to file (through a temporary file and a
 // rename, so a reader never sees half of it); nothing when file holds
@@ -46,13 +48,7 @@ func (x *Index) Save(file string) error {
 		return err
 	}
 	// Temporary files that a build killed while saving left behind.
-	if old, _ := filepath.Glob(filepath.Join(filepath.Dir(file), ".sokindex-*")); len(old) > 0 {
-		for _, f := range old {
-			if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > time.Hour {
-				os.Remove(f)
-			}
-		}
-	}
+	fsutil.RemoveStale(filepath.Dir(file), ".sokindex-*", time.Hour)
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".sokindex-*")
 	if err != nil {
 		return err
@@ -84,6 +80,8 @@ func (x *Index) Save(file string) error {
 	for _, p := range pages {
 		e.str(p.url)
 		e.raw(p.sum[:])
+		e.raw(binary.LittleEndian.AppendUint64(nil, p.crc))
+		e.uint(uint64(p.size))
 		e.str(p.fragHash)
 		e.str(p.language)
 		e.uint(uint64(p.wordCount))
@@ -303,6 +301,10 @@ func (x *Index) load(file string) error {
 		}
 		p := &page{url: d.str()}
 		copy(p.sum[:], d.raw(len(p.sum)))
+		if b := d.raw(8); len(b) == 8 { // nil once the file is found damaged
+			p.crc = binary.LittleEndian.Uint64(b)
+		}
+		p.size = d.uint()
 		p.fragHash, p.language = d.str(), d.str()
 		p.wordCount = int(d.uint())
 		nf := d.uint()

@@ -39,6 +39,7 @@ import (
 	"sync"
 
 	"github.com/exempelbanken/portal/builder/internal/par"
+	"github.com/exempelbanken/portal/builder/internal/stable"
 	"github.com/exempelbanken/portal/builder/output"
 )
 
@@ -126,6 +127,8 @@ func pagesKey(pages []*page) [sha256.Size]byte {
 type page struct {
 	url       string
 	sum       [sha256.Size]byte // of the HTML
+	crc       uint64            // stable.Sum64 of the HTML, for Keep
+	size      int               // of the HTML
 	gen       uint64
 	frag      []byte // gzip("pagefind_dcd" + JSON)
 	fragHash  string // hex SHA-1 of the JSON
@@ -210,11 +213,28 @@ func (x *Index) Add(name string, html []byte) (bool, error) {
 		return false, nil
 	}
 	pg.sum, pg.gen = sum, gen
+	pg.crc, pg.size = stable.Sum64(html), len(html)
 	x.mu.Lock()
 	x.pages[u] = pg
 	x.changed = true
 	x.mu.Unlock()
 	return true, nil
+}
+
+// Keep keeps the entry of the page at the site-relative path name in
+// this round without its HTML, when the entry is of HTML of the given
+// length and stable.Sum64: a build that knows the page is as it was
+// (site's page store) need not make it again. It reports whether it did.
+func (x *Index) Keep(name string, size int, crc uint64) bool {
+	u := PageURL(name)
+	x.wait()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if p := x.pages[u]; p != nil && p.size == size && p.crc == crc && size > 0 {
+		p.gen = x.gen
+		return true
+	}
+	return false
 }
 
 // stemmer returns the stemmer of a language the index supports.

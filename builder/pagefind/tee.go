@@ -62,6 +62,19 @@ func (t *Tee) Write(name string, data []byte) error {
 	return t.w.Write(name, data)
 }
 
+// Keep implements output.Keeper: a page of the last build is kept when
+// the underlying Writer keeps it and, for a page the index holds
+// (indexed), the index keeps its entry (Index.Keep).
+func (t *Tee) Keep(name string, size int, sum uint64, indexed bool) bool {
+	k, ok := t.w.(output.Keeper)
+	if !ok || indexed && !t.x.Keep(name, size, sum) {
+		return false
+	}
+	return k.Keep(name, size, sum, indexed)
+}
+
+var _ output.Keeper = (*Tee)(nil)
+
 // Streams reports whether the underlying Writer streams (output.Streaming):
 // Add keeps nothing of data once it returns.
 func (t *Tee) Streams() bool { return output.Streams(t.w) }

@@ -10,7 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 	"unsafe"
+
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 )
 
 // A Memo can outlive the process: SaveFile writes its pages (their keys,
@@ -68,6 +71,7 @@ func (m *Memo) SaveFile(file, version string) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
+	fsutil.RemoveStale(filepath.Dir(file), ".sokord-*", time.Hour)
 	f, err := os.CreateTemp(filepath.Dir(file), ".sokord-*")
 	if err != nil {
 		return err

@@ -80,6 +80,7 @@ type writeResult struct {
 	files, pages int
 	rendered     int // pages whose layout was executed (the others came from the memo)
 	spliced      int // pages from the memo with a new facet overview
+	kept         int // pages the writer kept from the last build (pageStore)
 }
 
 // caseOrders are the orders the list of all cases can be read in: by
@@ -225,13 +226,19 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	var siteKey, facetKey uint64
 	var cardHash map[*content.Case]uint64
-	if b.memo != nil {
-		b.memo.sums.trim()
-		siteKey = b.memo.siteKey(s, sd, tpl, b.md.sig)
-		facetKey = b.memo.facetKey(siteKey, sd)
+	// The pages are keyed for the preview's memo, or for the page store
+	// of a one-off build (a memo that keeps no pages).
+	keys, sig := b.memo, b.md.sig
+	if keys == nil && b.pageStore != nil {
+		keys, sig = newMemo(), siteSignature(s)^mediaSignature(b.media)
+	}
+	if keys != nil {
+		keys.sums.trim()
+		siteKey = keys.siteKey(s, sd, tpl, sig)
+		facetKey = keys.facetKey(siteKey, sd)
 		cardHash = make(map[*content.Case]uint64, len(s.Cases))
 		for _, c := range s.Cases {
-			k := b.memo.keyer()
+			k := keys.keyer()
 			k.str(string(tpl.cards[c]))
 			cardHash[c] = k.sum()
 		}
@@ -431,9 +438,9 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		jobs = append(jobs, j)
 	}
 
-	if b.memo != nil {
-		b.memo.hashFacets(sd.Facets)
-		b.memo.hashFilters(s.Cases)
+	if keys != nil {
+		keys.hashFacets(sd.Facets)
+		keys.hashFilters(s.Cases)
 	}
 	var terms *search.Expander
 	if !b.opts.NoSearchTerms {
@@ -441,7 +448,10 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		if ts := b.termStore; ts != nil {
 			// The terms of earlier processes, for pages keyed alike
 			// (keyer: the same keys in every process).
-			tm, pm = ts.memo(), newMemo()
+			tm, pm = ts.memo(), keys
+			if pm == nil {
+				pm = newMemo()
+			}
 		}
 		terms = indexTerms(jobs, s, tm, pm)
 		if ts := b.termStore; ts != nil {
@@ -451,8 +461,8 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 
 	// Each page's key, from the Page just made (on every core: hashing
 	// 12,000 pages is a tenth of a second on one).
-	if b.memo != nil {
-		navHash := b.memo.keyer()
+	if keys != nil {
+		navHash := keys.keyer()
 		navHash.str(string(sd.FacetNav))
 		nav := navHash.sum()
 		par.For(len(jobs), func(i int) {
@@ -463,12 +473,12 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 			switch {
 			case tpl.navOnly[j.layout]:
 				// Keyed without the facet overview, then with it.
-				j.navKey = b.memo.pageKey(siteKey, j.path, j.layout, j.page, card)
+				j.navKey = keys.pageKey(siteKey, j.path, j.layout, j.page, card)
 				j.key = j.navKey*31 ^ nav
 			case tpl.facets[j.layout]:
-				j.key = b.memo.pageKey(facetKey, j.path, j.layout, j.page, card)
+				j.key = keys.pageKey(facetKey, j.path, j.layout, j.page, card)
 			default:
-				j.key = b.memo.pageKey(siteKey, j.path, j.layout, j.page, card)
+				j.key = keys.pageKey(siteKey, j.path, j.layout, j.page, card)
 			}
 		})
 	}

@@ -36,6 +36,15 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 	// page is not indexed for search: at 10,000 cases a count's change
 	// touches 800 lists of 80 kB.
 	lw, _ := w.(output.LaterWriter)
+	// A page whose key is the one the page store has from the last
+	// build is not rendered when w keeps the file as it was (one-off
+	// builds with Options.CacheDir).
+	ps := b.pageStore
+	keeper, _ := w.(output.Keeper)
+	if keeper == nil {
+		ps = nil
+	}
+	var keptPages atomic.Int64
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	var next atomic.Int64 // renderers take jobs by index, as renderMarkdown does
@@ -96,6 +105,10 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 				}
 				j := jobs[k]
 				if j.later {
+					continue
+				}
+				if ps != nil && j.page != nil && ps.keep(j.path, j.key, keeper) {
+					keptPages.Add(1)
 					continue
 				}
 				data := j.data
@@ -159,8 +172,11 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					if !reuse {
 						buf = nil
 					}
+					if ps != nil {
+						ps.put(j.path, j.key, data)
+					}
 					entry.data = data
-					if j.navKey != 0 {
+					if memoPages != nil && j.navKey != 0 {
 						entry.navAt, entry.navLen = navSpan(data, nav)
 						entry.indexed = pagefind.Indexed(data)
 					}
@@ -195,7 +211,10 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 	if err := w.Write("robots.txt", []byte(robots)); err != nil {
 		return nil, err
 	}
-	return &writeResult{files: files + 1, pages: pages, rendered: int(rendered.Load()), spliced: int(spliced.Load())}, nil
+	if ps != nil {
+		ps.save()
+	}
+	return &writeResult{files: files + 1, pages: pages, rendered: int(rendered.Load()), spliced: int(spliced.Load()), kept: int(keptPages.Load())}, nil
 }
 
 // writeLater leaves the files of the jobs marked later to w, to be made

@@ -52,6 +52,7 @@ import (
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/search"
+	"github.com/exempelbanken/portal/builder/sv"
 )
 
 // Options configures a Builder.
@@ -110,8 +111,11 @@ type Result struct {
 	// Spliced counts the pages made from the memo with a new facet
 	// overview spliced in (templates.navOnly), not rendered again.
 	Spliced int
-	Phases  []Phase
-	Site    *content.Site
+	// Kept counts the pages that the writer kept from the last build,
+	// not rendered again (Options.CacheDir, output.Keeper).
+	Kept   int
+	Phases []Phase
+	Site   *content.Site
 	// Fallbacks counts pages that htmlexec left to html/template.
 	Fallbacks int
 	// NoEditor reports that Decap CMS was not found: /admin/ only says
@@ -133,8 +137,10 @@ type Builder struct {
 	related *relatedMemo // the related cases of the last build (Incremental only)
 	maps    *mapCache    // the map of the last build (Incremental only)
 	store   *mdStore     // rendered markdown of earlier processes (CacheDir)
-	// termStore holds the search terms of earlier processes (CacheDir).
+	// termStore holds the search terms of earlier processes, pageStore
+	// what their pages were made from (CacheDir).
 	termStore *termStore
+	pageStore *pageStore
 	// reported lists the files reported changed since the last build
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
@@ -246,6 +252,8 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 			b.termStore = openTermStore(b.opts.CacheDir, b.opts.Root)
 			defer b.termStore.wait()
 		}
+		b.pageStore = openPageStore(b.opts.CacheDir, b.opts.Root)
+		defer b.pageStore.wait()
 	}
 
 	var s *content.Site
@@ -366,7 +374,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		b.last = newSnapshot(s, g, tpl, md, rendered, p.jobs)
 		b.last.terms, b.last.od = p.terms, od
 	}
-	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Spliced: out.spliced, Phases: t.phases, Site: s,
+	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Spliced: out.spliced, Kept: out.kept, Phases: t.phases, Site: s,
 		Fallbacks: int(tpl.fallbacks.Load()), NoEditor: b.noEditor}, nil
 }
 
@@ -799,11 +807,10 @@ func (l *link) keyHash() uint64 {
 }
 
 func (l *link) fieldHash() uint64 {
-	var h maphash.Hash
-	h.SetSeed(linkSeed)
+	var h stable.Digest
 	for _, s := range []string{l.Title, l.URL, l.Summary, l.Kind} {
 		h.WriteString(s)
-		h.WriteByte(0)
+		h.Write([]byte{0})
 	}
 	return h.Sum64()
 }
@@ -912,5 +919,8 @@ func (r *Result) Report(w io.Writer, total time.Duration, verbose bool) {
 				p.CPU.Round(time.Millisecond), cores)
 		}
 		fmt.Fprintf(w, "  %-40s %10d\n", "mallkörningar genom html/template", r.Fallbacks)
+		if r.Kept > 0 {
+			fmt.Fprintf(w, "  %-40s %10s\n", "sidor som inte ändrats (renderades inte)", sv.FormatInt(int64(r.Kept)))
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // CopyTree copies the file or folder from to to, creating folders as needed.
@@ -74,4 +75,17 @@ func RealRoot(root string) (string, error) {
 		return "", err
 	}
 	return filepath.EvalSymlinks(abs)
+}
+
+// RemoveStale removes the files in dir matching pattern (filepath.Match)
+// that were last modified more than age ago: the temporary files of
+// saves that a killed process left behind. A younger one may be another
+// process's save in progress.
+func RemoveStale(dir, pattern string, age time.Duration) {
+	old, _ := filepath.Glob(filepath.Join(dir, pattern))
+	for _, f := range old {
+		if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > age {
+			os.Remove(f)
+		}
+	}
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestIsInside(t *testing.T) {
@@ -54,5 +56,25 @@ func TestWithin(t *testing.T) {
 	}
 	if err := Within(root, filepath.Join(root, "saknas.md")); err == nil || errors.As(err, new(*OutsideError)) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestRemoveStale removes only the old files that match.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{".lager-gammal", ".lager-ny", "gammal.bin"} {
+		os.WriteFile(filepath.Join(dir, n), nil, 0o644)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(filepath.Join(dir, ".lager-gammal"), old, old)
+	os.Chtimes(filepath.Join(dir, "gammal.bin"), old, old)
+	RemoveStale(dir, ".lager-*", time.Hour)
+	var left []string
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	if strings.Join(left, " ") != ".lager-ny gammal.bin" {
+		t.Errorf("left %v, want .lager-ny and gammal.bin", left)
 	}
 }

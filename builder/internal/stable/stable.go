@@ -26,3 +26,23 @@ func String(s string) uint64 {
 	}
 	return Sum64(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
+
+// Digest computes Sum64 of what is written to it, piece by piece. The
+// zero value is ready to use.
+type Digest struct{ c, i uint32 }
+
+// Write adds b.
+func (d *Digest) Write(b []byte) {
+	d.c = crc32.Update(d.c, castagnoli, b)
+	d.i = crc32.Update(d.i, crc32.IEEETable, b)
+}
+
+// WriteString adds s, without copying it.
+func (d *Digest) WriteString(s string) {
+	if s != "" {
+		d.Write(unsafe.Slice(unsafe.StringData(s), len(s)))
+	}
+}
+
+// Sum64 returns Sum64 of everything written.
+func (d *Digest) Sum64() uint64 { return uint64(d.c)<<32 | uint64(d.i) }

@@ -20,6 +20,13 @@ func TestSum64(t *testing.T) {
 		if Sum64([]byte(tc.in)) != String(tc.in) {
 			t.Errorf("Sum64 and String differ for %q", tc.in)
 		}
+		var d Digest
+		half := len(tc.in) / 2
+		d.WriteString(tc.in[:half])
+		d.Write([]byte(tc.in[half:]))
+		if d.Sum64() != tc.want {
+			t.Errorf("Digest of %q in two pieces = %#x, want %#x", tc.in, d.Sum64(), tc.want)
+		}
 	}
 	a, b := []byte("sociala investeringar"), []byte("sociala investeringar")
 	b[3] ^= 1

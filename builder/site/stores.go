@@ -8,17 +8,22 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"github.com/exempelbanken/portal/builder/markdown"
+	"github.com/exempelbanken/portal/builder/output"
+	"github.com/exempelbanken/portal/builder/pagefind"
 	"github.com/exempelbanken/portal/builder/search"
 )
 
@@ -43,7 +48,7 @@ type mdStore struct {
 type mdStoreID [16]byte
 
 // mdStoreMagic starts a store file; it changes with the file's layout.
-const mdStoreMagic = "exempelbanken-markdown-1\n"
+const mdStoreMagic = "exempelbanken-markdown-2\n"
 
 // openMDStore starts reading the store of the site at root from dir in
 // the background; nil when dir is "".
@@ -237,7 +242,7 @@ func readMDStore(file string) map[mdStoreID]*markdown.Rendered {
 	m := make(map[mdStoreID]*markdown.Rendered, min(n, 1<<20))
 	for i := uint64(0); i < n && r.err == nil; i++ {
 		var id mdStoreID
-		copy(id[:], r.bytes(uint64(len(id))))
+		copy(id[:], r.str())
 		rd := &markdown.Rendered{HTML: r.str()}
 		rd.Links = r.strs()
 		rd.Terms = r.strs()
@@ -252,41 +257,44 @@ func readMDStore(file string) map[mdStoreID]*markdown.Rendered {
 // writeMDStore writes the entries m to file, through a temporary file and
 // a rename, in key order (the same entries make the same file).
 func writeMDStore(file string, m map[mdStoreID]*markdown.Rendered) error {
+	ids := slices.SortedFunc(maps.Keys(m), func(a, b mdStoreID) int { return bytes.Compare(a[:], b[:]) })
+	return writeStoreFile(file, mdStoreMagic, func(put func(uint64), str func(string)) {
+		put(uint64(len(ids)))
+		for _, id := range ids {
+			r := m[id]
+			str(unsafe.String(&id[0], len(id)))
+			str(r.HTML)
+			put(uint64(len(r.Links)))
+			for _, l := range r.Links {
+				str(l)
+			}
+			put(uint64(len(r.Terms)))
+			for _, t := range r.Terms {
+				str(t)
+			}
+		}
+	})
+}
+
+// writeStoreFile writes a store file: magic, what fill writes (unsigned
+// varints and length-prefixed strings), and a CRC-32C of it all, through
+// a temporary file and a rename, so a reader never sees half a file.
+func writeStoreFile(file, magic string, fill func(put func(uint64), str func(string))) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(file), ".markdown-*")
+	fsutil.RemoveStale(filepath.Dir(file), ".lager-*", time.Hour)
+	f, err := os.CreateTemp(filepath.Dir(file), ".lager-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name())
-	ids := slices.SortedFunc(func(yield func(mdStoreID) bool) {
-		for id := range m {
-			if !yield(id) {
-				return
-			}
-		}
-	}, func(a, b mdStoreID) int { return bytes.Compare(a[:], b[:]) })
 	sum := crc32.New(castagnoli)
 	w := bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<20)
-	w.WriteString(mdStoreMagic)
+	w.WriteString(magic)
 	var buf [binary.MaxVarintLen64]byte
 	put := func(v uint64) { w.Write(buf[:binary.PutUvarint(buf[:], v)]) }
-	str := func(s string) { put(uint64(len(s))); w.WriteString(s) }
-	strs := func(ss []string) {
-		put(uint64(len(ss)))
-		for _, s := range ss {
-			str(s)
-		}
-	}
-	put(uint64(len(ids)))
-	for _, id := range ids {
-		r := m[id]
-		w.Write(id[:])
-		str(r.HTML)
-		strs(r.Links)
-		strs(r.Terms)
-	}
+	fill(put, func(s string) { put(uint64(len(s))); w.WriteString(s) })
 	err = w.Flush()
 	if err == nil {
 		_, err = f.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
@@ -353,4 +361,146 @@ func (r *byteReader) strs() []string {
 		ss[i] = r.str()
 	}
 	return ss
+}
+
+// pageStore keeps, between processes (Options.CacheDir), each page's key
+// (memo.pageKey, the same in every process) with the length, checksum and
+// kind of the file it rendered to. A page whose key is the last build's
+// is then not rendered again when the writer still has the file
+// (output.Keeper: the output folder's inventory vouches for it, and the
+// search index for its entry). Saved at the end of every build that
+// rendered a page; a missing, damaged or foreign file costs the renders
+// it would have saved.
+type pageStore struct {
+	file  string
+	ready chan struct{} // closed once old is read
+	old   map[string]pageRecord
+
+	mu      sync.Mutex
+	next    map[string]pageRecord
+	changed bool
+	saved   chan struct{}
+}
+
+// pageRecord is what a page's file was when it had the key.
+type pageRecord struct {
+	key     uint64
+	size    int
+	sum     uint64 // output.Checksum
+	indexed bool   // pagefind.Indexed
+}
+
+// pageStoreMagic starts a page store file; it changes with the layout.
+const pageStoreMagic = "exempelbanken-sidor-1\n"
+
+// openPageStore starts reading the page store of the site at root from
+// dir in the background; nil when dir is "".
+func openPageStore(dir, root string) *pageStore {
+	file := storeFile(dir, "sidor", root)
+	if dir == "" || file == "" {
+		return nil
+	}
+	ps := &pageStore{file: file, ready: make(chan struct{}), next: map[string]pageRecord{}}
+	go func() {
+		ps.old = readPageStore(file)
+		close(ps.ready)
+	}()
+	return ps
+}
+
+// keep reports whether w kept the page at path as the last build made it
+// with the key key; the record goes to the next store when it did.
+func (ps *pageStore) keep(path string, key uint64, w output.Keeper) bool {
+	<-ps.ready
+	r, ok := ps.old[path]
+	if !ok || r.key != key || key == 0 || !w.Keep(path, r.size, r.sum, r.indexed) {
+		return false
+	}
+	ps.mu.Lock()
+	ps.next[path] = r
+	ps.mu.Unlock()
+	return true
+}
+
+// put records the page at path, rendered to data with the key key.
+func (ps *pageStore) put(path string, key uint64, data []byte) {
+	if key == 0 {
+		return
+	}
+	r := pageRecord{key: key, size: len(data), sum: output.Checksum(data), indexed: pagefind.Indexed(data)}
+	ps.mu.Lock()
+	ps.next[path] = r
+	ps.changed = true
+	ps.mu.Unlock()
+}
+
+// save writes the records of this build in the background, when it
+// rendered a page or left one out.
+func (ps *pageStore) save() {
+	<-ps.ready
+	ps.saved = make(chan struct{})
+	if !ps.changed && len(ps.next) == len(ps.old) {
+		close(ps.saved)
+		return
+	}
+	go func() {
+		defer close(ps.saved)
+		writePageStore(ps.file, ps.next)
+	}()
+}
+
+// wait waits for a save to finish.
+func (ps *pageStore) wait() {
+	if ps != nil && ps.saved != nil {
+		<-ps.saved
+	}
+}
+
+// readPageStore reads a page store file that this program wrote; nil
+// when it is missing, damaged or of another layout or program.
+func readPageStore(file string) map[string]pageRecord {
+	b, err := os.ReadFile(file)
+	if err != nil || len(b) < len(pageStoreMagic)+4 || !bytes.HasPrefix(b, []byte(pageStoreMagic)) {
+		return nil
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return nil
+	}
+	r := &byteReader{b: body[len(pageStoreMagic):]}
+	if r.str() != programID() {
+		return nil
+	}
+	n := r.uint()
+	m := make(map[string]pageRecord, min(n, 1<<20))
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		path := strings.Clone(r.str())
+		m[path] = pageRecord{key: r.uint(), size: int(r.uint()), sum: r.uint(), indexed: r.uint() == 1}
+	}
+	if r.err != nil || len(r.b) > 0 {
+		return nil
+	}
+	return m
+}
+
+// writePageStore writes the records m to file, through a temporary file
+// and a rename, in path order.
+func writePageStore(file string, m map[string]pageRecord) error {
+	return writeStoreFile(file, pageStoreMagic, func(put func(uint64), str func(string)) {
+		str(programID())
+		paths := slices.Sorted(maps.Keys(m))
+		put(uint64(len(paths)))
+		for _, p := range paths {
+			r := m[p]
+			str(p)
+			put(r.key)
+			put(uint64(r.size))
+			put(r.sum)
+			if r.indexed {
+				put(1)
+			} else {
+				put(0)
+			}
+		}
+	})
 }
