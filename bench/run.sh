@@ -46,12 +46,15 @@ done
 # The build readers get, with the search index the portal writes itself
 # (builder/pagefind), with the peak memory of all processes together
 # (bench/peakrss.py) and the index's size: the first build into a new
-# folder with no saved index entries or rendered markdown (the user's
+# folder with nothing saved by earlier builds (forget_saved; the user's
 # cache folder), then a build after builds (the third), then one after a
 # change to one case's text. At 10,000 cases Pagefind's CLI
 # (-pagefind-cli) follows as the reference.
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/exempelbanken"
-forget_saved() { rm -rf "$cache/sokindex" "$cache/markdown"; } # a build's saved index entries and markdown
+# What a build keeps for the next (the search index's entries, rendered
+# markdown, search terms, page keys, open data); not the stylesheet and
+# the Excel file, which are kept by content and survive any edit.
+forget_saved() { rm -rf "$cache/sokindex" "$cache/markdown" "$cache/sokord" "$cache/sidor" "$cache/data-filer"; }
 echo
 echo "Hela bygget med sökindex:"
 printf '%-8s %-34s %10s %12s %12s\n' "exempel" "" "tid" "minne (alla)" "index"

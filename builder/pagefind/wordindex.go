@@ -23,9 +23,11 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	keys := x.words.strs[:len(x.words.strs):len(x.words.strs)]
 	x.words.mu.Unlock()
 
-	// Where each word's postings are: refs[start[w]:start[w+1]], each the
-	// page's number and the offset of the posting in its postings, in the
-	// order of the pages.
+	// Each word's postings are in post from wordAt[w], in the order of the
+	// pages; refPage[start[w]:start[w+1]] are the pages' numbers. (Their
+	// places and forms are read from post when the word is encoded: two
+	// arrays of them cost 12 bytes of new memory per posting, 60 MB at
+	// 10,000 cases, which is dear.)
 	// Postings kept in the cache file are read now.
 	if err := parallel(len(pages), func(i int) error {
 		p := pages[i]
@@ -45,7 +47,7 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	// from the pages' own postings a word at a time, nearly every posting
 	// was a cache miss, and that was most of the time of the merge. Each
 	// core numbers and copies a run of pages: it counts its run's postings
-	// per word first, and the counts say where in post and refs each
+	// per word first, and the counts say where in post and refPage each
 	// run's postings of a word go (after those of the runs before).
 	runs := wordRuns(len(pages))
 	parts := make([]wordRun, runs)
@@ -72,6 +74,7 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	if total > math.MaxUint32 {
 		return nil, fmt.Errorf("sökindex: orden har %d byte positioner, fler än indexet kan numrera", total)
 	}
+	wordAt := slices.Clone(at)
 	// Each run's first place for each word, in place of its counts.
 	fill := slices.Clone(start[:len(keys)])
 	for r := range parts {
@@ -84,11 +87,23 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 		}
 	}
 	post := make([]byte, total)
-	refs := make([]uint64, start[len(keys)])
-	refForms := make([]uint32, len(refs))
+	refPage := make([]uint32, start[len(keys)])
 	inParallel(runs, func(r int) {
-		parts[r].copy(pageRun(r), r*len(pages)/runs, post, refs, refForms)
+		parts[r].copy(pageRun(r), r*len(pages)/runs, post, refPage)
 	})
+	// refs returns a word's postings: each the page's number and where
+	// the posting is in post, and the posting's form, in scratch.
+	refs := func(w uint32, rs []uint64, formOf []uint32) ([]uint64, []uint32) {
+		rs, formOf = rs[:0], formOf[:0]
+		off := wordAt[w]
+		for k := start[w]; k < start[w+1]; k++ {
+			h := readHeader(post, off)
+			rs = append(rs, uint64(refPage[k])<<32|uint64(off))
+			formOf = append(formOf, h.form)
+			off = h.next
+		}
+		return rs, formOf
+	}
 	wordSize := make([]int, len(keys)) // the word's locations, as Pagefind counts them for chunking
 	hasForms := make([]bool, len(keys))
 	for _, pr := range parts {
@@ -117,11 +132,14 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 
 	// Chunks: a chunk ends after the word that brings it to chunkSize.
 	sizes := make([]int, len(order))
+	var rs []uint64
+	var formOf []uint32
 	for i, w := range order {
 		sizes[i] = wordSize[w]
 		if hasForms[w] {
 			var forms []uint32
-			for _, f := range refForms[start[w]:start[w+1]] {
+			rs, formOf = refs(w, rs, formOf)
+			for _, f := range formOf {
 				if f != 0 && !slices.Contains(forms, f) {
 					forms = append(forms, f)
 				}
@@ -166,13 +184,14 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 		b := cborArray(nil, 1)
 		b = cborArray(b, s.to-s.from)
 		var sc []int64
+		var rs []uint64
+		var formOf []uint32
 		for _, w := range order[s.from:s.to] {
 			b = cborArray(b, 3)
 			b = cborString(b, keys[w])
-			rs := refs[start[w]:start[w+1]]
+			rs, formOf = refs(w, rs, formOf)
 			// The pages without diacritics, then each form's, in the
 			// order the forms first appear.
-			formOf := refForms[start[w]:start[w+1]]
 			n := 0
 			var formOrder []uint32
 			for _, f := range formOf {
@@ -281,8 +300,8 @@ var wordRuns = func(n int) int { return min(runtime.GOMAXPROCS(0), max(1, n/256)
 // writeWords.
 type wordRun struct {
 	// counts and bytes are, per word, the run's postings and their bytes;
-	// then where the run's first posting of the word goes in refs and in
-	// post, and, as copy goes, the next.
+	// then where the run's first posting of the word goes in refPage and
+	// in post, and, as copy goes, the next.
 	counts, bytes []uint32
 	size          []uint32 // per word, the run's locations and metadata locations, plus one per page
 	forms         []bool   // per word, whether a page of the run has it with diacritics
@@ -302,17 +321,16 @@ func (wr *wordRun) count(pages []*page, n int) {
 }
 
 // copy copies the postings of the run's pages, numbered from first, to
-// where counts and bytes say, noting each page's number and the
-// posting's place in refs and its form in refForms.
-func (wr *wordRun) copy(pages []*page, first int, post []byte, refs []uint64, refForms []uint32) {
+// where counts and bytes say, noting each posting's page number in
+// refPage.
+func (wr *wordRun) copy(pages []*page, first int, post []byte, refPage []uint32) {
 	wr.size, wr.forms = make([]uint32, len(wr.counts)), make([]bool, len(wr.counts))
 	for i, p := range pages {
 		for off := 0; off < len(p.post); {
 			h := readHeader(p.post, off)
 			k, at := wr.counts[h.key], wr.bytes[h.key]
-			refs[k] = uint64(first+i)<<32 | uint64(at)
+			refPage[k] = uint32(first + i)
 			wr.bytes[h.key] += uint32(copy(post[at:], p.post[off:h.next]))
-			refForms[k] = h.form
 			wr.counts[h.key]++
 			wr.size[h.key] += h.nLocs + h.nMeta + 1
 			if h.form != 0 {

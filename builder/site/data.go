@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -49,17 +50,34 @@ type openData struct {
 	opts  opendata.Options
 }
 
+// openDataMade counts the builds that made the open data (for the tests).
+var openDataMade atomic.Int64
+
 // makeOpenData makes the open data of s (dataJobs), or with later only
-// the page of /data/ without its files.
-func makeOpenData(s *content.Site, later bool) *openData {
+// the page of /data/ without its files. A one-off build with a cache
+// folder takes the files from ds (nil: none) when they are made from the
+// same content (dataKey), and leaves them there.
+func makeOpenData(s *content.Site, later bool, ds *dataStore) *openData {
 	start := time.Now()
 	o := dataOptions(s)
 	if later {
 		return &openData{page: dataPage(s), later: s, opts: o, took: time.Since(start)}
 	}
-	files, err := opendata.Files(s, o)
-	if err != nil {
-		return &openData{err: err, took: time.Since(start)}
+	var key uint64
+	var files []*opendata.File
+	if ds != nil {
+		key = dataKey(s, o)
+		files = ds.get(key)
+	}
+	if files == nil {
+		var err error
+		openDataMade.Add(1)
+		if files, err = opendata.Files(s, o); err != nil {
+			return &openData{err: err, took: time.Since(start)}
+		}
+		if ds != nil {
+			ds.put(key, files)
+		}
 	}
 	jobs, p := dataJobs(s, files)
 	return &openData{jobs: jobs, page: p, took: time.Since(start)}

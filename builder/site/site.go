@@ -141,6 +141,7 @@ type Builder struct {
 	// what their pages were made from (CacheDir).
 	termStore *termStore
 	pageStore *pageStore
+	dataStore *dataStore // the open data of earlier processes (CacheDir)
 	// reported lists the files reported changed since the last build
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
@@ -254,6 +255,10 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		}
 		b.pageStore = openPageStore(b.opts.CacheDir, b.opts.Root)
 		defer b.pageStore.wait()
+		if !b.opts.NoOpenData {
+			b.dataStore = openDataStore(b.opts.CacheDir, b.opts.Root)
+			defer b.dataStore.wait()
+		}
 	}
 
 	var s *content.Site
@@ -321,7 +326,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		defer wg.Done()
 		od = &openData{}
 		if !b.opts.NoOpenData {
-			od = makeOpenData(s, later != nil)
+			od = makeOpenData(s, later != nil, b.dataStore)
 		}
 	}()
 	go func() {

@@ -21,7 +21,9 @@ import (
 	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/content"
 	"github.com/exempelbanken/portal/builder/internal/fsutil"
+	"github.com/exempelbanken/portal/builder/internal/stable"
 	"github.com/exempelbanken/portal/builder/markdown"
+	"github.com/exempelbanken/portal/builder/opendata"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/pagefind"
 	"github.com/exempelbanken/portal/builder/search"
@@ -503,4 +505,124 @@ func writePageStore(file string, m map[string]pageRecord) error {
 			}
 		}
 	})
+}
+
+// dataStore keeps the open data's files between processes
+// (Options.CacheDir) under dataKey, so that a build after an edit of a
+// body, which the open data does not show, makes none of them.
+type dataStore struct {
+	file  string
+	ready chan struct{} // closed once key and files are read
+	key   uint64
+	files []*opendata.File
+	saved chan struct{}
+}
+
+// dataStoreMagic starts a data store file; it changes with the layout.
+const dataStoreMagic = "exempelbanken-data-1\n"
+
+// openDataStore starts reading the open data of the site at root from
+// dir in the background; nil when dir is "".
+func openDataStore(dir, root string) *dataStore {
+	file := storeFile(dir, "data-filer", root)
+	if dir == "" || file == "" {
+		return nil
+	}
+	ds := &dataStore{file: file, ready: make(chan struct{})}
+	go func() {
+		ds.key, ds.files = readDataStore(file)
+		close(ds.ready)
+	}()
+	return ds
+}
+
+// dataKey covers everything the open data is made from: every
+// document's file and front matter (Doc.MetaHash; a term's whole file),
+// site.yaml, the vocabularies, the source register and the data files
+// (Site.DataHash), the drafts setting, the options and the program.
+func dataKey(s *content.Site, o opendata.Options) uint64 {
+	var h stable.Digest
+	str := func(ss ...string) {
+		for _, x := range ss {
+			h.WriteString(x)
+			h.Write([]byte{0})
+		}
+	}
+	num := func(v uint64) { h.Write(binary.LittleEndian.AppendUint64(nil, v)) }
+	str(dataStoreMagic, programID(), o.BaseURL, strconv.FormatBool(s.Drafts))
+	num(s.DataHash)
+	for _, c := range s.Cases {
+		str(c.File)
+		num(c.MetaHash)
+	}
+	for _, t := range s.Terms {
+		str(t.File)
+		num(t.Hash)
+	}
+	for _, p := range s.Pages {
+		str(p.File)
+		num(p.MetaHash)
+	}
+	return h.Sum64()
+}
+
+// get returns the files kept under key, or nil.
+func (ds *dataStore) get(key uint64) []*opendata.File {
+	<-ds.ready
+	if ds.key != key || ds.files == nil {
+		return nil
+	}
+	return ds.files
+}
+
+// put saves files, made for key, in the background.
+func (ds *dataStore) put(key uint64, files []*opendata.File) {
+	ds.saved = make(chan struct{})
+	go func() {
+		defer close(ds.saved)
+		writeStoreFile(ds.file, dataStoreMagic, func(put func(uint64), str func(string)) {
+			put(key)
+			put(uint64(len(files)))
+			for _, f := range files {
+				str(f.Name)
+				str(f.Title)
+				str(f.MediaType)
+				str(f.Format)
+				str(f.Description)
+				str(unsafe.String(unsafe.SliceData(f.Data), len(f.Data)))
+			}
+		})
+	}()
+}
+
+// wait waits for a save to finish.
+func (ds *dataStore) wait() {
+	if ds != nil && ds.saved != nil {
+		<-ds.saved
+	}
+}
+
+// readDataStore reads a data store file: its key and files, or 0 and nil
+// when it is missing or damaged.
+func readDataStore(file string) (uint64, []*opendata.File) {
+	b, err := os.ReadFile(file)
+	if err != nil || len(b) < len(dataStoreMagic)+4 || !bytes.HasPrefix(b, []byte(dataStoreMagic)) {
+		return 0, nil
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return 0, nil
+	}
+	r := &byteReader{b: body[len(dataStoreMagic):]}
+	key, n := r.uint(), r.uint()
+	var files []*opendata.File
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		f := &opendata.File{Name: r.str(), Title: r.str(), MediaType: r.str(), Format: r.str(), Description: r.str()}
+		f.Data = r.bytes(r.uint())
+		files = append(files, f)
+	}
+	if r.err != nil || len(r.b) > 0 {
+		return 0, nil
+	}
+	return key, files
 }

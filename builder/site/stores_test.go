@@ -11,18 +11,19 @@ import (
 // TestBuildStores: with a cache folder, a one-off build renders only the
 // markdown that changed since the last build, or all of it when what every
 // document's rendering depends on changed (a glossary term) or the store
-// is damaged, and reads the text of only the indexed pages whose text
-// changed for their search terms; and the site is byte for byte a build
-// without the stores.
+// is damaged, reads the text of only the indexed pages whose text
+// changed for their search terms, and makes the open data only when the
+// front matter changed; and the site is byte for byte a build without the
+// stores.
 func TestBuildStores(t *testing.T) {
 	dir, theme := repoSiteCopy(t)
 	cache := t.TempDir()
 	const all = -1
-	build := func(step string, renders, texts int) {
+	build := func(step string, renders, texts, data int) {
 		t.Helper()
 		b := New(Options{Root: dir, Theme: theme, StableAssets: true, CacheDir: cache})
 		defer b.Close()
-		r0, t0 := mdRenders.Load(), textsRead.Load()
+		r0, t0, d0 := mdRenders.Load(), textsRead.Load(), openDataMade.Load()
 		got := output.NewMemory()
 		res, err := b.Build(got)
 		if err != nil {
@@ -38,16 +39,21 @@ func TestBuildStores(t *testing.T) {
 		if n := textsRead.Load() - t0; texts == all && n < int64(docs) || texts != all && n != int64(texts) {
 			t.Errorf("%s: the text of %d pages read for their search terms, want %d (-1: every page's)", step, n, texts)
 		}
+		if n := openDataMade.Load() - d0; n != int64(data) {
+			t.Errorf("%s: the open data made %d times, want %d", step, n, data)
+		}
 		compareWithFullBuild(t, step, dir, theme, got)
 	}
-	build("first build", all, all)
-	build("again", 0, 0)
+	build("first build", all, all, 1)
+	build("again", 0, 0, 0)
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "Källan säger inget om", "Källan säger ingenting om")
-	build("one body edited", 1, 1)
+	build("one body edited", 1, 1, 0)
+	replaceIn(t, dir, "content/exempel/autismgruppen.md", "status: pågående", "status: avslutad")
+	build("a case's status edited", 0, 1, 1)
 	replaceIn(t, dir, "content/begrepp/aterbetalningsmodell.md", "Den modell som Ale kommun först valde", "Den modell Ale kommun först valde")
-	build("a glossary term's summary edited", all, 1)
-	build("again", 0, 0)
-	for _, store := range []string{"markdown", "sokord"} {
+	build("a glossary term's summary edited", all, 1, 1)
+	build("again", 0, 0, 0)
+	for _, store := range []string{"markdown", "sokord", "data-filer"} {
 		files, _ := filepath.Glob(filepath.Join(cache, store, "*.bin"))
 		if len(files) != 1 {
 			t.Fatalf("the store is %v, want one file", files)
@@ -59,6 +65,6 @@ func TestBuildStores(t *testing.T) {
 		data[len(data)/2] ^= 0x20
 		os.WriteFile(files[0], data, 0o644)
 	}
-	build("stores damaged", all, all)
-	build("again", 0, 0)
+	build("stores damaged", all, all, 1)
+	build("again", 0, 0, 0)
 }
