@@ -1,14 +1,11 @@
 package output
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/binary"
-	"errors"
-	"hash/crc32"
-	"io"
-	"os"
+	"maps"
 	"slices"
+	"strings"
+
+	"github.com/exempelbanken/portal/builder/internal/storefile"
 )
 
 // A Disk skips writing a file that the spare tree already holds with the
@@ -47,8 +44,6 @@ type record struct {
 	sum uint64
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
 // inventory holds the records of the files of the last two builds, by
 // slash path in their tree: latest for the published site, older for the
 // spare (as the last commit left them; stamps settle which is which).
@@ -82,89 +77,37 @@ func (inv *inventory) has(path string) bool {
 // missing, damaged or of another layout.
 func readInventory(file string) *inventory {
 	inv := &inventory{latest: map[string]record{}, older: map[string]record{}}
-	b, err := os.ReadFile(file)
-	if err != nil || len(b) < len(inventoryMagic)+4 || !bytes.HasPrefix(b, []byte(inventoryMagic)) {
+	d, ok := storefile.Read(file, inventoryMagic)
+	if !ok {
 		return inv
 	}
-	body, tail := b[:len(b)-4], b[len(b)-4:]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(tail) {
-		return inv
-	}
-	r := bytes.NewReader(body[len(inventoryMagic):])
 	for _, m := range []map[string]record{inv.latest, inv.older} {
-		if err := readRecords(r, m); err != nil {
-			return &inventory{latest: map[string]record{}, older: map[string]record{}}
+		for range d.Count() {
+			name := strings.Clone(d.Str()) // not the whole file's bytes
+			st := stamp{size: int64(d.Uint()), mtime: int64(d.Uint()), ctime: int64(d.Uint()), ino: d.Uint()}
+			m[name] = record{st: st, sum: d.Uint()}
 		}
+	}
+	if !d.Ok() {
+		return &inventory{latest: map[string]record{}, older: map[string]record{}}
 	}
 	return inv
 }
 
-// readRecords reads one build's records into m.
-func readRecords(r *bytes.Reader, m map[string]record) error {
-	n, err := binary.ReadUvarint(r)
-	if err != nil || n > uint64(r.Len()) {
-		return errors.New("förteckningen är skadad")
-	}
-	for range n {
-		l, err := binary.ReadUvarint(r)
-		if err != nil || l > uint64(r.Len()) {
-			return errors.New("förteckningen är skadad")
-		}
-		name := make([]byte, l)
-		io.ReadFull(r, name)
-		var v [5]uint64
-		for i := range v {
-			if v[i], err = binary.ReadUvarint(r); err != nil {
-				return err
-			}
-		}
-		m[string(name)] = record{st: stamp{size: int64(v[0]), mtime: int64(v[1]), ctime: int64(v[2]), ino: v[3]}, sum: v[4]}
-	}
-	return nil
-}
-
 // writeInventory writes the records of the build just published (latest)
-// and of the site it replaced, now the spare (older), through a temporary
-// file and a rename.
+// and of the site it replaced, now the spare (older).
 func writeInventory(file string, latest, older map[string]record) error {
-	tmp := file + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	sum := crc32.New(castagnoli)
-	w := bufio.NewWriterSize(io.MultiWriter(f, sum), 256<<10)
-	w.WriteString(inventoryMagic)
-	var buf [binary.MaxVarintLen64]byte
-	put := func(v uint64) { w.Write(buf[:binary.PutUvarint(buf[:], v)]) }
-	for _, m := range []map[string]record{latest, older} {
-		names := make([]string, 0, len(m))
-		for name := range m {
-			names = append(names, name)
-		}
-		slices.Sort(names) // the same inventory for the same trees
-		put(uint64(len(names)))
-		for _, name := range names {
-			r := m[name]
-			put(uint64(len(name)))
-			w.WriteString(name)
-			for _, v := range []uint64{uint64(r.st.size), uint64(r.st.mtime), uint64(r.st.ctime), r.st.ino, r.sum} {
-				put(v)
+	return storefile.Write(file, inventoryMagic, func(e *storefile.Encoder) {
+		for _, m := range []map[string]record{latest, older} {
+			names := slices.Sorted(maps.Keys(m)) // the same inventory for the same trees
+			e.Uint(uint64(len(names)))
+			for _, name := range names {
+				r := m[name]
+				e.Str(name)
+				for _, v := range []uint64{uint64(r.st.size), uint64(r.st.mtime), uint64(r.st.ctime), r.st.ino, r.sum} {
+					e.Uint(v)
+				}
 			}
 		}
-	}
-	err = w.Flush()
-	if err == nil {
-		_, err = f.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, file)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	})
 }

@@ -1,19 +1,10 @@
 package search
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/binary"
-	"errors"
-	"hash/crc32"
-	"io"
-	"os"
-	"path/filepath"
+	"maps"
 	"slices"
-	"time"
-	"unsafe"
 
-	"github.com/exempelbanken/portal/builder/internal/fsutil"
+	"github.com/exempelbanken/portal/builder/internal/storefile"
 )
 
 // A Memo can outlive the process: SaveFile writes its pages (their keys,
@@ -32,131 +23,51 @@ const memoMagic = "exempelbanken-sokord-1\n"
 // LoadMemo reads a Memo that SaveFile wrote with the same version from
 // file. Its strings share the file's bytes.
 func LoadMemo(file, version string) *Memo {
-	b, err := os.ReadFile(file)
-	if err != nil || len(b) < len(memoMagic)+4 || !bytes.HasPrefix(b, []byte(memoMagic)) {
+	d, ok := storefile.Read(file, memoMagic)
+	if !ok || d.Str() != version {
 		return NewMemo()
 	}
-	body := b[:len(b)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
-		return NewMemo()
+	m := &Memo{setup: d.Uint(), counts: map[string]int32{}, pages: map[string]*memoPage{}, loaded: true}
+	for range d.Count() {
+		w := d.Str()
+		m.counts[w] = int32(d.Uint())
 	}
-	r := &reader{b: body[len(memoMagic):]}
-	if r.str() != version {
-		return NewMemo()
-	}
-	m := &Memo{setup: r.uint(), counts: map[string]int32{}, pages: map[string]*memoPage{}, loaded: true}
-	for n := r.uint(); n > 0 && r.err == nil; n-- {
-		w := r.str()
-		m.counts[w] = int32(r.uint())
-	}
-	for n := r.uint(); n > 0 && r.err == nil; n-- {
-		id := r.str()
-		e := &memoPage{key: r.uint(), words: r.str()}
-		e.terms.Title, e.terms.Rest = r.str(), r.str()
+	for range d.Count() {
+		id := d.Str()
+		e := &memoPage{key: d.Uint(), words: d.Str()}
+		e.terms.Title, e.terms.Rest = d.Str(), d.Str()
 		m.pages[id] = e
 	}
-	if r.err != nil || len(r.b) > 0 {
+	if !d.Ok() {
 		return NewMemo()
 	}
 	return m
 }
 
-// SaveFile writes m to file (through a temporary file and a rename), for
-// LoadMemo with the same version, unless its last Terms changed nothing of
-// what LoadMemo read.
+// SaveFile writes m to file, for LoadMemo with the same version, unless
+// its last Terms changed nothing of what LoadMemo read.
 func (m *Memo) SaveFile(file, version string) error {
 	if !m.changed {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	fsutil.RemoveStale(filepath.Dir(file), ".sokord-*", time.Hour)
-	f, err := os.CreateTemp(filepath.Dir(file), ".sokord-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	sum := crc32.New(castagnoli)
-	w := bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<20)
-	w.WriteString(memoMagic)
-	var buf [binary.MaxVarintLen64]byte
-	num := func(v uint64) { w.Write(buf[:binary.PutUvarint(buf[:], v)]) }
-	str := func(s string) { num(uint64(len(s))); w.WriteString(s) }
-	str(version)
-	num(m.setup)
-	words := slices.Sorted(func(yield func(string) bool) {
-		for w := range m.counts {
-			if !yield(w) {
-				return
-			}
+	return storefile.Write(file, memoMagic, func(e *storefile.Encoder) {
+		e.Str(version)
+		e.Uint(m.setup)
+		words := slices.Sorted(maps.Keys(m.counts))
+		e.Uint(uint64(len(words)))
+		for _, w := range words {
+			e.Str(w)
+			e.Uint(uint64(m.counts[w]))
+		}
+		ids := slices.Sorted(maps.Keys(m.pages))
+		e.Uint(uint64(len(ids)))
+		for _, id := range ids {
+			p := m.pages[id]
+			e.Str(id)
+			e.Uint(p.key)
+			e.Str(p.words)
+			e.Str(p.terms.Title)
+			e.Str(p.terms.Rest)
 		}
 	})
-	num(uint64(len(words)))
-	for _, word := range words {
-		str(word)
-		num(uint64(m.counts[word]))
-	}
-	ids := slices.Sorted(func(yield func(string) bool) {
-		for id := range m.pages {
-			if !yield(id) {
-				return
-			}
-		}
-	})
-	num(uint64(len(ids)))
-	for _, id := range ids {
-		e := m.pages[id]
-		str(id)
-		num(e.key)
-		str(e.words)
-		str(e.terms.Title)
-		str(e.terms.Rest)
-	}
-	err = w.Flush()
-	if err == nil {
-		_, err = f.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), file)
-}
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
-var errDamaged = errors.New("skadad fil")
-
-// reader reads the varint-framed fields of a memo file; the first error
-// sticks. Strings share its bytes.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) uint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err, r.b = errDamaged, nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) str() string {
-	n := r.uint()
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.err, r.b = errDamaged, nil
-		return ""
-	}
-	s := r.b[:n]
-	r.b = r.b[n:]
-	if n == 0 {
-		return ""
-	}
-	return unsafe.String(&s[0], len(s))
 }

@@ -455,7 +455,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		}
 		terms = indexTerms(jobs, s, tm, pm)
 		if ts := b.termStore; ts != nil {
-			ts.save()
+			ts.saveMemo()
 		}
 	}
 

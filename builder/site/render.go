@@ -212,7 +212,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 		return nil, err
 	}
 	if ps != nil {
-		ps.save()
+		ps.saveRecords()
 	}
 	return &writeResult{files: files + 1, pages: pages, rendered: int(rendered.Load()), spliced: int(spliced.Load()), kept: int(keptPages.Load())}, nil
 }

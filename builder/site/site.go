@@ -177,6 +177,22 @@ func New(opts Options) *Builder {
 	return b
 }
 
+// waitStores waits for the stores' saves (Options.CacheDir).
+func (b *Builder) waitStores() {
+	if b.store != nil {
+		b.store.wait()
+	}
+	if b.termStore != nil {
+		b.termStore.wait()
+	}
+	if b.pageStore != nil {
+		b.pageStore.wait()
+	}
+	if b.dataStore != nil {
+		b.dataStore.wait()
+	}
+}
+
 // Changed tells an incremental Builder which files (slash paths below the
 // root, or folders) changed since its last Build or Patch: a file
 // watcher's report. The next Build then reads only those of the documents
@@ -248,17 +264,14 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	b.last = nil
 	if b.opts.CacheDir != "" && !b.opts.Incremental {
 		b.store = openMDStore(b.opts.CacheDir, b.opts.Root)
-		defer b.store.wait()
 		if !b.opts.NoSearchTerms {
 			b.termStore = openTermStore(b.opts.CacheDir, b.opts.Root)
-			defer b.termStore.wait()
 		}
 		b.pageStore = openPageStore(b.opts.CacheDir, b.opts.Root)
-		defer b.pageStore.wait()
 		if !b.opts.NoOpenData {
 			b.dataStore = openDataStore(b.opts.CacheDir, b.opts.Root)
-			defer b.dataStore.wait()
 		}
+		defer b.waitStores()
 	}
 
 	var s *content.Site
@@ -674,7 +687,7 @@ func (b *Builder) renderMarkdown(s *content.Site, errs *diag.List) (map[*content
 	}
 	wg.Wait()
 	if store != nil {
-		store.save()
+		store.saveEntries()
 	}
 	m := make(map[*content.Doc]*markdown.Rendered, len(docs))
 	for i, d := range docs {

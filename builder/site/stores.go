@@ -1,12 +1,9 @@
 package site
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
-	"hash/crc32"
 	"io"
 	"maps"
 	"os"
@@ -15,13 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
-	"unsafe"
 
 	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/content"
-	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"github.com/exempelbanken/portal/builder/internal/stable"
+	"github.com/exempelbanken/portal/builder/internal/storefile"
 	"github.com/exempelbanken/portal/builder/markdown"
 	"github.com/exempelbanken/portal/builder/opendata"
 	"github.com/exempelbanken/portal/builder/output"
@@ -29,107 +24,69 @@ import (
 	"github.com/exempelbanken/portal/builder/search"
 )
 
-// mdStore keeps rendered markdown between processes (Options.CacheDir): a
-// `portal build` renders only the documents whose markdown input, or
-// whatever their rendering depends on besides it, changed since the last
-// build of the same site with the same program. Entries are found by a
-// SHA-256 of all of it (mdStoreKey), so the output never depends on the
-// store: a stale, damaged or foreign file only costs the renders it would
-// have saved. Documents whose rendering reported errors are not kept.
-type mdStore struct {
-	file  string
-	ready chan struct{} // closed once old is read
-	old   map[mdStoreID]*markdown.Rendered
+// A one-off build with Options.CacheDir keeps in stores, one file each
+// per site in the cache folder (storeFile), what the next build can
+// reuse: rendered markdown (mdStore), the pages' search terms
+// (termStore), the pages' keys (pageStore) and the open data (dataStore).
+// Each store is read in the background from the start of the build and
+// saved in the background once this build's entries are known; Build
+// waits for the saves before it returns. The output never depends on a
+// store: everything in one is found by a key of all it was made from,
+// and a missing, damaged or foreign file (storefile) costs only the work
+// it would have saved.
 
-	mu    sync.Mutex
-	next  map[mdStoreID]*markdown.Rendered // this build's, to be saved
-	hits  int
-	saved chan struct{} // closed once the store is saved (or not)
+// background reads a store and saves it off the build's path.
+type background struct {
+	ready chan struct{} // closed once the store is read
+	saved chan struct{} // closed once the save is done; nil before save
 }
 
-type mdStoreID [16]byte
-
-// mdStoreMagic starts a store file; it changes with the file's layout.
-const mdStoreMagic = "exempelbanken-markdown-2\n"
-
-// openMDStore starts reading the store of the site at root from dir in
-// the background; nil when dir is "".
-func openMDStore(dir, root string) *mdStore {
-	if dir == "" {
-		return nil
-	}
-	file := storeFile(dir, "markdown", root)
-	if file == "" {
-		return nil
-	}
-	st := &mdStore{file: file, ready: make(chan struct{}), next: map[mdStoreID]*markdown.Rendered{}}
+// load runs read in the background.
+func (bg *background) load(read func()) {
+	bg.ready = make(chan struct{})
 	go func() {
-		st.old = readMDStore(st.file)
-		close(st.ready)
+		defer close(bg.ready)
+		read()
 	}()
-	return st
+}
+
+// loaded waits until the store is read.
+func (bg *background) loaded() { <-bg.ready }
+
+// save runs write in the background (nil: nothing to save).
+func (bg *background) save(write func()) {
+	bg.saved = make(chan struct{})
+	if write == nil {
+		close(bg.saved)
+		return
+	}
+	go func() {
+		defer close(bg.saved)
+		write()
+	}()
+}
+
+// wait waits for the save, if one was started.
+func (bg *background) wait() {
+	if bg.saved != nil {
+		<-bg.saved
+	}
 }
 
 // storeFile is the file in dir/sub that keeps what builds of the site at
-// root reuse; "" when root has no absolute path.
+// root reuse; "" when there is no cache folder or root has no absolute
+// path.
 func storeFile(dir, sub, root string) string {
 	abs, err := filepath.Abs(root)
-	if err != nil {
+	if dir == "" || err != nil {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(abs))
 	return filepath.Join(dir, sub, strconv.FormatUint(binary.LittleEndian.Uint64(sum[:]), 36)+".bin")
 }
 
-// termStore keeps the pages' search terms between processes
-// (Options.CacheDir): a search.Memo read from its file in the background
-// and saved back in the background once the pages have their terms.
-type termStore struct {
-	file  string
-	ready chan struct{} // closed once m is read
-	m     *search.Memo
-	saved chan struct{}
-}
-
-// openTermStore starts reading the search terms of the site at root
-// from dir; nil when dir is "".
-func openTermStore(dir, root string) *termStore {
-	file := storeFile(dir, "sokord", root)
-	if dir == "" || file == "" {
-		return nil
-	}
-	ts := &termStore{file: file, ready: make(chan struct{})}
-	go func() {
-		ts.m = search.LoadMemo(file, programID())
-		close(ts.ready)
-	}()
-	return ts
-}
-
-// memo returns the Memo read.
-func (ts *termStore) memo() *search.Memo {
-	<-ts.ready
-	return ts.m
-}
-
-// save writes the Memo back in the background, when its Terms changed it.
-func (ts *termStore) save() {
-	ts.saved = make(chan struct{})
-	go func() {
-		defer close(ts.saved)
-		ts.m.SaveFile(ts.file, programID())
-	}()
-}
-
-// wait waits for a save to finish.
-func (ts *termStore) wait() {
-	if ts != nil && ts.saved != nil {
-		<-ts.saved
-	}
-}
-
-// programID identifies the running program, whose renderer the store's
-// entries come from: its path, size and modification time.
+// programID identifies the running program, whose code made the stores'
+// entries: its path, size and modification time.
 var programID = sync.OnceValue(func() string {
 	exe, err := os.Executable()
 	if err != nil {
@@ -141,6 +98,39 @@ var programID = sync.OnceValue(func() string {
 	}
 	return exe + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
 })
+
+// mdStore keeps rendered markdown between processes: a build renders only
+// the documents whose markdown input, or whatever their rendering depends
+// on besides it, changed since the last build of the same site with the
+// same program. Entries are found by a SHA-256 of all of it
+// (mdStoreSignature, key). Documents whose rendering reported errors are
+// not kept.
+type mdStore struct {
+	background
+	file string
+	old  map[mdStoreID]*markdown.Rendered
+
+	mu   sync.Mutex
+	next map[mdStoreID]*markdown.Rendered // this build's, to be saved
+	hits int
+}
+
+type mdStoreID [16]byte
+
+// mdStoreMagic starts a store file; it changes with the file's layout.
+const mdStoreMagic = "exempelbanken-markdown-2\n"
+
+// openMDStore starts reading the markdown store of the site at root from
+// dir; nil when there is none to read (storeFile).
+func openMDStore(dir, root string) *mdStore {
+	file := storeFile(dir, "markdown", root)
+	if file == "" {
+		return nil
+	}
+	st := &mdStore{file: file, next: map[mdStoreID]*markdown.Rendered{}}
+	st.load(func() { st.old = readMDStore(file) })
+	return st
+}
 
 // mdStoreSignature hashes what every document's rendering depends on
 // besides its own input: the program, the link targets and glossary terms
@@ -178,7 +168,7 @@ func (st *mdStore) key(sig *[sha256.Size]byte, in markdown.Input) mdStoreID {
 
 // get returns the rendering kept under id, or nil.
 func (st *mdStore) get(id mdStoreID) *markdown.Rendered {
-	<-st.ready
+	st.loaded()
 	r := st.old[id]
 	if r == nil {
 		return nil
@@ -200,188 +190,120 @@ func (st *mdStore) put(id mdStoreID, r *markdown.Rendered) {
 	st.mu.Unlock()
 }
 
-// save writes this build's entries in the background, unless the file
-// holds exactly them already; wait for it with wait.
-func (st *mdStore) save() {
-	st.saved = make(chan struct{})
-	<-st.ready
+// saveEntries saves this build's entries, unless the file holds exactly
+// them already.
+func (st *mdStore) saveEntries() {
+	st.loaded()
 	st.mu.Lock()
 	same := st.hits == len(st.next) && len(st.old) == len(st.next)
 	st.old = nil // the hits are in next
 	st.mu.Unlock()
 	if same {
-		close(st.saved)
+		st.save(nil)
 		return
 	}
-	go func() {
-		defer close(st.saved)
-		writeMDStore(st.file, st.next)
-	}()
+	st.save(func() { writeMDStore(st.file, st.next) })
 }
 
-// wait waits for a save to finish.
-func (st *mdStore) wait() {
-	if st != nil && st.saved != nil {
-		<-st.saved
-	}
-}
-
-// readMDStore reads a store file: nil when it is missing, damaged or of
-// another layout. The strings share the file's bytes (copying 45 MB of
-// HTML into 10,000 strings cost a third of a second of CPU): the bytes
-// live while any of them does, and are never written to.
+// readMDStore reads a markdown store file; nil when there is none. The
+// strings share the file's bytes (copying 45 MB of HTML into 10,000
+// strings cost a third of a second of CPU).
 func readMDStore(file string) map[mdStoreID]*markdown.Rendered {
-	b, err := os.ReadFile(file)
-	if err != nil || len(b) < len(mdStoreMagic)+4 || !bytes.HasPrefix(b, []byte(mdStoreMagic)) {
+	d, ok := storefile.Read(file, mdStoreMagic)
+	if !ok {
 		return nil
 	}
-	body := b[:len(b)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
-		return nil
+	n := d.Count()
+	m := make(map[mdStoreID]*markdown.Rendered, n)
+	strs := func() []string {
+		ss := make([]string, d.Count())
+		for i := range ss {
+			ss[i] = d.Str()
+		}
+		if len(ss) == 0 {
+			return nil
+		}
+		return ss
 	}
-	r := &byteReader{b: body[len(mdStoreMagic):]}
-	n := r.uint()
-	m := make(map[mdStoreID]*markdown.Rendered, min(n, 1<<20))
-	for i := uint64(0); i < n && r.err == nil; i++ {
+	for range n {
 		var id mdStoreID
-		copy(id[:], r.str())
-		rd := &markdown.Rendered{HTML: r.str()}
-		rd.Links = r.strs()
-		rd.Terms = r.strs()
+		copy(id[:], d.Bytes())
+		rd := &markdown.Rendered{HTML: d.Str()}
+		rd.Links = strs()
+		rd.Terms = strs()
 		m[id] = rd
 	}
-	if r.err != nil {
+	if !d.Ok() {
 		return nil
 	}
 	return m
 }
 
-// writeMDStore writes the entries m to file, through a temporary file and
-// a rename, in key order (the same entries make the same file).
+// writeMDStore writes the entries m to file, in key order (the same
+// entries make the same file).
 func writeMDStore(file string, m map[mdStoreID]*markdown.Rendered) error {
 	ids := slices.SortedFunc(maps.Keys(m), func(a, b mdStoreID) int { return bytes.Compare(a[:], b[:]) })
-	return writeStoreFile(file, mdStoreMagic, func(put func(uint64), str func(string)) {
-		put(uint64(len(ids)))
+	return storefile.Write(file, mdStoreMagic, func(e *storefile.Encoder) {
+		e.Uint(uint64(len(ids)))
 		for _, id := range ids {
 			r := m[id]
-			str(unsafe.String(&id[0], len(id)))
-			str(r.HTML)
-			put(uint64(len(r.Links)))
-			for _, l := range r.Links {
-				str(l)
-			}
-			put(uint64(len(r.Terms)))
-			for _, t := range r.Terms {
-				str(t)
+			e.Bytes(id[:])
+			e.Str(r.HTML)
+			for _, ss := range [][]string{r.Links, r.Terms} {
+				e.Uint(uint64(len(ss)))
+				for _, s := range ss {
+					e.Str(s)
+				}
 			}
 		}
 	})
 }
 
-// writeStoreFile writes a store file: magic, what fill writes (unsigned
-// varints and length-prefixed strings), and a CRC-32C of it all, through
-// a temporary file and a rename, so a reader never sees half a file.
-func writeStoreFile(file, magic string, fill func(put func(uint64), str func(string))) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	fsutil.RemoveStale(filepath.Dir(file), ".lager-*", time.Hour)
-	f, err := os.CreateTemp(filepath.Dir(file), ".lager-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	sum := crc32.New(castagnoli)
-	w := bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<20)
-	w.WriteString(magic)
-	var buf [binary.MaxVarintLen64]byte
-	put := func(v uint64) { w.Write(buf[:binary.PutUvarint(buf[:], v)]) }
-	fill(put, func(s string) { put(uint64(len(s))); w.WriteString(s) })
-	err = w.Flush()
-	if err == nil {
-		_, err = f.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), file)
+// termStore keeps the pages' search terms between processes: a
+// search.Memo, saved back once the pages have their terms.
+type termStore struct {
+	background
+	file string
+	m    *search.Memo
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
-// byteReader reads the varint-framed fields of a store file; the first
-// error sticks.
-type byteReader struct {
-	b   []byte
-	err error
-}
-
-var errDamaged = errors.New("skadad fil")
-
-func (r *byteReader) uint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err, r.b = errDamaged, nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *byteReader) bytes(n uint64) []byte {
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.err, r.b = errDamaged, nil
+// openTermStore starts reading the search terms of the site at root
+// from dir; nil when there is none to read (storeFile).
+func openTermStore(dir, root string) *termStore {
+	file := storeFile(dir, "sokord", root)
+	if file == "" {
 		return nil
 	}
-	v := r.b[:n]
-	r.b = r.b[n:]
-	return v
+	ts := &termStore{file: file}
+	ts.load(func() { ts.m = search.LoadMemo(file, programID()) })
+	return ts
 }
 
-func (r *byteReader) str() string {
-	b := r.bytes(r.uint())
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
+// memo returns the Memo read.
+func (ts *termStore) memo() *search.Memo {
+	ts.loaded()
+	return ts.m
 }
 
-func (r *byteReader) strs() []string {
-	n := r.uint()
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.err = errDamaged
-		return nil
-	}
-	if n == 0 {
-		return nil
-	}
-	ss := make([]string, n)
-	for i := range ss {
-		ss[i] = r.str()
-	}
-	return ss
+// saveMemo saves the Memo, when its Terms changed it.
+func (ts *termStore) saveMemo() {
+	ts.save(func() { ts.m.SaveFile(ts.file, programID()) })
 }
 
-// pageStore keeps, between processes (Options.CacheDir), each page's key
-// (memo.pageKey, the same in every process) with the length, checksum and
-// kind of the file it rendered to. A page whose key is the last build's
-// is then not rendered again when the writer still has the file
-// (output.Keeper: the output folder's inventory vouches for it, and the
-// search index for its entry). Saved at the end of every build that
-// rendered a page; a missing, damaged or foreign file costs the renders
-// it would have saved.
+// pageStore keeps, between processes, each page's key (memo.pageKey, the
+// same in every process) with the length, checksum and kind of the file
+// it rendered to. A page whose key is the last build's is then not
+// rendered again when the writer still has the file (output.Keeper: the
+// output folder's inventory vouches for it, and the search index for its
+// entry).
 type pageStore struct {
-	file  string
-	ready chan struct{} // closed once old is read
-	old   map[string]pageRecord
+	background
+	file string
+	old  map[string]pageRecord
 
 	mu      sync.Mutex
 	next    map[string]pageRecord
 	changed bool
-	saved   chan struct{}
 }
 
 // pageRecord is what a page's file was when it had the key.
@@ -396,24 +318,21 @@ type pageRecord struct {
 const pageStoreMagic = "exempelbanken-sidor-1\n"
 
 // openPageStore starts reading the page store of the site at root from
-// dir in the background; nil when dir is "".
+// dir; nil when there is none to read (storeFile).
 func openPageStore(dir, root string) *pageStore {
 	file := storeFile(dir, "sidor", root)
-	if dir == "" || file == "" {
+	if file == "" {
 		return nil
 	}
-	ps := &pageStore{file: file, ready: make(chan struct{}), next: map[string]pageRecord{}}
-	go func() {
-		ps.old = readPageStore(file)
-		close(ps.ready)
-	}()
+	ps := &pageStore{file: file, next: map[string]pageRecord{}}
+	ps.load(func() { ps.old = readPageStore(file) })
 	return ps
 }
 
 // keep reports whether w kept the page at path as the last build made it
 // with the key key; the record goes to the next store when it did.
 func (ps *pageStore) keep(path string, key uint64, w output.Keeper) bool {
-	<-ps.ready
+	ps.loaded()
 	r, ok := ps.old[path]
 	if !ok || r.key != key || key == 0 || !w.Keep(path, r.size, r.sum, r.indexed) {
 		return false
@@ -436,103 +355,79 @@ func (ps *pageStore) put(path string, key uint64, data []byte) {
 	ps.mu.Unlock()
 }
 
-// save writes the records of this build in the background, when it
-// rendered a page or left one out.
-func (ps *pageStore) save() {
-	<-ps.ready
-	ps.saved = make(chan struct{})
+// saveRecords saves the records of this build, when it rendered a page
+// or left one out.
+func (ps *pageStore) saveRecords() {
+	ps.loaded()
 	if !ps.changed && len(ps.next) == len(ps.old) {
-		close(ps.saved)
+		ps.save(nil)
 		return
 	}
-	go func() {
-		defer close(ps.saved)
-		writePageStore(ps.file, ps.next)
-	}()
-}
-
-// wait waits for a save to finish.
-func (ps *pageStore) wait() {
-	if ps != nil && ps.saved != nil {
-		<-ps.saved
-	}
+	ps.save(func() { writePageStore(ps.file, ps.next) })
 }
 
 // readPageStore reads a page store file that this program wrote; nil
-// when it is missing, damaged or of another layout or program.
+// when there is none.
 func readPageStore(file string) map[string]pageRecord {
-	b, err := os.ReadFile(file)
-	if err != nil || len(b) < len(pageStoreMagic)+4 || !bytes.HasPrefix(b, []byte(pageStoreMagic)) {
+	d, ok := storefile.Read(file, pageStoreMagic)
+	if !ok || d.Str() != programID() {
 		return nil
 	}
-	body := b[:len(b)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
-		return nil
+	n := d.Count()
+	m := make(map[string]pageRecord, n)
+	for range n {
+		path := strings.Clone(d.Str()) // not the whole file's bytes
+		m[path] = pageRecord{key: d.Uint(), size: int(d.Uint()), sum: d.Uint(), indexed: d.Uint() == 1}
 	}
-	r := &byteReader{b: body[len(pageStoreMagic):]}
-	if r.str() != programID() {
-		return nil
-	}
-	n := r.uint()
-	m := make(map[string]pageRecord, min(n, 1<<20))
-	for i := uint64(0); i < n && r.err == nil; i++ {
-		path := strings.Clone(r.str())
-		m[path] = pageRecord{key: r.uint(), size: int(r.uint()), sum: r.uint(), indexed: r.uint() == 1}
-	}
-	if r.err != nil || len(r.b) > 0 {
+	if !d.Ok() {
 		return nil
 	}
 	return m
 }
 
-// writePageStore writes the records m to file, through a temporary file
-// and a rename, in path order.
+// writePageStore writes the records m to file, in path order.
 func writePageStore(file string, m map[string]pageRecord) error {
-	return writeStoreFile(file, pageStoreMagic, func(put func(uint64), str func(string)) {
-		str(programID())
+	return storefile.Write(file, pageStoreMagic, func(e *storefile.Encoder) {
+		e.Str(programID())
 		paths := slices.Sorted(maps.Keys(m))
-		put(uint64(len(paths)))
+		e.Uint(uint64(len(paths)))
 		for _, p := range paths {
 			r := m[p]
-			str(p)
-			put(r.key)
-			put(uint64(r.size))
-			put(r.sum)
+			e.Str(p)
+			e.Uint(r.key)
+			e.Uint(uint64(r.size))
+			e.Uint(r.sum)
 			if r.indexed {
-				put(1)
+				e.Uint(1)
 			} else {
-				put(0)
+				e.Uint(0)
 			}
 		}
 	})
 }
 
-// dataStore keeps the open data's files between processes
-// (Options.CacheDir) under dataKey, so that a build after an edit of a
-// body, which the open data does not show, makes none of them.
+// dataStore keeps the open data's files between processes under dataKey,
+// so that a build after an edit of a body, which the open data does not
+// show, makes none of them.
 type dataStore struct {
+	background
 	file  string
-	ready chan struct{} // closed once key and files are read
 	key   uint64
 	files []*opendata.File
-	saved chan struct{}
 }
 
 // dataStoreMagic starts a data store file; it changes with the layout.
 const dataStoreMagic = "exempelbanken-data-1\n"
 
 // openDataStore starts reading the open data of the site at root from
-// dir in the background; nil when dir is "".
+// dir; nil when there is none to read (storeFile).
 func openDataStore(dir, root string) *dataStore {
 	file := storeFile(dir, "data-filer", root)
-	if dir == "" || file == "" {
+	if file == "" {
 		return nil
 	}
-	ds := &dataStore{file: file, ready: make(chan struct{})}
-	go func() {
-		ds.key, ds.files = readDataStore(file)
-		close(ds.ready)
-	}()
+	ds := &dataStore{file: file}
+	ds.load(func() { ds.key, ds.files = readDataStore(file) })
 	return ds
 }
 
@@ -568,60 +463,44 @@ func dataKey(s *content.Site, o opendata.Options) uint64 {
 
 // get returns the files kept under key, or nil.
 func (ds *dataStore) get(key uint64) []*opendata.File {
-	<-ds.ready
+	ds.loaded()
 	if ds.key != key || ds.files == nil {
 		return nil
 	}
 	return ds.files
 }
 
-// put saves files, made for key, in the background.
+// put saves files, made for key.
 func (ds *dataStore) put(key uint64, files []*opendata.File) {
-	ds.saved = make(chan struct{})
-	go func() {
-		defer close(ds.saved)
-		writeStoreFile(ds.file, dataStoreMagic, func(put func(uint64), str func(string)) {
-			put(key)
-			put(uint64(len(files)))
+	ds.save(func() {
+		storefile.Write(ds.file, dataStoreMagic, func(e *storefile.Encoder) {
+			e.Uint(key)
+			e.Uint(uint64(len(files)))
 			for _, f := range files {
-				str(f.Name)
-				str(f.Title)
-				str(f.MediaType)
-				str(f.Format)
-				str(f.Description)
-				str(unsafe.String(unsafe.SliceData(f.Data), len(f.Data)))
+				for _, s := range []string{f.Name, f.Title, f.MediaType, f.Format, f.Description} {
+					e.Str(s)
+				}
+				e.Bytes(f.Data)
 			}
 		})
-	}()
-}
-
-// wait waits for a save to finish.
-func (ds *dataStore) wait() {
-	if ds != nil && ds.saved != nil {
-		<-ds.saved
-	}
+	})
 }
 
 // readDataStore reads a data store file: its key and files, or 0 and nil
-// when it is missing or damaged.
+// when there is none.
 func readDataStore(file string) (uint64, []*opendata.File) {
-	b, err := os.ReadFile(file)
-	if err != nil || len(b) < len(dataStoreMagic)+4 || !bytes.HasPrefix(b, []byte(dataStoreMagic)) {
+	d, ok := storefile.Read(file, dataStoreMagic)
+	if !ok {
 		return 0, nil
 	}
-	body := b[:len(b)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
-		return 0, nil
-	}
-	r := &byteReader{b: body[len(dataStoreMagic):]}
-	key, n := r.uint(), r.uint()
+	key, n := d.Uint(), d.Count()
 	var files []*opendata.File
-	for i := uint64(0); i < n && r.err == nil; i++ {
-		f := &opendata.File{Name: r.str(), Title: r.str(), MediaType: r.str(), Format: r.str(), Description: r.str()}
-		f.Data = r.bytes(r.uint())
+	for range n {
+		f := &opendata.File{Name: d.Str(), Title: d.Str(), MediaType: d.Str(), Format: d.Str(), Description: d.Str()}
+		f.Data = d.Bytes()
 		files = append(files, f)
 	}
-	if r.err != nil || len(r.b) > 0 {
+	if !d.Ok() {
 		return 0, nil
 	}
 	return key, files

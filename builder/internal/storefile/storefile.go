@@ -1,0 +1,153 @@
+// Package storefile reads and writes the files in which a build keeps
+// what the next one can reuse (site's stores, search.Memo, output's
+// inventory): a magic line, unsigned varints and length-prefixed strings,
+// and a CRC-32C of it all at the end. A file is written through a
+// temporary file and a rename, so that a reader never sees half of one;
+// a missing, damaged or foreign file reads as none.
+package storefile
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+	"unsafe"
+
+	"github.com/exempelbanken/portal/builder/internal/fsutil"
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Encoder writes the fields of a file.
+type Encoder struct {
+	w   *bufio.Writer
+	buf [binary.MaxVarintLen64]byte
+}
+
+// Uint writes v.
+func (e *Encoder) Uint(v uint64) { e.w.Write(e.buf[:binary.PutUvarint(e.buf[:], v)]) }
+
+// Str writes s with its length.
+func (e *Encoder) Str(s string) {
+	e.Uint(uint64(len(s)))
+	e.w.WriteString(s)
+}
+
+// Bytes writes b with its length.
+func (e *Encoder) Bytes(b []byte) {
+	e.Uint(uint64(len(b)))
+	e.w.Write(b)
+}
+
+// Write writes file: magic, what fill writes, and the checksum, through a
+// temporary file beside it (".name-123"; the folder is made when missing)
+// and a rename. Such temporary files of file that killed processes left
+// over an hour ago are removed.
+func Write(file, magic string, fill func(e *Encoder)) error {
+	dir := filepath.Dir(file)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	temp := "." + filepath.Base(file) + "-*"
+	fsutil.RemoveStale(dir, temp, time.Hour)
+	f, err := os.CreateTemp(dir, temp)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	sum := crc32.New(castagnoli)
+	e := &Encoder{w: bufio.NewWriterSize(io.MultiWriter(f, sum), 1<<20)}
+	e.w.WriteString(magic)
+	fill(e)
+	err = e.w.Flush()
+	if err == nil {
+		_, err = f.Write(binary.LittleEndian.AppendUint32(nil, sum.Sum32()))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), file)
+}
+
+// Decoder reads the fields of a file. The first error sticks: every read
+// after it gives zero values, and Err reports it.
+type Decoder struct {
+	b       []byte
+	damaged bool
+}
+
+// Read reads file, written by Write with magic, and returns a Decoder of
+// its fields; false when the file is missing, of another magic, or
+// damaged. Strings and byte slices read from it share the file's bytes:
+// they live while any of them does, and must not be written to.
+func Read(file, magic string) (*Decoder, bool) {
+	b, err := os.ReadFile(file)
+	if err != nil || len(b) < len(magic)+4 || !bytes.HasPrefix(b, []byte(magic)) {
+		return nil, false
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return nil, false
+	}
+	return &Decoder{b: body[len(magic):]}, true
+}
+
+func (d *Decoder) fail() {
+	d.damaged, d.b = true, nil
+}
+
+// Uint reads an unsigned varint.
+func (d *Decoder) Uint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// Bytes reads a length-prefixed byte slice.
+func (d *Decoder) Bytes() []byte {
+	n := d.Uint()
+	if d.damaged || n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	v := d.b[:n:n]
+	d.b = d.b[n:]
+	return v
+}
+
+// Str reads a length-prefixed string.
+func (d *Decoder) Str() string {
+	b := d.Bytes()
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// Count reads a number of entries to come, each of at least one byte:
+// 0, and the Decoder damaged, when the file cannot hold them.
+func (d *Decoder) Count() uint64 {
+	n := d.Uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return 0
+	}
+	return n
+}
+
+// Ok reports whether everything was read, without error and to the end.
+func (d *Decoder) Ok() bool { return !d.damaged && len(d.b) == 0 }
+
+// Err reports whether a read failed.
+func (d *Decoder) Err() bool { return d.damaged }

@@ -1,0 +1,58 @@
+package storefile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestRoundTrip: what Write writes Read reads back, and a file that is
+// damaged anywhere, cut short, of another magic or missing reads as none.
+func TestRoundTrip(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "lager", "a.bin")
+	err := Write(file, "test-1\n", func(e *Encoder) {
+		e.Uint(3)
+		e.Str("förskola")
+		e.Bytes([]byte{0, 1, 2})
+		e.Str("")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := Read(file, "test-1\n")
+	if !ok {
+		t.Fatal("not read back")
+	}
+	if n, s, b, e := d.Count(), d.Str(), d.Bytes(), d.Str(); n != 3 || s != "förskola" || string(b) != "\x00\x01\x02" || e != "" || !d.Ok() {
+		t.Errorf("read %d %q %v %q, ok %v", n, s, b, e, d.Ok())
+	}
+	good, _ := os.ReadFile(file)
+	for i, bad := range [][]byte{good[:len(good)-1], flip(good, len(good)/2), flip(good, 0)} {
+		os.WriteFile(file, bad, 0o644)
+		if _, ok := Read(file, "test-1\n"); ok {
+			t.Errorf("damaged file %d read", i)
+		}
+	}
+	os.WriteFile(file, good, 0o644)
+	if _, ok := Read(file, "test-2\n"); ok {
+		t.Error("a file of another magic read")
+	}
+	if _, ok := Read(file+".saknas", "test-1\n"); ok {
+		t.Error("a missing file read")
+	}
+	// More fields asked for than written: damaged, not a panic.
+	d, _ = Read(file, "test-1\n")
+	d.Count()
+	d.Str()
+	d.Bytes()
+	d.Str()
+	if d.Str(); d.Ok() || !d.Err() {
+		t.Error("reading past the end went unnoticed")
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	c := append([]byte(nil), b...)
+	c[i] ^= 1
+	return c
+}
