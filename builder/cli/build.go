@@ -140,6 +140,7 @@ func (c *buildCmd) run(env Env) int {
 	var w output.Writer = disk
 	var tee *pagefind.Tee
 	var idx *pagefind.Index
+	var encoded string // the word index's chunks encoded anew, for -v
 	cache := searchCache(c.root)
 	if c.search && !c.pagefindCLI {
 		idx = pagefind.New()
@@ -160,8 +161,10 @@ func (c *buildCmd) run(env Env) int {
 		// Through the same writer, before Prune: the index of the last
 		// build goes as any stale file does.
 		t := time.Now()
-		if _, err = tee.Index().Write(disk, pagefind.Dir); err == nil {
+		var st pagefind.Stats
+		if st, err = tee.Index().Write(disk, pagefind.Dir); err == nil {
 			res.Phases = append(res.Phases, site.Phase{Name: "sökindex (skriv)", Duration: time.Since(t)})
+			encoded = fmt.Sprintf("%s av %s", sv.FormatInt(int64(st.Encoded)), sv.FormatInt(int64(st.Chunks)))
 		}
 	}
 	if err == nil {
@@ -197,6 +200,9 @@ func (c *buildCmd) run(env Env) int {
 	res.Report(env.Stdout, time.Since(start), c.verbose)
 	if c.verbose {
 		fmt.Fprintf(env.Stdout, "  %-40s %10s\n", "filer som inte ändrats (skrevs inte)", sv.FormatInt(int64(disk.Unchanged())))
+		if encoded != "" {
+			fmt.Fprintf(env.Stdout, "  %-40s %10s\n", "sökindexets block som gjordes om", encoded)
+		}
 		if rss, ok := maxRSS(); ok {
 			fmt.Fprintf(env.Stdout, "  %-40s %10s MB\n", "högsta minnesanvändning (RSS)", sv.FormatInt(rss>>20))
 		}

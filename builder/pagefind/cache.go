@@ -31,7 +31,7 @@ const staleGen = ^uint64(0)
 
 // cacheMagic starts a cache file; it changes with the file's layout and
 // with the Pagefind version written.
-const cacheMagic = "exempelbanken-sokindex-6 pagefind-" + Version + "\n"
+const cacheMagic = "exempelbanken-sokindex-8 pagefind-" + Version + "\n"
 
 // Save writes the index's entries to file (through a temporary file and a
 // rename, so a reader never sees half of it); nothing when file holds
@@ -139,6 +139,13 @@ func (x *Index) Save(file string) error {
 				e.uint(0)
 				e.bytes(f.data)
 			}
+		}
+		e.raw(last.layout[:])
+		e.uint(uint64(len(last.chunks)))
+		for _, c := range last.chunks {
+			e.str(c.first)
+			e.str(c.last)
+			e.raw(c.sum[:])
 		}
 	}
 	if e.err == nil {
@@ -356,6 +363,12 @@ func (x *Index) load(file string) error {
 				f.data = d.bytes()
 			}
 			last.files = append(last.files, f)
+		}
+		copy(last.layout[:], d.raw(len(last.layout)))
+		for range d.uint() {
+			c := lastChunk{first: d.str(), last: d.str()}
+			copy(c.sum[:], d.raw(len(c.sum)))
+			last.chunks = append(last.chunks, c)
 		}
 	}
 	if d.err != nil {

@@ -85,9 +85,13 @@ type Index struct {
 	// chunkGz holds the compressed chunks of the last Write by the
 	// SHA-1 of their content.
 	chunkGz map[[sha1.Size]byte][]byte
-	last    *lastWrite    // what the last Write wrote besides fragments and the client
-	loaded  chan struct{} // closed when Load is done
-	src     *os.File      // the cache file the loaded entries are read from
+	last    *lastWrite // what the last Write wrote besides fragments and the client
+	// dirty holds the words whose postings changed since the last Write:
+	// every word of a page whose entry was replaced (old and new); a
+	// Write then encodes only the chunks that hold one (writeWords).
+	dirty  map[uint32]bool
+	loaded chan struct{} // closed when Load is done
+	src    *os.File      // the cache file the loaded entries are read from
 	// loadedFrom is that file's name; changed reports a page read or
 	// dropped since it was loaded or saved.
 	loadedFrom string
@@ -100,6 +104,17 @@ type Index struct {
 type lastWrite struct {
 	key   [sha256.Size]byte
 	files []written
+	// layout identifies the pages' numbering and metadata fields the
+	// chunks were written with (wordLayout); chunks, their words and sums.
+	layout [sha256.Size]byte
+	chunks []lastChunk
+}
+
+// lastChunk is a chunk of the last Write: its first and last word (whole,
+// not cut to a prefix) and the SHA-1 of its content.
+type lastChunk struct {
+	first, last string
+	sum         [sha1.Size]byte
 }
 
 type written struct {
@@ -215,10 +230,51 @@ func (x *Index) Add(name string, html []byte) (bool, error) {
 	pg.sum, pg.gen = sum, gen
 	pg.crc, pg.size = stable.Sum64(html), len(html)
 	x.mu.Lock()
+	old := x.pages[u]
 	x.pages[u] = pg
 	x.changed = true
 	x.mu.Unlock()
+	if old != nil {
+		// The words of both versions get other postings.
+		var oldPost []byte
+		if oldPost, err = old.postings(); err != nil {
+			return false, fmt.Errorf("%s: sökindexets cache: %w", name, err)
+		}
+		x.markDirty(oldPost, pg.post)
+	}
 	return true, nil
+}
+
+// markDirty notes as dirty the words whose posting differs between a
+// page's old and new postings (or is in one only): an edit at the end of a
+// page leaves the postings of the words before it as they were.
+func (x *Index) markDirty(old, new []byte) {
+	before := map[uint32]string{}
+	for off := 0; off < len(old); {
+		h := readHeader(old, off)
+		before[h.key] = string(old[off:h.next])
+		off = h.next
+	}
+	var keys []uint32
+	for off := 0; off < len(new); {
+		h := readHeader(new, off)
+		if p, ok := before[h.key]; !ok || p != string(new[off:h.next]) {
+			keys = append(keys, h.key)
+		}
+		delete(before, h.key)
+		off = h.next
+	}
+	for k := range before {
+		keys = append(keys, k)
+	}
+	x.mu.Lock()
+	if x.dirty == nil {
+		x.dirty = map[uint32]bool{}
+	}
+	for _, k := range keys {
+		x.dirty[k] = true
+	}
+	x.mu.Unlock()
 }
 
 // Keep keeps the entry of the page at the site-relative path name in
@@ -396,7 +452,10 @@ func (in *interner) idLocked(s string) uint32 {
 // Stats describes a written index.
 type Stats struct {
 	Pages, Chunks, Filters int
-	Bytes                  int64 // of the files written (fragments, chunks, filters, meta, entry)
+	// Encoded counts the chunks of the word index merged and encoded
+	// anew; the others are those of the last Write.
+	Encoded int
+	Bytes   int64 // of the files written (fragments, chunks, filters, meta, entry)
 }
 
 // Write writes the index of the pages of the current round to dir (a
@@ -478,6 +537,9 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	// The same pages as the last Write: the same files.
 	key := pagesKey(pages)
 	if last := x.last; last != nil && last.key == key {
+		x.mu.Lock()
+		x.dirty = nil // the pages are those of the last Write
+		x.mu.Unlock()
 		for _, f := range last.files {
 			if err := put(f.name, f.data); err != nil {
 				return st, err
@@ -603,7 +665,7 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	}
 
 	// The word index.
-	chunks, err := x.writeWords(pages, fields, fieldIndex, lang, put)
+	chunks, encoded, err := x.writeWords(pages, fields, fieldIndex, lang, put)
 	if err != nil {
 		return st, err
 	}
@@ -670,7 +732,7 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	if err := put("pagefind-entry.json", entry); err != nil {
 		return st, err
 	}
-	st = Stats{Pages: len(pages), Chunks: len(chunks), Filters: len(metaFilters), Bytes: wr.bytes}
+	st = Stats{Pages: len(pages), Chunks: len(chunks), Filters: len(metaFilters), Bytes: wr.bytes, Encoded: encoded}
 	sums := map[string][sha1.Size]byte{}
 	for _, c := range chunks {
 		sums["index/"+c.hash+".pf_index"] = c.sum
@@ -683,7 +745,11 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	}
 	slices.SortFunc(rec, func(a, b written) int { return strings.Compare(a.name, b.name) })
 	x.mu.Lock()
-	x.last, x.changed = &lastWrite{key: key, files: rec}, true
+	x.last, x.changed = &lastWrite{key: key, files: rec, layout: wordLayout(pages, fields)}, true
+	for _, c := range chunks {
+		x.last.chunks = append(x.last.chunks, lastChunk{first: c.first, last: c.last, sum: c.sum})
+	}
+	x.dirty = nil
 	x.mu.Unlock()
 	return st, x.writeClient(w, dir, lang)
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -324,5 +327,139 @@ func TestWordRunsMatchOneRun(t *testing.T) {
 				t.Errorf("%d runs: %s differs from one run", runs, n)
 			}
 		}
+	}
+}
+
+// TestIncrementalWordIndex edits a site of 600 generated pages step by
+// step (a sentence added to a page, a new word added and taken away
+// again, pages rewritten, a page's metadata, a page added, a page removed,
+// nothing) and checks after each step that the
+// index an Index kept between the steps writes (also through Save and
+// Load) is byte for byte the one a new Index writes, and that after a
+// small edit it encoded only some of the chunks.
+func TestIncrementalWordIndex(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vocab := make([]string, 3000)
+	syll := []string{"för", "skol", "barn", "ål", "fond", "in", "vest", "ering", "häl", "sa", "unga", "ö", "ka", "stöd", "väl", "färd"}
+	for i := range vocab {
+		var b strings.Builder
+		for range 2 + i%3 {
+			b.WriteString(syll[rng.IntN(len(syll))])
+		}
+		vocab[i] = fmt.Sprintf("%s%d", b.String(), i%97)
+	}
+	body := func() string {
+		var b strings.Builder
+		for range 500 + rng.IntN(300) {
+			b.WriteString(vocab[rng.IntN(len(vocab))] + " ")
+		}
+		return b.String()
+	}
+	type pg struct{ body, meta string }
+	site := map[string]pg{}
+	for i := range 600 {
+		site[fmt.Sprintf("exempel/s%03d/index.html", i)] = pg{body(), "Ale"}
+	}
+	html := func(p pg) []byte {
+		return []byte(`<html lang="sv"><body><main data-pagefind-body><h1>Sida</h1><p>` + p.body +
+			`</p><p data-pagefind-meta="plats">` + p.meta + `</p><span data-pagefind-filter="typ">Exempel</span></main></body></html>`)
+	}
+	write := func(x *Index) *output.Memory {
+		t.Helper()
+		x.Begin()
+		for _, name := range slices.Sorted(maps.Keys(site)) {
+			if _, err := x.Add(name, html(site[name])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m := output.NewMemory()
+		if _, err := x.Write(m, Dir); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	names := func() []string { return slices.Sorted(maps.Keys(site)) }
+	edit := func(n int) {
+		for range n {
+			name := names()[rng.IntN(len(site))]
+			site[name] = pg{body(), site[name].meta}
+		}
+	}
+	// A sentence added at the end of a page: the words before it keep
+	// their postings.
+	appendTo := func() {
+		name := names()[rng.IntN(len(site))]
+		site[name] = pg{site[name].body + "Ett nytt stycke om uppföljning och kostnader.", site[name].meta}
+	}
+	// A word new to the site added to a page, then taken away again: it
+	// goes from the middle of a chunk whose other words keep their
+	// postings.
+	var appended, before string
+	n := 0
+	addWord := func() {
+		n++
+		appended = names()[rng.IntN(len(site))]
+		before = site[appended].body
+		site[appended] = pg{before + fmt.Sprintf(" gzq%d.", n), site[appended].meta}
+	}
+	undo := func() { site[appended] = pg{before, site[appended].meta} }
+	steps := []struct {
+		name   string
+		change func()
+		some   bool // only some chunks may be encoded again
+	}{
+		{"nothing", func() {}, true},
+		{"a sentence added to a page", appendTo, true},
+		// Its words' postings grow: the chunks can end a word earlier
+		// or later from there on, and are then encoded again.
+		{"and to another", appendTo, false},
+		{"one page rewritten", func() { edit(1) }, false},
+		{"three pages rewritten", func() { edit(3) }, false},
+		{"a new word", addWord, true},
+		{"the word taken away again", undo, true},
+		{"a page's metadata", func() {
+			name := names()[7]
+			site[name] = pg{site[name].body, "Göteborg"}
+		}, true},
+		{"a page added", func() { site["exempel/s999/index.html"] = pg{body(), "Ale"} }, false},
+		{"a sentence added to a page", appendTo, false},
+		{"a page removed", func() { delete(site, names()[3]) }, false},
+		{"a new word", addWord, true},
+		{"the word taken away again", undo, true},
+	}
+	file := filepath.Join(t.TempDir(), "sokindex.bin")
+	x := New()
+	write(x)
+	for i, st := range steps {
+		if i%2 == 1 { // half the steps start from the saved index
+			if err := x.Save(file); err != nil {
+				t.Fatal(err)
+			}
+			x = New()
+			x.Load(file)
+		}
+		st.change()
+		before := chunksEncoded.Load()
+		got := write(x)
+		encoded := chunksEncoded.Load() - before
+		want := write(New())
+		all := chunksEncoded.Load() - before - encoded
+		if a, b := strings.Join(want.Names(), " "), strings.Join(got.Names(), " "); a != b {
+			t.Fatalf("%s: files differ:\n%s\n%s", st.name, a, b)
+		}
+		for _, n := range want.Names() {
+			a, _ := want.Get(n)
+			b, _ := got.Get(n)
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s: %s differs from a new index's", st.name, n)
+			}
+		}
+		if all < 10 {
+			t.Fatalf("%s: only %d chunks; the test needs more", st.name, all)
+		}
+		if st.some && encoded >= all/2 {
+			t.Errorf("%s: %d of %d chunks encoded again", st.name, encoded, all)
+		}
+		t.Logf("%s: %d of %d chunks encoded", st.name, encoded, all)
 	}
 }
