@@ -67,8 +67,8 @@ func Client() fs.FS {
 
 // chunkSize is the index chunk size Pagefind 1.6 uses by default: a chunk
 // of the word index ends after the word that brings its locations to this
-// many.
-const chunkSize = 20000
+// many. A variable, so that tests can cut a small site into many chunks.
+var chunkSize = 20000
 
 // Index holds the search entries of a site's pages. Its methods are safe
 // for concurrent use.
