@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/exempelbanken/portal/builder/cms"
 	"github.com/exempelbanken/portal/builder/internal/gctune"
+	"github.com/exempelbanken/portal/builder/internal/storefile"
 	"github.com/exempelbanken/portal/builder/output"
 	"github.com/exempelbanken/portal/builder/pagefind"
 	"github.com/exempelbanken/portal/builder/site"
@@ -224,18 +223,7 @@ func cacheDir() string {
 // searchCache is the file the search index of the site at root is kept
 // in between builds (pagefind.Index.Save), in the user's cache folder; ""
 // when there is none.
-func searchCache(root string) string {
-	dir := cacheDir()
-	if dir == "" {
-		return ""
-	}
-	abs, err := filepath.Abs(root)
-	if err != nil {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(dir, "sokindex", hex.EncodeToString(sum[:8])+".bin")
-}
+func searchCache(root string) string { return storefile.Path(cacheDir(), "sokindex", root) }
 
 // openOutput prepares the output folder: refused (exit 2) when it is not
 // the portal's to replace, waiting while another build writes it.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,7 +24,7 @@ import (
 )
 
 // A one-off build with Options.CacheDir keeps in stores, one file each
-// per site in the cache folder (storeFile), what the next build can
+// per site in the cache folder (storefile.Path), what the next build can
 // reuse: rendered markdown (mdStore), the pages' search terms
 // (termStore), the pages' keys (pageStore) and the open data (dataStore).
 // Each store is read in the background from the start of the build and
@@ -73,18 +72,6 @@ func (bg *background) wait() {
 	}
 }
 
-// storeFile is the file in dir/sub that keeps what builds of the site at
-// root reuse; "" when there is no cache folder or root has no absolute
-// path.
-func storeFile(dir, sub, root string) string {
-	abs, err := filepath.Abs(root)
-	if dir == "" || err != nil {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(dir, sub, strconv.FormatUint(binary.LittleEndian.Uint64(sum[:]), 36)+".bin")
-}
-
 // programID identifies the running program, whose code made the stores'
 // entries: its path, size and modification time.
 var programID = sync.OnceValue(func() string {
@@ -121,9 +108,9 @@ type mdStoreID [16]byte
 const mdStoreMagic = "exempelbanken-markdown-2\n"
 
 // openMDStore starts reading the markdown store of the site at root from
-// dir; nil when there is none to read (storeFile).
+// dir; nil when there is none to read (storefile.Path).
 func openMDStore(dir, root string) *mdStore {
-	file := storeFile(dir, "markdown", root)
+	file := storefile.Path(dir, "markdown", root)
 	if file == "" {
 		return nil
 	}
@@ -268,9 +255,9 @@ type termStore struct {
 }
 
 // openTermStore starts reading the search terms of the site at root
-// from dir; nil when there is none to read (storeFile).
+// from dir; nil when there is none to read (storefile.Path).
 func openTermStore(dir, root string) *termStore {
-	file := storeFile(dir, "sokord", root)
+	file := storefile.Path(dir, "sokord", root)
 	if file == "" {
 		return nil
 	}
@@ -318,9 +305,9 @@ type pageRecord struct {
 const pageStoreMagic = "exempelbanken-sidor-1\n"
 
 // openPageStore starts reading the page store of the site at root from
-// dir; nil when there is none to read (storeFile).
+// dir; nil when there is none to read (storefile.Path).
 func openPageStore(dir, root string) *pageStore {
-	file := storeFile(dir, "sidor", root)
+	file := storefile.Path(dir, "sidor", root)
 	if file == "" {
 		return nil
 	}
@@ -420,9 +407,9 @@ type dataStore struct {
 const dataStoreMagic = "exempelbanken-data-1\n"
 
 // openDataStore starts reading the open data of the site at root from
-// dir; nil when there is none to read (storeFile).
+// dir; nil when there is none to read (storefile.Path).
 func openDataStore(dir, root string) *dataStore {
-	file := storeFile(dir, "data-filer", root)
+	file := storefile.Path(dir, "data-filer", root)
 	if file == "" {
 		return nil
 	}

@@ -9,7 +9,9 @@ package storefile
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"hash/crc32"
 	"io"
 	"os"
@@ -21,6 +23,18 @@ import (
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Path is the file in dir/sub that keeps what builds of the site at root
+// reuse, one per site (a hash of root's absolute path); "" when there is
+// no cache folder (dir "") or root has no absolute path.
+func Path(dir, sub, root string) string {
+	abs, err := filepath.Abs(root)
+	if dir == "" || err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(dir, sub, hex.EncodeToString(sum[:8])+".bin")
+}
 
 // Encoder writes the fields of a file.
 type Encoder struct {

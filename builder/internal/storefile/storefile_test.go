@@ -56,3 +56,14 @@ func flip(b []byte, i int) []byte {
 	c[i] ^= 1
 	return c
 }
+
+// TestPath: one file per site root and store, none without a cache folder.
+func TestPath(t *testing.T) {
+	a, b := Path("/cache", "sidor", "/sajt/a"), Path("/cache", "sidor", "/sajt/b")
+	if a == b || a != Path("/cache", "sidor", "/sajt/a/") || filepath.Dir(a) != filepath.FromSlash("/cache/sidor") {
+		t.Errorf("paths %q and %q", a, b)
+	}
+	if Path("", "sidor", "/sajt/a") != "" {
+		t.Error("a path without a cache folder")
+	}
+}
