@@ -94,11 +94,14 @@ dist: gomod
 ## test: everything: lint, Go tests with the race detector, browser tests
 test: deps lint test-go test-browser
 
+# hugeheap does nothing under the race detector, so its tests run once
+# more without it.
 # test-go also runs the portable output path (two renames, a plain
 # directory walk) that Windows and other systems take, with the kill test,
 # on Linux (build tag portable).
 test-go: deps test-tools
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 ./builder/internal/hugeheap
 	$(GO) test -race -count=1 -tags portable ./builder/output
 	$(GO) test -race -count=1 -tags portable -run 'Killed|Previous|Concurrent|OutRefused|Children' ./builder/cli
 
