@@ -14,6 +14,7 @@ import (
 
 	"github.com/exempelbanken/portal/builder/corpus"
 	"github.com/exempelbanken/portal/builder/internal/fsutil"
+	"github.com/exempelbanken/portal/builder/internal/hugeheap"
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
 )
 
@@ -38,6 +39,8 @@ import (
 // typing, which leaves the preview the time to collect its garbage
 // between them (collectWhenIdle).
 func BenchmarkSaveToReload(b *testing.B) {
+	// As `portal serve` does (cli.Run): the heap in huge pages.
+	hugeheap.Prepare(4 << 30)
 	root := sitetest.RepoRoot(b)
 	for _, size := range []int{0, 10000} {
 		name := "real"
