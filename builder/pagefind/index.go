@@ -37,6 +37,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/exempelbanken/portal/builder/internal/par"
 	"github.com/exempelbanken/portal/builder/internal/stable"
@@ -108,6 +109,26 @@ type lastWrite struct {
 	// chunks were written with (wordLayout); chunks, their words and sums.
 	layout [sha256.Size]byte
 	chunks []lastChunk
+}
+
+// holds returns the file name of the last Write (not a chunk) when it
+// is data compressed, as Write compresses it: a file whose data did not
+// change need not be compressed again. It decompresses the file to be
+// sure (the name is a prefix of data's SHA-1, which two versions of a
+// file could share).
+func (l *lastWrite) holds(name string, data []byte) ([]byte, bool) {
+	if l == nil {
+		return nil, false
+	}
+	i, ok := slices.BinarySearchFunc(l.files, name, func(f written, n string) int { return strings.Compare(f.name, n) })
+	if !ok || l.files[i].chunk {
+		return nil, false
+	}
+	gz := l.files[i].data
+	if got, err := Decompress(gz, name); err != nil || !bytes.Equal(got, data) {
+		return nil, false
+	}
+	return gz, true
 }
 
 // lastChunk is a chunk of the last Write: its first and last word (whole,
@@ -386,7 +407,14 @@ func (x *Index) compress(data []byte) ([]byte, error) {
 	return x.gzip(0, gzip.BestCompression, data)
 }
 
-// gzip compresses "pagefind_dcd" and data with a pooled writer.
+// filtersCompressed counts the filter files Write compressed (for the
+// tests).
+var filtersCompressed atomic.Int64
+
+// dcdPrefix starts every index file of Pagefind's before compression.
+const dcdPrefix = "pagefind_dcd"
+
+// gzip compresses dcdPrefix and data with a pooled writer.
 func (x *Index) gzip(slot, level int, data []byte) ([]byte, error) {
 	var b bytes.Buffer
 	b.Grow(len(data)/3 + 64)
@@ -400,7 +428,7 @@ func (x *Index) gzip(slot, level int, data []byte) ([]byte, error) {
 		zw.Reset(&b)
 	}
 	defer x.gz[slot].Put(zw)
-	zw.Write([]byte("pagefind_dcd"))
+	zw.Write([]byte(dcdPrefix))
 	zw.Write(data)
 	if err := zw.Close(); err != nil {
 		return nil, err
@@ -580,6 +608,7 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	sort.Strings(filterNames)
 	type metaFilter struct{ name, hash string }
 	var metaFilters []metaFilter
+	var filterData [][]byte // each filter's file, uncompressed
 	filterHashes := map[string]bool{}
 	for _, name := range filterNames {
 		vals := make([]string, 0, len(filterMap[name]))
@@ -601,11 +630,28 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 		}
 		h := shortHash(lang, b, filterHashes)
 		metaFilters = append(metaFilters, metaFilter{name, h})
-		gz, err := x.compressIndex(b)
-		if err != nil {
-			return st, err
+		filterData = append(filterData, b)
+	}
+	// Compressed on every core, or taken from the last Write.
+	x.mu.Lock()
+	before := x.last
+	x.mu.Unlock()
+	filterGz := make([][]byte, len(filterData))
+	if err := parallel(len(filterData), func(i int) error {
+		name := "filter/" + metaFilters[i].hash + ".pf_filter"
+		if gz, ok := before.holds(name, filterData[i]); ok {
+			filterGz[i] = gz
+			return nil
 		}
-		if err := put("filter/"+h+".pf_filter", gz); err != nil {
+		filtersCompressed.Add(1)
+		gz, err := x.compressIndex(filterData[i])
+		filterGz[i] = gz
+		return err
+	}); err != nil {
+		return st, err
+	}
+	for i, f := range metaFilters {
+		if err := put("filter/"+f.hash+".pf_filter", filterGz[i]); err != nil {
 			return st, err
 		}
 	}

@@ -2,6 +2,7 @@ package pagefind
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -362,15 +363,17 @@ func TestIncrementalWordIndex(t *testing.T) {
 	for i := range 200 {
 		site[fmt.Sprintf("exempel/s%03d/index.html", i)] = pg{body(), "Ale"}
 	}
-	html := func(p pg) []byte {
+	typ := map[string]string{} // a page's filter value, if not Exempel
+	html := func(name string) []byte {
+		p, v := site[name], cmp.Or(typ[name], "Exempel")
 		return []byte(`<html lang="sv"><body><main data-pagefind-body><h1>Sida</h1><p>` + p.body +
-			`</p><p data-pagefind-meta="plats">` + p.meta + `</p><span data-pagefind-filter="typ">Exempel</span></main></body></html>`)
+			`</p><p data-pagefind-meta="plats">` + p.meta + `</p><span data-pagefind-filter="typ">` + v + `</span></main></body></html>`)
 	}
 	write := func(x *Index) *output.Memory {
 		t.Helper()
 		x.Begin()
 		for _, name := range slices.Sorted(maps.Keys(site)) {
-			if _, err := x.Add(name, html(site[name])); err != nil {
+			if _, err := x.Add(name, html(name)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -409,25 +412,27 @@ func TestIncrementalWordIndex(t *testing.T) {
 		name   string
 		change func()
 		some   bool // only some chunks may be encoded again
+		filter bool // the filter's file changes (else it is not compressed again)
 	}{
-		{"nothing", func() {}, true},
-		{"a sentence added to a page", appendTo, true},
+		{"nothing", func() {}, true, false},
+		{"a sentence added to a page", appendTo, true, false},
 		// Its words' postings grow: the chunks can end a word earlier
 		// or later from there on, and are then encoded again.
-		{"and to another", appendTo, false},
-		{"one page rewritten", func() { edit(1) }, false},
-		{"three pages rewritten", func() { edit(3) }, false},
-		{"a new word", addWord, true},
-		{"the word taken away again", undo, true},
+		{"and to another", appendTo, false, false},
+		{"one page rewritten", func() { edit(1) }, false, false},
+		{"three pages rewritten", func() { edit(3) }, false, false},
+		{"a new word", addWord, true, false},
+		{"the word taken away again", undo, true, false},
 		{"a page's metadata", func() {
 			name := names()[7]
 			site[name] = pg{site[name].body, "Göteborg"}
-		}, true},
-		{"a page added", func() { site["exempel/s999/index.html"] = pg{body(), "Ale"} }, false},
-		{"a sentence added to a page", appendTo, false},
-		{"a page removed", func() { delete(site, names()[3]) }, false},
-		{"a new word", addWord, true},
-		{"the word taken away again", undo, true},
+		}, true, false},
+		{"a page's filter", func() { typ[names()[9]] = "Begrepp" }, true, true},
+		{"a page added", func() { site["exempel/s999/index.html"] = pg{body(), "Ale"} }, false, true},
+		{"a sentence added to a page", appendTo, false, false},
+		{"a page removed", func() { delete(site, names()[3]) }, false, true},
+		{"a new word", addWord, true, false},
+		{"the word taken away again", undo, true, false},
 	}
 	file := filepath.Join(t.TempDir(), "sokindex.bin")
 	x := New()
@@ -441,9 +446,12 @@ func TestIncrementalWordIndex(t *testing.T) {
 			x.Load(file)
 		}
 		st.change()
-		before := chunksEncoded.Load()
+		before, filters := chunksEncoded.Load(), filtersCompressed.Load()
 		got := write(x)
 		encoded := chunksEncoded.Load() - before
+		if n := filtersCompressed.Load() - filters; n != 0 && !st.filter || n != 1 && st.filter {
+			t.Errorf("%s: %d filter files compressed, want %d", st.name, n, map[bool]int{true: 1}[st.filter])
+		}
 		want := write(New())
 		all := chunksEncoded.Load() - before - encoded
 		if a, b := strings.Join(want.Names(), " "), strings.Join(got.Names(), " "); a != b {

@@ -274,9 +274,9 @@ func Decompress(data []byte, name string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	out, ok := bytes.CutPrefix(b, []byte("pagefind_dcd"))
+	out, ok := bytes.CutPrefix(b, []byte(dcdPrefix))
 	if !ok {
-		return nil, fmt.Errorf("%s: saknar pagefind_dcd", name)
+		return nil, fmt.Errorf("%s: saknar %s", name, dcdPrefix)
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -48,7 +49,7 @@ type feedTarget struct {
 //
 // With later (a preview, output.LaterWriter) each feed is a job that makes
 // its file when read.
-func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, later bool) ([]*job, error) {
+func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, later bool, store *feedStore) ([]*job, error) {
 	modell := facetByKey(facets, facetModell)
 	all := &feedTarget{url: casesURL + feedFile, page: casesURL, title: "Nya och uppdaterade exempel – " + sd.Title}
 	targets := []*feedTarget{all}
@@ -77,6 +78,27 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, late
 		}
 		p.Feed, p.FeedTitle = t.url, t.title
 	}
+
+	// A one-off build takes the files from store when they are made from
+	// the same front matter, else leaves them there.
+	var key uint64
+	if store != nil && !later {
+		key = frontMatterKey(feedStoreMagic, s, sd.BaseURL)
+		if kept := store.get(key); len(kept) == len(targets) {
+			out := make([]*job, len(targets))
+			for i, t := range targets {
+				if kept[i].path != strings.TrimPrefix(t.url, "/") {
+					out = nil
+					break
+				}
+				out[i] = &job{path: kept[i].path, data: kept[i].data}
+			}
+			if out != nil {
+				return out, nil
+			}
+		}
+	}
+	feedsMade.Add(1)
 
 	// The newest cases of each feed (in a preview, each when its feed is
 	// read, but for the feed of all cases, whose newest case dates the
@@ -180,8 +202,14 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, late
 			return nil, err
 		}
 	}
+	if store != nil {
+		store.put(key, out)
+	}
 	return out, nil
 }
+
+// feedsMade counts the builds that made the feeds (for the tests).
+var feedsMade atomic.Int64
 
 // lastChange is when a case was last updated, else published.
 func lastChange(c *content.Case) time.Time {

@@ -386,7 +386,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	// The Atom feeds of the case lists and facet values, linked from their pages (feeds.go).
 	if !b.opts.NoOpenData {
-		feeds, err := planFeeds(sd, s, g.facets, jobs, later)
+		feeds, err := planFeeds(sd, s, g.facets, jobs, later, b.feedStore)
 		if err != nil {
 			return nil, err
 		}

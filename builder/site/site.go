@@ -142,6 +142,7 @@ type Builder struct {
 	termStore *termStore
 	pageStore *pageStore
 	dataStore *dataStore // the open data of earlier processes (CacheDir)
+	feedStore *feedStore // the Atom feeds of earlier processes (CacheDir)
 	// reported lists the files reported changed since the last build
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
@@ -190,6 +191,9 @@ func (b *Builder) waitStores() {
 	}
 	if b.dataStore != nil {
 		b.dataStore.wait()
+	}
+	if b.feedStore != nil {
+		b.feedStore.wait()
 	}
 }
 
@@ -270,6 +274,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		b.pageStore = openPageStore(b.opts.CacheDir, b.opts.Root)
 		if !b.opts.NoOpenData {
 			b.dataStore = openDataStore(b.opts.CacheDir, b.opts.Root)
+			b.feedStore = openFeedStore(b.opts.CacheDir, b.opts.Root)
 		}
 		defer b.waitStores()
 	}

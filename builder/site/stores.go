@@ -423,6 +423,11 @@ func openDataStore(dir, root string) *dataStore {
 // site.yaml, the vocabularies, the source register and the data files
 // (Site.DataHash), the drafts setting, the options and the program.
 func dataKey(s *content.Site, o opendata.Options) uint64 {
+	return frontMatterKey(dataStoreMagic, s, o.BaseURL)
+}
+
+// frontMatterKey is dataKey for the store whose files start with magic.
+func frontMatterKey(magic string, s *content.Site, baseURL string) uint64 {
 	var h stable.Digest
 	str := func(ss ...string) {
 		for _, x := range ss {
@@ -431,7 +436,7 @@ func dataKey(s *content.Site, o opendata.Options) uint64 {
 		}
 	}
 	num := func(v uint64) { h.Write(binary.LittleEndian.AppendUint64(nil, v)) }
-	str(dataStoreMagic, programID(), o.BaseURL, strconv.FormatBool(s.Drafts))
+	str(magic, programID(), baseURL, strconv.FormatBool(s.Drafts))
 	num(s.DataHash)
 	for _, c := range s.Cases {
 		str(c.File)
@@ -491,4 +496,72 @@ func readDataStore(file string) (uint64, []*opendata.File) {
 		return 0, nil
 	}
 	return key, files
+}
+
+// feedStore keeps the Atom feeds' files between processes, under a key
+// of all they are made from (frontMatterKey: a feed shows a case's front
+// matter, never its body), so that a build after an edit of a body makes
+// none of them.
+type feedStore struct {
+	background
+	file  string
+	key   uint64
+	feeds []storedFile
+}
+
+// storedFile is one file of a store: its path in the site and contents.
+type storedFile struct {
+	path string
+	data []byte
+}
+
+// feedStoreMagic starts a feed store file; it changes with the layout.
+const feedStoreMagic = "exempelbanken-atom-1\n"
+
+// openFeedStore starts reading the feeds of the site at root from dir;
+// nil when there is none to read (storefile.Path).
+func openFeedStore(dir, root string) *feedStore {
+	file := storefile.Path(dir, "atom", root)
+	if file == "" {
+		return nil
+	}
+	fs := &feedStore{file: file}
+	fs.load(func() {
+		d, ok := storefile.Read(file, feedStoreMagic)
+		if !ok {
+			return
+		}
+		key, n := d.Uint(), d.Count()
+		feeds := make([]storedFile, 0, n)
+		for range n {
+			feeds = append(feeds, storedFile{path: d.Str(), data: d.Bytes()})
+		}
+		if d.Ok() {
+			fs.key, fs.feeds = key, feeds
+		}
+	})
+	return fs
+}
+
+// get returns the feeds kept under key, or nil.
+func (fs *feedStore) get(key uint64) []storedFile {
+	fs.loaded()
+	if fs.key != key {
+		return nil
+	}
+	return fs.feeds
+}
+
+// put saves the feeds' files, made for key.
+func (fs *feedStore) put(key uint64, feeds []*job) {
+	fs.save(func() {
+		storefile.Write(fs.file, feedStoreMagic, func(e *storefile.Encoder) {
+			e.Uint(key)
+			e.Uint(uint64(len(feeds)))
+			for _, j := range feeds {
+				e.Str(j.path)
+				e.Bytes(j.data)
+			}
+		})
+	})
 }

@@ -12,8 +12,8 @@ import (
 // markdown that changed since the last build, or all of it when what every
 // document's rendering depends on changed (a glossary term) or the store
 // is damaged, reads the text of only the indexed pages whose text
-// changed for their search terms, and makes the open data only when the
-// front matter changed; and the site is byte for byte a build without the
+// changed for their search terms, and makes the open data and the feeds
+// only when the front matter changed; and the site is byte for byte a build without the
 // stores.
 func TestBuildStores(t *testing.T) {
 	dir, theme := repoSiteCopy(t)
@@ -23,7 +23,7 @@ func TestBuildStores(t *testing.T) {
 		t.Helper()
 		b := New(Options{Root: dir, Theme: theme, StableAssets: true, CacheDir: cache})
 		defer b.Close()
-		r0, t0, d0 := mdRenders.Load(), textsRead.Load(), openDataMade.Load()
+		r0, t0, d0, f0 := mdRenders.Load(), textsRead.Load(), openDataMade.Load(), feedsMade.Load()
 		got := output.NewMemory()
 		res, err := b.Build(got)
 		if err != nil {
@@ -42,6 +42,9 @@ func TestBuildStores(t *testing.T) {
 		if n := openDataMade.Load() - d0; n != int64(data) {
 			t.Errorf("%s: the open data made %d times, want %d", step, n, data)
 		}
+		if n := feedsMade.Load() - f0; n != int64(data) {
+			t.Errorf("%s: the feeds made %d times, want %d (as the open data)", step, n, data)
+		}
 		compareWithFullBuild(t, step, dir, theme, got)
 	}
 	build("first build", all, all, 1)
@@ -53,7 +56,7 @@ func TestBuildStores(t *testing.T) {
 	replaceIn(t, dir, "content/begrepp/aterbetalningsmodell.md", "Den modell som Ale kommun först valde", "Den modell Ale kommun först valde")
 	build("a glossary term's summary edited", all, 1, 1)
 	build("again", 0, 0, 0)
-	for _, store := range []string{"markdown", "sokord", "data-filer"} {
+	for _, store := range []string{"markdown", "sokord", "data-filer", "atom"} {
 		files, _ := filepath.Glob(filepath.Join(cache, store, "*.bin"))
 		if len(files) != 1 {
 			t.Fatalf("the store is %v, want one file", files)
