@@ -166,6 +166,19 @@ func (c *buildCmd) run(env Env) int {
 			encoded = fmt.Sprintf("%s av %s", sv.FormatInt(int64(st.Encoded)), sv.FormatInt(int64(st.Chunks)))
 		}
 	}
+	// The index's entries are saved for the next build while this one
+	// is published (they are keyed by content: saving them is right
+	// whether or not the publishing succeeds).
+	var saved chan error
+	if err == nil && idx != nil && cache != "" {
+		saved = make(chan error, 1)
+		go func() { saved <- idx.Save(cache) }()
+		defer func() {
+			if saved != nil {
+				<-saved
+			}
+		}()
+	}
 	if err == nil {
 		err = disk.Prune()
 	}
@@ -185,12 +198,13 @@ func (c *buildCmd) run(env Env) int {
 		return ExitContent
 	}
 	res.Phases = append(res.Phases, site.Phase{Name: "publicera (byt in public/)", Duration: time.Since(t)})
-	if idx != nil && cache != "" {
+	if saved != nil {
 		t = time.Now()
-		if err := idx.Save(cache); err != nil {
+		if err := <-saved; err != nil {
 			fmt.Fprintf(env.Stderr, "varning: sökindexets cache (%s): %v\n", cache, err)
 		}
-		res.Phases = append(res.Phases, site.Phase{Name: "spara sökindexets cache", Duration: time.Since(t)})
+		saved = nil
+		res.Phases = append(res.Phases, site.Phase{Name: "spara sökindexets cache (väntan)", Duration: time.Since(t)})
 	}
 	PrintWarnings(env.Stderr, res.Site.Warnings)
 	if res.NoEditor {

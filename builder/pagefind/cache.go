@@ -77,6 +77,7 @@ func (x *Index) Save(file string) error {
 	x.forms.mu.Unlock()
 	e.uint(uint64(len(pages)))
 	var offs [][2]int64 // where each page's fragment and postings are, and their lengths
+	var win window      // the stored pages are in the old file in this order
 	for _, p := range pages {
 		e.str(p.url)
 		e.raw(p.sum[:])
@@ -101,7 +102,7 @@ func (x *Index) Save(file string) error {
 			e.str(p.sort[k])
 		}
 		e.strings(p.fields)
-		frag, err := p.fragment()
+		frag, err := p.fragmentVia(&win)
 		if err != nil {
 			return err
 		}
@@ -235,6 +236,60 @@ func (s *stored) read(off int64, n int) ([]byte, error) {
 	b := make([]byte, n)
 	_, err := s.f.ReadAt(b, off)
 	return b, err
+}
+
+// windowSize is how much of the cache file a window reads at once (a
+// variable for the tests).
+var windowSize = 1 << 20
+
+// window reads ranges of a file in increasing order with a system call
+// per windowSize bytes rather than one per range: the pages' fragments and
+// postings lie in the cache file in the pages' order. The zero value is
+// ready to use.
+type window struct {
+	f   *os.File
+	buf []byte
+	off int64 // of buf[0] in f
+}
+
+// read returns n bytes of f from off, valid until the next read.
+func (w *window) read(f *os.File, off int64, n int) ([]byte, error) {
+	if f == w.f && off >= w.off && off+int64(n) <= w.off+int64(len(w.buf)) {
+		return w.buf[off-w.off:][:n], nil
+	}
+	size := max(n, windowSize)
+	if cap(w.buf) < size {
+		w.buf = make([]byte, size)
+	}
+	m, err := f.ReadAt(w.buf[:size], off)
+	if m < n {
+		w.f, w.buf = nil, w.buf[:0]
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	w.f, w.buf, w.off = f, w.buf[:m], off
+	return w.buf[:n], nil
+}
+
+// fragmentVia is fragment, reading a stored fragment through w: the
+// bytes are valid until w's next read.
+func (p *page) fragmentVia(w *window) ([]byte, error) {
+	if p.frag != nil || p.store == nil {
+		return p.frag, nil
+	}
+	return w.read(p.store.f, p.store.fragOff, p.store.fragLen)
+}
+
+// postingsVia is postings, reading stored postings through w into a new
+// slice.
+func (p *page) postingsVia(w *window) ([]byte, error) {
+	if p.post != nil || p.store == nil {
+		return p.post, nil
+	}
+	b, err := w.read(p.store.f, p.store.postOff, p.store.postLen)
+	return bytes.Clone(b), err
 }
 
 func cmpString(a, b string) int {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"math/rand/v2"
@@ -339,8 +340,9 @@ func TestWordRunsMatchOneRun(t *testing.T) {
 // Load) is byte for byte the one a new Index writes, and that after a
 // small edit it encoded only some of the chunks.
 func TestIncrementalWordIndex(t *testing.T) {
-	defer func(n int) { chunkSize = n }(chunkSize)
-	chunkSize = 2000 // many chunks from few pages
+	defer func(n, w int) { chunkSize, windowSize = n, w }(chunkSize, windowSize)
+	chunkSize = 2000   // many chunks from few pages
+	windowSize = 10000 // the cache file read a few pages at a time
 	rng := rand.New(rand.NewPCG(1, 2))
 	vocab := make([]string, 1500)
 	syll := []string{"för", "skol", "barn", "ål", "fond", "in", "vest", "ering", "häl", "sa", "unga", "ö", "ka", "stöd", "väl", "färd"}
@@ -471,5 +473,38 @@ func TestIncrementalWordIndex(t *testing.T) {
 			t.Errorf("%s: %d of %d chunks encoded again", st.name, encoded, all)
 		}
 		t.Logf("%s: %d of %d chunks encoded", st.name, encoded, all)
+	}
+}
+
+// TestWindow reads ranges of a file through a window, in order and out of
+// order, larger than the window and past the end.
+func TestWindow(t *testing.T) {
+	defer func(w int) { windowSize = w }(windowSize)
+	windowSize = 16
+	data := make([]byte, 100)
+	for i := range data {
+		data[i] = byte(i)
+	}
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var w window
+	for _, r := range []struct{ off, n int }{{0, 4}, {4, 8}, {12, 10}, {30, 40}, {5, 3}, {90, 10}, {99, 1}, {50, 0}} {
+		got, err := w.read(f, int64(r.off), r.n)
+		if err != nil || !bytes.Equal(got, data[r.off:r.off+r.n]) {
+			t.Errorf("read(%d, %d) = %v, %v; want %v", r.off, r.n, got, err, data[r.off:r.off+r.n])
+		}
+	}
+	if _, err := w.read(f, 95, 10); err != io.ErrUnexpectedEOF {
+		t.Errorf("read past the end: %v, want %v", err, io.ErrUnexpectedEOF)
+	}
+	if got, err := w.read(f, 94, 6); err != nil || !bytes.Equal(got, data[94:]) {
+		t.Errorf("read after a failed read = %v, %v", got, err)
 	}
 }

@@ -3,6 +3,7 @@ package pagefind
 import (
 	"crypto/sha1"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -32,26 +33,28 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	keys := x.words.strs[:len(x.words.strs):len(x.words.strs)]
 	x.words.mu.Unlock()
 
-	// Postings kept in the cache file are read now.
-	if err := parallel(len(pages), func(i int) error {
-		p := pages[i]
-		if p.post != nil || p.store == nil {
-			return nil
-		}
-		post, err := p.postings()
-		if err != nil {
-			return fmt.Errorf("sökindexets cache: %w", err)
-		}
-		p.post = post
-		return nil
-	}); err != nil {
-		return nil, 0, err
-	}
 	// Each core counts the postings of a run of pages per word: how many,
 	// their bytes, their locations and their forms.
 	runs := wordRuns(len(pages))
 	parts := make([]wordRun, runs)
 	pageRun := func(r int) []*page { return pages[r*len(pages)/runs : (r+1)*len(pages)/runs] }
+	// Postings kept in the cache file are read now, a run on each core,
+	// in the order they are in the file.
+	readErrs := make([]error, runs)
+	inParallel(runs, func(r int) {
+		var win window
+		for _, p := range pageRun(r) {
+			post, err := p.postingsVia(&win)
+			if err != nil {
+				readErrs[r] = fmt.Errorf("sökindexets cache: %w", err)
+				return
+			}
+			p.post = post
+		}
+	})
+	if err := errors.Join(readErrs...); err != nil {
+		return nil, 0, err
+	}
 	inParallel(runs, func(r int) {
 		parts[r].count(pageRun(r), len(keys))
 	})
