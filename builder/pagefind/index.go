@@ -552,12 +552,25 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 		names[short] = full
 		fragNames[i] = short
 	}
-	if err := parallel(len(pages), func(i int) error {
-		frag, err := pages[i].fragment()
-		if err != nil {
-			return fmt.Errorf("sökindexets cache: %w", err)
+	// A run of pages on each core, the stored fragments read in the
+	// order they are in the cache file (copied for a Writer that keeps
+	// what it is given).
+	runs, streams := wordRuns(len(pages)), output.Streams(w)
+	if err := parallel(runs, func(r int) error {
+		var win window
+		for i := r * len(pages) / runs; i < (r+1)*len(pages)/runs; i++ {
+			frag, err := pages[i].fragmentVia(&win)
+			if err != nil {
+				return fmt.Errorf("sökindexets cache: %w", err)
+			}
+			if !streams && pages[i].frag == nil {
+				frag = bytes.Clone(frag)
+			}
+			if err := put("fragment/"+fragNames[i]+".pf_fragment", frag); err != nil {
+				return err
+			}
 		}
-		return put("fragment/"+fragNames[i]+".pf_fragment", frag)
+		return nil
 	}); err != nil {
 		return st, err
 	}
