@@ -312,8 +312,8 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	// What depends on the front matter alone (facets, related cases, each
 	// case's card) is worked out beside the markdown, on the time the
 	// render leaves a core idle.
-	// The documents' output directories are made meanwhile too: a site's
-	// writer spends much of its time on mkdir(2).
+	// The documents' output directories are made meanwhile too (a site's
+	// writer spends much of its time on mkdir(2)), until the render.
 	var derived derivedData
 	var cardErrs diag.List
 	// A preview leaves the open data to be made when it is read.
@@ -326,7 +326,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	var mapTook time.Duration
 	var mapErrs diag.List
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		derived = derive(s, b.related)
@@ -347,10 +347,15 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 			od = makeOpenData(s, later != nil, b.dataStore)
 		}
 	}()
+	// Waited for before the pages are rendered: in a reused tree the
+	// writer knows the folders once it has listed the tree, which the
+	// phases up to then need not wait for.
+	dirsMade := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(dirsMade)
 		makeDocDirs(s, w)
 	}()
+	defer func() { <-dirsMade }()
 	rendered, md := b.renderMarkdown(s, errs)
 	wg.Wait()
 	errs.Merge(&cardErrs)
@@ -384,6 +389,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}
 	t.done("sidplan")
 
+	<-dirsMade
 	out, err := b.render(p, tpl, w)
 	if err != nil {
 		return nil, err
