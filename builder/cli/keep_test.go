@@ -16,7 +16,7 @@ import (
 // rendered again, files not written again, search entries) publishes,
 // after each edit, byte for byte the site a build with nothing kept
 // does: after a body edit, a front-matter edit, and files of public/ and
-// of its spare changed by hand.
+// of its spare changed or added by hand.
 func TestBuildAfterBuildMatchesFreshBuild(t *testing.T) {
 	repo := sitetest.RepoRoot(t)
 	site := t.TempDir()
@@ -82,6 +82,13 @@ func TestBuildAfterBuildMatchesFreshBuild(t *testing.T) {
 		tamper(t, p, "<p>ändrad för hand</p>")
 	}
 	build("files changed by hand")
+	build("and again")
+	// Files added by hand to folders of the published site and of the
+	// spare, which the build reads only when their stamps changed.
+	for _, p := range []string{filepath.Join(pub, "exempel", "extra.html"), filepath.Join(filepath.Dir(pub), ".public-reserv", "begrepp", "extra.html")} {
+		tamper(t, p, "<p>lagd dit för hand</p>")
+	}
+	build("files added by hand")
 	build("and again")
 }
 

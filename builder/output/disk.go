@@ -52,6 +52,16 @@ type Disk struct {
 	inv       *inventory
 	wrote     map[string]record
 	unchanged int
+
+	// The directories' stamps for the inventory: verified holds those of
+	// the spare's directories that the listing took from the inventory;
+	// touched the directories whose entries this build added or removed;
+	// unrecorded those holding a file written without a stamp; dirs what
+	// Prune found, by slash path.
+	verified   map[string]stamp
+	touched    map[string]bool
+	unrecorded map[string]bool
+	dirs       map[string]stamp
 }
 
 // The kinds of entries in a listed tree, and the flag of Disk.entries for a
@@ -150,16 +160,17 @@ func newDisk(dir string, unlock func()) (*Disk, error) {
 	if err != nil {
 		return nil, fmt.Errorf("skapa byggmapp: %w", err)
 	}
-	d := &Disk{dir: dir, tmp: tmp, unlock: unlock, entries: map[string]uint8{}, listed: make(chan struct{}), wrote: map[string]record{}}
+	d := &Disk{dir: dir, tmp: tmp, unlock: unlock, entries: map[string]uint8{}, listed: make(chan struct{}), wrote: map[string]record{},
+		verified: map[string]stamp{}, touched: map[string]bool{}, unrecorded: map[string]bool{}}
 	// Claim the spare by renaming it onto the new, empty folder.
 	if spare := spareDir(dir); isOurs(spare) && renameOntoEmpty(spare, tmp) == nil {
 		d.reused = true
 	}
 	go func() {
-		if d.reused {
-			listTree(tmp, d.entries)
-		}
 		d.inv = readInventory(inventoryFile(dir))
+		if d.reused {
+			listTree(tmp, d.entries, d.knownDir(d.inv.olderChildren()))
+		}
 		close(d.listed)
 	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
@@ -171,6 +182,39 @@ func newDisk(dir string, unlock func()) (*Disk, error) {
 		return nil, fmt.Errorf("skapa byggmapp: %w", err)
 	}
 	return d, nil
+}
+
+// knownDir returns, for the listing of the spare, the entries of a
+// directory by the inventory (children, by slash path) when its stamp is
+// the one the inventory recorded: nothing has been added to it or removed
+// from it since, so it need not be read. (A file changed in place is
+// caught by its own stamp when it is kept.)
+func (d *Disk) knownDir(children map[string][]child) func(dir string) ([]child, bool) {
+	return func(dir string) ([]child, bool) {
+		rel, ok := d.rel(dir)
+		if !ok {
+			return nil, false
+		}
+		want, ok := d.inv.olderDirs[rel]
+		if !ok {
+			return nil, false
+		}
+		if st, ok := dirStamp(dir); !ok || st != want {
+			return nil, false
+		}
+		d.verified[dir] = want
+		return children[rel], true
+	}
+}
+
+// rel returns the slash path of full in the build folder; false for the
+// folder itself and what is outside it.
+func (d *Disk) rel(full string) (string, bool) {
+	r, ok := strings.CutPrefix(full, d.tmp+string(filepath.Separator))
+	if !ok || r == "" {
+		return "", false
+	}
+	return filepath.ToSlash(r), true
 }
 
 // restoreOld puts back the published site that an interrupted fallback
@@ -314,10 +358,14 @@ func (d *Disk) write(c, full string, data []byte, sum uint64) error {
 	if had {
 		d.entries[full] = k | kept
 	}
+	if !had || k&^kept != kindFile {
+		d.touched[filepath.Dir(full)] = true // a new entry
+	}
 	if st != (stamp{}) {
 		d.wrote[c] = record{st: st, sum: sum}
 	} else {
 		delete(d.wrote, c)
+		d.unrecorded[filepath.Dir(full)] = true
 	}
 	return nil
 }
@@ -328,6 +376,7 @@ func (d *Disk) write(c, full string, data []byte, sum uint64) error {
 func (d *Disk) clear(full string) {
 	if fi, err := os.Lstat(full); err == nil && !fi.Mode().IsRegular() {
 		os.RemoveAll(full)
+		d.touched[filepath.Dir(full)] = true
 	}
 }
 
@@ -376,6 +425,7 @@ func (d *Disk) mkdir(dir string) error {
 			err = nil
 		}
 	}
+	d.touched[filepath.Dir(dir)] = true
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
@@ -392,6 +442,9 @@ func (d *Disk) Prune() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.pruned || !d.reused {
+		if !d.pruned {
+			d.recordDirs()
+		}
 		d.pruned = true
 		return nil
 	}
@@ -415,10 +468,35 @@ func (d *Disk) Prune() error {
 		if err := os.RemoveAll(p); err != nil && !errors.Is(err, syscall.ENOTDIR) {
 			return fmt.Errorf("rensa %s: %w", p, err)
 		}
+		d.touched[filepath.Dir(p)] = true
 		gone = p + string(filepath.Separator)
 	}
+	d.recordDirs()
 	d.pruned = true
 	return nil
+}
+
+// recordDirs records the stamps of the tree's directories for the
+// inventory, now that the build has written all it writes: a directory
+// taken from the inventory and not touched since keeps its stamp; the
+// others are looked at. Directories holding a file without a record are
+// left out, so that the next listing reads them. d.mu must be held.
+func (d *Disk) recordDirs() {
+	d.dirs = map[string]stamp{}
+	for full, k := range d.entries {
+		if k != kindDir|kept || d.unrecorded[full] {
+			continue
+		}
+		rel, ok := d.rel(full)
+		if !ok {
+			continue
+		}
+		if st, ok := d.verified[full]; ok && !d.touched[full] {
+			d.dirs[rel] = st
+		} else if st, ok := dirStamp(full); ok {
+			d.dirs[rel] = st
+		}
+	}
 }
 
 // Unchanged returns how many files the build did not write because the
@@ -491,7 +569,7 @@ func (d *Disk) Commit() error {
 // inventory), so errors are ignored.
 func (d *Disk) saveInventory() {
 	<-d.listed
-	writeInventory(inventoryFile(d.dir), d.wrote, d.inv.latest)
+	writeInventory(inventoryFile(d.dir), d.wrote, d.inv.latest, d.dirs, d.inv.latestDirs)
 }
 
 // commitByRenames is Commit without an atomic exchange: the published site

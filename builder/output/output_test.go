@@ -445,32 +445,79 @@ func TestDiskWriteTwice(t *testing.T) {
 // every other one: changed contents, files changed by hand since (also
 // with the old modification time put back, where the system reports the
 // change time), and everything when the inventory is missing or damaged.
+// buildSite builds the files of write into pub with a Disk, and checks
+// that pub then holds them and nothing else.
+func buildSite(t *testing.T, pub string, write map[string]string) *Disk {
+	t.Helper()
+	d, err := NewDisk(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(write)) {
+		if err := d.Write(name, []byte(write[name])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Prune(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, pub); !maps.Equal(got, write) {
+		t.Fatalf("public holds %v, want %v", got, write)
+	}
+	return d
+}
+
+// TestDiskListsFoldersByInventory: a Disk reads only the folders of the
+// spare that something was added to or removed from since the build that
+// wrote it (their stamps are not the inventory's); what was added by hand
+// is still found and pruned.
+func TestDiskListsFoldersByInventory(t *testing.T) {
+	if _, ok := dirStamp(t.TempDir()); !ok {
+		t.Skip("no stamps of folders on this system: every folder is read")
+	}
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "public")
+	spare := filepath.Join(dir, ".public-reserv")
+	site := map[string]string{"index.html": "start", "a/index.html": "a", "a/b/index.html": "b", "a/b/c/index.html": "c",
+		"d/index.html": "d", "d/e.css": "e"}
+	build := func(step string, read int64) {
+		t.Helper()
+		before := dirsRead.Load()
+		buildSite(t, pub, site) // fails on any file left by hand
+		if n := dirsRead.Load() - before; n != read {
+			t.Errorf("%s: %d folders read, want %d", step, n, read)
+		}
+	}
+	build("new", 0)
+	build("new again", 0)
+	build("the spare as it was left", 1) // the root only
+	// By hand: a file added to a/b/ of the spare, one to d/ of the
+	// published site (the spare after the next build), a folder to a/.
+	os.WriteFile(filepath.Join(spare, "a", "b", "extra.html"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(pub, "d", "extra.html"), []byte("x"), 0o644)
+	os.Mkdir(filepath.Join(spare, "a", "ny"), 0o755)
+	build("files and a folder added to the spare", 4) // root, a, a/b, a/ny
+	build("a file added to the published site", 2)    // root, d
+	build("the spare as it was left", 1)
+	// A file removed by hand, and one this build no longer writes.
+	os.Remove(filepath.Join(spare, "a", "b", "c", "index.html"))
+	delete(site, "d/e.css")
+	build("a file removed from the spare", 2) // root, a/b/c
+	build("the spare pruned", 1)
+	build("both trees as written", 1)
+	// Without a readable inventory every folder is read.
+	os.WriteFile(filepath.Join(dir, ".public-förteckning"), []byte("skräp"), 0o644)
+	build("no inventory", 5)
+}
+
 func TestDiskSkipsUnchanged(t *testing.T) {
 	dir := t.TempDir()
 	pub := filepath.Join(dir, "public")
 	spare := filepath.Join(dir, ".public-reserv")
-	build := func(write map[string]string) *Disk {
-		t.Helper()
-		d, err := NewDisk(pub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, name := range slices.Sorted(maps.Keys(write)) {
-			if err := d.Write(name, []byte(write[name])); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := d.Prune(); err != nil {
-			t.Fatal(err)
-		}
-		if err := d.Commit(); err != nil {
-			t.Fatal(err)
-		}
-		if got := files(t, pub); !maps.Equal(got, write) {
-			t.Fatalf("public holds %v, want %v", got, write)
-		}
-		return d
-	}
+	build := func(write map[string]string) *Disk { t.Helper(); return buildSite(t, pub, write) }
 	site := map[string]string{"a.html": "1", "b/index.html": "samma", "c.html": "x", "d.html": "d", "e.html": "e"}
 	for range 2 {
 		if d := build(site); d.Unchanged() != 0 {

@@ -80,6 +80,17 @@ func fileStamp(name string) (stamp, bool) {
 	return stampOf(&st), true
 }
 
+// dirStamp returns the stamp of the directory at name (links are not
+// followed); false for anything else. Adding, removing or renaming an
+// entry changes a directory's modification and change times.
+func dirStamp(name string) (stamp, bool) {
+	var st unix.Stat_t
+	if err := unix.Lstat(name, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return stamp{}, false
+	}
+	return stampOf(&st), true
+}
+
 func stampOf(st *unix.Stat_t) stamp {
 	return stamp{size: st.Size, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(), ino: uint64(st.Ino)}
 }

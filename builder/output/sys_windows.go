@@ -52,6 +52,10 @@ func fileStamp(name string) (stamp, bool) {
 	return stamp{size: fi.Size(), mtime: fi.ModTime().UnixNano()}, true
 }
 
+// dirStamp reports no stamp for directories here: without change times
+// and file numbers, a Disk lists every directory of the spare.
+func dirStamp(string) (stamp, bool) { return stamp{}, false }
+
 // renameOntoEmpty renames the directory from onto the empty directory to.
 // Windows renames only to a free name, so to is removed first; the build
 // lock keeps other builds away in between.

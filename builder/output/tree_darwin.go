@@ -14,6 +14,9 @@ func renameExchange(a, b string) error {
 	return unix.RenamexNp(a, b, unix.RENAME_SWAP)
 }
 
-func listTree(root string, kind map[string]uint8) { walkTree(root, kind) }
+// dirReader lists directories with os.ReadDir.
+type dirReader struct{}
+
+func (dirReader) list(dir string, add func(name string, kind uint8)) { readDir(dir, add) }
 
 func syncTree(root string) error { return syncEach(root) }

@@ -9,52 +9,43 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// listTree lists every file and directory below root (not root itself),
-// with plain getdents(2): a directory listing through os.ReadDir costs
-// five more system calls per directory. kind holds the kind of each entry
-// (kindDir, kindFile, kindOther).
-func listTree(root string, kind map[string]uint8) {
-	var walk func(dir string)
-	buf := make([]byte, 32<<10)
-	walk = func(dir string) {
-		fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
-		if err != nil {
+// dirReader lists directories with plain getdents(2): a listing through
+// os.ReadDir costs five more system calls per directory.
+type dirReader struct{ buf []byte }
+
+// list calls add with the name and kind of each entry of dir (not . and
+// ..); nothing when dir cannot be read.
+func (r *dirReader) list(dir string, add func(name string, kind uint8)) {
+	if r.buf == nil {
+		r.buf = make([]byte, 32<<10)
+	}
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
+	if err != nil {
+		return
+	}
+	defer unix.Close(fd)
+	for {
+		n, err := unix.Getdents(fd, r.buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n <= 0 {
 			return
 		}
-		var subdirs []string
-		for {
-			n, err := unix.Getdents(fd, buf)
-			if err == unix.EINTR {
+		for b := r.buf[:n]; len(b) > 0; {
+			reclen := int(b[16]) | int(b[17])<<8
+			typ := b[18]
+			name := b[19:reclen]
+			if i := bytes.IndexByte(name, 0); i >= 0 {
+				name = name[:i]
+			}
+			b = b[reclen:]
+			if string(name) == "." || string(name) == ".." {
 				continue
 			}
-			if err != nil || n <= 0 {
-				break
-			}
-			for b := buf[:n]; len(b) > 0; {
-				reclen := int(b[16]) | int(b[17])<<8
-				typ := b[18]
-				name := b[19:reclen]
-				if i := bytes.IndexByte(name, 0); i >= 0 {
-					name = name[:i]
-				}
-				b = b[reclen:]
-				if string(name) == "." || string(name) == ".." {
-					continue
-				}
-				p := dir + "/" + string(name)
-				k := direntKind(p, typ)
-				kind[p] = k
-				if k == kindDir {
-					subdirs = append(subdirs, p)
-				}
-			}
-		}
-		unix.Close(fd)
-		for _, sd := range subdirs {
-			walk(sd)
+			add(string(name), direntKind(dir+"/"+string(name), typ))
 		}
 	}
-	walk(root)
 }
 
 // direntKind maps a getdents(2) type to a kind, asking lstat(2) when the
