@@ -1,9 +1,11 @@
 package site
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,27 +59,50 @@ var openDataMade atomic.Int64
 // the page of /data/ without its files. A one-off build with a cache
 // folder takes the files from ds (nil: none) when they are made from the
 // same content (dataKey), and leaves them there.
-func makeOpenData(s *content.Site, later bool, ds *dataStore) *openData {
+func makeOpenData(s *content.Site, later bool, ds *fileSet) *openData {
 	start := time.Now()
 	o := dataOptions(s)
 	if later {
 		return &openData{page: dataPage(s), later: s, opts: o, took: time.Since(start)}
 	}
+	makeFiles := func() ([]*opendata.File, error) {
+		openDataMade.Add(1)
+		return opendata.Files(s, o)
+	}
 	var key uint64
-	var files []*opendata.File
 	if ds != nil {
 		key = dataKey(s, o)
-		files = ds.get(key)
+		if kept := ds.get(key); kept != nil {
+			remake := sync.OnceValues(func() (map[string][]byte, error) {
+				files, err := makeFiles()
+				m := map[string][]byte{}
+				for _, f := range files {
+					m[f.Path()] = f.Data
+				}
+				return m, err
+			})
+			p := dataPage(s)
+			var jobs []*job
+			for _, f := range kept {
+				if len(f.meta) != 5 {
+					return &openData{err: fmt.Errorf("%s: skadat register", ds.index), took: time.Since(start)}
+				}
+				jobs = append(jobs, ds.keptJob(f, remake))
+				listFile(p.Data, &opendata.File{Name: f.meta[0], Title: f.meta[1], MediaType: f.meta[2], Format: f.meta[3], Description: f.meta[4]}, f.size)
+			}
+			return &openData{jobs: jobs, page: p, took: time.Since(start)}
+		}
 	}
-	if files == nil {
-		var err error
-		openDataMade.Add(1)
-		if files, err = opendata.Files(s, o); err != nil {
-			return &openData{err: err, took: time.Since(start)}
+	files, err := makeFiles()
+	if err != nil {
+		return &openData{err: err, took: time.Since(start)}
+	}
+	if ds != nil {
+		entries := make([]setEntry, len(files))
+		for i, f := range files {
+			entries[i] = setEntry{path: f.Path(), meta: []string{f.Name, f.Title, f.MediaType, f.Format, f.Description}, data: f.Data}
 		}
-		if ds != nil {
-			ds.put(key, files)
-		}
+		ds.put(key, entries)
 	}
 	jobs, p := dataJobs(s, files)
 	return &openData{jobs: jobs, page: p, took: time.Since(start)}
@@ -122,10 +147,15 @@ func dataJobs(s *content.Site, files []*opendata.File) ([]*job, *Page) {
 // listFiles adds the files to the page of /data/.
 func listFiles(dp *DataPage, files []*opendata.File) {
 	for _, f := range files {
-		dp.Files = append(dp.Files, DataFile{Name: f.Name, URL: "/" + f.Path(), Title: f.Title, Format: f.Format,
-			Size: sv.FormatBytes(int64(len(f.Data))), Description: f.Description})
-		dp.Catalog = dp.Catalog || f.Name == "dcat.rdf"
+		listFile(dp, f, len(f.Data))
 	}
+}
+
+// listFile adds the file f, of size bytes, to the page of /data/.
+func listFile(dp *DataPage, f *opendata.File, size int) {
+	dp.Files = append(dp.Files, DataFile{Name: f.Name, URL: "/" + f.Path(), Title: f.Title, Format: f.Format,
+		Size: sv.FormatBytes(int64(size)), Description: f.Description})
+	dp.Catalog = dp.Catalog || f.Name == "dcat.rdf"
 }
 
 // writeLater leaves the open data's files and the page of /data/ (the job

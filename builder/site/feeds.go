@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -49,7 +50,13 @@ type feedTarget struct {
 //
 // With later (a preview, output.LaterWriter) each feed is a job that makes
 // its file when read.
-func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, later bool, store *feedStore) ([]*job, error) {
+func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, later bool, store *fileSet) ([]*job, error) {
+	return makeFeeds(sd, s, facets, jobs, later, store, true)
+}
+
+// makeFeeds is planFeeds; link tells it to set the pages' Feed and
+// FeedTitle (remaking the feeds while the pages are rendered, it must not).
+func makeFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, later bool, store *fileSet, link bool) ([]*job, error) {
 	modell := facetByKey(facets, facetModell)
 	all := &feedTarget{url: casesURL + feedFile, page: casesURL, title: "Nya och uppdaterade exempel – " + sd.Title}
 	targets := []*feedTarget{all}
@@ -76,7 +83,9 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, late
 		default:
 			continue
 		}
-		p.Feed, p.FeedTitle = t.url, t.title
+		if link {
+			p.Feed, p.FeedTitle = t.url, t.title
+		}
 	}
 
 	// A one-off build takes the files from store when they are made from
@@ -85,13 +94,23 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, late
 	if store != nil && !later {
 		key = frontMatterKey(feedStoreMagic, s, sd.BaseURL)
 		if kept := store.get(key); len(kept) == len(targets) {
+			// Made again, all of them, only if a file is not in the
+			// output folder and no longer in the store's data.
+			remake := sync.OnceValues(func() (map[string][]byte, error) {
+				made, err := makeFeeds(sd, s, facets, jobs, later, nil, false)
+				m := map[string][]byte{}
+				for _, j := range made {
+					m[j.path] = j.data
+				}
+				return m, err
+			})
 			out := make([]*job, len(targets))
 			for i, t := range targets {
 				if kept[i].path != strings.TrimPrefix(t.url, "/") {
 					out = nil
 					break
 				}
-				out[i] = &job{path: kept[i].path, data: kept[i].data}
+				out[i] = store.keptJob(kept[i], remake)
 			}
 			if out != nil {
 				return out, nil
@@ -203,7 +222,11 @@ func planFeeds(sd *SiteData, s *content.Site, facets []*Facet, jobs []*job, late
 		}
 	}
 	if store != nil {
-		store.put(key, out)
+		entries := make([]setEntry, len(out))
+		for i, j := range out {
+			entries[i] = setEntry{path: j.path, data: j.data}
+		}
+		store.put(key, entries)
 	}
 	return out, nil
 }

@@ -73,6 +73,17 @@ type job struct {
 	// preview's feeds).
 	later bool
 	make  func() ([]byte, error)
+	// stored, when set, is a file an earlier build made from the same
+	// content (a fileSet): written only when the writer cannot keep it.
+	stored *storedJob
+}
+
+// storedJob is a file kept by a fileSet: its length and checksum, and
+// read to get its contents.
+type storedJob struct {
+	size int
+	sum  uint64
+	read func() ([]byte, error)
 }
 
 // writeResult is what render did.

@@ -112,6 +112,18 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					continue
 				}
 				data := j.data
+				if st := j.stored; st != nil {
+					if keeper != nil && keeper.Keep(j.path, st.size, st.sum, false) {
+						continue
+					}
+					var err error
+					if data, err = st.read(); err != nil {
+						mu.Lock()
+						errs.Addf(j.path, 0, "%v", err)
+						mu.Unlock()
+						continue
+					}
+				}
 				size := 16 << 10    // a new page's buffer
 				var kept *memoEntry // the memo's page, reused
 				if j.page != nil && b.memo != nil {

@@ -141,8 +141,8 @@ type Builder struct {
 	// what their pages were made from (CacheDir).
 	termStore *termStore
 	pageStore *pageStore
-	dataStore *dataStore // the open data of earlier processes (CacheDir)
-	feedStore *feedStore // the Atom feeds of earlier processes (CacheDir)
+	dataStore *fileSet // the open data of earlier processes (CacheDir)
+	feedStore *fileSet // the Atom feeds of earlier processes (CacheDir)
 	// reported lists the files reported changed since the last build
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
@@ -273,8 +273,8 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		}
 		b.pageStore = openPageStore(b.opts.CacheDir, b.opts.Root)
 		if !b.opts.NoOpenData {
-			b.dataStore = openDataStore(b.opts.CacheDir, b.opts.Root)
-			b.feedStore = openFeedStore(b.opts.CacheDir, b.opts.Root)
+			b.dataStore = openFileSet(b.opts.CacheDir, "data-filer", b.opts.Root, dataStoreMagic)
+			b.feedStore = openFileSet(b.opts.CacheDir, "atom", b.opts.Root, feedStoreMagic)
 		}
 		defer b.waitStores()
 	}

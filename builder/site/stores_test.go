@@ -70,4 +70,19 @@ func TestBuildStores(t *testing.T) {
 	}
 	build("stores damaged", all, all, 1)
 	build("again", 0, 0, 0)
+	// The contents of the open data and the feeds damaged, their index
+	// whole: each set is made again when its first file is read.
+	for _, store := range []string{"data-filer", "atom"} {
+		files, _ := filepath.Glob(filepath.Join(cache, store, "*.data"))
+		if len(files) != 1 {
+			t.Fatalf("the contents of %s are %v, want one file", store, files)
+		}
+		data, err := os.ReadFile(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)-10] ^= 0x20
+		os.WriteFile(files[0], data, 0o644)
+	}
+	build("contents damaged", 0, 0, 1)
 }

@@ -51,6 +51,9 @@ func (e *Encoder) Str(s string) {
 	e.w.WriteString(s)
 }
 
+// Raw writes b as it is, without its length.
+func (e *Encoder) Raw(b []byte) { e.w.Write(b) }
+
 // Bytes writes b with its length.
 func (e *Encoder) Bytes(b []byte) {
 	e.Uint(uint64(len(b)))
