@@ -690,25 +690,23 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 		numeric := true
 		type pv struct {
 			v string
+			f float32 // v as a number, when every value is one
 			n int
 		}
 		var vals []pv
 		for i, p := range pages {
 			if v, ok := p.sort[k]; ok {
-				vals = append(vals, pv{v, i})
-				if _, ok := sortNumber(v); !ok {
-					numeric = false
-				}
+				f, ok := sortNumber(v)
+				vals = append(vals, pv{v, f, i})
+				numeric = numeric && ok
 			}
 		}
 		if numeric {
 			slices.SortStableFunc(vals, func(a, b pv) int {
-				fa, _ := sortNumber(a.v)
-				fb, _ := sortNumber(b.v)
 				switch {
-				case fa < fb:
+				case a.f < b.f:
 					return -1
-				case fa > fb:
+				case a.f > b.f:
 					return 1
 				}
 				return 0
