@@ -2,14 +2,15 @@ package site
 
 import (
 	"hash/fnv"
-	"hash/maphash"
 	"math"
 	"runtime"
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/internal/stable"
 )
 
 // Related-case ranking. Each case is a set of features (investment models,
@@ -80,11 +81,19 @@ type relatedMemo struct {
 // related returns relatedCases(s, k), reused from the last build when
 // its key is the same.
 func (m *relatedMemo) related(s *content.Site, k int) map[*content.Case][]*content.Case {
+	out, _ := m.rank(s, k)
+	return out
+}
+
+// rank is related, and reports whether it ranked again.
+func (m *relatedMemo) rank(s *content.Site, k int) (map[*content.Case][]*content.Case, bool) {
 	if m == nil {
-		return relatedCases(s, k)
+		relatedRanked.Add(1)
+		return relatedCases(s, k), true
 	}
 	key := relatedKey(s)
 	if m.key != key || m.k != k || len(m.idx) != len(s.Cases) {
+		relatedRanked.Add(1)
 		out := relatedCases(s, k)
 		pos := make(map[*content.Case]int32, len(s.Cases))
 		for i, c := range s.Cases {
@@ -96,7 +105,7 @@ func (m *relatedMemo) related(s *content.Site, k int) map[*content.Case][]*conte
 				m.idx[i] = append(m.idx[i], pos[r])
 			}
 		}
-		return out
+		return out, true
 	}
 	out := make(map[*content.Case][]*content.Case, len(s.Cases))
 	for i, c := range s.Cases {
@@ -106,17 +115,21 @@ func (m *relatedMemo) related(s *content.Site, k int) map[*content.Case][]*conte
 		}
 		out[c] = rs
 	}
-	return out
+	return out, false
 }
 
-// relatedKey hashes what relatedCases ranks from.
+// relatedRanked counts the times relatedMemo ranked the cases (for the
+// tests).
+var relatedRanked atomic.Int64
+
+// relatedKey hashes what relatedCases ranks from, the same way in every
+// process (relatedStore keeps the ranking between builds).
 func relatedKey(s *content.Site) uint64 {
-	var h maphash.Hash
-	h.SetSeed(relatedSeed)
+	var h stable.Digest
 	str := func(ss ...string) {
 		for _, x := range ss {
 			h.WriteString(x)
-			h.WriteByte(0)
+			h.Write([]byte{0})
 		}
 	}
 	w := s.Config.RelatedWeights
@@ -132,8 +145,6 @@ func relatedKey(s *content.Site) uint64 {
 	}
 	return h.Sum64()
 }
-
-var relatedSeed = maphash.MakeSeed()
 
 // eachFeature calls f with each feature of c for the ranking: the value
 // itself (its identity in one build), its kind and a name that is the

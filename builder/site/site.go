@@ -143,6 +143,8 @@ type Builder struct {
 	pageStore *pageStore
 	dataStore *fileSet // the open data of earlier processes (CacheDir)
 	feedStore *fileSet // the Atom feeds of earlier processes (CacheDir)
+	// relatedStore has the related cases of earlier processes (CacheDir).
+	relatedStore *relatedStore
 	// reported lists the files reported changed since the last build
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
@@ -194,6 +196,9 @@ func (b *Builder) waitStores() {
 	}
 	if b.feedStore != nil {
 		b.feedStore.wait()
+	}
+	if b.relatedStore != nil {
+		b.relatedStore.wait()
 	}
 }
 
@@ -272,6 +277,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 			b.termStore = openTermStore(b.opts.CacheDir, b.opts.Root)
 		}
 		b.pageStore = openPageStore(b.opts.CacheDir, b.opts.Root)
+		b.relatedStore = openRelatedStore(b.opts.CacheDir, b.opts.Root)
 		if !b.opts.NoOpenData {
 			b.dataStore = openFileSet(b.opts.CacheDir, "data-filer", b.opts.Root, dataStoreMagic)
 			b.feedStore = openFileSet(b.opts.CacheDir, "atom", b.opts.Root, feedStoreMagic)
@@ -329,7 +335,11 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		derived = derive(s, b.related)
+		rank := b.related.related
+		if b.relatedStore != nil {
+			rank = b.relatedStore.related
+		}
+		derived = derive(s, rank)
 		b.renderCards(tpl, s, &cardErrs)
 		// The map is drawn once (a few tens of milliseconds) and its
 		// areas reused on every page that shows one.
@@ -448,7 +458,7 @@ func makeDocDirs(s *content.Site, w output.Writer) {
 
 // derive works out what depends on the front matter alone: the facets and
 // each case's related cases, side by side.
-func derive(s *content.Site, rm *relatedMemo) derivedData {
+func derive(s *content.Site, rank func(*content.Site, int) map[*content.Case][]*content.Case) derivedData {
 	var d derivedData
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -456,7 +466,7 @@ func derive(s *content.Site, rm *relatedMemo) derivedData {
 		defer wg.Done()
 		d.facets = buildFacets(s)
 	}()
-	d.related = rm.related(s, 4)
+	d.related = rank(s, 4)
 	wg.Wait()
 	return d
 }

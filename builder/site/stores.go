@@ -578,3 +578,80 @@ func (fs *fileSet) keptJob(f setFile, remake func() (map[string][]byte, error)) 
 		return b, nil
 	}}}
 }
+
+// relatedStore keeps the related cases' ranking (relatedMemo) between
+// processes: it depends on the front matter alone, so a build after a
+// body edit does not rank again.
+type relatedStore struct {
+	background
+	file string
+	memo relatedMemo
+}
+
+// relatedStoreMagic starts a related store file; it changes with the
+// layout.
+const relatedStoreMagic = "exempelbanken-liknande-1\n"
+
+// openRelatedStore starts reading the ranking of the site at root from
+// dir; nil when there is none to read (storefile.Path).
+func openRelatedStore(dir, root string) *relatedStore {
+	file := storefile.Path(dir, "liknande", root)
+	if file == "" {
+		return nil
+	}
+	rs := &relatedStore{file: file}
+	rs.load(func() {
+		d, ok := storefile.Read(file, relatedStoreMagic)
+		if !ok || d.Str() != programID() {
+			return
+		}
+		key, k, n := d.Uint(), int(d.Uint()), d.Count()
+		idx := make([][]int32, 0, n)
+		for range n {
+			m := d.Count()
+			rel := make([]int32, 0, m)
+			for range m {
+				rel = append(rel, int32(d.Uint()))
+			}
+			idx = append(idx, rel)
+		}
+		if d.Ok() {
+			rs.memo = relatedMemo{key: key, k: k, idx: idx}
+		}
+	})
+	return rs
+}
+
+// related is relatedMemo.related with the ranking of the last build,
+// which it saves when it had to rank again.
+func (rs *relatedStore) related(s *content.Site, k int) map[*content.Case][]*content.Case {
+	rs.loaded()
+	for _, rel := range rs.memo.idx {
+		for _, p := range rel {
+			if p < 0 || int(p) >= len(s.Cases) {
+				rs.memo = relatedMemo{} // damaged: rank again
+			}
+		}
+	}
+	out, ranked := rs.memo.rank(s, k)
+	if !ranked {
+		rs.save(nil)
+		return out
+	}
+	m := rs.memo
+	rs.save(func() {
+		storefile.Write(rs.file, relatedStoreMagic, func(e *storefile.Encoder) {
+			e.Str(programID())
+			e.Uint(m.key)
+			e.Uint(uint64(m.k))
+			e.Uint(uint64(len(m.idx)))
+			for _, rel := range m.idx {
+				e.Uint(uint64(len(rel)))
+				for _, p := range rel {
+					e.Uint(uint64(p))
+				}
+			}
+		})
+	})
+	return out
+}

@@ -12,18 +12,19 @@ import (
 // markdown that changed since the last build, or all of it when what every
 // document's rendering depends on changed (a glossary term) or the store
 // is damaged, reads the text of only the indexed pages whose text
-// changed for their search terms, and makes the open data and the feeds
-// only when the front matter changed; and the site is byte for byte a build without the
+// changed for their search terms, makes the open data and the feeds only
+// when the front matter changed, and ranks the related cases only when
+// what they are ranked by changed; and the site is byte for byte a build without the
 // stores.
 func TestBuildStores(t *testing.T) {
 	dir, theme := repoSiteCopy(t)
 	cache := t.TempDir()
 	const all = -1
-	build := func(step string, renders, texts, data int) {
+	build := func(step string, renders, texts, data, ranked int) {
 		t.Helper()
 		b := New(Options{Root: dir, Theme: theme, StableAssets: true, CacheDir: cache})
 		defer b.Close()
-		r0, t0, d0, f0 := mdRenders.Load(), textsRead.Load(), openDataMade.Load(), feedsMade.Load()
+		r0, t0, d0, f0, k0 := mdRenders.Load(), textsRead.Load(), openDataMade.Load(), feedsMade.Load(), relatedRanked.Load()
 		got := output.NewMemory()
 		res, err := b.Build(got)
 		if err != nil {
@@ -45,18 +46,23 @@ func TestBuildStores(t *testing.T) {
 		if n := feedsMade.Load() - f0; n != int64(data) {
 			t.Errorf("%s: the feeds made %d times, want %d (as the open data)", step, n, data)
 		}
+		if n := relatedRanked.Load() - k0; n != int64(ranked) {
+			t.Errorf("%s: the related cases ranked %d times, want %d", step, n, ranked)
+		}
 		compareWithFullBuild(t, step, dir, theme, got)
 	}
-	build("first build", all, all, 1)
-	build("again", 0, 0, 0)
+	build("first build", all, all, 1, 1)
+	build("again", 0, 0, 0, 0)
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "Källan säger inget om", "Källan säger ingenting om")
-	build("one body edited", 1, 1, 0)
+	build("one body edited", 1, 1, 0, 0)
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "status: pågående", "status: avslutad")
-	build("a case's status edited", 0, 1, 1)
+	build("a case's status edited", 0, 1, 1, 0)
+	replaceIn(t, dir, "content/exempel/autismgruppen.md", "  - Kultur och fritid", "  - Kultur och fritid\n  - Psykisk hälsa")
+	build("a case's focus areas edited", 1, 1, 1, 1)
 	replaceIn(t, dir, "content/begrepp/aterbetalningsmodell.md", "Den modell som Ale kommun först valde", "Den modell Ale kommun först valde")
-	build("a glossary term's summary edited", all, 1, 1)
-	build("again", 0, 0, 0)
-	for _, store := range []string{"markdown", "sokord", "data-filer", "atom"} {
+	build("a glossary term's summary edited", all, 1, 1, 0)
+	build("again", 0, 0, 0, 0)
+	for _, store := range []string{"markdown", "sokord", "data-filer", "atom", "liknande"} {
 		files, _ := filepath.Glob(filepath.Join(cache, store, "*.bin"))
 		if len(files) != 1 {
 			t.Fatalf("the store is %v, want one file", files)
@@ -68,8 +74,8 @@ func TestBuildStores(t *testing.T) {
 		data[len(data)/2] ^= 0x20
 		os.WriteFile(files[0], data, 0o644)
 	}
-	build("stores damaged", all, all, 1)
-	build("again", 0, 0, 0)
+	build("stores damaged", all, all, 1, 1)
+	build("again", 0, 0, 0, 0)
 	// The contents of the open data and the feeds damaged, their index
 	// whole: each set is made again when its first file is read.
 	for _, store := range []string{"data-filer", "atom"} {
@@ -84,5 +90,5 @@ func TestBuildStores(t *testing.T) {
 		data[len(data)-10] ^= 0x20
 		os.WriteFile(files[0], data, 0o644)
 	}
-	build("contents damaged", 0, 0, 1)
+	build("contents damaged", 0, 0, 1, 0)
 }
