@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/exempelbanken/portal/builder/assets"
@@ -171,12 +172,10 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		return nil, err
 	}
 	b.noEditor = err != nil
+	var made madeJobs
+	defer made.wait() // after an error too: nothing is left running
 	for _, f := range adm {
-		j, err := laterJob(f.Name, f.Data, f.Make, later)
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, j)
+		jobs = append(jobs, made.job(f.Name, f.Data, f.Make, later))
 	}
 	for _, m := range b.media {
 		jobs = append(jobs, &job{path: m.Path(), data: m.Data})
@@ -428,8 +427,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	if tpl.sets["search"] != nil {
 		page(searchURL, "search", &Page{Title: "Sök", Description: "Sök bland exempel och begrepp, och filtrera på kommun, län, målgrupp, investeringsmodell, fokusområde och status.",
 			Crumbs: []Crumb{home}})
-		j, _ := laterJob(searchURL[1:]+"forslag.json", nil, func() ([]byte, error) { return suggestions(s), nil }, later)
-		jobs = append(jobs, j)
+		jobs = append(jobs, made.job(searchURL[1:]+"forslag.json", nil, func() ([]byte, error) { return suggestions(s), nil }, later))
 	}
 	// The open data (/data/): the files, and their page where the theme
 	// has one.
@@ -445,8 +443,7 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	// preview, where nobody asks for it while editing).
 	if sd.BaseURL != "" {
 		pages := jobs
-		j, _ := laterJob("sitemap.xml", nil, func() ([]byte, error) { return sitemap(sd.BaseURL, pages), nil }, later)
-		jobs = append(jobs, j)
+		jobs = append(jobs, made.job("sitemap.xml", nil, func() ([]byte, error) { return sitemap(sd.BaseURL, pages), nil }, later))
 	}
 
 	if keys != nil {
@@ -493,23 +490,50 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 			}
 		})
 	}
+	if err := made.wait(); err != nil {
+		return nil, err
+	}
 	return &sitePlan{site: sd, jobs: jobs, terms: terms}, nil
 }
 
-// laterJob is the job of the file path: data, or what make makes; with
-// later, make is left to run when the file is first read.
-func laterJob(path string, data []byte, make func() ([]byte, error), later bool) (*job, error) {
+// madeJobs makes the files of a plan that are made from the site alone
+// (the link picker's and the search page's lists, the sitemap) beside the
+// rest of the plan.
+type madeJobs struct {
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	errs []error
+}
+
+// job returns the job of the file path: data, or what make makes (in
+// the background, until wait); with later, make is left to run when the
+// file is first read.
+func (m *madeJobs) job(path string, data []byte, make func() ([]byte, error), later bool) *job {
 	switch {
 	case make == nil:
-		return &job{path: path, data: data}, nil
+		return &job{path: path, data: data}
 	case later:
-		return &job{path: path, later: true, make: make}, nil
+		return &job{path: path, later: true, make: make}
 	}
-	data, err := make()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &job{path: path, data: data}, nil
+	j := &job{path: path}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		data, err := make()
+		if err != nil {
+			m.mu.Lock()
+			m.errs = append(m.errs, fmt.Errorf("%s: %w", path, err))
+			m.mu.Unlock()
+		}
+		j.data = data
+	}()
+	return j
+}
+
+// wait waits for the files being made and returns their errors.
+func (m *madeJobs) wait() error {
+	m.wg.Wait()
+	return errors.Join(m.errs...)
 }
 
 // redirectPage is the page left at a case's former address: it sends a
