@@ -47,6 +47,8 @@ type child struct {
 	kind uint8
 }
 
+//lint:ignore U1000 dirReader on systems without getdents(2) (tree_darwin.go, tree_other.go).
+
 // readDir calls add with the name and kind of each entry of dir; nothing
 // when dir cannot be read.
 func readDir(dir string, add func(name string, kind uint8)) {

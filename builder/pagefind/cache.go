@@ -216,14 +216,6 @@ type stored struct {
 	fragLen, postLen int
 }
 
-// fragment returns the page's compressed fragment.
-func (p *page) fragment() ([]byte, error) {
-	if p.frag != nil || p.store == nil {
-		return p.frag, nil
-	}
-	return p.store.read(p.store.fragOff, p.store.fragLen)
-}
-
 // postings returns the page's postings, read once from the cache file.
 func (p *page) postings() ([]byte, error) {
 	if p.post != nil || p.store == nil {
@@ -273,8 +265,8 @@ func (w *window) read(f *os.File, off int64, n int) ([]byte, error) {
 	return w.buf[:n], nil
 }
 
-// fragmentVia is fragment, reading a stored fragment through w: the
-// bytes are valid until w's next read.
+// fragmentVia returns the page's compressed fragment, reading a stored
+// one through w: the bytes are valid until w's next read.
 func (p *page) fragmentVia(w *window) ([]byte, error) {
 	if p.frag != nil || p.store == nil {
 		return p.frag, nil
