@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/output"
 )
@@ -53,8 +54,29 @@ func TestBuildStores(t *testing.T) {
 	}
 	build("first build", all, all, 1, 1)
 	build("again", 0, 0, 0, 0)
+	stamps := func() map[string]time.Time {
+		m := map[string]time.Time{}
+		files, _ := filepath.Glob(filepath.Join(cache, "markdown", "*.bin"))
+		for _, f := range files {
+			if fi, err := os.Stat(f); err == nil {
+				m[f] = fi.ModTime()
+			}
+		}
+		return m
+	}
+	segsBefore := stamps()
+	time.Sleep(10 * time.Millisecond) // a new modification time for what is written
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "Källan säger inget om", "Källan säger ingenting om")
 	build("one body edited", 1, 1, 0, 0)
+	written := 0
+	for f, mt := range stamps() {
+		if !segsBefore[f].Equal(mt) {
+			written++
+		}
+	}
+	if written == 0 || written > 2 {
+		t.Errorf("one body edited: %d of %d markdown store files written, want 1 or 2", written, mdSegments)
+	}
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "status: pågående", "status: avslutad")
 	build("a case's status edited", 0, 1, 1, 0)
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "  - Kultur och fritid", "  - Kultur och fritid\n  - Psykisk hälsa")
@@ -62,17 +84,39 @@ func TestBuildStores(t *testing.T) {
 	replaceIn(t, dir, "content/begrepp/aterbetalningsmodell.md", "Den modell som Ale kommun först valde", "Den modell Ale kommun först valde")
 	build("a glossary term's summary edited", all, 1, 1, 0)
 	build("again", 0, 0, 0, 0)
-	for _, store := range []string{"markdown", "sokord", "data-filer", "atom", "liknande"} {
-		files, _ := filepath.Glob(filepath.Join(cache, store, "*.bin"))
-		if len(files) != 1 {
-			t.Fatalf("the store is %v, want one file", files)
-		}
-		data, err := os.ReadFile(files[0])
+	// One segment of the markdown store damaged: its documents only are
+	// rendered again.
+	segments, _ := filepath.Glob(filepath.Join(cache, "markdown", "*.bin"))
+	if len(segments) != mdSegments {
+		t.Fatalf("the markdown store is %v, want %d files", segments, mdSegments)
+	}
+	damage := func(file string) {
+		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		data[len(data)/2] ^= 0x20
-		os.WriteFile(files[0], data, 0o644)
+		os.WriteFile(file, data, 0o644)
+	}
+	damage(segments[3])
+	before := mdRenders.Load()
+	b := New(Options{Root: dir, Theme: theme, StableAssets: true, CacheDir: cache})
+	if _, err := b.Build(output.NewMemory()); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if n := mdRenders.Load() - before; n == 0 || n > 20 {
+		t.Errorf("one segment of 16 damaged: %d documents rendered, want a few", n)
+	}
+	build("again", 0, 0, 0, 0)
+	for _, store := range []string{"markdown", "sokord", "data-filer", "atom", "liknande"} {
+		files, _ := filepath.Glob(filepath.Join(cache, store, "*.bin"))
+		if len(files) == 0 || store != "markdown" && len(files) != 1 {
+			t.Fatalf("the store is %v, want one file (the markdown store: one per segment)", files)
+		}
+		for _, f := range files {
+			damage(f)
+		}
 	}
 	build("stores damaged", all, all, 1, 1)
 	build("again", 0, 0, 0, 0)
