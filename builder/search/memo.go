@@ -58,6 +58,10 @@ type Memo struct {
 	// Expander the next Terms makes; changed, that the last Terms changed
 	// what SaveFile writes.
 	loaded, changed bool
+	// gens are the generations of the segments in the file (memofile.go;
+	// 0: none written), dirty the segments with pages changed since.
+	gens  [memoSegments]uint64
+	dirty [memoSegments]bool
 }
 
 type memoPage struct {
@@ -98,6 +102,9 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 		m.e, m.setup, m.counts, m.pages = nil, setup, map[string]int32{}, map[string]*memoPage{}
 		m.count(joinWords(distinctWords(extra)), 1, nil)
 		m.changed = true
+		for i := range m.dirty {
+			m.dirty[i] = true
+		}
 	}
 
 	// The pages whose key is new: their text and words, on every core.
@@ -134,6 +141,7 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 			m.count(e.words, -1, flipped)
 			delete(m.pages, id)
 			m.changed = true
+			m.dirty[memoSegment(id)] = true
 		}
 	}
 	if len(changed) > 0 {
@@ -145,6 +153,7 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 		}
 		m.count(entries[i].words, 1, flipped)
 		m.pages[pages[i].ID] = entries[i]
+		m.dirty[memoSegment(pages[i].ID)] = true
 	}
 
 	// A new lexicon: the pages with a word whose compound parts changed
@@ -188,6 +197,7 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 	for i := range pages {
 		if stale[i] {
 			redo = append(redo, i)
+			m.dirty[memoSegment(pages[i].ID)] = true
 		}
 	}
 	par.For(len(redo), func(k int) {

@@ -1,11 +1,14 @@
 package search
 
 import (
+	"fmt"
 	"hash/maphash"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -48,7 +51,9 @@ func testMemo(t *testing.T, file string) {
 		// and b split: their terms change though their text does not.
 		{"new heads", map[string]string{"d": "Om ungdom och fattigdom."}, []string{"d"}},
 		{"heads go again", map[string]string{"d": "Inget."}, []string{"d"}},
-		{"new page", map[string]string{"e": "Ungdom i regionen."}, []string{"e"}},
+		// "familjer" is b's too: removing e must not take it from the
+		// lexicon (nor count e's words out twice).
+		{"new page", map[string]string{"e": "Ungdom i regionen och familjer."}, []string{"e"}},
 		{"page removed", map[string]string{"e": ""}, nil},
 		{"two edits", map[string]string{"a": "Ungdomsinflytande och fattigdom.", "c": "Regionfullmäktige."}, []string{"a", "c"}},
 	}
@@ -131,5 +136,80 @@ func TestLoadMemoDamaged(t *testing.T) {
 		if got := LoadMemo(file, "v1"); len(got.pages) != 0 || got.loaded {
 			t.Errorf("damaged file %d: %d pages read", i, len(got.pages))
 		}
+	}
+	os.WriteFile(file, good, 0o644)
+	// A damaged segment, and a segment of another generation (a save
+	// killed between the segments and the file that names them).
+	seg := memoSegmentFile(file, memoSegment("a"))
+	segGood, _ := os.ReadFile(seg)
+	b := slices.Clone(segGood)
+	b[len(b)/2] ^= 1
+	os.WriteFile(seg, b, 0o644)
+	if got := LoadMemo(file, "v1"); len(got.pages) != 0 || got.loaded {
+		t.Errorf("damaged segment: %d pages read", len(got.pages))
+	}
+	os.WriteFile(seg, segGood, 0o644)
+	m = LoadMemo(file, "v1")
+	m.Terms([]PageText{{ID: "a", Key: 2, Title: "a", Text: func() string { return "Barnfattigdom i Ale och Kungälv." }}}, "", nil)
+	if err := m.SaveFile(file, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(file, good, 0o644) // the file of the first save, naming the old generation
+	if got := LoadMemo(file, "v1"); len(got.pages) != 0 || got.loaded {
+		t.Errorf("segment of another generation: %d pages read", len(got.pages))
+	}
+}
+
+// TestSaveFileWritesChangedSegments: after one page's text changes,
+// SaveFile writes its segment and the file with the counts, not the
+// others.
+func TestSaveFileWritesChangedSegments(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "sokord.bin")
+	text := map[string]string{}
+	var pages []PageText
+	for i := range 60 {
+		id := fmt.Sprintf("sida-%02d", i)
+		text[id] = fmt.Sprintf("Stöd till barn och unga i kommun %d.", i%7)
+		pages = append(pages, PageText{ID: id, Key: uint64(i), Title: id, Text: func() string { return text[id] }})
+	}
+	m := NewMemo()
+	m.Terms(pages, "", nil)
+	if err := m.SaveFile(file, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	read := func() map[string]string {
+		out := map[string]string{}
+		files, _ := filepath.Glob(strings.TrimSuffix(file, ".bin") + "*.bin")
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			out[f] = string(b)
+		}
+		return out
+	}
+	before := read()
+	if len(before) != memoSegments+1 {
+		t.Fatalf("%d files saved, want %d", len(before), memoSegments+1)
+	}
+	m = LoadMemo(file, "v1")
+	text["sida-07"] = "Stöd till unga i kommun 3."
+	pages[7].Key = 1000
+	m.Terms(pages, "", nil)
+	if err := m.SaveFile(file, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	var written []string
+	for f, b := range read() {
+		if before[f] != b {
+			written = append(written, filepath.Base(f))
+		}
+	}
+	slices.Sort(written)
+	want := []string{"sokord-" + strconv.Itoa(memoSegment("sida-07")) + ".bin", "sokord.bin"}
+	slices.Sort(want)
+	if !slices.Equal(written, want) {
+		t.Errorf("files written: %v, want %v", written, want)
+	}
+	if got := LoadMemo(file, "v1"); len(got.pages) != 60 {
+		t.Errorf("read back %d pages, want 60", len(got.pages))
 	}
 }
