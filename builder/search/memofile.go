@@ -41,7 +41,7 @@ func memoSegmentFile(file string, i int) string {
 // another generation (a save that was killed between the two) gives an
 // empty Memo, as a damaged file does.
 func LoadMemo(file, version string) *Memo {
-	d, ok := storefile.Read(file, memoMagic)
+	d, ok := storefile.Map(file, memoMagic)
 	if !ok || d.Str() != version {
 		return NewMemo()
 	}
@@ -57,7 +57,7 @@ func LoadMemo(file, version string) *Memo {
 		return NewMemo()
 	}
 	for i := range memoSegments {
-		d, ok := storefile.Read(memoSegmentFile(file, i), memoMagic)
+		d, ok := storefile.Map(memoSegmentFile(file, i), memoMagic)
 		if !ok || d.Str() != version || d.Uint() != m.gens[i] {
 			return NewMemo()
 		}

@@ -245,7 +245,7 @@ func (st *mdStore) saveEntries() {
 // strings share the file's bytes (copying 45 MB of HTML into 10,000
 // strings cost a third of a second of CPU).
 func readMDStore(file string, m map[mdStoreID]*markdown.Rendered) int {
-	d, ok := storefile.Read(file, mdStoreMagic)
+	d, ok := storefile.Map(file, mdStoreMagic)
 	if !ok {
 		return 0
 	}
@@ -406,7 +406,7 @@ func (ps *pageStore) saveRecords() {
 // readPageStore reads a page store file that this program wrote; nil
 // when there is none.
 func readPageStore(file string) map[string]pageRecord {
-	d, ok := storefile.Read(file, pageStoreMagic)
+	d, ok := storefile.Map(file, pageStoreMagic)
 	if !ok || d.Str() != programID() {
 		return nil
 	}

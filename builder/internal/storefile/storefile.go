@@ -106,6 +106,24 @@ type Decoder struct {
 // they live while any of them does, and must not be written to.
 func Read(file, magic string) (*Decoder, bool) {
 	b, err := os.ReadFile(file)
+	return decode(b, err, magic)
+}
+
+// Map is Read with the file mapped into memory on Linux and macOS instead
+// of read: its bytes are those the system already holds for the file,
+// which a new process gets without taking memory of its own (on a virtual
+// machine that hands back free memory to its host, fresh memory is dear).
+// The mapping is never undone: for a process that reads each of its
+// stores once, such as portal build. (The files are replaced by a rename,
+// never truncated, so a mapped file never shrinks under its reader.)
+func Map(file, magic string) (*Decoder, bool) {
+	b, err := mapFile(file)
+	return decode(b, err, magic)
+}
+
+// decode checks the bytes b of a file (err: reading it failed) and
+// returns a Decoder of its fields.
+func decode(b []byte, err error, magic string) (*Decoder, bool) {
 	if err != nil || len(b) < len(magic)+4 || !bytes.HasPrefix(b, []byte(magic)) {
 		return nil, false
 	}

@@ -1,6 +1,7 @@
 package storefile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,7 +10,20 @@ import (
 // TestRoundTrip: what Write writes Read reads back, and a file that is
 // damaged anywhere, cut short, of another magic or missing reads as none.
 func TestRoundTrip(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "lager", "a.bin")
+	for _, tc := range []struct {
+		name string
+		read func(file, magic string) (*Decoder, bool)
+	}{{"Read", Read}, {"Map", Map}} {
+		t.Run(tc.name, func(t *testing.T) { testRoundTrip(t, tc.read) })
+	}
+}
+
+// testRoundTrip writes a file and reads it back with read; each damaged
+// version is a file of its own (a mapped file is never rewritten in
+// place).
+func testRoundTrip(t *testing.T, read func(file, magic string) (*Decoder, bool)) {
+	dir := filepath.Join(t.TempDir(), "lager")
+	file := filepath.Join(dir, "a.bin")
 	err := Write(file, "test-1\n", func(e *Encoder) {
 		e.Uint(3)
 		e.Str("förskola")
@@ -19,7 +33,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, ok := Read(file, "test-1\n")
+	d, ok := read(file, "test-1\n")
 	if !ok {
 		t.Fatal("not read back")
 	}
@@ -27,27 +41,36 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("read %d %q %v %q, ok %v", n, s, b, e, d.Ok())
 	}
 	good, _ := os.ReadFile(file)
-	for i, bad := range [][]byte{good[:len(good)-1], flip(good, len(good)/2), flip(good, 0)} {
-		os.WriteFile(file, bad, 0o644)
-		if _, ok := Read(file, "test-1\n"); ok {
+	for i, bad := range [][]byte{good[:len(good)-1], flip(good, len(good)/2), flip(good, 0), nil} {
+		f := filepath.Join(dir, fmt.Sprintf("skadad-%d.bin", i))
+		os.WriteFile(f, bad, 0o644)
+		if _, ok := read(f, "test-1\n"); ok {
 			t.Errorf("damaged file %d read", i)
 		}
 	}
-	os.WriteFile(file, good, 0o644)
-	if _, ok := Read(file, "test-2\n"); ok {
+	if _, ok := read(file, "test-2\n"); ok {
 		t.Error("a file of another magic read")
 	}
-	if _, ok := Read(file+".saknas", "test-1\n"); ok {
+	if _, ok := read(file+".saknas", "test-1\n"); ok {
 		t.Error("a missing file read")
 	}
 	// More fields asked for than written: damaged, not a panic.
-	d, _ = Read(file, "test-1\n")
+	d, _ = read(file, "test-1\n")
 	d.Count()
 	d.Str()
 	d.Bytes()
 	d.Str()
 	if d.Str(); d.Ok() || !d.Err() {
 		t.Error("reading past the end went unnoticed")
+	}
+	// A file replaced (Write renames a new one over it) leaves what was
+	// read from the old one as it was.
+	d, _ = read(file, "test-1\n")
+	d.Count()
+	s := d.Str()
+	Write(file, "test-1\n", func(e *Encoder) { e.Uint(1); e.Str("skola") })
+	if s != "förskola" {
+		t.Errorf("a string read before the file was replaced is now %q", s)
 	}
 }
 
