@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/internal/storefile"
 )
 
 // TestMemoMatchesFresh edits a small site step by step and checks after
@@ -140,7 +141,7 @@ func TestLoadMemoDamaged(t *testing.T) {
 	os.WriteFile(file, good, 0o644)
 	// A damaged segment, and a segment of another generation (a save
 	// killed between the segments and the file that names them).
-	seg := memoSegmentFile(file, memoSegment("a"))
+	seg := storefile.Segment(file, memoSegment("a"))
 	segGood, _ := os.ReadFile(seg)
 	b := slices.Clone(segGood)
 	b[len(b)/2] ^= 1

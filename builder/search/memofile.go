@@ -3,8 +3,6 @@ package search
 import (
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/exempelbanken/portal/builder/internal/stable"
 	"github.com/exempelbanken/portal/builder/internal/storefile"
@@ -30,11 +28,6 @@ const memoSegments = 16
 // memoSegment returns the segment of the page id.
 func memoSegment(id string) int { return int(stable.String(id) % memoSegments) }
 
-// memoSegmentFile returns the name of segment i of the memo file.
-func memoSegmentFile(file string, i int) string {
-	return strings.TrimSuffix(file, ".bin") + "-" + strconv.Itoa(i) + ".bin"
-}
-
 // LoadMemo reads a Memo that SaveFile wrote with the same version from
 // file and its segments. Its strings share the files' bytes. The file
 // names the generation of each segment it was saved with: a segment of
@@ -57,7 +50,7 @@ func LoadMemo(file, version string) *Memo {
 		return NewMemo()
 	}
 	for i := range memoSegments {
-		d, ok := storefile.Map(memoSegmentFile(file, i), memoMagic)
+		d, ok := storefile.Map(storefile.Segment(file, i), memoMagic)
 		if !ok || d.Str() != version || d.Uint() != m.gens[i] {
 			return NewMemo()
 		}
@@ -92,7 +85,7 @@ func (m *Memo) SaveFile(file, version string) error {
 		if !m.dirty[i] && m.gens[i] != 0 {
 			continue
 		}
-		err := storefile.Write(memoSegmentFile(file, i), memoMagic, func(e *storefile.Encoder) {
+		err := storefile.Write(storefile.Segment(file, i), memoMagic, func(e *storefile.Encoder) {
 			e.Str(version)
 			e.Uint(next)
 			var seg []string

@@ -100,7 +100,7 @@ var programID = sync.OnceValue(func() string {
 // an edit of one document, two of 45 MB at 10,000 cases.
 type mdStore struct {
 	background
-	file string // the segments are named after it (segmentFile)
+	file string // the segments are named after it (storefile.Segment)
 	old  map[mdStoreID]*markdown.Rendered
 	// oldIn counts the entries read from each segment.
 	oldIn [mdSegments]int
@@ -118,11 +118,6 @@ const mdSegments = 16
 // segment returns the segment of the store that keeps id.
 func (id mdStoreID) segment() int { return int(id[0]) * mdSegments / 256 }
 
-// segmentFile returns the name of segment i of the store file.
-func segmentFile(file string, i int) string {
-	return strings.TrimSuffix(file, ".bin") + "-" + strconv.Itoa(i) + ".bin"
-}
-
 type mdStoreID [16]byte
 
 // mdStoreMagic starts a store file; it changes with the file's layout.
@@ -139,7 +134,7 @@ func openMDStore(dir, root string) *mdStore {
 	st.load(func() {
 		st.old = map[mdStoreID]*markdown.Rendered{}
 		for i := range mdSegments {
-			st.oldIn[i] = readMDStore(segmentFile(file, i), st.old)
+			st.oldIn[i] = readMDStore(storefile.Segment(file, i), st.old)
 		}
 	})
 	return st
@@ -234,7 +229,7 @@ func (st *mdStore) saveEntries() {
 					seg[id] = r
 				}
 			}
-			writeMDStore(segmentFile(st.file, i), seg)
+			writeMDStore(storefile.Segment(st.file, i), seg)
 		}
 		os.Remove(st.file) // the store of earlier versions, in one file
 	})

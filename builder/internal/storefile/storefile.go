@@ -16,6 +16,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -34,6 +36,12 @@ func Path(dir, sub, root string) string {
 	}
 	sum := sha256.Sum256([]byte(abs))
 	return filepath.Join(dir, sub, hex.EncodeToString(sum[:8])+".bin")
+}
+
+// Segment returns the name of segment i of a store kept in several files
+// beside file (a .bin name): "abc.bin" → "abc-3.bin".
+func Segment(file string, i int) string {
+	return strings.TrimSuffix(file, ".bin") + "-" + strconv.Itoa(i) + ".bin"
 }
 
 // Encoder writes the fields of a file.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +89,8 @@ func TestPath(t *testing.T) {
 	}
 	if Path("", "sidor", "/sajt/a") != "" {
 		t.Error("a path without a cache folder")
+	}
+	if s := Segment(a, 3); filepath.Dir(s) != filepath.Dir(a) || s != strings.TrimSuffix(a, ".bin")+"-3.bin" || Segment(a, 4) == s {
+		t.Errorf("segment 3 of %q is %q", a, s)
 	}
 }
