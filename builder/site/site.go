@@ -145,6 +145,8 @@ type Builder struct {
 	feedStore *fileSet // the Atom feeds of earlier processes (CacheDir)
 	// relatedStore has the related cases of earlier processes (CacheDir).
 	relatedStore *relatedStore
+	// opened are the stores of this build, whose saves Build waits for.
+	opened []interface{ wait() }
 	// reported lists the files reported changed since the last build
 	// (Changed; nil: no report, look at every file); patched, the files
 	// Patch changed since, which the content cache has not read.
@@ -180,26 +182,25 @@ func New(opts Options) *Builder {
 	return b
 }
 
-// waitStores waits for the stores' saves (Options.CacheDir).
+// waitStores waits for the saves of the stores this build opened
+// (Options.CacheDir).
 func (b *Builder) waitStores() {
-	if b.store != nil {
-		b.store.wait()
+	for _, s := range b.opened {
+		s.wait()
 	}
-	if b.termStore != nil {
-		b.termStore.wait()
+	b.opened = nil
+}
+
+// track notes the store p, when there is one, among those waitStores
+// waits for, and returns it.
+func track[S any, P interface {
+	*S
+	wait()
+}](b *Builder, p P) P {
+	if p != nil {
+		b.opened = append(b.opened, p)
 	}
-	if b.pageStore != nil {
-		b.pageStore.wait()
-	}
-	if b.dataStore != nil {
-		b.dataStore.wait()
-	}
-	if b.feedStore != nil {
-		b.feedStore.wait()
-	}
-	if b.relatedStore != nil {
-		b.relatedStore.wait()
-	}
+	return p
 }
 
 // Changed tells an incremental Builder which files (slash paths below the
@@ -272,15 +273,15 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	errs := &diag.List{}
 	b.last = nil
 	if b.opts.CacheDir != "" && !b.opts.Incremental {
-		b.store = openMDStore(b.opts.CacheDir, b.opts.Root)
+		b.store = track(b, openMDStore(b.opts.CacheDir, b.opts.Root))
 		if !b.opts.NoSearchTerms {
-			b.termStore = openTermStore(b.opts.CacheDir, b.opts.Root)
+			b.termStore = track(b, openTermStore(b.opts.CacheDir, b.opts.Root))
 		}
-		b.pageStore = openPageStore(b.opts.CacheDir, b.opts.Root)
-		b.relatedStore = openRelatedStore(b.opts.CacheDir, b.opts.Root)
+		b.pageStore = track(b, openPageStore(b.opts.CacheDir, b.opts.Root))
+		b.relatedStore = track(b, openRelatedStore(b.opts.CacheDir, b.opts.Root))
 		if !b.opts.NoOpenData {
-			b.dataStore = openFileSet(b.opts.CacheDir, "data-filer", b.opts.Root, dataStoreMagic)
-			b.feedStore = openFileSet(b.opts.CacheDir, "atom", b.opts.Root, feedStoreMagic)
+			b.dataStore = track(b, openFileSet(b.opts.CacheDir, "data-filer", b.opts.Root, dataStoreMagic))
+			b.feedStore = track(b, openFileSet(b.opts.CacheDir, "atom", b.opts.Root, feedStoreMagic))
 		}
 		defer b.waitStores()
 	}
