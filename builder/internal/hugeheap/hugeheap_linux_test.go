@@ -4,6 +4,7 @@ package hugeheap
 
 import (
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,6 +79,54 @@ func TestPrepare(t *testing.T) {
 	if !strings.Contains(" "+flags+" ", " hg ") {
 		t.Errorf("the heap's mapping at %#x has VmFlags %q, without hg", addr, flags)
 	}
+}
+
+// sink keeps the allocations of TestPrepareTouchesNothing reachable
+// until it drops them.
+var sink [][]byte
+
+// TestPrepareTouchesNothing checks that the reservation stays untouched
+// when the top of the heap holds pages a collection freed, which a block
+// from make would start on and then clear whole.
+func TestPrepareTouchesNothing(t *testing.T) {
+	if size(512<<20, readSystem()) == 0 {
+		t.Skip("no reservation on this system")
+	}
+	for range 4000 {
+		sink = append(sink, make([]byte, 16<<10))
+	}
+	sink = nil
+	runtime.GC()
+	// Reset the peak of resident memory (VmHWM) to what is resident now.
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		t.Fatal(err)
+	}
+	before := peakRSS(t)
+	if Prepare(512<<20) == 0 {
+		t.Fatal("Prepare reserved nothing")
+	}
+	if grew := peakRSS(t) - before; grew > 64<<20 {
+		t.Errorf("Prepare made %d MB resident, want nothing", grew>>20)
+	}
+}
+
+// peakRSS returns VmHWM of /proc/self/status in bytes.
+func peakRSS(t *testing.T) int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc/self/status")
+	return 0
 }
 
 // vmFlags returns the VmFlags of the mapping in smaps that holds addr.
