@@ -82,7 +82,7 @@ type Index struct {
 	fast  bool // gzip fragments at the default level, not the best
 	wc    wordCache
 	pool  sync.Pool    // *pageWords
-	gz    [2]sync.Pool // *gzip.Writer at the best and the default level
+	gz    [3]sync.Pool // *gzip.Writer at the best, the default and the metadata's level
 	// chunkGz holds the compressed chunks of the last Write by the
 	// SHA-1 of their content.
 	chunkGz map[[sha1.Size]byte][]byte
@@ -602,127 +602,23 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 		return fragPut(name, data)
 	}
 
-	// Filters: name → value → page numbers.
-	filterMap := map[string]map[string][]int{}
-	for i, p := range pages {
-		for _, f := range p.filters {
-			m := filterMap[f.name]
-			if m == nil {
-				m = map[string][]int{}
-				filterMap[f.name] = m
-			}
-			m[f.value] = append(m[f.value], i)
-		}
-	}
-	filterNames := make([]string, 0, len(filterMap))
-	for f := range filterMap {
-		filterNames = append(filterNames, f)
-	}
-	sort.Strings(filterNames)
-	type metaFilter struct{ name, hash string }
+	// The filters and the sort orders are made while the word index is,
+	// on the other core.
 	var metaFilters []metaFilter
-	var filterData [][]byte // each filter's file, uncompressed
-	filterHashes := map[string]bool{}
-	for _, name := range filterNames {
-		vals := make([]string, 0, len(filterMap[name]))
-		for v := range filterMap[name] {
-			vals = append(vals, v)
-		}
-		sort.Strings(vals)
-		b := cborArray(nil, 2)
-		b = cborString(b, name)
-		b = cborArray(b, len(vals))
-		for _, v := range vals {
-			ps := filterMap[name][v]
-			b = cborArray(b, 2)
-			b = cborString(b, v)
-			b = cborArray(b, len(ps))
-			for _, n := range ps {
-				b = cborUint(b, uint64(n))
-			}
-		}
-		h := shortHash(lang, b, filterHashes)
-		metaFilters = append(metaFilters, metaFilter{name, h})
-		filterData = append(filterData, b)
-	}
-	// Compressed on every core, or taken from the last Write.
-	x.mu.Lock()
-	before := x.last
-	x.mu.Unlock()
-	filterGz := make([][]byte, len(filterData))
-	if err := parallel(len(filterData), func(i int) error {
-		name := "filter/" + metaFilters[i].hash + ".pf_filter"
-		if gz, ok := before.holds(name, filterData[i]); ok {
-			filterGz[i] = gz
-			return nil
-		}
-		filtersCompressed.Add(1)
-		gz, err := x.compressIndex(filterData[i])
-		filterGz[i] = gz
-		return err
-	}); err != nil {
-		return st, err
-	}
-	for i, f := range metaFilters {
-		if err := put("filter/"+f.hash+".pf_filter", filterGz[i]); err != nil {
-			return st, err
-		}
-	}
-
-	// Sort orders: numbers when every value is one, else strings.
-	sortKeys := map[string]bool{}
-	for _, p := range pages {
-		for k := range p.sort {
-			sortKeys[k] = true
-		}
-	}
-	var sortNames []string
-	for k := range sortKeys {
-		sortNames = append(sortNames, k)
-	}
-	sort.Strings(sortNames)
-	type sortOrder struct {
-		name  string
-		pages []int
-	}
 	var sorts []sortOrder
-	for _, k := range sortNames {
-		numeric := true
-		type pv struct {
-			v string
-			f float32 // v as a number, when every value is one
-			n int
-		}
-		var vals []pv
-		for i, p := range pages {
-			if v, ok := p.sort[k]; ok {
-				f, ok := sortNumber(v)
-				vals = append(vals, pv{v, f, i})
-				numeric = numeric && ok
-			}
-		}
-		if numeric {
-			slices.SortStableFunc(vals, func(a, b pv) int {
-				switch {
-				case a.f < b.f:
-					return -1
-				case a.f > b.f:
-					return 1
-				}
-				return 0
-			})
-		} else {
-			slices.SortStableFunc(vals, func(a, b pv) int { return strings.Compare(a.v, b.v) })
-		}
-		o := sortOrder{name: k}
-		for _, v := range vals {
-			o.pages = append(o.pages, v.n)
-		}
-		sorts = append(sorts, o)
-	}
+	side := make(chan error, 1)
+	go func() {
+		var err error
+		metaFilters, err = x.writeFilters(pages, lang, put)
+		sorts = sortOrders(pages)
+		side <- err
+	}()
 
 	// The word index.
 	chunks, encoded, err := x.writeWords(pages, fields, fieldIndex, lang, put)
+	if serr := <-side; err == nil {
+		err = serr
+	}
 	if err != nil {
 		return st, err
 	}
@@ -765,7 +661,7 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	}
 	sum := sha1.Sum(b)
 	metaHash := lang + "_" + hex.EncodeToString(sum[:])[:len(lang)+8]
-	gz, err := x.compressIndex(b)
+	gz, err := x.compressMeta(b)
 	if err != nil {
 		return st, err
 	}
@@ -809,6 +705,140 @@ func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	x.dirty = nil
 	x.mu.Unlock()
 	return st, x.writeClient(w, dir, lang)
+}
+
+// metaFilter is a filter as the metadata file names it.
+type metaFilter struct{ name, hash string }
+
+// writeFilters writes a filter file for each filter name the pages have
+// (value → page numbers), compressed on every core or taken from the last
+// Write, and returns them by name.
+func (x *Index) writeFilters(pages []*page, lang string, put func(name string, data []byte) error) ([]metaFilter, error) {
+	filterMap := map[string]map[string][]int{}
+	for i, p := range pages {
+		for _, f := range p.filters {
+			m := filterMap[f.name]
+			if m == nil {
+				m = map[string][]int{}
+				filterMap[f.name] = m
+			}
+			m[f.value] = append(m[f.value], i)
+		}
+	}
+	filterNames := make([]string, 0, len(filterMap))
+	for f := range filterMap {
+		filterNames = append(filterNames, f)
+	}
+	sort.Strings(filterNames)
+	var metaFilters []metaFilter
+	var filterData [][]byte // each filter's file, uncompressed
+	filterHashes := map[string]bool{}
+	for _, name := range filterNames {
+		vals := make([]string, 0, len(filterMap[name]))
+		for v := range filterMap[name] {
+			vals = append(vals, v)
+		}
+		sort.Strings(vals)
+		b := cborArray(nil, 2)
+		b = cborString(b, name)
+		b = cborArray(b, len(vals))
+		for _, v := range vals {
+			ps := filterMap[name][v]
+			b = cborArray(b, 2)
+			b = cborString(b, v)
+			b = cborArray(b, len(ps))
+			for _, n := range ps {
+				b = cborUint(b, uint64(n))
+			}
+		}
+		h := shortHash(lang, b, filterHashes)
+		metaFilters = append(metaFilters, metaFilter{name, h})
+		filterData = append(filterData, b)
+	}
+	// Compressed on every core, or taken from the last Write.
+	x.mu.Lock()
+	before := x.last
+	x.mu.Unlock()
+	filterGz := make([][]byte, len(filterData))
+	if err := parallel(len(filterData), func(i int) error {
+		name := "filter/" + metaFilters[i].hash + ".pf_filter"
+		if gz, ok := before.holds(name, filterData[i]); ok {
+			filterGz[i] = gz
+			return nil
+		}
+		filtersCompressed.Add(1)
+		gz, err := x.compressIndex(filterData[i])
+		filterGz[i] = gz
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	for i, f := range metaFilters {
+		if err := put("filter/"+f.hash+".pf_filter", filterGz[i]); err != nil {
+			return nil, err
+		}
+	}
+
+	return metaFilters, nil
+}
+
+// sortOrder is the pages' order by one sort key.
+type sortOrder struct {
+	name  string
+	pages []int
+}
+
+// sortOrders returns the pages' orders by each sort key: by number when
+// every value is one, else by string.
+func sortOrders(pages []*page) []sortOrder {
+	sortKeys := map[string]bool{}
+	for _, p := range pages {
+		for k := range p.sort {
+			sortKeys[k] = true
+		}
+	}
+	var sortNames []string
+	for k := range sortKeys {
+		sortNames = append(sortNames, k)
+	}
+	sort.Strings(sortNames)
+	var sorts []sortOrder
+	for _, k := range sortNames {
+		numeric := true
+		type pv struct {
+			v string
+			f float32 // v as a number, when every value is one
+			n int
+		}
+		var vals []pv
+		for i, p := range pages {
+			if v, ok := p.sort[k]; ok {
+				f, ok := sortNumber(v)
+				vals = append(vals, pv{v, f, i})
+				numeric = numeric && ok
+			}
+		}
+		if numeric {
+			slices.SortStableFunc(vals, func(a, b pv) int {
+				switch {
+				case a.f < b.f:
+					return -1
+				case a.f > b.f:
+					return 1
+				}
+				return 0
+			})
+		} else {
+			slices.SortStableFunc(vals, func(a, b pv) int { return strings.Compare(a.v, b.v) })
+		}
+		o := sortOrder{name: k}
+		for _, v := range vals {
+			o.pages = append(o.pages, v.n)
+		}
+		sorts = append(sorts, o)
+	}
+
+	return sorts
 }
 
 // writeClient writes Pagefind's client files: the JavaScript, the UI
@@ -875,6 +905,18 @@ func shortName(lang string, sum [sha1.Size]byte, taken map[string]bool) string {
 
 func (x *Index) compressIndex(data []byte) ([]byte, error) {
 	return x.gzip(0, gzip.BestCompression, data)
+}
+
+// metaLevel is the gzip level of the metadata file (pf_meta), which every
+// search downloads first: its fragment names and chunk hashes are random,
+// and on them level 7 gives fewer bytes than the best level, in a quarter
+// of the time (10,000 cases: 114,938 bytes in 16 ms against 115,431 in
+// 61 ms; level 6, 115,105; level 8, 115,225).
+const metaLevel = 7
+
+// compressMeta compresses the metadata file at metaLevel.
+func (x *Index) compressMeta(data []byte) ([]byte, error) {
+	return x.gzip(2, metaLevel, data)
 }
 
 // compressChunk compresses a chunk of the word index: at gzip's default
