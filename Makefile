@@ -118,7 +118,8 @@ test-browser: deps test-tools $(PORTAL)
 	diff .cache/sokfragor-portal.md .cache/sokfragor-pagefind.md
 
 ## bench: builds of generated 1k/10k/100k sites, preview latency, related/glossary
-bench: deps
+## (test-tools: Chromium measures the bytes of a first search)
+bench: deps test-tools
 	bench/run.sh
 
 ## fuzz: each fuzz target for FUZZTIME (seed corpora in testdata/fuzz)
