@@ -18,6 +18,9 @@ type Cache struct {
 	m  map[string]cacheEntry
 	// listing is the last listing of the document files (list).
 	listing *listing
+	// persist is where the entries are kept between processes
+	// (OpenCache); nil: nowhere.
+	persist *persisted
 }
 
 type cacheEntry struct {

@@ -1,5 +1,11 @@
 package content
 
+import (
+	"fmt"
+	"reflect"
+	"time"
+)
+
 // Test hooks for the external test package (content_test), which can use
 // builder/corpus without an import cycle.
 
@@ -21,3 +27,57 @@ var DiffFields = diffFields
 
 // ListReads counts the listings of the document folders.
 var ListReads = &listReads
+
+// DocReads counts the document files read.
+var DocReads = &docReads
+
+// SetSettleTime sets how long after its last change a file's stamp is
+// trusted, and returns a function that puts it back.
+func SetSettleTime(d time.Duration) (restore func()) {
+	old := settleTime
+	settleTime = d
+	return func() { settleTime = old }
+}
+
+// CacheLen returns the number of entries in c.
+func CacheLen(c *Cache) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}
+
+// DiffCaches returns the first difference between the entries that a
+// keeps between processes and those of b ("": none), and how many it
+// compared.
+func DiffCaches(a, b *Cache) (string, int) {
+	n := 0
+	for f, ea := range a.m {
+		if !keepable(&ea) {
+			continue
+		}
+		n++
+		eb, ok := b.m[f]
+		if !ok {
+			return f + ": missing", n
+		}
+		// The error list a parse's fields report to is the parse's own; a
+		// load sets it when it resolves.
+		var fa, fb fields
+		if ea.fields != nil {
+			fa = *ea.fields
+		}
+		if eb.fields != nil {
+			fb = *eb.fields
+		}
+		fa.errs, fb.errs = nil, nil
+		switch {
+		case ea.hash != eb.hash, ea.stamp != eb.stamp, ea.drafts != eb.drafts, ea.draft != eb.draft:
+			return fmt.Sprintf("%s: entry %+v, read back %+v", f, ea, eb), n
+		case !reflect.DeepEqual(ea.doc, eb.doc):
+			return fmt.Sprintf("%s: document\n%#v\nread back\n%#v", f, ea.doc, eb.doc), n
+		case !reflect.DeepEqual(fa, fb):
+			return fmt.Sprintf("%s: front matter\n%#v\nread back\n%#v", f, fa, fb), n
+		}
+	}
+	return "", n
+}

@@ -145,6 +145,8 @@ type Builder struct {
 	feedStore *fileSet // the Atom feeds of earlier processes (CacheDir)
 	// relatedStore has the related cases of earlier processes (CacheDir).
 	relatedStore *relatedStore
+	// contentStore has the documents earlier processes parsed (CacheDir).
+	contentStore *contentStore
 	// opened are the stores of this build, whose saves Build waits for.
 	opened []interface{ wait() }
 	// reported lists the files reported changed since the last build
@@ -219,7 +221,12 @@ func (b *Builder) Changed(files []string) {
 // reported documents and those Patch changed are read again, the others
 // come from the cache.
 func (b *Builder) load(report []string) (*content.Site, error) {
-	opts := []content.Option{content.WithDrafts(b.opts.Drafts), content.WithCache(b.cache)}
+	cache := b.cache
+	if b.contentStore != nil {
+		cache = b.contentStore.c
+		defer b.contentStore.saveEntries()
+	}
+	opts := []content.Option{content.WithDrafts(b.opts.Drafts), content.WithCache(cache)}
 	if report != nil && b.cache != nil {
 		opts = append(opts, content.WithOnlyChanged(append(slices.Clip(report), b.patched...)))
 	}
@@ -273,6 +280,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	errs := &diag.List{}
 	b.last = nil
 	if b.opts.CacheDir != "" && !b.opts.Incremental {
+		b.contentStore = track(b, openContentStore(b.opts.CacheDir, b.opts.Root))
 		b.store = track(b, openMDStore(b.opts.CacheDir, b.opts.Root))
 		if !b.opts.NoSearchTerms {
 			b.termStore = track(b, openTermStore(b.opts.CacheDir, b.opts.Root))

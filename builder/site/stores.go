@@ -88,6 +88,29 @@ var programID = sync.OnceValue(func() string {
 	return exe + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
 })
 
+// contentStore keeps the parsed documents between processes
+// (content.OpenCache): a build reads and parses only the document files
+// whose stamps changed since the last build of the same site with the
+// same program, on the same day.
+type contentStore struct {
+	background
+	c *content.Cache
+}
+
+// openContentStore reads the parsed documents of the site at root from
+// dir (at once: the load needs them first); nil when there is no store
+// (storefile.Path).
+func openContentStore(dir, root string) *contentStore {
+	file := storefile.Path(dir, "innehall", root)
+	if file == "" {
+		return nil
+	}
+	return &contentStore{c: content.OpenCache(file, programID())}
+}
+
+// saveEntries saves the documents of the load in the background.
+func (cs *contentStore) saveEntries() { cs.save(func() { cs.c.Save() }) }
+
 // mdStore keeps rendered markdown between processes: a build renders only
 // the documents whose markdown input, or whatever their rendering depends
 // on besides it, changed since the last build of the same site with the

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -135,4 +136,55 @@ func TestBuildStores(t *testing.T) {
 		os.WriteFile(files[0], data, 0o644)
 	}
 	build("contents damaged", 0, 0, 1, 0)
+}
+
+// TestBuildKeepsParsedContent: a build keeps the documents it parsed
+// (contentStore) once their files have settled, the next build finds all
+// of them there and writes no segment, and a build after a front-matter
+// edit (the file read again) and one with a damaged segment give the
+// site a build without the store gives.
+func TestBuildKeepsParsedContent(t *testing.T) {
+	dir, theme := repoSiteCopy(t)
+	cache := t.TempDir()
+	time.Sleep(3100 * time.Millisecond) // the copied files settle (content.settleTime)
+	// segs returns the segment files' modification times and bytes.
+	segs := func() map[string]string {
+		m := map[string]string{}
+		files, _ := filepath.Glob(filepath.Join(cache, "innehall", "*.bin"))
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			fi, _ := os.Stat(f)
+			m[f] = fi.ModTime().String() + "\x00" + string(b)
+		}
+		return m
+	}
+	build := func(step string) {
+		t.Helper()
+		b := New(Options{Root: dir, Theme: theme, StableAssets: true, CacheDir: cache})
+		defer b.Close()
+		got := output.NewMemory()
+		if _, err := b.Build(got); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		compareWithFullBuild(t, step, dir, theme, got)
+	}
+	build("first build")
+	first := segs()
+	if len(first) < 8 {
+		t.Fatalf("first build: %d segment files kept, want most of 16", len(first))
+	}
+	time.Sleep(10 * time.Millisecond) // a new modification time for what is written
+	build("again")
+	if !maps.Equal(segs(), first) {
+		t.Error("again: segments written, though no document changed")
+	}
+	replaceIn(t, dir, "content/exempel/autismgruppen.md", "status: pågående", "status: avslutad")
+	build("status edited")
+	for f := range first {
+		if b, err := os.ReadFile(f); err == nil && len(b) > 200 {
+			os.WriteFile(f, b[:len(b)-50], 0o644) // cut short
+			break
+		}
+	}
+	build("a segment damaged")
 }

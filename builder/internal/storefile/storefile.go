@@ -189,6 +189,10 @@ func (d *Decoder) Count() uint64 {
 	return n
 }
 
+// Fail marks the file damaged, for a reader that finds a value it cannot
+// have written: every read after it gives zero values, and Err is true.
+func (d *Decoder) Fail() { d.fail() }
+
 // Ok reports whether everything was read, without error and to the end.
 func (d *Decoder) Ok() bool { return !d.damaged && len(d.b) == 0 }
 
