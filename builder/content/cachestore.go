@@ -37,8 +37,15 @@ const cacheSegments = 16
 type persisted struct {
 	file string // the segments are named after it (storefile.Segment)
 	key  string // the program's key and the day
-	// read has, per segment, the stamps of the entries read from it.
-	read [cacheSegments]map[string]fileStamp
+	// read has, per segment, what the entries read from it were read as.
+	read [cacheSegments]map[string]readAs
+}
+
+// readAs is what an entry was parsed as: from which version of its file,
+// with or without drafts.
+type readAs struct {
+	stamp  fileStamp
+	drafts bool
 }
 
 // cacheSegment returns the segment that keeps the entry of file.
@@ -60,10 +67,10 @@ func OpenCache(file, key string) *Cache {
 			m := readCacheSegment(storefile.Segment(file, i), p.key)
 			mu.Lock()
 			defer mu.Unlock()
-			p.read[i] = make(map[string]fileStamp, len(m))
+			p.read[i] = make(map[string]readAs, len(m))
 			for f, e := range m {
 				c.m[f] = e
-				p.read[i][f] = e.stamp
+				p.read[i][f] = readAs{e.stamp, e.drafts}
 			}
 		}()
 	}
@@ -103,17 +110,17 @@ func (c *Cache) Save() error {
 	}
 	var first error
 	for i, seg := range segs {
-		stamps := make(map[string]fileStamp, len(seg))
+		as := make(map[string]readAs, len(seg))
 		for f, e := range seg {
-			stamps[f] = e.stamp
+			as[f] = readAs{e.stamp, e.drafts}
 		}
-		if maps.Equal(stamps, p.read[i]) {
+		if maps.Equal(as, p.read[i]) {
 			continue
 		}
 		if err := writeCacheSegment(storefile.Segment(p.file, i), p.key, seg); err != nil && first == nil {
 			first = err
 		}
-		p.read[i] = stamps
+		p.read[i] = as
 	}
 	return first
 }

@@ -151,3 +151,28 @@ func TestCacheStoreWritesChangedSegments(t *testing.T) {
 		t.Error("the site loaded with a damaged segment differs from a fresh load")
 	}
 }
+
+// TestCacheStoreKeepsDraftsSetting: entries parsed with drafts replace
+// those parsed without, so that builds with -drafts find theirs.
+func TestCacheStoreKeepsDraftsSetting(t *testing.T) {
+	defer content.SetSettleTime(0)()
+	root := generated(t, 40)
+	file := filepath.Join(t.TempDir(), "innehall.bin")
+	for i, drafts := range []bool{false, true, true} {
+		c := content.OpenCache(file, "p")
+		before := content.DocReads.Load()
+		if _, err := content.Load(root, content.WithCache(c), content.WithDrafts(drafts)); err != nil {
+			t.Fatal(err)
+		}
+		reads := content.DocReads.Load() - before
+		if i == 2 && reads != 0 {
+			t.Errorf("the second load with drafts read %d files", reads)
+		}
+		if i == 1 && reads == 0 {
+			t.Error("the first load with drafts read nothing")
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
