@@ -108,8 +108,14 @@ func openContentStore(dir, root string) *contentStore {
 	return &contentStore{c: content.OpenCache(file, programID())}
 }
 
-// saveEntries saves the documents of the load in the background.
-func (cs *contentStore) saveEntries() { cs.save(func() { cs.c.Save() }) }
+// saveEntries saves the documents of the load in the background, and
+// then lets go of them (the build holds its own copies).
+func (cs *contentStore) saveEntries() {
+	cs.save(func() {
+		cs.c.Save()
+		cs.c.Release()
+	})
+}
 
 // mdStore keeps rendered markdown between processes: a build renders only
 // the documents whose markdown input, or whatever their rendering depends
