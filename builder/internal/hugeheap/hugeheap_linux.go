@@ -100,9 +100,14 @@ func size(max int, s system) int {
 }
 
 // memTotal returns MemTotal of /proc/meminfo in bytes, or 0.
-func memTotal(meminfo string) int {
-	for line := range strings.Lines(meminfo) {
-		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+func memTotal(meminfo string) int { return kBField(meminfo, "MemTotal:") }
+
+// kBField returns the value of the line of text that starts with key, a
+// number of kilobytes ("MemTotal:  24684412 kB", as /proc writes them), in
+// bytes; 0 when there is none.
+func kBField(text, key string) int {
+	for line := range strings.Lines(text) {
+		if rest, ok := strings.CutPrefix(line, key); ok {
 			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
 			if err != nil {
 				return 0

@@ -116,17 +116,11 @@ func peakRSS(t *testing.T) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for line := range strings.Lines(string(b)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb << 10
-		}
+	n := kBField(string(b), "VmHWM:")
+	if n == 0 {
+		t.Fatal("no VmHWM in /proc/self/status")
 	}
-	t.Fatal("no VmHWM in /proc/self/status")
-	return 0
+	return n
 }
 
 // vmFlags returns the VmFlags of the mapping in smaps that holds addr.
