@@ -125,16 +125,19 @@ var relatedRanked atomic.Int64
 // relatedKey hashes what relatedCases ranks from, the same way in every
 // process (relatedStore keeps the ranking between builds).
 func relatedKey(s *content.Site) uint64 {
-	var h stable.Digest
+	// Into one buffer, hashed once: a CRC update per short string costs
+	// more than the bytes (17 ms of 10,000 cases' features against 2 ms).
+	b := make([]byte, 0, 128*len(s.Cases)+256)
 	str := func(ss ...string) {
 		for _, x := range ss {
-			h.WriteString(x)
-			h.Write([]byte{0})
+			b = append(b, x...)
+			b = append(b, 0)
 		}
 	}
 	w := s.Config.RelatedWeights
 	for _, f := range []float64{w.InvestmentModel, w.TargetGroup, w.FocusArea, w.Municipality, w.Region, w.CaseType} {
-		str(strconv.FormatFloat(f, 'g', -1, 64))
+		b = strconv.AppendFloat(b, f, 'g', -1, 64)
+		b = append(b, 0)
 	}
 	for _, c := range s.Cases {
 		str("case", c.Slug)
@@ -143,7 +146,7 @@ func relatedKey(s *content.Site) uint64 {
 			str("r", r.Slug)
 		}
 	}
-	return h.Sum64()
+	return stable.Sum64(b)
 }
 
 // eachFeature calls f with each feature of c for the ranking: the value

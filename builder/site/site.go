@@ -800,21 +800,39 @@ func mediaSignatureText(media []*assets.Media) string {
 // siteSignature hashes everything a document's rendering depends on besides
 // its own text: the set of link targets (files, slugs, titles) and glossary
 // terms.
-func siteSignature(s *content.Site) uint64 { return hashString(siteSignatureText(s)) }
+func siteSignature(s *content.Site) uint64 { return stable.Sum64(siteSignatureText(s)) }
 
 // siteSignatureText is what siteSignature hashes.
-func siteSignatureText(s *content.Site) string {
-	var sb strings.Builder
+func siteSignatureText(s *content.Site) []byte {
+	b := make([]byte, 0, 96*(len(s.Cases)+len(s.Pages))+256*len(s.Terms))
+	field := func(v string, end byte) {
+		b = append(b, v...)
+		b = append(b, end)
+	}
 	for _, c := range s.Cases {
-		sb.WriteString(c.File + "\x00" + c.Slug + "\x00" + c.Title + "\x01")
+		field(c.File, 0)
+		field(c.Slug, 0)
+		field(c.Title, 1)
 	}
 	for _, t := range s.Terms {
-		sb.WriteString(t.File + "\x00" + t.Slug + "\x00" + t.Title + "\x00" + t.Summary + "\x00" + strings.Join(t.Aliases, "\x00") + "\x01")
+		field(t.File, 0)
+		field(t.Slug, 0)
+		field(t.Title, 0)
+		field(t.Summary, 0)
+		for i, a := range t.Aliases {
+			if i > 0 {
+				b = append(b, 0)
+			}
+			b = append(b, a...)
+		}
+		b = append(b, 1)
 	}
 	for _, p := range s.Pages {
-		sb.WriteString(p.File + "\x00" + p.Slug + "\x00" + p.Title + "\x01")
+		field(p.File, 0)
+		field(p.Slug, 0)
+		field(p.Title, 1)
 	}
-	return sb.String()
+	return b
 }
 
 // crossRefs holds what is derived across documents: bodies, backlinks,

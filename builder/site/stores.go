@@ -178,7 +178,7 @@ func mdStoreSignature(s *content.Site, media []*assets.Media) [sha256.Size]byte 
 	io.WriteString(h, mdStoreMagic)
 	io.WriteString(h, programID())
 	h.Write([]byte{0})
-	io.WriteString(h, siteSignatureText(s))
+	h.Write(siteSignatureText(s))
 	h.Write([]byte{0})
 	io.WriteString(h, strings.Join(s.DraftKeys(), "\x00"))
 	h.Write([]byte{0})
