@@ -96,7 +96,7 @@ func BenchmarkRelatedAndGlossary(b *testing.B) {
 // 10,000 generated cases, to see which layouts to optimise.
 func BenchmarkLayoutTimes(b *testing.B) {
 	dir := generated(b, 10000)
-	layoutTimes = &timeSums{m: map[string]time.Duration{}, n: map[string]int{}}
+	layoutTimes = newTimeSums()
 	defer func() { layoutTimes = nil }()
 	for i := 0; i < b.N; i++ {
 		bl := New(Options{Root: dir, Theme: os.DirFS(sitetest.RepoRoot(b))})

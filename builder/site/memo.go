@@ -231,11 +231,17 @@ func (k *keyer) flag(v bool) {
 
 // facet adds a facet with its values and their counts.
 func (k *keyer) facet(f *Facet) {
-	k.str(f.Key, f.Name, f.Plural, f.Intro)
-	k.flag(f.HasIndex())
+	k.facetName(f)
 	for _, v := range f.Values {
 		k.value(v)
 	}
+}
+
+// facetName adds what facetRef allows of a facet: its names and
+// whether it has an index page (its address is its key's).
+func (k *keyer) facetName(f *Facet) {
+	k.str(f.Key, f.Name, f.Plural, f.Intro)
+	k.flag(f.HasIndex())
 }
 
 // value adds a facet value and its count.
@@ -352,7 +358,9 @@ func (m *memo) hashFacet(f *Facet) uint64 {
 
 // pageKey covers every field of p; site is siteKey (or facetKey) and card
 // gives the hash of a case's card.
-func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*content.Case) uint64) uint64 {
+// With shallowFacet (templates.shallowFacet) the page's Facet counts
+// only by its names.
+func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*content.Case) uint64, shallowFacet bool) uint64 {
 	k := m.keyer()
 	k.num(site)
 	k.str(path, layout, p.Title, p.Description, p.Path, p.Canonical, p.Feed, p.FeedTitle, string(p.Body), p.TitleTerms, p.SearchTerms)
@@ -407,7 +415,11 @@ func (m *memo) pageKey(site uint64, path, layout string, p *Page, card func(*con
 	for _, t := range p.Concepts {
 		k.num(t.Hash)
 	}
-	if p.Facet != nil {
+	switch {
+	case p.Facet != nil && shallowFacet:
+		k.str("facet name")
+		k.facetName(p.Facet)
+	case p.Facet != nil:
 		k.str("facet")
 		k.num(m.facetHash(p.Facet))
 	}

@@ -71,7 +71,7 @@ func fill(t reflect.Type, n, depth int) reflect.Value {
 
 // keyOf is pageKey of p, with each case's card hashed by its file.
 func keyOf(m *memo, p *Page) uint64 {
-	return m.pageKey(1, "/a/", "layout", p, func(c *content.Case) uint64 { return uint64(len(c.File)) + c.Hash })
+	return m.pageKey(1, "/a/", "layout", p, func(c *content.Case) uint64 { return uint64(len(c.File)) + c.Hash }, false)
 }
 
 // TestPageKeyCoversEveryField changes each field a layout can read, one
@@ -235,6 +235,32 @@ func TestTextKeyCoversIndexedText(t *testing.T) {
 		}
 		if textKey(p, m) == textKey(q, m) {
 			t.Errorf("%s changes the indexed text but not the text key", tc.name)
+		}
+	}
+}
+
+// TestReadsFacetValues: a template that reads only a facet's names keeps
+// its pages keyed without the facet's values (templates.shallowFacet);
+// any other use of .Facet counts as reading them.
+func TestReadsFacetValues(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want bool
+	}{
+		{`<a href="{{.Facet.URL}}">{{.Facet.Name}}</a> {{.Facet.Key}} {{.Facet.Plural}} {{.Facet.Intro}} {{if .Facet.HasIndex}}x{{end}}`, false},
+		{`{{.Site.FacetNav}} {{range .Site.Facets}}{{.Plural}}{{end}}`, false}, // other fields (templates.facets)
+		{`{{.Value.Label}} {{.Value.Count}}`, false},
+		{`{{range .Facet.Values}}{{.Label}}{{end}}`, true},
+		{`{{range .Facet.Used}}{{.Label}}{{end}}`, true},
+		{`{{with .Facet}}{{range .Values}}{{end}}{{end}}`, true},
+		{`{{$f := .Facet}}{{$f.Name}}`, true},
+		{`{{template "values" .Facet}}`, true},
+		{`{{(.Facet).Name}}`, true},
+		{`{{.Value.Facet.Values}}`, true},
+		{`{{.Facet.Names}}`, true}, // not one of the names
+	} {
+		if got := readsFacetValues(tc.src); got != tc.want {
+			t.Errorf("readsFacetValues(%s) = %v, want %v", tc.src, got, tc.want)
 		}
 	}
 }

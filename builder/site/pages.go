@@ -213,19 +213,26 @@ type Letter struct {
 	Terms  []*content.Term
 }
 
-// layoutTimes, when set (by benchmarks), sums template time per layout.
+// layoutTimes, when set (by benchmarks and tests), sums template time per
+// layout and lists the pages rendered.
 var layoutTimes *timeSums
 
 type timeSums struct {
-	mu sync.Mutex
-	m  map[string]time.Duration
-	n  map[string]int
+	mu    sync.Mutex
+	m     map[string]time.Duration
+	n     map[string]int
+	paths []string
 }
 
-func (t *timeSums) add(k string, d time.Duration) {
+func newTimeSums() *timeSums {
+	return &timeSums{m: map[string]time.Duration{}, n: map[string]int{}}
+}
+
+func (t *timeSums) add(layout, path string, d time.Duration) {
 	t.mu.Lock()
-	t.m[k] += d
-	t.n[k]++
+	t.m[layout] += d
+	t.n[layout]++
+	t.paths = append(t.paths, path)
 	t.mu.Unlock()
 }
 

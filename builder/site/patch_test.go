@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -241,6 +243,43 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 			testIncrementalBuild(t, tc.report, tc.plain)
 		})
 	}
+}
+
+// TestStatusEditRendersItsStatuses moves a case from one status to
+// another and requires the pages of those two statuses to be rendered
+// again, not those of the other statuses, whose layout reads only the
+// facet's name (templates.shallowFacet); and the site to be a full
+// build's.
+func TestStatusEditRendersItsStatuses(t *testing.T) {
+	dir, theme := repoSiteCopy(t)
+	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
+	defer b.Close()
+	if _, err := b.Build(output.NewMemory()); err != nil {
+		t.Fatal(err)
+	}
+	if tpl := loadTemplates(dir, &diag.List{}); !tpl.shallowFacet["facet-term"] || tpl.shallowFacet["facet-index"] {
+		t.Fatalf("shallowFacet: facet-term %v, facet-index %v; want true, false", tpl.shallowFacet["facet-term"], tpl.shallowFacet["facet-index"])
+	}
+	layoutTimes = newTimeSums()
+	defer func() { layoutTimes = nil }()
+	replaceIn(t, dir, "content/exempel/minimili.md", "status: uppstart", "status: avslutad")
+	got := output.NewMemory()
+	if _, err := b.Build(got); err != nil {
+		t.Fatal(err)
+	}
+	var status []string
+	for _, p := range layoutTimes.paths {
+		if strings.HasPrefix(p, "status/") {
+			status = append(status, p)
+		}
+	}
+	sort.Strings(status)
+	// (MiniMili's uppstart is stale: it is listed as inaktuell.)
+	want := []string{"status/avslutad/index.html", "status/inaktuell/index.html", "status/index.html"}
+	if !slices.Equal(status, want) {
+		t.Errorf("status pages rendered: %v, want %v", status, want)
+	}
+	compareWithFullBuild(t, "status", dir, theme, got)
 }
 
 // plainWriter writes into a Memory and has no WriteLater.

@@ -481,12 +481,12 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 			switch {
 			case tpl.navOnly[j.layout]:
 				// Keyed without the facet overview, then with it.
-				j.navKey = keys.pageKey(siteKey, j.path, j.layout, j.page, card)
+				j.navKey = keys.pageKey(siteKey, j.path, j.layout, j.page, card, tpl.shallowFacet[j.layout])
 				j.key = j.navKey*31 ^ nav
 			case tpl.facets[j.layout]:
-				j.key = keys.pageKey(facetKey, j.path, j.layout, j.page, card)
+				j.key = keys.pageKey(facetKey, j.path, j.layout, j.page, card, tpl.shallowFacet[j.layout])
 			default:
-				j.key = keys.pageKey(siteKey, j.path, j.layout, j.page, card)
+				j.key = keys.pageKey(siteKey, j.path, j.layout, j.page, card, tpl.shallowFacet[j.layout])
 			}
 		})
 	}

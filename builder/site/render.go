@@ -172,7 +172,7 @@ func (b *Builder) render(p *sitePlan, tpl *templates, w output.Writer) (*writeRe
 					err := tpl.executeTo(buf, j.layout, j.page)
 					rendered.Add(1)
 					if layoutTimes != nil {
-						layoutTimes.add(j.layout, time.Since(t0))
+						layoutTimes.add(j.layout, j.path, time.Since(t0))
 					}
 					if err != nil {
 						mu.Lock()

@@ -47,6 +47,12 @@ type templates struct {
 	// differs from one with another facet overview only where the
 	// overview is printed, so the memo can splice the new one in.
 	navOnly map[string]bool
+	// shallowFacet tells, per layout, that its templates read a page's
+	// Facet only for its name and address (facetRef), never its
+	// values and their counts: such a page is keyed without them, so an
+	// edit that moves a case from one status to another renders again
+	// the pages of those two statuses, not those of every status.
+	shallowFacet map[string]bool
 
 	// funcs is every function the layouts can call, for htmlexec.
 	funcs template.FuncMap
@@ -258,7 +264,8 @@ func joinSv(parts []string) string {
 func loadTemplates(root string, errs *diag.List) *templates {
 	dir := filepath.Join(root, "layouts")
 	h := fnv.New64a()
-	facets := false // base.html or a partial shows facets
+	facets := false    // base.html or a partial shows facets
+	deepFacet := false // base.html or a partial reads more of a .Facet than its name
 	realRoot, rootErr := fsutil.RealRoot(root)
 	read := func(name string) (string, bool) {
 		full := filepath.Join(dir, filepath.FromSlash(name))
@@ -282,7 +289,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		return strings.Contains(src, "Facets") || strings.Contains(src, "FacetNav")
 	}
 	allFacets := false // base.html or a partial mentions .Site.Facets itself
-	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}, facets: map[string]bool{}, navOnly: map[string]bool{}}
+	t := &templates{sets: map[string]*template.Template{}, cards: map[*content.Case]template.HTML{}, facets: map[string]bool{}, navOnly: map[string]bool{}, shallowFacet: map[string]bool{}}
 	t.funcs = template.FuncMap{"card": func(v any) (template.HTML, error) {
 		c, err := asCase("card", v)
 		if err != nil {
@@ -303,6 +310,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		return nil
 	}
 	facets, allFacets = mentionsFacets(src), strings.Contains(src, "Facets")
+	deepFacet = readsFacetValues(src)
 	partials, _ := filepath.Glob(filepath.Join(dir, "partials", "*.html"))
 	sort.Strings(partials)
 	for _, p := range partials {
@@ -316,6 +324,7 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		}
 		facets = facets || mentionsFacets(src)
 		allFacets = allFacets || strings.Contains(src, "Facets")
+		deepFacet = deepFacet || readsFacetValues(src)
 	}
 	for _, l := range layouts {
 		name := l + ".html"
@@ -340,9 +349,29 @@ func loadTemplates(root string, errs *diag.List) *templates {
 		t.sets[l] = set
 		t.facets[l] = facets || mentionsFacets(src)
 		t.navOnly[l] = t.facets[l] && !allFacets && !strings.Contains(src, "Facets")
+		t.shallowFacet[l] = !deepFacet && !readsFacetValues(src)
 	}
 	t.hash = h.Sum64()
 	return t
+}
+
+// facetRef finds each use of a field named Facet in a template, with
+// the field read from it when that is one of the facet's names or its
+// address.
+var facetRef = regexp.MustCompile(`\.Facet\b(\.(?:Key|Name|Plural|Intro|URL|HasIndex)\b)?`)
+
+// readsFacetValues reports whether a template may read more of a Facet
+// than its names and address: its values, or the facet as a whole (given
+// to a partial, a variable, with or range, which can reach the values).
+// (.Site.Facets and .Site.FacetNav are other fields, covered by
+// templates.facets.)
+func readsFacetValues(src string) bool {
+	for _, m := range facetRef.FindAllStringSubmatchIndex(src, -1) {
+		if m[2] < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 var tmplErrRe = regexp.MustCompile(`^(?:html/)?template: ([^:]+?):(\d+)(?::\d+)?: (.*)$`)
