@@ -282,6 +282,59 @@ func TestStatusEditRendersItsStatuses(t *testing.T) {
 	compareWithFullBuild(t, "status", dir, theme, got)
 }
 
+// TestIncrementalBuildKeepsLayouts: an incremental build told that only
+// content changed uses the last build's templates without reading the
+// layouts; one told of a layout reads them; and after a build that
+// failed on a layout, a content edit still reports the layout's error.
+func TestIncrementalBuildKeepsLayouts(t *testing.T) {
+	dir, theme := repoSiteCopy(t)
+	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
+	defer b.Close()
+	build := func(step string, changed ...string) (*output.Memory, error) {
+		t.Helper()
+		b.Changed(changed)
+		m := output.NewMemory()
+		_, err := b.Build(m)
+		return m, err
+	}
+	if _, err := build("first"); err != nil {
+		t.Fatal(err)
+	}
+	const mini = "content/exempel/minimili.md"
+	for _, st := range []struct {
+		name    string
+		edit    func()
+		changed []string
+		loads   int64  // layout reads
+		err     string // in the build's error; "": none
+	}{
+		{"status", func() { replaceIn(t, dir, mini, "status: uppstart", "status: avslutad") }, []string{mini}, 0, ""},
+		{"layout", func() {
+			replaceIn(t, dir, "layouts/case.html", `<h2 id="fakta">Fakta</h2>`, `<h2 id="fakta">Fakta om exemplet</h2>`)
+		}, []string{"layouts/case.html"}, 1, ""},
+		{"content after layout", func() { replaceIn(t, dir, mini, "status: avslutad", "status: planerad") }, []string{mini}, 0, ""},
+		{"broken layout", func() { replaceIn(t, dir, "layouts/case.html", `<h2 id="fakta">`, `{{if}}<h2 id="fakta">`) }, []string{"layouts/case.html"}, 1, "layouts/case.html"},
+		{"content after broken layout", func() { replaceIn(t, dir, mini, "status: planerad", "status: avslutad") }, []string{mini}, 1, "layouts/case.html"},
+		{"layout fixed", func() { replaceIn(t, dir, "layouts/case.html", `{{if}}<h2 id="fakta">`, `<h2 id="fakta">`) }, []string{"layouts/case.html"}, 1, ""},
+		{"content after fixed", func() { replaceIn(t, dir, mini, "status: avslutad", "status: pågående") }, []string{mini}, 0, ""},
+	} {
+		st.edit()
+		before := layoutLoads.Load()
+		got, err := build(st.name, st.changed...)
+		if n := layoutLoads.Load() - before; n != st.loads {
+			t.Errorf("%s: layouts read %d times, want %d", st.name, n, st.loads)
+		}
+		switch {
+		case st.err == "" && err != nil:
+			t.Fatalf("%s: %v", st.name, err)
+		case st.err != "" && (err == nil || !strings.Contains(err.Error(), st.err)):
+			t.Fatalf("%s: error %v, want one naming %s", st.name, err, st.err)
+		case err == nil:
+			compareWithFullBuild(t, st.name, dir, theme, got)
+		}
+	}
+}
+
 // plainWriter writes into a Memory and has no WriteLater.
 type plainWriter struct{ m *output.Memory }
 

@@ -165,6 +165,10 @@ type Builder struct {
 	themeDir string
 	noEditor bool            // the last build found no Decap CMS for /admin/
 	media    []*assets.Media // content/media of the current build
+	// layouts is the last good incremental build's templates, which the
+	// next reuses when its watcher's report names no file below layouts/
+	// (keptLayouts).
+	layouts *templates
 }
 
 // New returns a Builder for opts.
@@ -294,6 +298,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		defer b.waitStores()
 	}
 
+	keep := b.keptLayouts()
 	var s *content.Site
 	var err error
 	if l := b.loaded; l != nil && b.reported != nil && slices.Equal(l.report, b.reported) {
@@ -315,7 +320,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 
 	// Styles and layouts do not depend on content: their errors are
 	// reported with the content's, all at once.
-	css, static, tpl := b.loadAssets(errs)
+	css, static, tpl := b.loadAssets(errs, keep)
 	t.done("stilmallar och mallar")
 	if errs.Len() > 0 {
 		return nil, errs
@@ -421,14 +426,37 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	if b.opts.Incremental {
 		b.last = newSnapshot(s, g, tpl, md, rendered, p.jobs)
 		b.last.terms, b.last.od = p.terms, od
+		b.layouts = tpl
 	}
 	return &Result{Files: out.files, Pages: out.pages, Rendered: out.rendered, Spliced: out.spliced, Kept: out.kept, Phases: t.phases, Site: s,
 		Fallbacks: int(tpl.fallbacks.Load()), NoEditor: b.noEditor}, nil
 }
 
+// keptLayouts returns the templates of the last build when this one may
+// use them again: an incremental build told by the watcher what changed
+// (Changed), and nothing below layouts/, after a build that succeeded.
+// A build that fails keeps none, so that the next reads the layouts
+// again and reports their errors.
+func (b *Builder) keptLayouts() *templates {
+	tpl := b.layouts
+	b.layouts = nil
+	if tpl == nil || b.reported == nil || !b.opts.Incremental {
+		return nil
+	}
+	for _, f := range b.reported {
+		if f == "layouts" || strings.HasPrefix(f, "layouts/") {
+			return nil
+		}
+	}
+	tpl.cards = map[*content.Case]template.HTML{}
+	tpl.fallbacks.Store(0)
+	return tpl
+}
+
 // loadAssets compiles the stylesheet and reads the static files and the
-// layouts.
-func (b *Builder) loadAssets(errs *diag.List) (css []byte, static []assets.File, tpl *templates) {
+// layouts (keep, when not nil: parsed by an earlier build, with the
+// Executors it made).
+func (b *Builder) loadAssets(errs *diag.List, keep *templates) (css []byte, static []assets.File, tpl *templates) {
 	ad, err := b.dirFor("assets")
 	if err != nil {
 		errs.Addf("assets", 0, "%v", err)
@@ -440,8 +468,13 @@ func (b *Builder) loadAssets(errs *diag.List) (css []byte, static []assets.File,
 		errs.Addf("layouts", 0, "%v", err)
 		return nil, nil, nil
 	}
+	if keep != nil {
+		return css, static, keep
+	}
 	tpl = loadTemplates(ld, errs)
-	tpl.plain = b.opts.HTMLTemplateOnly
+	if tpl != nil {
+		tpl.plain = b.opts.HTMLTemplateOnly
+	}
 	return css, static, tpl
 }
 

@@ -262,6 +262,7 @@ func joinSv(parts []string) string {
 // loadTemplates parses layouts/base.html, layouts/partials/*.html and each
 // layout. Parse errors are returned with file and line.
 func loadTemplates(root string, errs *diag.List) *templates {
+	layoutLoads.Add(1)
 	dir := filepath.Join(root, "layouts")
 	h := fnv.New64a()
 	facets := false    // base.html or a partial shows facets
@@ -354,6 +355,9 @@ func loadTemplates(root string, errs *diag.List) *templates {
 	t.hash = h.Sum64()
 	return t
 }
+
+// layoutLoads counts the times the layouts were read (for the tests).
+var layoutLoads atomic.Int64
 
 // facetRef finds each use of a field named Facet in a template, with
 // the field read from it when that is one of the facet's names or its
