@@ -381,16 +381,23 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	}()
 	defer func() { <-dirsMade }()
 	rendered, md := b.renderMarkdown(s, errs)
+	// The links between the documents need the markdown alone: made
+	// while the facets, related cases and cards may still be under way
+	// (when the markdown comes from the last build, they take longer).
+	ls := time.Now()
+	g := newCrossRefs(s, rendered)
+	linksTook := time.Since(ls)
 	wg.Wait()
 	errs.Merge(&cardErrs)
 	errs.Merge(&mapErrs)
-	t.done("markdown, facetter, liknande exempel och kort")
+	t.done("markdown, länkar, facetter, liknande exempel och kort")
 	dataPhase := "  varav öppna data (/data/)"
 	if od.later != nil {
 		dataPhase = "  varav öppna data (/data/; görs när de läses)"
 	}
 	t.phases = append(t.phases, Phase{Name: dataPhase, Duration: od.took},
-		Phase{Name: "  varav kartan (läs och rita gränserna)", Duration: mapTook})
+		Phase{Name: "  varav kartan (läs och rita gränserna)", Duration: mapTook},
+		Phase{Name: "  varav länkar mellan sidorna", Duration: linksTook})
 	if od.err != nil {
 		errs.AddErr("", od.err)
 	}
@@ -398,14 +405,13 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		return nil, errs
 	}
 
-	g := newCrossRefs(s, rendered, derived)
+	g.facets, g.related = derived.facets, derived.related
 	if !b.opts.Incremental {
 		// Only a snapshot needs these; the graph has the bodies. Letting go
 		// of them (the link resolver's maps, each document's links) before
 		// the pages are written leaves the collector less to trace.
 		rendered, md, derived = nil, nil, derivedData{}
 	}
-	t.done("länkar mellan sidorna")
 
 	p, err := b.plan(s, g, tpl, css, static, od, gm, later != nil)
 	if err != nil {
@@ -932,7 +938,10 @@ type derivedData struct {
 	related map[*content.Case][]*content.Case
 }
 
-func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered, d derivedData) *crossRefs {
+// newCrossRefs makes the link graph from the rendered markdown: each
+// document's body, the backlinks and the cases that mention each term.
+// The facets and related cases (derivedData) are set by the caller.
+func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *crossRefs {
 	n := len(s.Cases) + len(s.Terms) + len(s.Pages)
 	g := &crossRefs{body: make(map[*content.Doc]template.HTML, n), backlinks: map[string][]*link{},
 		termCases: map[*content.Term][]*content.Case{}}
@@ -982,7 +991,6 @@ func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered,
 		lists = append(lists, ls)
 	}
 	par.For(len(lists), func(i int) { sortLinks(lists[i]) }) // in place: the map holds the same arrays
-	g.facets, g.related = d.facets, d.related
 	return g
 }
 
