@@ -246,40 +246,57 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 }
 
 // TestStatusEditRendersItsStatuses moves a case from one status to
-// another and requires the pages of those two statuses to be rendered
-// again, not those of the other statuses, whose layout reads only the
-// facet's name (templates.shallowFacet); and the site to be a full
-// build's.
+// another. With the portal's layouts, which read only a facet's name on a
+// value's page (templates.shallowFacet), the pages of those two statuses
+// are rendered again, not those of the other statuses; with a layout that
+// lists the facet's values and counts on every value's page, all of them
+// are. Either way the site is a full build's.
 func TestStatusEditRendersItsStatuses(t *testing.T) {
-	dir, theme := repoSiteCopy(t)
-	b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
-	defer b.Close()
-	if _, err := b.Build(output.NewMemory()); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name    string
+		layout  string // added to facet-term.html after its heading
+		shallow bool
+		want    []string
+	}{
+		// (MiniMili's uppstart is stale: it is listed as inaktuell.)
+		{"names", "", true, []string{"status/avslutad/index.html", "status/inaktuell/index.html", "status/index.html"}},
+		{"values", `{{with .Facet}}<p>{{range .Used}}{{.Label}} {{.Count}} {{end}}</p>{{end}}`, false, []string{
+			"status/avslutad/index.html", "status/inaktuell/index.html", "status/index.html",
+			"status/okand/index.html", "status/pagaende/index.html", "status/planerad/index.html"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, theme := repoSiteCopy(t)
+			if tc.layout != "" {
+				replaceIn(t, dir, "layouts/facet-term.html", "<h1>{{.Value.Label}}</h1>", "<h1>{{.Value.Label}}</h1>"+tc.layout)
+			}
+			b := New(Options{Root: dir, Theme: theme, StableAssets: true, Incremental: true})
+			defer b.Close()
+			if _, err := b.Build(output.NewMemory()); err != nil {
+				t.Fatal(err)
+			}
+			if tpl := loadTemplates(dir, &diag.List{}); tpl.shallowFacet["facet-term"] != tc.shallow || tpl.shallowFacet["facet-index"] {
+				t.Fatalf("shallowFacet: facet-term %v, facet-index %v; want %v, false", tpl.shallowFacet["facet-term"], tpl.shallowFacet["facet-index"], tc.shallow)
+			}
+			layoutTimes = newTimeSums()
+			defer func() { layoutTimes = nil }()
+			replaceIn(t, dir, "content/exempel/minimili.md", "status: uppstart", "status: avslutad")
+			got := output.NewMemory()
+			if _, err := b.Build(got); err != nil {
+				t.Fatal(err)
+			}
+			var status []string
+			for _, p := range layoutTimes.paths {
+				if strings.HasPrefix(p, "status/") {
+					status = append(status, p)
+				}
+			}
+			sort.Strings(status)
+			if !slices.Equal(status, tc.want) {
+				t.Errorf("status pages rendered: %v, want %v", status, tc.want)
+			}
+			compareWithFullBuild(t, "status", dir, theme, got)
+		})
 	}
-	if tpl := loadTemplates(dir, &diag.List{}); !tpl.shallowFacet["facet-term"] || tpl.shallowFacet["facet-index"] {
-		t.Fatalf("shallowFacet: facet-term %v, facet-index %v; want true, false", tpl.shallowFacet["facet-term"], tpl.shallowFacet["facet-index"])
-	}
-	layoutTimes = newTimeSums()
-	defer func() { layoutTimes = nil }()
-	replaceIn(t, dir, "content/exempel/minimili.md", "status: uppstart", "status: avslutad")
-	got := output.NewMemory()
-	if _, err := b.Build(got); err != nil {
-		t.Fatal(err)
-	}
-	var status []string
-	for _, p := range layoutTimes.paths {
-		if strings.HasPrefix(p, "status/") {
-			status = append(status, p)
-		}
-	}
-	sort.Strings(status)
-	// (MiniMili's uppstart is stale: it is listed as inaktuell.)
-	want := []string{"status/avslutad/index.html", "status/inaktuell/index.html", "status/index.html"}
-	if !slices.Equal(status, want) {
-		t.Errorf("status pages rendered: %v, want %v", status, want)
-	}
-	compareWithFullBuild(t, "status", dir, theme, got)
 }
 
 // TestIncrementalBuildKeepsLayouts: an incremental build told that only
