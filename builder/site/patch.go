@@ -202,6 +202,10 @@ func (b *Builder) Patch(changed []string, w output.Writer) (res *Result, ok bool
 
 	// Nothing below can fail on content; apply the edits. The content
 	// cache has not read them: a Build with a report reads them again.
+	// The backlinks are changed in place below (patchLinks, relink).
+	if b.links != nil {
+		b.links.valid = false
+	}
 	for _, e := range edits {
 		b.patched = append(b.patched, e.doc.File)
 	}

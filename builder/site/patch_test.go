@@ -397,6 +397,9 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 	}{
 		{"nothing changed", func() {}, 0 + 1},
 		{"body", replace(mini, "MiniMili var en av", "MiniMili är en av"), 1},
+		// A link more in the body: the term's page lists the case.
+		{"body link", replace(mini, "ett varaktigt missbruk", "ett varaktigt missbruk ([[psynk]])"), 0},
+		{"body link removed", replace(mini, "ett varaktigt missbruk ([[psynk]])", "ett varaktigt missbruk"), 0},
 		{"summary", replace(mini, "summary: Investering i Ale kommun", "summary: En investering i Ale kommun"), 60},
 		{"title", replace(mini, "title: MiniMili", "title: MiniMili och mer"), 0},
 		{"target group", replace(mini, "  - Personer med riskbruk eller missbruk\n", "  - Familjer och föräldrar\n"), 120},
@@ -426,6 +429,10 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 		{"layout", replace("layouts/case.html", "<h2 id=\"fakta\">Fakta</h2>", "<h2 id=\"fakta\">Fakta om exemplet</h2>"), 0},
 	}
 	frontOnly := map[string]bool{"summary": true, "target group": true, "target group back": true, "status": true}
+	// The edits that change what the backlinks are made of (linkMemo):
+	// the others reuse the last build's.
+	newLinks := map[string]bool{"body link": true, "body link removed": true, "summary": true, "title": true,
+		"draft": true, "undraft": true, "new case": true, "deleted case": true, "term summary": true}
 	for _, st := range steps {
 		touched = nil
 		st.edit()
@@ -433,10 +440,13 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 			b.Changed(touched)
 		}
 		got := output.NewMemory()
-		renders := mdRenders.Load()
+		renders, lists := mdRenders.Load(), linkListsMade.Load()
 		res, err := b.Build(writer(got))
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
+		}
+		if made := linkListsMade.Load() > lists; made != newLinks[st.name] {
+			t.Errorf("%s: backlinks made again %v, want %v", st.name, made, newLinks[st.name])
 		}
 		// An edit of the front matter alone renders no markdown.
 		if n := mdRenders.Load() - renders; frontOnly[st.name] && n != 0 {

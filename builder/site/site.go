@@ -135,6 +135,7 @@ type Builder struct {
 	memo    *memo        // pages and cards of earlier builds (Incremental only)
 	terms   *search.Memo // the pages' search terms of earlier builds (Incremental only)
 	related *relatedMemo // the related cases of the last build (Incremental only)
+	links   *linkMemo    // the backlinks of the last build (Incremental only)
 	maps    *mapCache    // the map of the last build (Incremental only)
 	store   *mdStore     // rendered markdown of earlier processes (CacheDir)
 	// termStore holds the search terms of earlier processes, pageStore
@@ -183,6 +184,7 @@ func New(opts Options) *Builder {
 		b.memo = newMemo()
 		b.terms = search.NewMemo()
 		b.related = &relatedMemo{}
+		b.links = &linkMemo{}
 		b.maps = &mapCache{}
 	}
 	return b
@@ -346,7 +348,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	var mapTook time.Duration
 	var mapErrs diag.List
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		rank := b.related.related
@@ -354,6 +356,10 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 			rank = b.relatedStore.related
 		}
 		derived = derive(s, rank)
+	}()
+	// The cards and the map need the front matter alone too.
+	go func() {
+		defer wg.Done()
 		b.renderCards(tpl, s, &cardErrs)
 		// The map is drawn once (a few tens of milliseconds) and its
 		// areas reused on every page that shows one.
@@ -385,7 +391,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 	// while the facets, related cases and cards may still be under way
 	// (when the markdown comes from the last build, they take longer).
 	ls := time.Now()
-	g := newCrossRefs(s, rendered)
+	g := newCrossRefs(s, rendered, b.links)
 	linksTook := time.Since(ls)
 	wg.Wait()
 	errs.Merge(&cardErrs)
@@ -941,11 +947,13 @@ type derivedData struct {
 // newCrossRefs makes the link graph from the rendered markdown: each
 // document's body, the backlinks and the cases that mention each term.
 // The facets and related cases (derivedData) are set by the caller.
-func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered) *crossRefs {
+// With a linkMemo (an incremental build) the backlinks and mentions of the
+// last build are reused when no document's place, address, title, summary
+// or links changed.
+func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered, lm *linkMemo) *crossRefs {
 	n := len(s.Cases) + len(s.Terms) + len(s.Pages)
-	g := &crossRefs{body: make(map[*content.Doc]template.HTML, n), backlinks: map[string][]*link{},
-		termCases: map[*content.Term][]*content.Case{}}
-	termByURL := map[string]*content.Term{}
+	g := &crossRefs{body: make(map[*content.Doc]template.HTML, n), termCases: map[*content.Term][]*content.Case{}}
+	termByURL := make(map[string]*content.Term, len(s.Terms))
 	for _, t := range s.Terms {
 		termByURL[t.URL()] = t
 	}
@@ -957,6 +965,7 @@ func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered)
 		c    *content.Case
 		r    *markdown.Rendered
 		from *link // shared by every list the document is in
+		sig  uint64
 	}
 	refs := make([]ref, 0, n)
 	for _, c := range s.Cases {
@@ -970,19 +979,54 @@ func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered)
 	}
 	par.For(len(refs), func(i int) {
 		f := &refs[i]
-		if f.r = rendered[f.d]; f.r != nil && len(f.r.Links) > 0 {
-			f.from = newLink(f.d)
+		f.r = rendered[f.d]
+		if lm != nil {
+			f.sig = linkSig(f.d, f.r)
 		}
 	})
 	for _, f := range refs {
+		if f.r != nil {
+			g.body[f.d] = template.HTML(f.r.HTML)
+		}
+	}
+	var sig uint64
+	if lm != nil {
+		sums := make([]byte, 0, 8*len(refs))
+		for _, f := range refs {
+			sums = binary.LittleEndian.AppendUint64(sums, f.sig)
+		}
+		sig = stable.Sum64(sums)
+		if lm.valid && lm.sig == sig {
+			// Nothing the lists are made of changed: the same lists, and
+			// the same mentions by the cases' places in the order.
+			g.backlinks = lm.backlinks
+			for u, is := range lm.termCases {
+				cs := make([]*content.Case, len(is))
+				for k, i := range is {
+					cs[k] = s.Cases[i]
+				}
+				g.termCases[termByURL[u]] = cs
+			}
+			return g
+		}
+	}
+	linkListsMade.Add(1)
+	par.For(len(refs), func(i int) {
+		if f := &refs[i]; f.r != nil && len(f.r.Links) > 0 {
+			f.from = newLink(f.d)
+		}
+	})
+	g.backlinks = map[string][]*link{}
+	termCases := map[string][]int{}
+	for i, f := range refs {
 		if f.r == nil {
 			continue
 		}
-		g.body[f.d] = template.HTML(f.r.HTML)
 		for _, u := range f.r.Links {
 			g.backlinks[u] = append(g.backlinks[u], f.from)
 			if t := termByURL[u]; t != nil && f.c != nil {
 				g.termCases[t] = append(g.termCases[t], f.c)
+				termCases[u] = append(termCases[u], i) // the cases come first in refs
 			}
 		}
 	}
@@ -991,7 +1035,48 @@ func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered)
 		lists = append(lists, ls)
 	}
 	par.For(len(lists), func(i int) { sortLinks(lists[i]) }) // in place: the map holds the same arrays
+	if lm != nil {
+		*lm = linkMemo{valid: true, sig: sig, backlinks: g.backlinks, termCases: termCases}
+	}
 	return g
+}
+
+// linkListsMade counts the builds that made the backlinks rather than
+// reuse them (for the tests).
+var linkListsMade atomic.Int64
+
+// linkMemo keeps the last incremental build's backlinks and term mentions
+// with a signature of everything they are made from: the order of the
+// documents, and each one's section, slug, title, summary and the links
+// of its body (linkSig). A front-matter edit that changes none of those
+// (a case's status, its municipalities) reuses them instead of making
+// every document's link and sorting every list again. Patch changes the
+// lists in place (snapshot.patchLinks, relink), so it invalidates the
+// memo before it does.
+type linkMemo struct {
+	valid     bool
+	sig       uint64
+	backlinks map[string][]*link
+	// termCases: a term's URL → the indexes in the site's cases of the
+	// cases whose bodies link to it, in order.
+	termCases map[string][]int
+}
+
+// linkSig is a hash of what d's link and its part in the lists are made
+// of: its section, slug, title and summary (the link's fields; its sort
+// key comes from the title) and the links of its rendered body r (nil:
+// no body).
+func linkSig(d *content.Doc, r *markdown.Rendered) uint64 {
+	k := keyers.Get().(*keyer)
+	k.num(uint64(d.Section))
+	k.str(d.Slug, d.Title, d.Summary)
+	if r == nil {
+		k.num(0)
+	} else {
+		k.num(uint64(len(r.Links)) + 1)
+		k.str(r.Links...)
+	}
+	return k.sum()
 }
 
 func sortLinks(ls []*link) {
