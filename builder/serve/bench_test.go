@@ -92,8 +92,8 @@ func saveToReload(b *testing.B, root, name string, size int, kinds []string) {
 			b.Fatal(err)
 		}
 	}
-	s := New(Options{Root: dir, Theme: theme, Debounce: 10 * time.Millisecond,
-		Search: true, IndexBeforeReload: true})
+	// The debounce as `portal serve` has it (Options.Debounce's default).
+	s := New(Options{Root: dir, Theme: theme, Search: true, IndexBeforeReload: true})
 	defer s.Close()
 	if len(s.Errors()) > 0 {
 		b.Fatal(s.Errors())

@@ -34,11 +34,17 @@ import (
 
 // Options configures a Server.
 type Options struct {
-	Root     string
-	Drafts   bool
-	Theme    fs.FS
-	Debounce time.Duration // quiet time before a rebuild; default 40 ms
-	Log      io.Writer     // progress and errors; default io.Discard
+	Root   string
+	Drafts bool
+	Theme  fs.FS
+	// Debounce is the quiet time before a rebuild; default 10 ms. An
+	// editor's save (a write, or a temporary file renamed over the file)
+	// comes as events microseconds apart; a longer wait delays every
+	// preview by as much. A burst of saves that pauses longer than this
+	// (a checkout of many files) is built in more than one step, each
+	// incremental.
+	Debounce time.Duration
+	Log      io.Writer // progress and errors; default io.Discard
 	// Search turns on the search index of the preview, written by the
 	// portal's own indexer in memory, or by Index when that is set.
 	Search bool
@@ -105,7 +111,7 @@ func drafts(n int) string { return strconv.Itoa(n) + " utkast" }
 // errors is not fatal: the server starts and shows them.
 func New(o Options) *Server {
 	if o.Debounce == 0 {
-		o.Debounce = 40 * time.Millisecond
+		o.Debounce = 10 * time.Millisecond
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
