@@ -254,7 +254,9 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		}
 	}
 	card := func(c *content.Case) uint64 { return cardHash[c] }
-	page := func(path, layout string, p *Page) {
+	// pageJob makes the job of the page p at path (safe on every core:
+	// it changes p alone); page plans it.
+	pageJob := func(path, layout string, p *Page) *job {
 		p.Site, p.Layout, p.Path = sd, layout, path
 		if p.Pager != nil && p.Pager.Number > 1 {
 			p.Title += " – sida " + strconv.Itoa(p.Pager.Number) + " av " + strconv.Itoa(p.Pager.Total)
@@ -266,8 +268,9 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		if strings.HasSuffix(file, "/") || file == "" {
 			file += "index.html"
 		}
-		jobs = append(jobs, &job{path: file, layout: layout, page: p})
+		return &job{path: file, layout: layout, page: p}
 	}
+	page := func(path, layout string, p *Page) { jobs = append(jobs, pageJob(path, layout, p)) }
 	home := Crumb{"Startsida", homeURL}
 	examples := Crumb{"Exempel", casesURL}
 	glossary := Crumb{"Begrepp", glossaryURL}
@@ -302,12 +305,19 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		page(overviewURL, "overview", &Page{Title: "Översikt", Description: "Var i Sverige exemplen finns, och hur många de är per investeringsmodell, målgrupp, fokusområde, status och startår.",
 			Crumbs: []Crumb{home}, Overview: newOverview(s, g.facets, cm)})
 	}
-	// /exempel/ in each order, each its own paginated list: no script needed.
-	for _, o := range caseOrders {
-		cases, title := s.Cases, "Alla exempel"
+	// /exempel/ in each order, each its own paginated list: no script
+	// needed. (Sorted on every core.)
+	ordered := make([][]*content.Case, len(caseOrders))
+	par.For(len(caseOrders), func(i int) {
+		ordered[i] = s.Cases
+		if less := caseOrders[i].less; less != nil {
+			ordered[i] = slices.Clone(s.Cases)
+			slices.SortStableFunc(ordered[i], less)
+		}
+	})
+	for i, o := range caseOrders {
+		cases, title := ordered[i], "Alla exempel"
 		if o.less != nil {
-			cases = slices.Clone(s.Cases)
-			slices.SortStableFunc(cases, o.less)
 			title += " efter " + o.label
 		}
 		links := make([]OrderLink, len(caseOrders))
@@ -319,17 +329,19 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 				Crumbs: []Crumb{home}, Cases: cs, Pager: pg, Orders: links, Order: o.label})
 		})
 	}
-	// The cases' pages, made on every core (the maps are only read), then
-	// planned in order.
-	casePages := make([]*Page, len(s.Cases))
+	// The cases' pages and their jobs, made on every core (the maps are
+	// only read), then planned in order.
+	caseJobs := make([]*job, len(s.Cases))
+	crumbs := []Crumb{home, examples} // only read
 	par.For(len(s.Cases), func(i int) {
 		c := s.Cases[i]
-		casePages[i] = &Page{Title: c.Title, Description: c.Summary, Crumbs: []Crumb{home, examples}, Case: c, Doc: &c.Doc,
-			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[c.URL()], Indexed: true,
-			Locator: loc.of(placeOf(c)+" på Sverigekartan", c.Municipalities, c.ExplicitRegions)}
+		u := c.URL()
+		caseJobs[i] = pageJob(u, "case", &Page{Title: c.Title, Description: c.Summary, Crumbs: crumbs, Case: c, Doc: &c.Doc,
+			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[u], Indexed: true,
+			Locator: loc.of(placeOf(c)+" på Sverigekartan", c.Municipalities, c.ExplicitRegions)})
 	})
 	for i, c := range s.Cases {
-		page(c.URL(), "case", casePages[i])
+		jobs = append(jobs, caseJobs[i])
 		for _, old := range c.FormerSlugs {
 			jobs = append(jobs, &job{path: casesURL[1:] + old + "/index.html", data: redirectPage(sd.BaseURL+c.URL(), c.Title)})
 		}
