@@ -21,6 +21,9 @@ type Cache struct {
 	// persist is where the entries are kept between processes
 	// (OpenCache); nil: nowhere.
 	persist *persisted
+	// resolved is the resolution of the cases of the last load
+	// (resolveCases).
+	resolved resolveMemo
 }
 
 type cacheEntry struct {
@@ -31,6 +34,14 @@ type cacheEntry struct {
 	doc    any
 	fields *fields
 	errs   *diag.List
+}
+
+// resolvedCases returns c's memo of resolved cases; nil for a nil cache.
+func (c *Cache) resolvedCases() *resolveMemo {
+	if c == nil {
+		return nil
+	}
+	return &c.resolved
 }
 
 // NewCache returns an empty cache.

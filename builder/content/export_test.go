@@ -81,3 +81,7 @@ func DiffCaches(a, b *Cache) (string, int) {
 	}
 	return "", n
 }
+
+// ResolvedFromMemo counts the cases resolved from the cache's memo of the
+// last load (resolveMemo).
+var ResolvedFromMemo = &resolvedFromMemo

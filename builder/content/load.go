@@ -128,7 +128,7 @@ func Load(root string, opts ...Option) (*Site, error) {
 	files := o.cache.list(root, o.changed, errs)
 	applyOverlay(files, o.overlay)
 	docs := parseAll(root, files, o.cache, o.changed, o.drafts, o.overlay, errs)
-	s.resolve(docs, errs)
+	s.resolve(docs, o.cache, errs)
 	if errs.Len() > 0 && o.drafts && o.brokenDrafts {
 		return loadWithoutBrokenDrafts(root, o, errs)
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/diag"
@@ -25,11 +26,11 @@ var ReservedCaseSlugs = []string{"efter-start", "efter-kostnad", "efter-granskni
 // resolve checks slugs and resolves every cross-reference: vocabularies,
 // municipalities, regions, investment models and related documents. Then
 // it publishes the documents (drafts only with Drafts), sorted.
-func (s *Site) resolve(docs []*parsed, errs *diag.List) {
+func (s *Site) resolve(docs []*parsed, cache *Cache, errs *diag.List) {
 	r := s.checkSlugs(docs, errs)
 	r.checkFormerSlugs(errs)
 	r.indexTerms(errs)
-	r.resolveCases(errs)
+	r.resolveCases(cache.resolvedCases(), errs)
 	r.resolveTerms(errs)
 	r.publish()
 	r.warn()
@@ -221,10 +222,23 @@ func (s *Site) published(d *Doc) bool { return s.Drafts || !d.Draft }
 
 // resolveCases resolves the cases, which are independent of each other:
 // on every core, each worker with its own memo of folded labels and its
-// own error list.
-func (r *resolution) resolveCases(errs *diag.List) {
+// own error list. With a memo (a cache's: the preview's loads), a case
+// whose file and context are those of an earlier load takes that load's
+// resolution (resolvedCase) instead of reading its front matter again;
+// the memo then holds this load's resolutions.
+func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(r.cases)/256))
 	lists := make([]diag.List, workers)
+	var ix *resolveIndex
+	var ctx uint64
+	var last map[string]resolvedCase // the last load's, in this context
+	var got []resolvedCase           // this load's, by case
+	if memo != nil {
+		ix = r.newResolveIndex()
+		ctx = r.contextSig()
+		last = memo.in(ctx)
+		got = make([]resolvedCase, len(r.cases))
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
@@ -232,7 +246,21 @@ func (r *resolution) resolveCases(errs *diag.List) {
 			defer wg.Done()
 			fold := folder{}
 			for i := w; i < len(r.cases); i += workers {
-				r.resolveCase(r.cases[i], fold, &lists[w])
+				c := r.cases[i]
+				if memo == nil {
+					r.resolveCase(c, fold, &lists[w])
+					continue
+				}
+				if rc, ok := last[c.File]; ok && rc.hash == c.Hash && r.applyResolved(c, rc, &lists[w]) {
+					got[i] = rc
+					resolvedFromMemo.Add(1)
+					continue
+				}
+				n := lists[w].Len()
+				r.resolveCase(c, fold, &lists[w])
+				if lists[w].Len() == n {
+					got[i] = ix.record(c)
+				}
 			}
 		}()
 	}
@@ -240,7 +268,14 @@ func (r *resolution) resolveCases(errs *diag.List) {
 	for w := range lists {
 		errs.Merge(&lists[w])
 	}
+	if memo != nil {
+		memo.set(ctx, r.cases, got)
+	}
 }
+
+// resolvedFromMemo counts the cases resolveCases took from its memo (for
+// the tests).
+var resolvedFromMemo atomic.Int64
 
 // resolveCase resolves one case's places, vocabulary values, investment
 // models and related cases.
