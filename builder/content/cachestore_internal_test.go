@@ -23,7 +23,7 @@ func TestCacheCoversEveryField(t *testing.T) {
 			"Evaluation", "Results", "Lessons", "Cost", "Repaid", "HasCost", "HasRepaid", "Contact", "contactLine", "Reviewed",
 			"Owner", "Initiator", "Partners"},
 			[]string{"Municipalities", "Regions", "ExplicitRegions", "TargetGroups", "FocusAreas", "CaseType", "InvestmentModels",
-				"StatusStale", "RelatedSlugs", "Related", "FormerSlugs"}},
+				"StatusStale", "RelatedSlugs", "Related", "FormerSlugs", "resolveKey"}},
 		{Contact{}, []string{"Organisation", "Email", "URL"}, nil},
 		{Term{}, []string{"Doc", "Aliases", "Kind", "Financier", "Repayment", "Risk", "Horizon", "TypicalUse", "SuitedWhen"},
 			[]string{"RelatedSlugs", "Related"}},

@@ -312,7 +312,18 @@ type Case struct {
 	// FormerSlugs are addresses the case had before it was renamed
 	// (former_slugs): each /exempel/<slug>/ redirects to the case.
 	FormerSlugs []string
+	// resolveKey is ResolveKey's.
+	resolveKey uint64
 }
+
+// ResolveKey is a key of everything the case's resolved fields are made
+// from: its file, the context it was resolved in (the data files, the
+// glossary, every case's slug and draft state, whether drafts are
+// included) and the year, which dates its status. Two loads give a case
+// the same key only if it resolves alike, so a memo of what is made from
+// the resolved case alone (its search filters, its features for related
+// cases) may be kept by it. Never 0.
+func (c *Case) ResolveKey() uint64 { return c.resolveKey }
 
 // International reports whether the case lies outside Sweden.
 func (c *Case) International() bool {

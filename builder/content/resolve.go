@@ -233,9 +233,13 @@ func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 	var ctx uint64
 	var last map[string]resolvedCase // the last load's, in this context
 	var got []resolvedCase           // this load's, by case
+	ctx = r.contextSig()
+	year := uint64(r.year)
+	for _, c := range r.cases {
+		c.resolveKey = resolveKey(ctx, year, c.Hash)
+	}
 	if memo != nil {
 		ix = r.newResolveIndex()
-		ctx = r.contextSig()
 		last = memo.in(ctx)
 		got = make([]resolvedCase, len(r.cases))
 	}

@@ -84,6 +84,16 @@ func (r *resolution) contextSig() uint64 {
 	return stable.Sum64(b)
 }
 
+// resolveKey is Case.ResolveKey: a hash of the context, the year and the
+// file's hash, never 0.
+func resolveKey(ctx, year, hash uint64) uint64 {
+	var b [24]byte
+	binary.LittleEndian.PutUint64(b[0:], ctx)
+	binary.LittleEndian.PutUint64(b[8:], year)
+	binary.LittleEndian.PutUint64(b[16:], hash)
+	return max(stable.Sum64(b[:]), 1)
+}
+
 func boolByte(v bool) byte {
 	if v {
 		return 1

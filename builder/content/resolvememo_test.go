@@ -72,6 +72,7 @@ func TestResolveMemo(t *testing.T) {
 		{"again", func() {}, all},
 	}
 	c := content.NewCache()
+	var lastKeys map[string]uint64 // of the last load that succeeded just before
 	for _, st := range steps {
 		st.edit()
 		before := content.ResolvedFromMemo.Load()
@@ -83,6 +84,7 @@ func TestResolveMemo(t *testing.T) {
 			t.Fatalf("%s: error %v, without the cache %v", st.name, gotErr, wantErr)
 		case gotErr != nil:
 			t.Logf("%s: %d cases from the memo; both loads fail (%d lines)", st.name, n, strings.Count(gotErr.Error(), "\n")+1)
+			lastKeys = nil
 			continue
 		case !reflect.DeepEqual(got, want):
 			for i := range min(len(got.Cases), len(want.Cases)) {
@@ -102,5 +104,21 @@ func TestResolveMemo(t *testing.T) {
 		if n != wantN {
 			t.Errorf("%s: %d of %d cases resolved from the memo, want %d", st.name, n, len(got.Cases), wantN)
 		}
+		// A case keeps its ResolveKey exactly when it resolves as before.
+		keys := map[string]uint64{}
+		changed := 0
+		for _, cs := range got.Cases {
+			keys[cs.File] = cs.ResolveKey()
+			if cs.ResolveKey() == 0 {
+				t.Errorf("%s: %s has no ResolveKey", st.name, cs.File)
+			}
+			if lastKeys[cs.File] != cs.ResolveKey() {
+				changed++
+			}
+		}
+		if lastKeys != nil && changed != len(got.Cases)-n {
+			t.Errorf("%s: %d cases have a new ResolveKey, %d were resolved anew", st.name, changed, len(got.Cases)-n)
+		}
+		lastKeys = keys
 	}
 }

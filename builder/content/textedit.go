@@ -61,7 +61,7 @@ func outline(c *Case) caseOutline {
 	x.Summary, x.Results, x.Lessons, x.Contact, x.contactLine = "", nil, nil, nil, 0
 	x.Owner, x.Initiator, x.Partners = "", "", nil
 	// The body and what follows from the whole file.
-	x.Body, x.BodyLine, x.Hash, x.MetaHash, x.titleKey = nil, 0, 0, 0, nil
+	x.Body, x.BodyLine, x.Hash, x.MetaHash, x.titleKey, x.resolveKey = nil, 0, 0, 0, nil, 0
 	// References, by identity.
 	o.kommuner = keys(x.Municipalities, func(k *Kommun) string { return k.Code })
 	o.regions = keys(x.Regions, func(l *Lan) string { return l.Code })

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -32,8 +33,10 @@ type memo struct {
 	// (hashFacets), which many pages show; read-only while pages are keyed.
 	facets map[*Facet]uint64
 	// filters holds the hash of each case's search filters, likewise
-	// (hashFilters).
-	filters map[*content.Case]uint64
+	// (hashFilters); filtersByFile the same by case file, with the
+	// case's content.Case.ResolveKey, for the next build.
+	filters       map[*content.Case]uint64
+	filtersByFile map[string]keyedHash
 	// sums holds the hashes of long strings between builds.
 	sums sums
 }
@@ -318,13 +321,24 @@ func (m *memo) hashFacets(fs []*Facet) {
 }
 
 // hashFilters hashes the search filters of each case once, for the
-// pages' keys and search terms.
+// pages' keys and search terms; a case that resolves as it did in the
+// last build (content.Case.ResolveKey) keeps that build's hash.
 func (m *memo) hashFilters(cs []*content.Case) {
 	hs := make([]uint64, len(cs))
-	par.For(len(cs), func(i int) { hs[i] = m.hashFilter(cs[i]) })
+	last := m.filtersByFile
+	par.For(len(cs), func(i int) {
+		c := cs[i]
+		if e, ok := last[c.File]; ok && e.key == c.ResolveKey() {
+			hs[i] = e.hash
+			return
+		}
+		hs[i] = m.hashFilter(c)
+	})
 	m.filters = make(map[*content.Case]uint64, len(cs))
+	m.filtersByFile = make(map[string]keyedHash, len(cs))
 	for i, c := range cs {
 		m.filters[c] = hs[i]
+		m.filtersByFile[c.File] = keyedHash{c.ResolveKey(), hs[i]}
 	}
 }
 
@@ -336,7 +350,12 @@ func (m *memo) filterHash(c *content.Case) uint64 {
 	return m.hashFilter(c)
 }
 
+// filtersHashed counts the cases whose filters hashFilter hashed (for the
+// tests).
+var filtersHashed atomic.Int64
+
 func (m *memo) hashFilter(c *content.Case) uint64 {
+	filtersHashed.Add(1)
 	k := m.keyer()
 	eachFilter(c, func(key, value string) { k.str(key, value) })
 	return k.sum()

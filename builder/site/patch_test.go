@@ -429,6 +429,8 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 		{"layout", replace("layouts/case.html", "<h2 id=\"fakta\">Fakta</h2>", "<h2 id=\"fakta\">Fakta om exemplet</h2>"), 0},
 	}
 	frontOnly := map[string]bool{"summary": true, "target group": true, "target group back": true, "status": true}
+	oneCase := map[string]int64{"nothing changed": 0, "body": 1, "status": 1, "target group": 1, "municipality": 1,
+		"model": 1, "nothing changed after": 0}
 	// The edits that change what the backlinks are made of (linkMemo):
 	// the others reuse the last build's.
 	newLinks := map[string]bool{"body link": true, "body link removed": true, "summary": true, "title": true,
@@ -441,9 +443,20 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 		}
 		got := output.NewMemory()
 		renders, lists := mdRenders.Load(), linkListsMade.Load()
+		filters, features := filtersHashed.Load(), featuresHashed.Load()
 		res, err := b.Build(writer(got))
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
+		}
+		// The cases that resolve as before keep their filters' and
+		// features' hashes (content.Case.ResolveKey).
+		if want, ok := oneCase[st.name]; ok {
+			if n := filtersHashed.Load() - filters; n != want {
+				t.Errorf("%s: %d cases' filters hashed, want %d", st.name, n, want)
+			}
+			if n := featuresHashed.Load() - features; n != want {
+				t.Errorf("%s: %d cases' features hashed, want %d", st.name, n, want)
+			}
 		}
 		if made := linkListsMade.Load() > lists; made != newLinks[st.name] {
 			t.Errorf("%s: backlinks made again %v, want %v", st.name, made, newLinks[st.name])
