@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -105,6 +106,42 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 	}
 	b.ReportMetric(2000*float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+}
+
+// BenchmarkLoadAfterEdit loads a generated site of 10,000 cases through a
+// cache after an edit of one case's status, as the preview does after a
+// save: the watcher's report names the file, the others come from the
+// cache (and their resolution from its memo).
+func BenchmarkLoadAfterEdit(b *testing.B) {
+	defer content.SetSettleTime(0)()
+	dir := generated(b, 10000)
+	files, _ := filepath.Glob(filepath.Join(dir, "content", "exempel", "*.md"))
+	slices.Sort(files)
+	target := files[len(files)/2]
+	rel := "content/exempel/" + filepath.Base(target)
+	orig, err := os.ReadFile(target)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.WriteFile(target, orig, 0o644)
+	c := content.NewCache()
+	if _, err := content.Load(dir, content.WithCache(c)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := processCPU()
+	for i := 0; i < b.N; i++ {
+		if err := os.WriteFile(target, []byte(sitetest.OtherStatus(b, string(orig), i)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := content.Load(dir, content.WithCache(c), content.WithOnlyChanged([]string{rel})); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if cpu > 0 {
+		b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+	}
 }
 
 // TestLoadOrderAndKeys: a generated site loads with its cases in Swedish

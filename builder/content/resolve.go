@@ -30,9 +30,10 @@ func (s *Site) resolve(docs []*parsed, cache *Cache, errs *diag.List) {
 	r := s.checkSlugs(docs, errs)
 	r.checkFormerSlugs(errs)
 	r.indexTerms(errs)
-	r.resolveCases(cache.resolvedCases(), errs)
+	memo := cache.resolvedCases()
+	r.resolveCases(memo, errs)
 	r.resolveTerms(errs)
-	r.publish()
+	r.publish(memo)
 	r.warn()
 }
 
@@ -425,8 +426,9 @@ func (r *resolution) citations(file string, cites []Source, errs *diag.List) []S
 	return out
 }
 
-// publish puts the published documents in the site, sorted.
-func (r *resolution) publish() {
+// publish puts the published documents in the site, sorted. With a memo,
+// the cases keep the last load's order when it is still theirs.
+func (r *resolution) publish(memo *resolveMemo) {
 	s := r.s
 	for _, c := range r.cases {
 		if s.published(&c.Doc) {
@@ -443,7 +445,10 @@ func (r *resolution) publish() {
 			s.Pages = append(s.Pages, p)
 		}
 	}
-	sortDocs(s.Cases, func(c *Case) *Doc { return &c.Doc })
+	if !memo.sortLike(s.Cases) {
+		sortDocs(s.Cases, func(c *Case) *Doc { return &c.Doc })
+		memo.keepOrder(s.Cases)
+	}
 	sortDocs(s.Terms, func(t *Term) *Doc { return &t.Doc })
 	sortDocs(s.Pages, func(p *Page) *Doc { return &p.Doc })
 	for _, c := range s.Cases {

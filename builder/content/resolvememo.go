@@ -1,9 +1,11 @@
 package content
 
 import (
+	"bytes"
 	"encoding/binary"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/exempelbanken/portal/builder/diag"
@@ -21,6 +23,55 @@ type resolveMemo struct {
 	mu  sync.Mutex
 	ctx uint64
 	m   map[string]resolvedCase // never changed once set: a load reads it unlocked
+	// order is the position of each published case's file in the last
+	// sorted order (sortLike).
+	order map[string]int32
+}
+
+// sortLike puts cs (a load's published cases) in the order of the last
+// load, if they are the same files and that order is still sorted by
+// title key, then slug (sortDocs), and reports whether it did. Slugs are
+// unique, so that order is total: sorted, it is the order sortDocs gives.
+// A nil memo does nothing.
+func (m *resolveMemo) sortLike(cs []*Case) bool {
+	if m == nil || len(m.order) != len(cs) || len(cs) == 0 {
+		return false
+	}
+	out := make([]*Case, len(cs))
+	for _, c := range cs {
+		i, ok := m.order[c.File]
+		if !ok || out[i] != nil {
+			return false
+		}
+		out[i] = c
+	}
+	for i := 1; i < len(out); i++ {
+		if compareDocs(&out[i-1].Doc, &out[i].Doc) >= 0 {
+			return false
+		}
+	}
+	copy(cs, out)
+	return true
+}
+
+// keepOrder remembers the order of cs, just sorted, for sortLike.
+func (m *resolveMemo) keepOrder(cs []*Case) {
+	if m == nil {
+		return
+	}
+	order := make(map[string]int32, len(cs))
+	for i, c := range cs {
+		order[c.File] = int32(i)
+	}
+	m.order = order
+}
+
+// compareDocs orders documents as sortDocs does: by title key, then slug.
+func compareDocs(a, b *Doc) int {
+	if c := bytes.Compare(a.TitleKey(), b.TitleKey()); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Slug, b.Slug)
 }
 
 // resolvedCase is one case's resolution, by positions in the site's data

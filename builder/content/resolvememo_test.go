@@ -57,6 +57,9 @@ func TestResolveMemo(t *testing.T) {
 		{"status", replace(mini, "status: uppstart", "status: avslutad"), allButOne},
 		{"municipality", replace(mini, "municipality: Ale", "municipality: Kungälv"), allButOne},
 		{"body", replace(mini, "MiniMili var en av", "MiniMili är en av"), allButOne},
+		// The cases' order changes: sorted again.
+		{"title", replace(mini, "title: MiniMili", "title: Ödets MiniMili"), allButOne},
+		{"title back", replace(mini, "title: Ödets MiniMili", "title: MiniMili"), allButOne},
 		{"vocabulary description", replace("content/vokabular.yaml", "description: Små barn i förskoleåldern", "description: De minsta barnen i förskoleåldern"), none},
 		{"same again", func() {}, all},
 		// Cases name the values by their labels.
