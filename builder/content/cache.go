@@ -14,7 +14,7 @@ import (
 // (settleTime), is not even read again. The zero value is not usable;
 // call NewCache. A nil *Cache disables caching.
 type Cache struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]cacheEntry
 	// listing is the last listing of the document files (list).
 	listing *listing
@@ -72,8 +72,8 @@ func (c *Cache) lookup(file string, drafts bool, match func(*cacheEntry) bool) *
 	if c == nil {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	e, ok := c.m[file]
 	if !ok || e.drafts != drafts || !match(&e) {
 		return nil
