@@ -36,9 +36,11 @@ type cacheEntry struct {
 	errs   *diag.List
 }
 
-// resolvedCases returns c's memo of resolved cases; nil for a nil cache.
+// resolvedCases returns c's memo of resolved cases: nil for a nil cache,
+// and for one opened from a file (OpenCache), which serves a one-off
+// build's single load.
 func (c *Cache) resolvedCases() *resolveMemo {
-	if c == nil {
+	if c == nil || c.persist != nil {
 		return nil
 	}
 	return &c.resolved
