@@ -34,7 +34,8 @@ type memo struct {
 	facets map[*Facet]uint64
 	// filters holds the hash of each case's search filters, likewise
 	// (hashFilters); filtersByFile the same by case file, with the
-	// case's content.Case.ResolveKey, for the next build.
+	// case's content.Case.ResolveKey, for the next build (kept only when
+	// not nil: a memo that serves one build has none).
 	filters       map[*content.Case]uint64
 	filtersByFile map[string]keyedHash
 	// sums holds the hashes of long strings between builds.
@@ -335,10 +336,14 @@ func (m *memo) hashFilters(cs []*content.Case) {
 		hs[i] = m.hashFilter(c)
 	})
 	m.filters = make(map[*content.Case]uint64, len(cs))
-	m.filtersByFile = make(map[string]keyedHash, len(cs))
 	for i, c := range cs {
 		m.filters[c] = hs[i]
-		m.filtersByFile[c.File] = keyedHash{c.ResolveKey(), hs[i]}
+	}
+	if last != nil {
+		m.filtersByFile = make(map[string]keyedHash, len(cs))
+		for i, c := range cs {
+			m.filtersByFile[c.File] = keyedHash{c.ResolveKey(), hs[i]}
+		}
 	}
 }
 

@@ -79,7 +79,8 @@ type relatedMemo struct {
 	k   int
 	idx [][]int32 // by case: its related cases' positions
 	// features holds each case's featureHash by file, with the
-	// content.Case.ResolveKey it was made for.
+	// content.Case.ResolveKey it was made for; kept only when not nil
+	// (the preview's memo, not a one-off build's).
 	features map[string]keyedHash
 }
 
@@ -143,7 +144,7 @@ func (m *relatedMemo) relatedKey(s *content.Site) uint64 {
 		b = append(b, 0)
 	}
 	var last, next map[string]keyedHash
-	if m != nil {
+	if m != nil && m.features != nil {
 		last, next = m.features, make(map[string]keyedHash, len(s.Cases))
 	}
 	hs := make([]uint64, len(s.Cases))
@@ -161,7 +162,7 @@ func (m *relatedMemo) relatedKey(s *content.Site) uint64 {
 			next[c.File] = keyedHash{c.ResolveKey(), hs[i]}
 		}
 	}
-	if m != nil {
+	if next != nil {
 		m.features = next
 	}
 	return stable.Sum64(b)

@@ -182,8 +182,9 @@ func New(opts Options) *Builder {
 		b.cache = content.NewCache()
 		b.md.m = map[string]mdEntry{}
 		b.memo = newMemo()
+		b.memo.filtersByFile = map[string]keyedHash{}
 		b.terms = search.NewMemo()
-		b.related = &relatedMemo{}
+		b.related = &relatedMemo{features: map[string]keyedHash{}}
 		b.links = &linkMemo{}
 		b.maps = &mapCache{}
 	}
