@@ -230,15 +230,13 @@ func (s *Site) published(d *Doc) bool { return s.Drafts || !d.Draft }
 func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(r.cases)/256))
 	lists := make([]diag.List, workers)
-	var ix *resolveIndex
-	var ctx uint64
-	var last map[string]resolvedCase // the last load's, in this context
-	var got []resolvedCase           // this load's, by case
-	ctx = r.contextSig()
-	year := uint64(r.year)
+	ctx, year := r.contextSig(), uint64(r.year)
 	for _, c := range r.cases {
 		c.resolveKey = resolveKey(ctx, year, c.Hash)
 	}
+	var ix *resolveIndex
+	var last map[string]resolvedCase // the last load's, in this context
+	var got []resolvedCase           // this load's, by case
 	if memo != nil {
 		ix = r.newResolveIndex()
 		last = memo.in(ctx)

@@ -20,9 +20,9 @@ import (
 // cases, so its front matter need not be read again. Only cases resolved
 // without an error are kept.
 type resolveMemo struct {
-	mu  sync.Mutex
+	mu  sync.Mutex // guards the fields; a map, once set, is never changed
 	ctx uint64
-	m   map[string]resolvedCase // never changed once set: a load reads it unlocked
+	m   map[string]resolvedCase
 	// order is the position of each published case's file in the last
 	// sorted order (sortLike).
 	order map[string]int32
@@ -34,12 +34,18 @@ type resolveMemo struct {
 // unique, so that order is total: sorted, it is the order sortDocs gives.
 // A nil memo does nothing.
 func (m *resolveMemo) sortLike(cs []*Case) bool {
-	if m == nil || len(m.order) != len(cs) || len(cs) == 0 {
+	if m == nil {
+		return false
+	}
+	m.mu.Lock()
+	order := m.order
+	m.mu.Unlock()
+	if len(order) != len(cs) || len(cs) == 0 {
 		return false
 	}
 	out := make([]*Case, len(cs))
 	for _, c := range cs {
-		i, ok := m.order[c.File]
+		i, ok := order[c.File]
 		if !ok || out[i] != nil {
 			return false
 		}
@@ -63,7 +69,9 @@ func (m *resolveMemo) keepOrder(cs []*Case) {
 	for i, c := range cs {
 		order[c.File] = int32(i)
 	}
+	m.mu.Lock()
 	m.order = order
+	m.mu.Unlock()
 }
 
 // compareDocs orders documents as sortDocs does: by title key, then slug.

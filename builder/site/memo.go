@@ -11,7 +11,6 @@ import (
 	"unsafe"
 
 	"github.com/exempelbanken/portal/builder/content"
-	"github.com/exempelbanken/portal/builder/internal/par"
 	"github.com/exempelbanken/portal/builder/internal/stable"
 )
 
@@ -325,25 +324,13 @@ func (m *memo) hashFacets(fs []*Facet) {
 // pages' keys and search terms; a case that resolves as it did in the
 // last build (content.Case.ResolveKey) keeps that build's hash.
 func (m *memo) hashFilters(cs []*content.Case) {
-	hs := make([]uint64, len(cs))
-	last := m.filtersByFile
-	par.For(len(cs), func(i int) {
-		c := cs[i]
-		if e, ok := last[c.File]; ok && e.key == c.ResolveKey() {
-			hs[i] = e.hash
-			return
-		}
-		hs[i] = m.hashFilter(c)
-	})
+	hs, next := hashCases(cs, m.filtersByFile, m.hashFilter)
 	m.filters = make(map[*content.Case]uint64, len(cs))
 	for i, c := range cs {
 		m.filters[c] = hs[i]
 	}
-	if last != nil {
-		m.filtersByFile = make(map[string]keyedHash, len(cs))
-		for i, c := range cs {
-			m.filtersByFile[c.File] = keyedHash{c.ResolveKey(), hs[i]}
-		}
+	if next != nil {
+		m.filtersByFile = next
 	}
 }
 

@@ -88,6 +88,30 @@ type relatedMemo struct {
 // content.Case.ResolveKey: valid while the key is the same.
 type keyedHash struct{ key, hash uint64 }
 
+// hashCases returns hash(c) for each case of cs: from last, by file, for a
+// case whose ResolveKey is the one it was made for, else made (on every
+// core). It also returns the hashes by file for the next build, or nil
+// when last is nil (a memo that serves one build keeps none).
+func hashCases(cs []*content.Case, last map[string]keyedHash, hash func(*content.Case) uint64) ([]uint64, map[string]keyedHash) {
+	hs := make([]uint64, len(cs))
+	par.For(len(cs), func(i int) {
+		c := cs[i]
+		if e, ok := last[c.File]; ok && e.key == c.ResolveKey() {
+			hs[i] = e.hash
+			return
+		}
+		hs[i] = hash(c)
+	})
+	if last == nil {
+		return hs, nil
+	}
+	next := make(map[string]keyedHash, len(cs))
+	for i, c := range cs {
+		next[c.File] = keyedHash{c.ResolveKey(), hs[i]}
+	}
+	return hs, next
+}
+
 // related returns relatedCases(s, k), reused from the last build when
 // its key is the same.
 func (m *relatedMemo) related(s *content.Site, k int) map[*content.Case][]*content.Case {
@@ -143,24 +167,13 @@ func (m *relatedMemo) relatedKey(s *content.Site) uint64 {
 		b = strconv.AppendFloat(b, f, 'g', -1, 64)
 		b = append(b, 0)
 	}
-	var last, next map[string]keyedHash
-	if m != nil && m.features != nil {
-		last, next = m.features, make(map[string]keyedHash, len(s.Cases))
+	var last map[string]keyedHash
+	if m != nil {
+		last = m.features
 	}
-	hs := make([]uint64, len(s.Cases))
-	par.For(len(s.Cases), func(i int) {
-		c := s.Cases[i]
-		if e, ok := last[c.File]; ok && e.key == c.ResolveKey() {
-			hs[i] = e.hash
-			return
-		}
-		hs[i] = featureHash(c, w)
-	})
-	for i, c := range s.Cases {
-		b = binary.LittleEndian.AppendUint64(b, hs[i])
-		if next != nil {
-			next[c.File] = keyedHash{c.ResolveKey(), hs[i]}
-		}
+	hs, next := hashCases(s.Cases, last, func(c *content.Case) uint64 { return featureHash(c, w) })
+	for _, h := range hs {
+		b = binary.LittleEndian.AppendUint64(b, h)
 	}
 	if next != nil {
 		m.features = next
