@@ -32,7 +32,7 @@ type cacheEntry struct {
 	drafts bool
 	draft  string
 	doc    any
-	fields *fields
+	fm     frontMatter
 	errs   *diag.List
 }
 
@@ -83,17 +83,30 @@ func (c *Cache) lookup(file string, drafts bool, match func(*cacheEntry) bool) *
 	return &e
 }
 
-func (c *Cache) put(file string, hash uint64, st fileStamp, drafts bool, doc any, f *fields, errs *diag.List, draft string) {
+// put keeps the document file parsed from content with the hash: doc and
+// its front matter fm (nil for a draft left out), the errors of parsing
+// it, and the slug of a draft left out. A case's fields are kept as their
+// text, to be parsed again by a load that resolves the case anew
+// (frontMatter), except in a cache kept between processes, which writes
+// them (cachestore.go).
+func (c *Cache) put(file string, hash uint64, st fileStamp, drafts bool, doc any, fm *frontMatter, errs *diag.List, draft string) {
 	if c == nil {
 		return
 	}
 	if !st.settled(time.Now()) {
 		st = fileStamp{}
 	}
+	var keep frontMatter
+	if fm != nil {
+		keep = *fm
+		if _, isCase := doc.(*Case); isCase && c.persist == nil {
+			keep.f = nil
+		}
+	}
 	snap := &diag.List{}
 	snap.Merge(errs)
 	c.mu.Lock()
-	c.m[file] = cacheEntry{hash: hash, stamp: st, drafts: drafts, doc: cloneDoc(doc), fields: f, errs: snap, draft: draft}
+	c.m[file] = cacheEntry{hash: hash, stamp: st, drafts: drafts, doc: cloneDoc(doc), fm: keep, errs: snap, draft: draft}
 	c.mu.Unlock()
 }
 

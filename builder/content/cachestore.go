@@ -160,7 +160,11 @@ func readCacheSegment(file, key string) map[string]cacheEntry {
 		e := cacheEntry{hash: d.Uint(), drafts: d.Uint() == 1, draft: d.Str(), errs: &diag.List{}}
 		e.stamp = fileStamp{size: int64(d.Uint()), mtime: int64(d.Uint()), ctime: int64(d.Uint()), ino: d.Uint()}
 		if d.Uint() == 1 {
-			e.doc, e.fields = decodeDoc(d, f)
+			var fs *fields
+			e.doc, fs = decodeDoc(d, f)
+			if fs != nil {
+				e.fm = frontMatter{file: f, former: fs.find("former_slugs") >= 0, f: fs}
+			}
 		}
 		if d.Err() {
 			return nil
@@ -197,7 +201,11 @@ func writeCacheSegment(file, key string, m map[string]cacheEntry) error {
 			e.Uint(ent.stamp.ino)
 			e.Uint(b2u(ent.doc != nil))
 			if ent.doc != nil {
-				encodeDoc(e, ent.doc, ent.fields)
+				f := ent.fm.f
+				if f == nil { // kept as text (put)
+					f = ent.fm.fields(&diag.List{})
+				}
+				encodeDoc(e, ent.doc, f)
 			}
 		}
 	})

@@ -46,6 +46,22 @@ func CacheLen(c *Cache) int {
 	return len(c.m)
 }
 
+// CaseFieldsKept returns the number of cases c keeps parsed fields of
+// (Cache.put keeps their text alone), and of those it keeps.
+func CaseFieldsKept(c *Cache) (parsed, cases int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.m {
+		if _, ok := e.doc.(*Case); ok {
+			cases++
+			if e.fm.f != nil {
+				parsed++
+			}
+		}
+	}
+	return parsed, cases
+}
+
 // DiffCaches returns the first difference between the entries that a
 // keeps between processes and those of b ("": none), and how many it
 // compared.
@@ -63,11 +79,11 @@ func DiffCaches(a, b *Cache) (string, int) {
 		// The error list a parse's fields report to is the parse's own; a
 		// load sets it when it resolves.
 		var fa, fb fields
-		if ea.fields != nil {
-			fa = *ea.fields
+		if ea.fm.f != nil {
+			fa = *ea.fm.f
 		}
-		if eb.fields != nil {
-			fb = *eb.fields
+		if eb.fm.f != nil {
+			fb = *eb.fm.f
 		}
 		fa.errs, fb.errs = nil, nil
 		switch {

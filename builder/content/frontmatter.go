@@ -252,6 +252,59 @@ func shiftLines(n *node, offset int) {
 	}
 }
 
+// frontMatter is a document's front matter: its fields, or the text to
+// parse them from again when first asked for. The preview's cache keeps a
+// case's text alone (Cache.put): a case that resolves as it did in the
+// last load (resolveMemo) never reads its fields, and kept parsed they
+// were a third of the heap the collector scans on every cycle.
+type frontMatter struct {
+	file string
+	text []byte // the front matter: a part of the file's bytes, never changed
+	line int    // the file line of its first line
+	// former is whether it has former_slugs, which every load reads
+	// (checkFormerSlugs).
+	former bool
+	f      *fields // nil: not parsed yet
+}
+
+// newFrontMatter returns the front matter text of file, starting at the
+// file line fmLine, with its parsed fields f.
+func newFrontMatter(file string, text []byte, fmLine int, f *fields) *frontMatter {
+	return &frontMatter{file: file, text: text, line: fmLine, former: f.find("former_slugs") >= 0, f: f}
+}
+
+// fields returns m's fields, reporting to errs. Fields the cache did not
+// keep are parsed again from the text, whose own errors were reported when
+// the file was read.
+func (m *frontMatter) fields(errs *diag.List) *fields {
+	if m.f == nil {
+		m.f = parseFrontMatter(m.file, m.text, m.line, &diag.List{})
+		if m.f == nil { // not after a first parse without errors
+			m.f = &fields{file: m.file, line: m.line - 1}
+		}
+	}
+	m.f.errs = errs
+	return m.f
+}
+
+// parseFrontMatter parses the front matter text of file, starting at the
+// file line fmLine; nil after an error, which goes to errs.
+func parseFrontMatter(file string, text []byte, fmLine int, errs *diag.List) *fields {
+	if f, ok := fastFields(file, text, fmLine-1, errs); ok {
+		return f
+	}
+	node, perr := parseYAML(file, text, fmLine-1)
+	if perr != nil {
+		errs.Add(perr)
+		return nil
+	}
+	f := newFields(file, node, errs)
+	if node.Line == 0 || len(node.Content) == 0 {
+		f.line = fmLine - 1 // the opening ---
+	}
+	return f
+}
+
 // fields is a decoded YAML mapping with positions, read field by field.
 // Unknown keys are reported by checkUnknown.
 type fields struct {

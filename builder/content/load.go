@@ -826,13 +826,13 @@ func controlChar(name string) rune {
 
 // parsed is one file after parsing, before cross-references are resolved.
 type parsed struct {
-	sec    Section
-	file   string
-	doc    any // *Case, *Term or *Page
-	fields *fields
-	errs   *diag.List
-	hash   uint64
-	draft  string // slug of a draft that was skipped (drafts not included)
+	sec   Section
+	file  string
+	doc   any // *Case, *Term or *Page
+	fm    *frontMatter
+	errs  *diag.List
+	hash  uint64
+	draft string // slug of a draft that was skipped (drafts not included)
 }
 
 // parseAll parses every file in parallel; results are in a stable order.
@@ -987,8 +987,12 @@ func (p *parsed) fromCache(c *cacheEntry) {
 	p.errs.Merge(c.errs)
 	p.draft = c.draft
 	if c.doc != nil {
-		f := *c.fields
-		p.doc, p.fields = cloneDoc(c.doc), &f
+		fm := c.fm
+		if fm.f != nil {
+			f := *fm.f // its errs are set by each load
+			fm.f = &f
+		}
+		p.doc, p.fm = cloneDoc(c.doc), &fm
 	}
 }
 
@@ -1008,19 +1012,11 @@ func parseRaw(p *parsed, raw []byte, st fileStamp, cache *Cache, drafts bool) {
 		p.errs.AddErr(p.file, derr)
 		return
 	}
-	f, ok := fastFields(p.file, fm, fmLine-1, p.errs)
-	if !ok {
-		node, perr := parseYAML(p.file, fm, fmLine-1)
-		if perr != nil {
-			p.errs.Add(perr)
-			return
-		}
-		f = newFields(p.file, node, p.errs)
-		if node.Line == 0 || len(node.Content) == 0 {
-			f.line = fmLine - 1 // the opening ---
-		}
+	f := parseFrontMatter(p.file, fm, fmLine, p.errs)
+	if f == nil {
+		return
 	}
-	p.fields = f
+	p.fm = newFrontMatter(p.file, fm, fmLine, f)
 	doc := Doc{Section: p.sec, File: p.file, Body: body, BodyLine: bodyLine, Hash: p.hash,
 		MetaHash: metaHash(fm, fmLine, bodyLine)}
 	base := strings.TrimSuffix(path.Base(p.file), path.Ext(p.file))
@@ -1052,7 +1048,7 @@ func parseRaw(p *parsed, raw []byte, st fileStamp, cache *Cache, drafts bool) {
 		doc.Summary, _ = f.str("summary", false)
 		p.doc = &Page{Doc: doc}
 	}
-	cache.put(p.file, p.hash, st, drafts, p.doc, f, p.errs, "")
+	cache.put(p.file, p.hash, st, drafts, p.doc, p.fm, p.errs, "")
 }
 
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",

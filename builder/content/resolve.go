@@ -55,7 +55,7 @@ type resolution struct {
 	cases      []*Case
 	terms      []*Term
 	pages      []*Page
-	caseFields map[*Case]*fields
+	caseFields map[*Case]*frontMatter // parsed when a case is resolved anew
 	termFields map[*Term]*fields
 
 	termIdx    map[string]*Term // by folded title and alias
@@ -80,7 +80,7 @@ func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 	for _, p := range docs {
 		per[p.sec]++
 	}
-	r := &resolution{s: s, caseFields: make(map[*Case]*fields, per[SectionCase]), termFields: make(map[*Term]*fields, per[SectionTerm]),
+	r := &resolution{s: s, caseFields: make(map[*Case]*frontMatter, per[SectionCase]), termFields: make(map[*Term]*fields, per[SectionTerm]),
 		year: time.Now().Year()}
 	seen := map[Section]map[string]string{}
 	reserved := map[string]bool{}
@@ -93,8 +93,6 @@ func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 			s.draftSlugs[p.sec.Dir()+"/"+p.draft] = true
 			continue
 		}
-		// Errors found while resolving go straight to the build's list.
-		p.fields.errs = errs
 		d := docOf(p.doc)
 		if d.Slug == "" {
 			continue
@@ -118,10 +116,11 @@ func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 		switch v := p.doc.(type) {
 		case *Case:
 			r.cases = append(r.cases, v)
-			r.caseFields[v] = p.fields
+			r.caseFields[v] = p.fm
 		case *Term:
 			r.terms = append(r.terms, v)
-			r.termFields[v] = p.fields
+			// Errors found while resolving go straight to the build's list.
+			r.termFields[v] = p.fm.fields(errs)
 		case *Page:
 			r.pages = append(r.pages, v)
 		}
@@ -136,8 +135,11 @@ func (r *resolution) checkFormerSlugs(errs *diag.List) {
 	var current map[string]*Case // made when a case has former slugs
 	claimed := map[string]*Case{}
 	for _, c := range r.cases {
-		f := r.caseFields[c]
-		items := f.list("former_slugs", false)
+		fm := r.caseFields[c]
+		if !fm.former {
+			continue
+		}
+		items := fm.fields(errs).list("former_slugs", false)
 		if len(items) > 0 && current == nil {
 			current = make(map[string]*Case, len(r.cases))
 			for _, c := range r.cases {
@@ -284,8 +286,7 @@ var resolvedFromMemo atomic.Int64
 // models and related cases.
 func (r *resolution) resolveCase(c *Case, fold folder, errs *diag.List) {
 	s := r.s
-	f := r.caseFields[c]
-	f.errs = errs
+	f := r.caseFields[c].fields(errs)
 	for _, it := range f.list("municipality", false) {
 		k := s.kommunFold[fold.key(strings.TrimSuffix(strings.TrimSuffix(it.Value, " kommun"), " stad"))]
 		if k == nil {

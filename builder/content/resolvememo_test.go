@@ -16,7 +16,8 @@ import (
 // context are unchanged from its memo of the last load, and every load
 // gives what a load without a cache gives (the same site, or the same
 // errors), through edits of a case, of the vocabularies, of the glossary,
-// of the cases' addresses and of drafts.
+// of the cases' addresses and of drafts. The cases resolved anew read
+// their fields parsed again from the text the cache keeps (frontMatter).
 func TestResolveMemo(t *testing.T) {
 	dir := t.TempDir()
 	if err := fsutil.CopyTree(filepath.Join(sitetest.RepoRoot(t), "content"), filepath.Join(dir, "content")); err != nil {
@@ -106,6 +107,11 @@ func TestResolveMemo(t *testing.T) {
 		}
 		if n != wantN {
 			t.Errorf("%s: %d of %d cases resolved from the memo, want %d", st.name, n, len(got.Cases), wantN)
+		}
+		// The cases resolved anew read fields parsed again from their
+		// text: the cache keeps no case's parsed fields.
+		if parsed, cases := content.CaseFieldsKept(c); parsed != 0 || cases == 0 {
+			t.Errorf("%s: the cache keeps the parsed fields of %d of %d cases", st.name, parsed, cases)
 		}
 		// A case keeps its ResolveKey exactly when it resolves as before.
 		keys := map[string]uint64{}
