@@ -50,37 +50,38 @@ func (c *Cache) resolvedCases() *resolveMemo {
 func NewCache() *Cache { return &Cache{m: map[string]cacheEntry{}} }
 
 // get returns the entry of file read with the content hash.
-func (c *Cache) get(file string, hash uint64, drafts bool) *cacheEntry {
-	return c.lookup(file, drafts, func(e *cacheEntry) bool { return e.hash == hash })
+func (c *Cache) get(file string, hash uint64, drafts bool) (cacheEntry, bool) {
+	return c.lookup(file, drafts, func(h uint64, _ fileStamp) bool { return h == hash })
 }
 
 // getStamped returns the entry of file when it was read with the stamp
 // st (settled).
-func (c *Cache) getStamped(file string, st fileStamp, drafts bool) *cacheEntry {
+func (c *Cache) getStamped(file string, st fileStamp, drafts bool) (cacheEntry, bool) {
 	if st == (fileStamp{}) {
-		return nil
+		return cacheEntry{}, false
 	}
-	return c.lookup(file, drafts, func(e *cacheEntry) bool { return e.stamp == st })
+	return c.lookup(file, drafts, func(_ uint64, s fileStamp) bool { return s == st })
 }
 
 // getAny returns the entry of file, however it was read.
-func (c *Cache) getAny(file string, drafts bool) *cacheEntry {
-	return c.lookup(file, drafts, func(*cacheEntry) bool { return true })
+func (c *Cache) getAny(file string, drafts bool) (cacheEntry, bool) {
+	return c.lookup(file, drafts, func(uint64, fileStamp) bool { return true })
 }
 
 // lookup returns a copy of the entry of file read with the same drafts
-// setting, when match accepts it.
-func (c *Cache) lookup(file string, drafts bool, match func(*cacheEntry) bool) *cacheEntry {
+// setting, when match accepts its hash and stamp. (A copy, not a pointer
+// to one: a load looks up every document.)
+func (c *Cache) lookup(file string, drafts bool, match func(hash uint64, st fileStamp) bool) (cacheEntry, bool) {
 	if c == nil {
-		return nil
+		return cacheEntry{}, false
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e, ok := c.m[file]
-	if !ok || e.drafts != drafts || !match(&e) {
-		return nil
+	if !ok || e.drafts != drafts || !match(e.hash, e.stamp) {
+		return cacheEntry{}, false
 	}
-	return &e
+	return e, true
 }
 
 // put keeps the document file parsed from content with the hash: doc and

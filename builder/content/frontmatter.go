@@ -269,8 +269,8 @@ type frontMatter struct {
 
 // newFrontMatter returns the front matter text of file, starting at the
 // file line fmLine, with its parsed fields f.
-func newFrontMatter(file string, text []byte, fmLine int, f *fields) *frontMatter {
-	return &frontMatter{file: file, text: text, line: fmLine, former: f.find("former_slugs") >= 0, f: f}
+func newFrontMatter(file string, text []byte, fmLine int, f *fields) frontMatter {
+	return frontMatter{file: file, text: text, line: fmLine, former: f.find("former_slugs") >= 0, f: f}
 }
 
 // fields returns m's fields, reporting to errs. Fields the cache did not

@@ -828,8 +828,8 @@ func controlChar(name string) rune {
 type parsed struct {
 	sec   Section
 	file  string
-	doc   any // *Case, *Term or *Page
-	fm    *frontMatter
+	doc   any         // *Case, *Term or *Page
+	fm    frontMatter // when doc is not nil
 	errs  *diag.List
 	hash  uint64
 	draft string // slug of a draft that was skipped (drafts not included)
@@ -959,17 +959,17 @@ var listReads atomic.Int64
 func parseOne(root string, p *parsed, cache *Cache, changed *changedSet, drafts bool) {
 	p.errs = &diag.List{}
 	if changed != nil && !changed.has(p.file) {
-		if c := cache.getAny(p.file, drafts); c != nil {
+		if c, ok := cache.getAny(p.file, drafts); ok {
 			p.hash = c.hash
-			p.fromCache(c)
+			p.fromCache(&c)
 			return
 		}
 	}
 	if cache != nil {
 		if st, ok := stampFile(filepath.Join(root, filepath.FromSlash(p.file))); ok {
-			if c := cache.getStamped(p.file, st, drafts); c != nil {
+			if c, ok := cache.getStamped(p.file, st, drafts); ok {
 				p.hash = c.hash
-				p.fromCache(c)
+				p.fromCache(&c)
 				return
 			}
 		}
@@ -987,12 +987,11 @@ func (p *parsed) fromCache(c *cacheEntry) {
 	p.errs.Merge(c.errs)
 	p.draft = c.draft
 	if c.doc != nil {
-		fm := c.fm
-		if fm.f != nil {
-			f := *fm.f // its errs are set by each load
-			fm.f = &f
+		p.doc, p.fm = cloneDoc(c.doc), c.fm
+		if f := c.fm.f; f != nil {
+			f := *f // its errs are set by each load
+			p.fm.f = &f
 		}
-		p.doc, p.fm = cloneDoc(c.doc), &fm
 	}
 }
 
@@ -1000,8 +999,8 @@ func (p *parsed) fromCache(c *cacheEntry) {
 // st is the file's stamp when it was read (zero: none).
 func parseRaw(p *parsed, raw []byte, st fileStamp, cache *Cache, drafts bool) {
 	p.hash = hashBytes(raw)
-	if c := cache.get(p.file, p.hash, drafts); c != nil {
-		p.fromCache(c)
+	if c, ok := cache.get(p.file, p.hash, drafts); ok {
+		p.fromCache(&c)
 		if c.stamp != st {
 			cache.restamp(p.file, p.hash, st)
 		}
@@ -1048,7 +1047,7 @@ func parseRaw(p *parsed, raw []byte, st fileStamp, cache *Cache, drafts bool) {
 		doc.Summary, _ = f.str("summary", false)
 		p.doc = &Page{Doc: doc}
 	}
-	cache.put(p.file, p.hash, st, drafts, p.doc, p.fm, p.errs, "")
+	cache.put(p.file, p.hash, st, drafts, p.doc, &p.fm, p.errs, "")
 }
 
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",

@@ -116,7 +116,7 @@ func (s *Site) checkSlugs(docs []*parsed, errs *diag.List) *resolution {
 		switch v := p.doc.(type) {
 		case *Case:
 			r.cases = append(r.cases, v)
-			r.caseFields[v] = p.fm
+			r.caseFields[v] = &p.fm
 		case *Term:
 			r.terms = append(r.terms, v)
 			// Errors found while resolving go straight to the build's list.
