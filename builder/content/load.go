@@ -837,10 +837,16 @@ type parsed struct {
 
 // parseAll parses every file in parallel; results are in a stable order.
 func parseAll(root string, files map[Section][]string, cache *Cache, changed *changedSet, drafts bool, overlay map[string][]byte, errs *diag.List) []*parsed {
-	var jobs []*parsed
+	n := 0
+	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
+		n += len(files[sec])
+	}
+	all := make([]parsed, 0, n) // one allocation for every document's
+	jobs := make([]*parsed, 0, n)
 	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
 		for _, f := range files[sec] {
-			jobs = append(jobs, &parsed{sec: sec, file: f})
+			all = append(all, parsed{sec: sec, file: f})
+			jobs = append(jobs, &all[len(all)-1])
 		}
 	}
 	var wg sync.WaitGroup

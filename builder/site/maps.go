@@ -160,7 +160,7 @@ func newCaseMap(m *geo.Map, areas []geo.Area, f *Facet, code func(*FacetValue) s
 	for _, a := range areas {
 		k := &MapArea{Name: a.Name, Path: a.Path}
 		if v := byCode[a.Code]; v != nil {
-			k.Count, k.URL, k.Name = len(swedishCases(v.Cases)), v.URL, v.Label
+			k.Count, k.URL, k.Name = countSwedish(v.Cases), v.URL, v.Label
 		}
 		k.Class = classOf(k.Count)
 		cm.Areas = append(cm.Areas, k)

@@ -44,6 +44,18 @@ func swedishCases(cs []*content.Case) []*content.Case {
 	return out
 }
 
+// countSwedish returns the number of cases in Sweden among cs
+// (len(swedishCases(cs)) without the list).
+func countSwedish(cs []*content.Case) int {
+	n := 0
+	for _, c := range cs {
+		if !c.International() {
+			n++
+		}
+	}
+	return n
+}
+
 // newOverview builds the overview's charts from the facet counts.
 func newOverview(s *content.Site, facets []*Facet, m *CaseMap) *Overview {
 	o := &Overview{Map: m}
@@ -56,7 +68,7 @@ func newOverview(s *content.Site, facets []*Facet, m *CaseMap) *Overview {
 	bars := func(f *Facet) []chart.Bar {
 		var out []chart.Bar
 		for _, v := range f.Values {
-			if n := len(swedishCases(v.Cases)); n > 0 {
+			if n := countSwedish(v.Cases); n > 0 {
 				out = append(out, chart.Bar{Label: v.Label, Value: n, URL: v.URL})
 			}
 		}
@@ -102,8 +114,10 @@ func newOverview(s *content.Site, facets []*Facet, m *CaseMap) *Overview {
 		add("status", "Exempel per status", "Status", desc, rows)
 	}
 	counts := map[int]int{}
-	for _, c := range swedishCases(s.Cases) {
-		counts[c.Start]++
+	for _, c := range s.Cases {
+		if !c.International() {
+			counts[c.Start]++
+		}
 	}
 	var yearsList []int
 	for y := range counts {
