@@ -163,7 +163,7 @@ func readCacheSegment(file, key string) map[string]cacheEntry {
 			var fs *fields
 			e.doc, fs = decodeDoc(d, f)
 			if fs != nil {
-				e.fm = frontMatter{file: f, former: fs.find("former_slugs") >= 0, f: fs}
+				e.fm = newFrontMatter(f, nil, 0, fs) // the fields alone: written, not read again
 			}
 		}
 		if d.Err() {
