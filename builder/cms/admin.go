@@ -171,12 +171,14 @@ func linkTargets(s *content.Site) ([]byte, error) {
 	// Slugs taken by a section that wins: cases, then terms.
 	taken := map[string]bool{}
 	var out []linkTarget
+	var keys [][]byte // out's titles' collation keys (TitleKey: read with the file)
 	add := func(d *content.Doc, kind string) {
 		link := d.Slug
 		if taken[d.Slug] && d.Section != content.SectionCase {
 			link = d.Section.Dir() + "/" + d.Slug
 		}
 		out = append(out, linkTarget{Title: d.Title, Slug: d.Slug, Link: link, Kind: kind})
+		keys = append(keys, d.TitleKey())
 	}
 	mark := func(d *content.Doc) { taken[d.Slug] = true }
 	for _, c := range s.Cases {
@@ -192,7 +194,15 @@ func linkTargets(s *content.Site) ([]byte, error) {
 	for _, p := range s.Pages {
 		add(&p.Doc, "Sida")
 	}
-	title := func(t linkTarget) string { return t.Title }
-	sv.SortStable(out, title, title)
-	return json.Marshal(out)
+	// Sorted by index, so that each key goes with its target.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sv.SortStableKeyed(order, func(i int) []byte { return keys[i] }, func(i int) string { return out[i].Title })
+	sorted := make([]linkTarget, len(out))
+	for i, j := range order {
+		sorted[i] = out[j]
+	}
+	return json.Marshal(sorted)
 }

@@ -25,28 +25,37 @@ import (
 // site's cases, terms and pages, in Swedish order, for the search page's
 // "Menade du …?" when a query finds nothing.
 func suggestions(s *content.Site) []byte {
+	type name struct {
+		s   string
+		key []byte // sv.Key(s): a document's title key was made when its file was read
+	}
 	seen := map[string]bool{}
-	var out []string
-	add := func(t string) {
+	var out []name
+	add := func(t string, key func() []byte) {
 		if k := strings.ToLower(t); t != "" && !seen[k] {
 			seen[k] = true
-			out = append(out, t)
+			out = append(out, name{t, key()})
 		}
 	}
+	title := func(d *content.Doc) { add(d.Title, d.TitleKey) }
 	for _, c := range s.Cases {
-		add(c.Title)
+		title(&c.Doc)
 	}
 	for _, t := range s.Terms {
-		add(t.Title)
+		title(&t.Doc)
 		for _, a := range t.Aliases {
-			add(a)
+			add(a, func() []byte { return sv.Key(a) })
 		}
 	}
 	for _, p := range s.Pages {
-		add(p.Title)
+		title(&p.Doc)
 	}
-	sv.SortStable(out, func(x string) string { return x }, func(x string) string { return x })
-	b, _ := json.Marshal(out)
+	sv.SortStableKeyed(out, func(n name) []byte { return n.key }, func(n name) string { return n.s })
+	names := make([]string, len(out))
+	for i, n := range out {
+		names[i] = n.s
+	}
+	b, _ := json.Marshal(names)
 	return b
 }
 
