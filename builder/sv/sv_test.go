@@ -1,6 +1,10 @@
 package sv
 
 import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -159,5 +163,70 @@ func TestStem(t *testing.T) {
 		if got := Stem(Fold(tt.word)); got != tt.want {
 			t.Errorf("Stem(Fold(%q)) = %q, want %q", tt.word, got, tt.want)
 		}
+	}
+}
+
+// TestSortStableKeyedSortedStart: lists whose start is sorted already
+// (SortStableKeyed then sorts only the rest and merges) come out as
+// slices.SortStableFunc orders them, ties by tie and then by position.
+func TestSortStableKeyedSortedStart(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	words := []string{"Ale", "ale", "Åre", "Ängen", "Öst", "Zeta", "Malmö", "Mala", "A\u030are", "Eda", ""}
+	type item struct {
+		name, tie string
+		i         int
+	}
+	cmp := func(a, b item) int {
+		if c := bytes.Compare(Key(a.name), Key(b.name)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.tie, b.tie)
+	}
+	for round := range 500 {
+		n := r.IntN(40)
+		items := make([]item, n)
+		for i := range items {
+			items[i] = item{words[r.IntN(len(words))], string(rune('a' + r.IntN(3))), i}
+		}
+		// A sorted start of any length, then the rest as it came.
+		start := 0
+		if n > 0 {
+			start = r.IntN(n + 1)
+		}
+		slices.SortStableFunc(items[:start], cmp)
+		want := slices.Clone(items)
+		slices.SortStableFunc(want, cmp)
+		got := slices.Clone(items)
+		SortStableKeyed(got, func(x item) []byte { return Key(x.name) }, func(x item) string { return x.tie })
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d (sorted start %d of %d):\n got %v\nwant %v", round, start, n, got, want)
+		}
+	}
+}
+
+// BenchmarkSortStableKeyed sorts 10,000 titles: in random order, and
+// sorted but for 300 more at the end (the cases, then the terms and
+// pages, as the search page's list of names is made).
+func BenchmarkSortStableKeyed(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	titles := make([]string, 10300)
+	for i := range titles {
+		titles[i] = fmt.Sprintf("Projekt %c%d i %s", 'A'+rune(r.IntN(26)), r.IntN(100000), []string{"Åre", "Ale", "Örebro", "Malmö"}[r.IntN(4)])
+	}
+	key := func(s string) []byte { return Key(s) }
+	id := func(s string) string { return s }
+	sortedStart := slices.Clone(titles)
+	SortStableKeyed(sortedStart[:10000], key, id)
+	for _, c := range []struct {
+		name string
+		in   []string
+	}{{"random", titles}, {"sorted-start", sortedStart}} {
+		b.Run(c.name, func(b *testing.B) {
+			s := make([]string, len(c.in))
+			for range b.N {
+				copy(s, c.in)
+				SortStableKeyed(s, key, id)
+			}
+		})
 	}
 }
