@@ -85,6 +85,14 @@ func TestBuildStores(t *testing.T) {
 	replaceIn(t, dir, "content/begrepp/aterbetalningsmodell.md", "Den modell som Ale kommun först valde", "Den modell Ale kommun först valde")
 	build("a glossary term's summary edited", all, 1, 1, 0)
 	build("again", 0, 0, 0, 0)
+	// The cards' layout edited, then what they are resolved against
+	// (site.yaml: no status is stale before a hundred years, and no card
+	// says "Senast känt"): the pages that show them change, the markdown,
+	// the search terms and the ranking do not.
+	replaceIn(t, dir, "layouts/partials/case-list.html", `<p class="case-card__summary">`, `<p class="case-card__summary sammanfattning">`)
+	build("the card's layout edited", 0, 0, 0, 0)
+	replaceIn(t, dir, "content/site.yaml", "contact_email: redaktionen@exempelbanken.se", "contact_email: redaktionen@exempelbanken.se\nstatus_stale_years: 100")
+	build("site.yaml's stale years edited", 0, 0, 1, 0)
 	// One segment of the markdown store damaged: its documents only are
 	// rendered again.
 	segments, _ := filepath.Glob(filepath.Join(cache, "markdown", "*.bin"))
