@@ -29,14 +29,7 @@ func TestLinkTargets(t *testing.T) {
 		},
 		Pages: []*content.Page{{Doc: doc(content.SectionPage, "Om portalen", "om")}},
 	}
-	raw, err := linkTargets(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []linkTarget
-	if err := json.Unmarshal(raw, &got); err != nil {
-		t.Fatal(err)
-	}
+	got := decodeLinkTargets(t, s)
 	want := []linkTarget{
 		{"arvode", "arvode", "arvode", "Begrepp"},
 		{"Om portalen", "om", "om", "Sida"},
@@ -63,14 +56,7 @@ func TestLinkTargetsRealSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := linkTargets(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []linkTarget
-	if err := json.Unmarshal(raw, &got); err != nil {
-		t.Fatal(err)
-	}
+	got := decodeLinkTargets(t, s)
 	if n := len(s.Cases) + len(s.Terms) + len(s.Pages); len(got) != n || n == 0 {
 		t.Fatalf("%d targets for %d documents", len(got), n)
 	}
@@ -79,4 +65,18 @@ func TestLinkTargetsRealSite(t *testing.T) {
 			t.Errorf("%q before %q", got[i-1].Title, got[i].Title)
 		}
 	}
+}
+
+// decodeLinkTargets returns admin/lankar.json of s, decoded.
+func decodeLinkTargets(t *testing.T, s *content.Site) []linkTarget {
+	t.Helper()
+	raw, err := linkTargets(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []linkTarget
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
