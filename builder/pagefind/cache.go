@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,7 +32,7 @@ const staleGen = ^uint64(0)
 
 // cacheMagic starts a cache file; it changes with the file's layout and
 // with the Pagefind version written.
-const cacheMagic = "exempelbanken-sokindex-8 pagefind-" + Version + "\n"
+const cacheMagic = "exempelbanken-sokindex-9 pagefind-" + Version + "\n"
 
 // Save writes the index's entries to file (through a temporary file and a
 // rename, so a reader never sees half of it); nothing when file holds
@@ -65,6 +66,12 @@ func (x *Index) Save(file string) error {
 		}
 	}
 	chunks, last := x.chunkGz, x.last
+	// The totals are those of every page held, which are the pages saved
+	// when none is of an earlier round (Write drops those).
+	var totals *wordTotals
+	if x.totals != nil && len(pages) == len(x.pages) {
+		totals = &wordTotals{words: slices.Clone(x.totals.words), forms: maps.Clone(x.totals.forms)}
+	}
 	x.mu.Unlock()
 	slices.SortFunc(pages, func(a, b *page) int { return cmpString(a.url, b.url) })
 	e := encoder{w: w}
@@ -147,6 +154,24 @@ func (x *Index) Save(file string) error {
 			e.str(c.first)
 			e.str(c.last)
 			e.raw(c.sum[:])
+		}
+	}
+	if totals == nil {
+		e.uint(0)
+	} else {
+		e.uint(1)
+		e.uint(uint64(len(totals.words)))
+		for _, t := range totals.words {
+			e.uint(uint64(t.count))
+			e.uint(uint64(t.bytes))
+			e.uint(uint64(t.size))
+		}
+		keys := slices.Sorted(maps.Keys(totals.forms))
+		e.uint(uint64(len(keys)))
+		for _, k := range keys {
+			e.uint(k >> 32)
+			e.uint(k & (1<<32 - 1))
+			e.uint(uint64(totals.forms[k]))
 		}
 	}
 	if e.err == nil {
@@ -418,6 +443,26 @@ func (x *Index) load(file string) error {
 			last.chunks = append(last.chunks, c)
 		}
 	}
+	// The totals of the pages' postings, when the file has them.
+	var totals *wordTotals
+	if d.uint() == 1 {
+		totals = newWordTotals()
+		n := d.uint()
+		totals.words = make([]wordTotal, min(n, len(words)))
+		for i := range n {
+			t := wordTotal{uint32(d.uint()), uint32(d.uint()), uint32(d.uint())}
+			if i < len(totals.words) {
+				totals.words[i] = t
+			}
+		}
+		for range d.uint() {
+			w, f := uint64(d.uint()), uint64(d.uint())
+			totals.forms[w<<32|f] = int32(d.uint())
+		}
+		if n > len(words) {
+			totals = nil // a word the file does not name
+		}
+	}
 	if d.err != nil {
 		return d.err
 	}
@@ -426,6 +471,7 @@ func (x *Index) load(file string) error {
 	}
 	x.mu.Lock()
 	x.pages, x.chunkGz, x.last, x.src, x.loadedFrom = pages, chunks, last, f, file
+	x.totals = totals
 	x.mu.Unlock()
 	keep = true
 	return nil

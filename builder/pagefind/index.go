@@ -90,7 +90,10 @@ type Index struct {
 	// dirty holds the words whose postings changed since the last Write:
 	// every word of a page whose entry was replaced (old and new); a
 	// Write then encodes only the chunks that hold one (writeWords).
-	dirty  map[uint32]bool
+	dirty map[uint32]bool
+	// totals are those of the postings of every page in pages; nil when
+	// not known (a Write then counts them).
+	totals *wordTotals
 	loaded chan struct{} // closed when Load is done
 	src    *os.File      // the cache file the loaded entries are read from
 	// loadedFrom is that file's name; changed reports a page read or
@@ -187,7 +190,7 @@ func FastCompression() Option { return func(x *Index) { x.fast = true } }
 
 // New returns an empty Index.
 func New(opts ...Option) *Index {
-	x := &Index{pages: map[string]*page{}}
+	x := &Index{pages: map[string]*page{}, totals: newWordTotals()}
 	x.wc.stem = swedishStem
 	x.words.init()
 	x.forms.init()
@@ -255,14 +258,25 @@ func (x *Index) Add(name string, html []byte) (bool, error) {
 	x.pages[u] = pg
 	x.changed = true
 	x.mu.Unlock()
+	var oldPost []byte
 	if old != nil {
 		// The words of both versions get other postings.
-		var oldPost []byte
 		if oldPost, err = old.postings(); err != nil {
+			x.mu.Lock()
+			x.totals = nil // the old postings cannot be taken away
+			x.mu.Unlock()
 			return false, fmt.Errorf("%s: sökindexets cache: %w", name, err)
 		}
 		x.markDirty(oldPost, pg.post)
 	}
+	x.mu.Lock()
+	if x.totals != nil {
+		if old != nil {
+			x.totals.add(oldPost, -1)
+		}
+		x.totals.add(pg.post, 1)
+	}
+	x.mu.Unlock()
 	return true, nil
 }
 
@@ -296,6 +310,23 @@ func (x *Index) markDirty(old, new []byte) {
 		x.dirty[k] = true
 	}
 	x.mu.Unlock()
+}
+
+// drop takes the postings of pages, just dropped, away from the totals;
+// when one cannot be read, the totals are no longer known.
+func (x *Index) drop(pages []*page) {
+	for _, p := range pages {
+		post, err := p.postings()
+		x.mu.Lock()
+		if x.totals != nil {
+			if err != nil {
+				x.totals = nil
+			} else {
+				x.totals.add(post, -1)
+			}
+		}
+		x.mu.Unlock()
+	}
 }
 
 // Keep keeps the entry of the page at the site-relative path name in
@@ -493,16 +524,18 @@ type Stats struct {
 func (x *Index) Write(w output.Writer, dir string) (Stats, error) {
 	x.wait()
 	x.mu.Lock()
-	var pages []*page
+	var pages, dropped []*page
 	for u, p := range x.pages {
 		if p.gen != x.gen {
 			delete(x.pages, u)
 			x.changed = true
+			dropped = append(dropped, p)
 			continue
 		}
 		pages = append(pages, p)
 	}
 	x.mu.Unlock()
+	x.drop(dropped)
 	slices.SortFunc(pages, func(a, b *page) int { return strings.Compare(a.url, b.url) })
 	var st Stats
 	lang := "sv"

@@ -446,11 +446,16 @@ func TestIncrementalWordIndex(t *testing.T) {
 			}
 			x = New()
 			x.Load(file)
+			x.wait()
+			if x.totals == nil {
+				t.Fatalf("%s: the totals were not loaded with the pages", st.name)
+			}
 		}
 		st.change()
 		before, filters := chunksEncoded.Load(), filtersCompressed.Load()
 		got := write(x)
 		encoded := chunksEncoded.Load() - before
+		checkTotals(t, st.name, x)
 		if n := filtersCompressed.Load() - filters; n != 0 && !st.filter || n != 1 && st.filter {
 			t.Errorf("%s: %d filter files compressed, want %d", st.name, n, map[bool]int{true: 1}[st.filter])
 		}
@@ -473,6 +478,41 @@ func TestIncrementalWordIndex(t *testing.T) {
 			t.Errorf("%s: %d of %d chunks encoded again", st.name, encoded, all)
 		}
 		t.Logf("%s: %d of %d chunks encoded", st.name, encoded, all)
+	}
+}
+
+// checkTotals fails the test unless the totals x kept as its pages came
+// and went are those of its pages' postings, counted anew.
+func checkTotals(t *testing.T, step string, x *Index) {
+	t.Helper()
+	x.mu.Lock()
+	kept := x.totals
+	var pages []*page
+	for _, p := range x.pages {
+		pages = append(pages, p)
+	}
+	x.mu.Unlock()
+	if kept == nil {
+		t.Fatalf("%s: the index does not know its totals", step)
+	}
+	var posts []*page
+	for _, p := range pages {
+		post, err := p.postings()
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, &page{post: post})
+	}
+	want := totalsOf(posts)
+	trim := func(ws []wordTotal) []wordTotal {
+		for len(ws) > 0 && ws[len(ws)-1] == (wordTotal{}) {
+			ws = ws[:len(ws)-1]
+		}
+		return ws
+	}
+	if !slices.Equal(trim(kept.words), trim(want.words)) || !maps.Equal(kept.forms, want.forms) {
+		t.Fatalf("%s: the totals kept (%d words, %d forms) are not the pages' (%d words, %d forms)",
+			step, len(trim(kept.words)), len(kept.forms), len(trim(want.words)), len(want.forms))
 	}
 }
 

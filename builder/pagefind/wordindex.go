@@ -21,7 +21,9 @@ type chunkMeta struct {
 }
 
 // writeWords merges the pages' postings word by word, in the order of the
-// keys, cuts them into chunks as Pagefind does and writes each chunk.
+// keys, cuts them into chunks as Pagefind does and writes each chunk. The
+// chunks' bounds come from the totals the Index keeps (wordTotals), so
+// the postings are read once, to copy those of the chunks made again.
 //
 // A chunk whose words are those of a chunk of the last Write, none of them
 // dirty (Index.dirty), is that chunk again when the pages are numbered as
@@ -33,10 +35,8 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	keys := x.words.strs[:len(x.words.strs):len(x.words.strs)]
 	x.words.mu.Unlock()
 
-	// Each core counts the postings of a run of pages per word: how many,
-	// their bytes, their locations and their forms.
+	// The pages are read in runs, one on each core.
 	runs := wordRuns(len(pages))
-	parts := make([]wordRun, runs)
 	pageRun := func(r int) []*page { return pages[r*len(pages)/runs : (r+1)*len(pages)/runs] }
 	// Postings kept in the cache file are read now, a run on each core,
 	// in the order they are in the file.
@@ -55,24 +55,25 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 	if err := errors.Join(readErrs...); err != nil {
 		return nil, 0, err
 	}
-	inParallel(runs, func(r int) {
-		parts[r].count(pageRun(r), len(keys))
-	})
+	// Each word's postings, their bytes and their locations, kept as the
+	// pages came and went (Index.totals), or counted now.
+	x.mu.Lock()
+	tot := x.totals
+	x.mu.Unlock()
+	if tot == nil {
+		tot = totalsOf(pages)
+		x.mu.Lock()
+		x.totals = tot
+		x.mu.Unlock()
+	}
 	counts := make([]uint32, len(keys))
 	bytesOf := make([]int, len(keys))  // of the word's postings
 	wordSize := make([]int, len(keys)) // the word's locations, as Pagefind counts them for chunking
-	for r, pr := range parts {
-		for w := range keys {
-			counts[w] += pr.counts[w]
-			bytesOf[w] += int(pr.bytes[w])
-			wordSize[w] += int(pr.size[w])
-			// Pagefind counts each form of a word once more.
-			for _, f := range pr.forms[w] {
-				if !slices.ContainsFunc(parts[:r], func(q wordRun) bool { return slices.Contains(q.forms[w], f) }) {
-					wordSize[w]++
-				}
-			}
-		}
+	// Pagefind counts each form of a word once more.
+	formsOf := tot.formsPerWord(len(keys))
+	for w := range keys {
+		t := tot.of(w)
+		counts[w], bytesOf[w], wordSize[w] = t.count, int(t.bytes), int(t.size)+formsOf[w]
 	}
 	var order []uint32
 	for w := range keys {
@@ -182,24 +183,44 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 		return nil, 0, fmt.Errorf("sökindex: orden har %d byte positioner, fler än indexet kan numrera", total)
 	}
 	wordAt := slices.Clone(at)
-	// Each run's first place for each word, in place of its counts.
-	fill := slices.Clone(start[:len(keys)])
-	for r := range parts {
-		pr := &parts[r]
-		for w := range keys {
-			c, b := pr.counts[w], pr.bytes[w]
-			pr.counts[w], pr.bytes[w] = fill[w], uint32(at[w])
-			if needed[w] {
-				fill[w] += c
-				at[w] += int(b)
+	// Each run copies its pages' postings of the needed words, in the
+	// pages' order; then they go to their words' places, run after run.
+	type found struct{ word, page, from, to uint32 } // in the run's buf
+	bufs, founds := make([][]byte, runs), make([][]found, runs)
+	inParallel(runs, func(r int) {
+		first := r * len(pages) / runs
+		for i, p := range pageRun(r) {
+			for off := 0; off < len(p.post); {
+				h := readHeader(p.post, off)
+				if needed[h.key] {
+					from := len(bufs[r])
+					bufs[r] = append(bufs[r], p.post[off:h.next]...)
+					founds[r] = append(founds[r], found{h.key, uint32(first + i), uint32(from), uint32(len(bufs[r]))})
+				}
+				off = h.next
 			}
 		}
-	}
+	})
 	post := make([]byte, total)
 	refPage := make([]uint32, start[len(keys)])
-	inParallel(runs, func(r int) {
-		parts[r].copy(pageRun(r), r*len(pages)/runs, post, refPage, needed)
-	})
+	slot := slices.Clone(start[:len(keys)]) // each word's next place in refPage
+	for r := range runs {
+		for _, f := range founds[r] {
+			refPage[slot[f.word]] = f.page
+			slot[f.word]++
+			at[f.word] += copy(post[at[f.word]:], bufs[r][f.from:f.to])
+		}
+	}
+	// The totals must be the pages': the postings found fill their places
+	// exactly, or the chunks would not be those of a new Index.
+	for w := range keys {
+		if needed[w] && (slot[w] != start[w+1] || at[w] != wordAt[w]+bytesOf[w]) {
+			x.mu.Lock()
+			x.totals = nil
+			x.mu.Unlock()
+			return nil, 0, fmt.Errorf("sökindex: ordet %q har %d poster, inte %d som räknats (bygg om med en tom cachemapp)", keys[w], slot[w]-start[w], start[w+1]-start[w])
+		}
+	}
 	// refs returns a word's postings: each the page's number and where
 	// the posting is in post, and the posting's form, in scratch.
 	refs := func(w uint32, rs []uint64, formOf []uint32) ([]uint64, []uint32) {
@@ -377,56 +398,10 @@ func prefixes(a, b string) (string, string) {
 	return string(ar[:min(common+1, len(ar))]), string(br[:min(common+1, len(br))])
 }
 
-// wordRuns is how many runs the postings of n pages are numbered and
+// wordRuns is how many runs the postings of n pages are read and
 // copied in: one per core, of at least 256 pages each. A variable, for
 // the tests.
 var wordRuns = func(n int) int { return min(runtime.GOMAXPROCS(0), max(1, n/256)) }
-
-// wordRun counts, numbers and copies the postings of a run of pages for
-// writeWords.
-type wordRun struct {
-	// counts and bytes are, per word, the run's postings and their bytes;
-	// then where the run's first posting of the word goes in refPage and
-	// in post, and, as copy goes, the next.
-	counts, bytes []uint32
-	size          []uint32   // per word, the run's locations and metadata locations, plus one per page
-	forms         [][]uint32 // per word, the forms (with diacritics) the run's pages have
-}
-
-// count counts the postings of the run's pages per word (of n words).
-func (wr *wordRun) count(pages []*page, n int) {
-	wr.counts, wr.bytes, wr.size, wr.forms = make([]uint32, n), make([]uint32, n), make([]uint32, n), make([][]uint32, n)
-	for _, p := range pages {
-		for off := 0; off < len(p.post); {
-			h := readHeader(p.post, off)
-			wr.counts[h.key]++
-			wr.bytes[h.key] += uint32(h.next - off)
-			wr.size[h.key] += h.nLocs + h.nMeta + 1
-			if h.form != 0 && !slices.Contains(wr.forms[h.key], h.form) {
-				wr.forms[h.key] = append(wr.forms[h.key], h.form)
-			}
-			off = h.next
-		}
-	}
-}
-
-// copy copies the postings of the needed words of the run's pages,
-// numbered from first, to where counts and bytes say, noting each
-// posting's page number in refPage.
-func (wr *wordRun) copy(pages []*page, first int, post []byte, refPage []uint32, needed []bool) {
-	for i, p := range pages {
-		for off := 0; off < len(p.post); {
-			h := readHeader(p.post, off)
-			if needed[h.key] {
-				k, at := wr.counts[h.key], wr.bytes[h.key]
-				refPage[k] = uint32(first + i)
-				wr.bytes[h.key] += uint32(copy(post[at:], p.post[off:h.next]))
-				wr.counts[h.key]++
-			}
-			off = h.next
-		}
-	}
-}
 
 // inParallel runs f(0), …, f(n-1) at once and waits for them.
 func inParallel(n int, f func(i int)) {
