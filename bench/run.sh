@@ -52,9 +52,10 @@ done
 # (-pagefind-cli) follows as the reference.
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/exempelbanken"
 # What a build keeps for the next (the search index's entries, rendered
-# markdown, search terms, page keys, open data); not the stylesheet and
-# the Excel file, which are kept by content and survive any edit.
-forget_saved() { rm -rf "$cache/sokindex" "$cache/markdown" "$cache/sokord" "$cache/sidor" "$cache/data-filer" "$cache/atom" "$cache/liknande" "$cache/innehall"; }
+# markdown, search terms, page keys, open data, feeds, related cases,
+# parsed content, cards); not the stylesheet and the Excel file, which are
+# kept by content and survive any edit.
+forget_saved() { rm -rf "$cache/sokindex" "$cache/markdown" "$cache/sokord" "$cache/sidor" "$cache/data-filer" "$cache/atom" "$cache/liknande" "$cache/innehall" "$cache/kort"; }
 echo
 echo "Hela bygget med sökindex:"
 printf '%-8s %-44s %10s %12s %12s\n' "exempel" "" "tid" "minne (alla)" "index"

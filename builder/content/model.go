@@ -474,11 +474,22 @@ type Site struct {
 	Warnings   []*diag.Error
 	Drafts     bool            // drafts were included
 	DataHash   uint64          // hash of site.yaml, vokabular.yaml and the data files
+	frontCtx   uint64          // FrontContext's
 	draftSlugs map[string]bool // "exempel/slug" of drafts left out
 	kommunFold map[string]*Kommun
 	lanFold    map[string]*Lan
 	sourceByID map[string]*SourceDoc
 }
+
+// FrontContext is a key of everything a case's front matter is resolved
+// against in this load besides its own file: the context of
+// Case.ResolveKey (the data files, the glossary, every case's slug and
+// draft state, whether drafts are included) and the year. Two cases with
+// the same file, the same MetaHash and the same FrontContext have the same
+// fields, body aside, in every load and every process, so what is made
+// from them alone (a case's card) may be kept by these three. Never 0 once
+// the site has cases.
+func (s *Site) FrontContext() uint64 { return s.frontCtx }
 
 // IsDraft reports whether section/slug ("exempel/x") names a draft that
 // was left out of this build.

@@ -236,6 +236,7 @@ func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 	for _, c := range r.cases {
 		c.resolveKey = resolveKey(ctx, year, c.Hash)
 	}
+	r.s.frontCtx = resolveKey(ctx, year, 0)
 	var ix *resolveIndex
 	var last map[string]resolvedCase // the last load's, in this context
 	var got []resolvedCase           // this load's, by case

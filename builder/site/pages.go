@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/exempelbanken/portal/builder/content"
@@ -236,8 +237,12 @@ func (t *timeSums) add(layout, path string, d time.Duration) {
 	t.mu.Unlock()
 }
 
+// cardsRendered counts the cards renderCards rendered (for the tests).
+var cardsRendered atomic.Int64
+
 // renderCards renders the card of every case in parallel; an incremental
-// Builder reuses the cards of cases whose inputs did not change.
+// Builder reuses the cards of cases whose inputs did not change, and a
+// one-off build those of earlier processes (cardStore).
 func (b *Builder) renderCards(tpl *templates, s *content.Site, errs *diag.List) {
 	cases := s.Cases
 	html := make([]template.HTML, len(cases))
@@ -252,6 +257,13 @@ func (b *Builder) renderCards(tpl *templates, s *content.Site, errs *diag.List) 
 			var buf bytes.Buffer
 			for i := w; i < len(cases); i += workers {
 				c := cases[i]
+				if cs := b.cardStore; cs != nil {
+					keys[i] = cardStoreKey(c, s, tpl)
+					if h, ok := cs.get(keys[i]); ok {
+						html[i] = h
+						continue
+					}
+				}
 				if b.memo != nil {
 					keys[i] = b.memo.cardKey(c, s, tpl)
 					b.memo.mu.Lock()
@@ -270,10 +282,21 @@ func (b *Builder) renderCards(tpl *templates, s *content.Site, errs *diag.List) 
 					return
 				}
 				html[i] = h
+				cardsRendered.Add(1)
+				if cs := b.cardStore; cs != nil {
+					cs.put(keys[i], h)
+				}
 			}
 		}(w)
 	}
 	wg.Wait()
+	if cs := b.cardStore; cs != nil {
+		if errs.Len() == 0 {
+			cs.saveCards()
+		} else {
+			cs.save(nil)
+		}
+	}
 	var cards map[string]memoCard
 	if b.memo != nil && errs.Len() == 0 {
 		cards = make(map[string]memoCard, len(cases))

@@ -146,6 +146,8 @@ type Builder struct {
 	feedStore *fileSet // the Atom feeds of earlier processes (CacheDir)
 	// relatedStore has the related cases of earlier processes (CacheDir).
 	relatedStore *relatedStore
+	// cardStore has the cases' cards of earlier processes (CacheDir).
+	cardStore *cardStore
 	// contentStore has the documents earlier processes parsed (CacheDir).
 	contentStore *contentStore
 	// opened are the stores of this build, whose saves Build waits for.
@@ -294,6 +296,7 @@ func (b *Builder) Build(w output.Writer) (*Result, error) {
 		}
 		b.pageStore = track(b, openPageStore(b.opts.CacheDir, b.opts.Root))
 		b.relatedStore = track(b, openRelatedStore(b.opts.CacheDir, b.opts.Root))
+		b.cardStore = track(b, openCardStore(b.opts.CacheDir, b.opts.Root))
 		if !b.opts.NoOpenData {
 			b.dataStore = track(b, openFileSet(b.opts.CacheDir, "data-filer", b.opts.Root, dataStoreMagic))
 			b.feedStore = track(b, openFileSet(b.opts.CacheDir, "atom", b.opts.Root, feedStoreMagic))

@@ -22,11 +22,12 @@ func TestBuildStores(t *testing.T) {
 	dir, theme := repoSiteCopy(t)
 	cache := t.TempDir()
 	const all = -1
-	build := func(step string, renders, texts, data, ranked int) {
+	build := func(step string, renders, texts, data, ranked, cards int) {
 		t.Helper()
 		b := New(Options{Root: dir, Theme: theme, StableAssets: true, CacheDir: cache})
 		defer b.Close()
 		r0, t0, d0, f0, k0 := mdRenders.Load(), textsRead.Load(), openDataMade.Load(), feedsMade.Load(), relatedRanked.Load()
+		c0 := cardsRendered.Load()
 		got := output.NewMemory()
 		res, err := b.Build(got)
 		if err != nil {
@@ -51,10 +52,16 @@ func TestBuildStores(t *testing.T) {
 		if n := relatedRanked.Load() - k0; n != int64(ranked) {
 			t.Errorf("%s: the related cases ranked %d times, want %d", step, n, ranked)
 		}
+		if cards == all {
+			cards = len(res.Site.Cases)
+		}
+		if n := cardsRendered.Load() - c0; n != int64(cards) {
+			t.Errorf("%s: %d cards rendered, want %d", step, n, cards)
+		}
 		compareWithFullBuild(t, step, dir, theme, got)
 	}
-	build("first build", all, all, 1, 1)
-	build("again", 0, 0, 0, 0)
+	build("first build", all, all, 1, 1, all)
+	build("again", 0, 0, 0, 0, 0)
 	stamps := func() map[string]time.Time {
 		m := map[string]time.Time{}
 		files, _ := filepath.Glob(filepath.Join(cache, "markdown", "*.bin"))
@@ -68,7 +75,7 @@ func TestBuildStores(t *testing.T) {
 	segsBefore := stamps()
 	time.Sleep(10 * time.Millisecond) // a new modification time for what is written
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "Källan säger inget om", "Källan säger ingenting om")
-	build("one body edited", 1, 1, 0, 0)
+	build("one body edited", 1, 1, 0, 0, 0)
 	written := 0
 	for f, mt := range stamps() {
 		if !segsBefore[f].Equal(mt) {
@@ -79,20 +86,21 @@ func TestBuildStores(t *testing.T) {
 		t.Errorf("one body edited: %d of %d markdown store files written, want 1 or 2", written, mdSegments)
 	}
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "status: pågående", "status: avslutad")
-	build("a case's status edited", 0, 1, 1, 0)
+	build("a case's status edited", 0, 1, 1, 0, 1)
 	replaceIn(t, dir, "content/exempel/autismgruppen.md", "  - Kultur och fritid", "  - Kultur och fritid\n  - Psykisk hälsa")
-	build("a case's focus areas edited", 1, 1, 1, 1)
+	build("a case's focus areas edited", 1, 1, 1, 1, 1)
 	replaceIn(t, dir, "content/begrepp/aterbetalningsmodell.md", "Den modell som Ale kommun först valde", "Den modell Ale kommun först valde")
-	build("a glossary term's summary edited", all, 1, 1, 0)
-	build("again", 0, 0, 0, 0)
+	build("a glossary term's summary edited", all, 1, 1, 0, all)
+	build("again", 0, 0, 0, 0, 0)
 	// The cards' layout edited, then what they are resolved against
 	// (site.yaml: no status is stale before a hundred years, and no card
-	// says "Senast känt"): the pages that show them change, the markdown,
-	// the search terms and the ranking do not.
+	// says "Senast känt"): every card is rendered again, and the pages that
+	// show them change; the markdown, the search terms and the ranking do
+	// not.
 	replaceIn(t, dir, "layouts/partials/case-list.html", `<p class="case-card__summary">`, `<p class="case-card__summary sammanfattning">`)
-	build("the card's layout edited", 0, 0, 0, 0)
+	build("the card's layout edited", 0, 0, 0, 0, all)
 	replaceIn(t, dir, "content/site.yaml", "contact_email: redaktionen@exempelbanken.se", "contact_email: redaktionen@exempelbanken.se\nstatus_stale_years: 100")
-	build("site.yaml's stale years edited", 0, 0, 1, 0)
+	build("site.yaml's stale years edited", 0, 0, 1, 0, all)
 	// One segment of the markdown store damaged: its documents only are
 	// rendered again.
 	segments, _ := filepath.Glob(filepath.Join(cache, "markdown", "*.bin"))
@@ -117,8 +125,8 @@ func TestBuildStores(t *testing.T) {
 	if n := mdRenders.Load() - before; n == 0 || n > 20 {
 		t.Errorf("one segment of 16 damaged: %d documents rendered, want a few", n)
 	}
-	build("again", 0, 0, 0, 0)
-	for _, store := range []string{"markdown", "sokord", "data-filer", "atom", "liknande"} {
+	build("again", 0, 0, 0, 0, 0)
+	for _, store := range []string{"markdown", "sokord", "data-filer", "atom", "liknande", "kort"} {
 		files, _ := filepath.Glob(filepath.Join(cache, store, "*.bin"))
 		if len(files) == 0 || store != "markdown" && store != "sokord" && len(files) != 1 {
 			t.Fatalf("the store is %v, want one file (the markdown store and the search terms: several)", files)
@@ -127,8 +135,8 @@ func TestBuildStores(t *testing.T) {
 			damage(f)
 		}
 	}
-	build("stores damaged", all, all, 1, 1)
-	build("again", 0, 0, 0, 0)
+	build("stores damaged", all, all, 1, 1, all)
+	build("again", 0, 0, 0, 0, 0)
 	// The contents of the open data and the feeds damaged, their index
 	// whole: each set is made again when its first file is read.
 	for _, store := range []string{"data-filer", "atom"} {
@@ -143,7 +151,7 @@ func TestBuildStores(t *testing.T) {
 		data[len(data)-10] ^= 0x20
 		os.WriteFile(files[0], data, 0o644)
 	}
-	build("contents damaged", 0, 0, 1, 0)
+	build("contents damaged", 0, 0, 1, 0, 0)
 }
 
 // TestBuildKeepsParsedContent: a build keeps the documents it parsed
