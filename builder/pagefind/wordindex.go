@@ -183,43 +183,35 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 		return nil, 0, fmt.Errorf("sökindex: orden har %d byte positioner, fler än indexet kan numrera", total)
 	}
 	wordAt := slices.Clone(at)
-	// Each run copies its pages' postings of the needed words, in the
-	// pages' order; then they go to their words' places, run after run.
-	type found struct{ word, page, from, to uint32 } // in the run's buf
-	bufs, founds := make([][]byte, runs), make([][]found, runs)
-	inParallel(runs, func(r int) {
-		first := r * len(pages) / runs
-		for i, p := range pageRun(r) {
-			for off := 0; off < len(p.post); {
-				h := readHeader(p.post, off)
-				if needed[h.key] {
-					from := len(bufs[r])
-					bufs[r] = append(bufs[r], p.post[off:h.next]...)
-					founds[r] = append(founds[r], found{h.key, uint32(first + i), uint32(from), uint32(len(bufs[r]))})
-				}
-				off = h.next
-			}
-		}
-	})
 	post := make([]byte, total)
 	refPage := make([]uint32, start[len(keys)])
 	slot := slices.Clone(start[:len(keys)]) // each word's next place in refPage
-	for r := range runs {
-		for _, f := range founds[r] {
-			refPage[slot[f.word]] = f.page
-			slot[f.word]++
-			at[f.word] += copy(post[at[f.word]:], bufs[r][f.from:f.to])
-		}
+	all := 0
+	for w := range keys {
+		all += bytesOf[w]
 	}
 	// The totals must be the pages': the postings found fill their places
 	// exactly, or the chunks would not be those of a new Index.
-	for w := range keys {
-		if needed[w] && (slot[w] != start[w+1] || at[w] != wordAt[w]+bytesOf[w]) {
-			x.mu.Lock()
-			x.totals = nil
-			x.mu.Unlock()
-			return nil, 0, fmt.Errorf("sökindex: ordet %q har %d poster, inte %d som räknats (bygg om med en tom cachemapp)", keys[w], slot[w]-start[w], start[w+1]-start[w])
+	filled := func() error {
+		for w := range keys {
+			if needed[w] && (slot[w] != start[w+1] || at[w] != wordAt[w]+bytesOf[w]) {
+				x.mu.Lock()
+				x.totals = nil
+				x.mu.Unlock()
+				return fmt.Errorf("sökindex: ordet %q har %d poster, inte %d som räknats (bygg om med en tom cachemapp)", keys[w], slot[w]-start[w], start[w+1]-start[w])
+			}
 		}
+		return nil
+	}
+	var err error
+	if total*8 < all {
+		copyFew(pages, runs, needed, post, refPage, slot, at)
+		err = filled()
+	} else {
+		err = copyMany(pages, runs, len(keys), needed, post, refPage, slot, at, filled)
+	}
+	if err != nil {
+		return nil, 0, err
 	}
 	// refs returns a word's postings: each the page's number and where
 	// the posting is in post, and the posting's form, in scratch.
@@ -319,7 +311,7 @@ func (x *Index) writeWords(pages []*page, fields []string, fieldIndex map[string
 		chunks[i].hash = shortName(lang, sums[i], taken)
 		chunks[i].sum = sums[i]
 	}
-	err := parallel(len(spans), func(i int) error {
+	err = parallel(len(spans), func(i int) error {
 		return put("index/"+chunks[i].hash+".pf_index", compressed[i])
 	})
 	encoded := 0
@@ -396,6 +388,97 @@ func prefixes(a, b string) (string, string) {
 		common++
 	}
 	return string(ar[:min(common+1, len(ar))]), string(br[:min(common+1, len(br))])
+}
+
+// copyFew copies the postings of the needed words of pages, a run of
+// pages on each core, to post and notes their pages' numbers in refPage:
+// each word's next ones at at[w] and slot[w], which it moves on. For a few
+// words (a Write after a small change): each run copies the postings it
+// finds into its own buffer as it reads the pages, once, and they then go
+// to their words' places, run after run.
+func copyFew(pages []*page, runs int, needed []bool, post []byte, refPage []uint32, slot []uint32, at []int) {
+	// (A page with more postings of a word than the totals give leaves
+	// them out here, and its word short of its next one's place.)
+	bufs := make([][]byte, runs)
+	ends := make([][]int, runs) // where each page's postings end in the run's buf
+	inParallel(runs, func(r int) {
+		for _, p := range pages[r*len(pages)/runs : (r+1)*len(pages)/runs] {
+			for off := 0; off < len(p.post); {
+				h := readHeader(p.post, off)
+				if needed[h.key] {
+					bufs[r] = append(bufs[r], p.post[off:h.next]...)
+				}
+				off = h.next
+			}
+			ends[r] = append(ends[r], len(bufs[r]))
+		}
+	})
+	for r := range runs {
+		first, from := r*len(pages)/runs, 0
+		for i, end := range ends[r] {
+			for off := from; off < end; {
+				h := readHeader(bufs[r], off)
+				if int(slot[h.key]) < len(refPage) && at[h.key]+h.next-off <= len(post) {
+					refPage[slot[h.key]] = uint32(first + i)
+					slot[h.key]++
+					at[h.key] += copy(post[at[h.key]:], bufs[r][off:h.next])
+				}
+				off = h.next
+			}
+			from = end
+		}
+	}
+}
+
+// copyMany is copyFew for many words (every word, when the pages are new):
+// each run counts its postings of each needed word first, and then copies
+// them straight to their places, without a buffer of its own. filled
+// reports whether the runs' postings fill the words' places as the totals
+// give them; it is called before any is copied.
+func copyMany(pages []*page, runs, words int, needed []bool, post []byte, refPage []uint32, slot []uint32, at []int, filled func() error) error {
+	run := func(r int) []*page { return pages[r*len(pages)/runs : (r+1)*len(pages)/runs] }
+	counts, sizes := make([][]uint32, runs), make([][]int, runs)
+	inParallel(runs, func(r int) {
+		counts[r], sizes[r] = make([]uint32, words), make([]int, words)
+		for _, p := range run(r) {
+			for off := 0; off < len(p.post); {
+				h := readHeader(p.post, off)
+				if needed[h.key] {
+					counts[r][h.key]++
+					sizes[r][h.key] += h.next - off
+				}
+				off = h.next
+			}
+		}
+	})
+	// Each run's first places, in place of its counts; the words' next
+	// places once every run has copied.
+	for r := range runs {
+		for w := range words {
+			c, n := counts[r][w], sizes[r][w]
+			counts[r][w], sizes[r][w] = slot[w], at[w]
+			slot[w] += c
+			at[w] += n
+		}
+	}
+	if err := filled(); err != nil {
+		return err
+	}
+	inParallel(runs, func(r int) {
+		slots, ats, first := counts[r], sizes[r], r*len(pages)/runs
+		for i, p := range run(r) {
+			for off := 0; off < len(p.post); {
+				h := readHeader(p.post, off)
+				if needed[h.key] {
+					refPage[slots[h.key]] = uint32(first + i)
+					slots[h.key]++
+					ats[h.key] += copy(post[ats[h.key]:], p.post[off:h.next])
+				}
+				off = h.next
+			}
+		}
+	})
+	return nil
 }
 
 // wordRuns is how many runs the postings of n pages are read and
