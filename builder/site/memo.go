@@ -259,12 +259,13 @@ func (m *memo) keyer() *keyer {
 	return k
 }
 
-// cardKey is the key of a case's card: its file, the data files and the
-// layouts.
+// cardKey is the key of a case's card: its file, what its front matter
+// is resolved against (FrontContext: the data files, the glossary, the
+// cases' slugs and drafts, and the year, which dates a status as stale)
+// and the layouts.
 func (m *memo) cardKey(c *content.Case, s *content.Site, tpl *templates) uint64 {
 	k := m.keyer()
-	k.num(c.Hash, s.DataHash, tpl.hash)
-	k.flag(s.Drafts)
+	k.num(c.Hash, s.FrontContext(), tpl.hash)
 	return k.sum()
 }
 

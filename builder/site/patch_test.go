@@ -426,6 +426,9 @@ func testIncrementalBuild(t *testing.T, report, plain bool) {
 		{"term summary", replace("content/begrepp/psynk.md", "summary: ", "summary: Kort sagt "), 0},
 		{"vocabulary label", replace("content/vokabular.yaml", "description: Små barn i förskoleåldern", "description: De minsta barnen i förskoleåldern"), 0},
 		{"site description", replace("content/site.yaml", "description: Goda exempel", "description: Bra exempel"), 0},
+		// No status stale before a hundred years: the cards that said
+		// "Senast känt" say "enligt källan" (memo.cardKey: FrontContext).
+		{"stale years", replace("content/site.yaml", "contact_email: redaktionen@exempelbanken.se", "contact_email: redaktionen@exempelbanken.se\nstatus_stale_years: 100"), 0},
 		{"layout", replace("layouts/case.html", "<h2 id=\"fakta\">Fakta</h2>", "<h2 id=\"fakta\">Fakta om exemplet</h2>"), 0},
 	}
 	frontOnly := map[string]bool{"summary": true, "target group": true, "target group back": true, "status": true}
