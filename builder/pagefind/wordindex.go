@@ -23,7 +23,8 @@ type chunkMeta struct {
 // writeWords merges the pages' postings word by word, in the order of the
 // keys, cuts them into chunks as Pagefind does and writes each chunk. The
 // chunks' bounds come from the totals the Index keeps (wordTotals), so
-// the postings are read once, to copy those of the chunks made again.
+// after a small change the postings are read once, to copy those of the
+// chunks made again (copyFew).
 //
 // A chunk whose words are those of a chunk of the last Write, none of them
 // dirty (Index.dirty), is that chunk again when the pages are numbered as
