@@ -169,16 +169,18 @@ type linkTarget struct {
 // section/slug where a case has the same slug (cases win).
 func linkTargets(s *content.Site) ([]byte, error) {
 	// Slugs taken by a section that wins: cases, then terms.
+	type keyed struct {
+		t   linkTarget
+		key []byte // the title's collation key (TitleKey: read with the file)
+	}
 	taken := map[string]bool{}
-	var out []linkTarget
-	var keys [][]byte // out's titles' collation keys (TitleKey: read with the file)
+	var out []keyed
 	add := func(d *content.Doc, kind string) {
 		link := d.Slug
 		if taken[d.Slug] && d.Section != content.SectionCase {
 			link = d.Section.Dir() + "/" + d.Slug
 		}
-		out = append(out, linkTarget{Title: d.Title, Slug: d.Slug, Link: link, Kind: kind})
-		keys = append(keys, d.TitleKey())
+		out = append(out, keyed{linkTarget{Title: d.Title, Slug: d.Slug, Link: link, Kind: kind}, d.TitleKey()})
 	}
 	mark := func(d *content.Doc) { taken[d.Slug] = true }
 	for _, c := range s.Cases {
@@ -194,15 +196,10 @@ func linkTargets(s *content.Site) ([]byte, error) {
 	for _, p := range s.Pages {
 		add(&p.Doc, "Sida")
 	}
-	// Sorted by index, so that each key goes with its target.
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
+	sv.SortStableKeyed(out, func(k keyed) []byte { return k.key }, func(k keyed) string { return k.t.Title })
+	targets := make([]linkTarget, len(out))
+	for i, k := range out {
+		targets[i] = k.t
 	}
-	sv.SortStableKeyed(order, func(i int) []byte { return keys[i] }, func(i int) string { return out[i].Title })
-	sorted := make([]linkTarget, len(out))
-	for i, j := range order {
-		sorted[i] = out[j]
-	}
-	return json.Marshal(sorted)
+	return json.Marshal(targets)
 }

@@ -779,8 +779,11 @@ func openCardStore(dir, root string) *cardStore {
 func cardStoreKey(c *content.Case, s *content.Site, tpl *templates) uint64 {
 	var h stable.Digest
 	h.WriteString(c.File)
-	h.Write(binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(
-		[]byte{0}, c.MetaHash), s.FrontContext()), tpl.hash))
+	var b [25]byte // a 0 after the file's name, then the three keys
+	binary.LittleEndian.PutUint64(b[1:], c.MetaHash)
+	binary.LittleEndian.PutUint64(b[9:], s.FrontContext())
+	binary.LittleEndian.PutUint64(b[17:], tpl.hash)
+	h.Write(b[:])
 	return h.Sum64()
 }
 
