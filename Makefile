@@ -141,6 +141,7 @@ fuzz: deps
 	$(GO) test ./builder/pagefind -run '^$$' -fuzz FuzzParseHTML -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/pagefind -run '^$$' -fuzz FuzzDecodeCBOR -fuzztime $(FUZZTIME)
 	$(GO) test ./builder/htmlexec -run '^$$' -fuzz FuzzEscapers -fuzztime $(FUZZTIME)
+	$(GO) test ./builder/output -run '^$$' -fuzz FuzzCleanPath -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin dist public .public-reserv .public-bygge-* .public-gammal .public-lås .public-förteckning .cache

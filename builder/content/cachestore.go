@@ -300,6 +300,7 @@ func decodeDoc(d *storefile.Decoder, file string) (any, *fields) {
 	var doc Doc
 	doc.Section = Section(d.Uint())
 	doc.File, doc.Slug, doc.Title, doc.Summary = d.Str(), d.Str(), d.Str(), d.Str()
+	doc.setURL()
 	doc.Body = d.Bytes()
 	doc.BodyLine = int(d.Uint())
 	doc.Draft = d.Uint() == 1

@@ -1029,6 +1029,7 @@ func parseRaw(p *parsed, raw []byte, st fileStamp, cache *Cache, drafts bool) {
 		base = path.Base(path.Dir(p.file)) // content/exempel/<slug>/index.md
 	}
 	doc.Slug = sv.Slugify(base)
+	doc.setURL()
 	if doc.Slug == "" {
 		p.errs.Addf(p.file, 0, "filnamnet %q ger ingen slug; använd bokstäver a–ö och siffror", path.Base(p.file))
 	}

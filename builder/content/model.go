@@ -63,6 +63,7 @@ type Doc struct {
 	MetaHash uint64
 
 	titleKey []byte // sv.Key(Title), computed when the file is read
+	url      string // URL(), made when the file is read (setURL)
 }
 
 // TitleKey returns the collation key of the title for Swedish order
@@ -76,7 +77,20 @@ func (d *Doc) TitleKey() []byte {
 }
 
 // URL returns the document's site-relative URL, always with a trailing slash.
+//
+// A document read by Load made its URL then: every load shares that one
+// string (a preview's rebuild asks for each document's URL many times).
 func (d *Doc) URL() string {
+	if d.url != "" {
+		return d.url
+	}
+	return d.makeURL()
+}
+
+// setURL keeps the URL of the document's section and slug, set for good.
+func (d *Doc) setURL() { d.url = d.makeURL() }
+
+func (d *Doc) makeURL() string {
 	switch d.Section {
 	case SectionCase:
 		return "/exempel/" + d.Slug + "/"

@@ -53,7 +53,14 @@ type LaterWriter interface {
 }
 
 // NewMemory returns an empty in-memory site.
-func NewMemory() *Memory { return &Memory{files: map[string][]byte{}, later: map[string]*later{}} }
+func NewMemory() *Memory { return NewMemorySize(0) }
+
+// NewMemorySize returns an empty in-memory site with room for n files
+// made by Write: a preview's rebuild writes as many as the build before,
+// and its map need not grow to them one doubling at a time.
+func NewMemorySize(n int) *Memory {
+	return &Memory{files: make(map[string][]byte, n), later: map[string]*later{}}
+}
 
 // Write implements Writer.
 func (m *Memory) Write(name string, data []byte) error {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -18,12 +19,45 @@ import (
 )
 
 func TestCleanPath(t *testing.T) {
-	for in, ok := range map[string]bool{"index.html": true, "a/b.css": true, "/a/b": true, "../x": false, "a/../../x": false, "a/./b": false, "": false, `a\b`: false} {
-		_, err := CleanPath(in)
+	for in, ok := range map[string]bool{"index.html": true, "a/b.css": true, "/a/b": true, "../x": false, "a/../../x": false,
+		"a/./b": false, "": false, `a\b`: false, "/": false, "//a": false, "a//b": false, "a/": false, ".": false, "..": false,
+		"a/.": false, "a/..": false, "./a": false, ".a/b..": true, "exempel/å/index.html": true} {
+		c, err := CleanPath(in)
 		if (err == nil) != ok {
 			t.Errorf("CleanPath(%q) err = %v, want ok=%v", in, err, ok)
 		}
+		if want, wantOK := cleanPathByClean(in); c != want || ok != wantOK {
+			t.Errorf("CleanPath(%q) = %q, %v; path.Clean says %q, %v", in, c, err, want, wantOK)
+		}
 	}
+	// A valid path comes back as part of the name, not a copy.
+	name := "exempel/minimili/index.html"
+	if n := testing.AllocsPerRun(100, func() { CleanPath(name) }); n != 0 {
+		t.Errorf("CleanPath allocates %v times", n)
+	}
+}
+
+// cleanPathByClean is CleanPath by its definition: the path as
+// path.Clean leaves it, without backslashes.
+func cleanPathByClean(name string) (string, bool) {
+	c := path.Clean("/" + name)[1:]
+	if c == "" || c != strings.TrimPrefix(name, "/") || strings.Contains(name, `\`) {
+		return "", false
+	}
+	return c, true
+}
+
+func FuzzCleanPath(f *testing.F) {
+	for _, s := range []string{"index.html", "/a/b", "a/../b", "a//b", "./a", "a/", `a\b`, ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		c, err := CleanPath(name)
+		want, ok := cleanPathByClean(name)
+		if c != want || (err == nil) != ok {
+			t.Errorf("CleanPath(%q) = %q, %v; path.Clean says %q, %v", name, c, err, want, ok)
+		}
+	})
 }
 
 func TestDiskCommitSwapsAtomically(t *testing.T) {

@@ -222,7 +222,7 @@ func (s *Server) Rebuild(changed []string) {
 			return
 		}
 	}
-	m := output.NewMemory()
+	m := output.NewMemorySize(cur.site.Len())
 	if changed != nil {
 		// The watcher's report (with the files of a failed patch): the
 		// build need not look at other files.
