@@ -206,6 +206,9 @@ func (c *buildCmd) run(env Env) int {
 		saved = nil
 		res.Phases = append(res.Phases, site.Phase{Name: "spara sökindexets cache (väntan)", Duration: time.Since(t)})
 	}
+	// Once a day: the files of the cache folder that no build has written
+	// for a month (sites moved or removed, styles and data long replaced).
+	pruned := storefile.Prune(cacheDir(), c.root, cacheMaxAge, 24*time.Hour, time.Now())
 	PrintWarnings(env.Stderr, res.Site.Warnings)
 	if res.NoEditor {
 		fmt.Fprintf(env.Stderr, "varning: %v\n", cms.ErrNoDecap)
@@ -213,6 +216,9 @@ func (c *buildCmd) run(env Env) int {
 	res.Report(env.Stdout, time.Since(start), c.verbose)
 	if c.verbose {
 		fmt.Fprintf(env.Stdout, "  %-40s %10s\n", "filer som inte ändrats (skrevs inte)", sv.FormatInt(int64(disk.Unchanged())))
+		if pruned > 0 {
+			fmt.Fprintf(env.Stdout, "  %-40s %10s\n", "gamla filer borttagna ur cachen", sv.FormatInt(int64(pruned)))
+		}
 		if encoded != "" {
 			fmt.Fprintf(env.Stdout, "  %-40s %10s\n", "sökindexets block som gjordes om", encoded)
 		}
@@ -233,6 +239,10 @@ func cacheDir() string {
 	}
 	return filepath.Join(dir, "exempelbanken")
 }
+
+// cacheMaxAge is how long a file in the cache folder stays that no build
+// writes (storefile.Prune).
+const cacheMaxAge = 30 * 24 * time.Hour
 
 // searchCache is the file the search index of the site at root is kept
 // in between builds (pagefind.Index.Save), in the user's cache folder; ""

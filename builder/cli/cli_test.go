@@ -9,8 +9,10 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exempelbanken/portal/builder/assets"
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
@@ -758,5 +760,56 @@ func TestBundle(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public/exempel/skolgarden/anteckningar.md")); err == nil {
 		t.Error("a markdown file beside index.md was published raw")
+	}
+}
+
+// TestBuildPrunesCache: a build removes the files of the cache folder
+// that nothing wrote for a month (here a store of a site that is gone),
+// keeps newer ones and its own, and says so with -v.
+func TestBuildPrunesCache(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.Write(t, dir, "")
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	base := filepath.Join(cache, "exempelbanken")
+	old := time.Now().Add(-40 * 24 * time.Hour)
+	gone, recent := filepath.Join(base, "sidor", "0123456789abcdef.bin"), filepath.Join(base, "sidor", "fedcba9876543210.bin")
+	for _, f := range []string{gone, recent} {
+		os.MkdirAll(filepath.Dir(f), 0o755)
+		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Chtimes(gone, old, old)
+	code, stdout, stderr := run(t, "build", "-root", dir, "-search=false", "-v")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(gone); err == nil {
+		t.Error("a month-old file of another site is still in the cache")
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("a recent file was removed: %v", err)
+	}
+	if !regexp.MustCompile(`gamla filer borttagna ur cachen +1\n`).MatchString(stdout) {
+		t.Errorf("-v does not report the removed file:\n%s", stdout)
+	}
+	// The build's own stores are there and stay: a second build a day
+	// later (the mark's time moved back) keeps them though they are old.
+	own, _ := filepath.Glob(filepath.Join(base, "*", "*.bin"))
+	if len(own) < 3 {
+		t.Fatalf("the build kept %d stores: %v", len(own), own)
+	}
+	for _, f := range own {
+		os.Chtimes(f, old, old)
+	}
+	os.Chtimes(filepath.Join(base, ".rensat"), old, old)
+	if code, _, stderr := run(t, "build", "-root", dir, "-search=false"); code != ExitOK {
+		t.Fatalf("second build: exit %d: %s", code, stderr)
+	}
+	for _, f := range own {
+		if _, err := os.Stat(f); err != nil && f != recent {
+			t.Errorf("the site's own store %s was removed", f)
+		}
 	}
 }

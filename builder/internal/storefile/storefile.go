@@ -198,3 +198,60 @@ func (d *Decoder) Ok() bool { return !d.damaged && len(d.b) == 0 }
 
 // Err reports whether a read failed.
 func (d *Decoder) Err() bool { return d.damaged }
+
+// Prune removes the files in dir's folders (dir/<folder>/<file>: the
+// stores of every site built on this machine, and the files kept by
+// content, such as compiled stylesheets) that nothing has written for
+// maxAge, except the stores of the site at root, which is being built.
+// Such files belong to sites that were moved or removed, or to versions
+// of the content long replaced; without pruning the cache folder would
+// only grow. It runs at most once per interval (the time of the file
+// dir/.rensat) and reports how many files it removed; a file it cannot
+// remove stays, and nothing here fails a build.
+func Prune(dir, root string, maxAge, interval time.Duration, now time.Time) int {
+	if dir == "" {
+		return 0
+	}
+	mark := filepath.Join(dir, ".rensat")
+	if st, err := os.Stat(mark); err == nil && now.Sub(st.ModTime()) < interval {
+		return 0
+	}
+	own := ""
+	if p := Path(dir, "x", root); p != "" {
+		own = strings.TrimSuffix(filepath.Base(p), ".bin")
+	}
+	folders, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	removed := 0
+	for _, f := range folders {
+		// The unpacked themes (tema-…) are whole folders that a build
+		// may be reading: not pruned here.
+		if !f.IsDir() || strings.HasPrefix(f.Name(), "tema-") || strings.HasPrefix(f.Name(), ".") {
+			continue
+		}
+		sub := filepath.Join(dir, f.Name())
+		files, err := os.ReadDir(sub)
+		if err != nil {
+			continue
+		}
+		for _, e := range files {
+			name := e.Name()
+			if !e.Type().IsRegular() || own != "" && (strings.HasPrefix(name, own+".") || strings.HasPrefix(name, own+"-")) {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil || now.Sub(info.ModTime()) < maxAge {
+				continue
+			}
+			if os.Remove(filepath.Join(sub, name)) == nil {
+				removed++
+			}
+		}
+	}
+	if err := os.WriteFile(mark, nil, 0o644); err == nil {
+		os.Chtimes(mark, now, now)
+	}
+	return removed
+}

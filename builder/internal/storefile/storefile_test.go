@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRoundTrip: what Write writes Read reads back, and a file that is
@@ -92,5 +94,56 @@ func TestPath(t *testing.T) {
 	}
 	if s := Segment(a, 3); filepath.Dir(s) != filepath.Dir(a) || s != strings.TrimSuffix(a, ".bin")+"-3.bin" || Segment(a, 4) == s {
 		t.Errorf("segment 3 of %q is %q", a, s)
+	}
+}
+
+// TestPrune: files nothing wrote for maxAge go, except the stores of the
+// site being built and the unpacked themes; the rest stay, and a second
+// prune within the interval does nothing.
+func TestPrune(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	old, recent := now.Add(-40*24*time.Hour), now.Add(-2*24*time.Hour)
+	here, gone := filepath.Join(dir, "sajt"), filepath.Join(dir, "flyttad")
+	files := map[string]time.Time{
+		Path(dir, "sidor", here):                          old,    // this site's store, unchanged for long
+		Segment(Path(dir, "innehall", here), 3):           old,    // and a segment of one
+		Path(dir, "sidor", gone):                          old,    // a site moved away
+		Segment(Path(dir, "innehall", gone), 3):           old,    // its segment
+		Path(dir, "sokindex", gone):                       recent, // recent: kept
+		filepath.Join(dir, "css", "0cbf720d.css"):         old,    // a stylesheet of long-replaced styles
+		filepath.Join(dir, "data", "4995.xlsx"):           recent,
+		filepath.Join(dir, "tema-5855db27", "a.txt"):      old, // an unpacked theme
+		filepath.Join(dir, "tema-5855db27", "x", "b.txt"): old,
+	}
+	for f, mod := range files {
+		os.MkdirAll(filepath.Dir(f), 0o755)
+		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(f, mod, mod)
+	}
+	gonePaths := []string{Path(dir, "sidor", gone), Segment(Path(dir, "innehall", gone), 3), filepath.Join(dir, "css", "0cbf720d.css")}
+	if n := Prune(dir, here, 30*24*time.Hour, 24*time.Hour, now); n != len(gonePaths) {
+		t.Errorf("%d files removed, want %d", n, len(gonePaths))
+	}
+	for f := range files {
+		_, err := os.Stat(f)
+		if want := !slices.Contains(gonePaths, f); (err == nil) != want {
+			t.Errorf("%s: kept %v, want %v", f, err == nil, want)
+		}
+	}
+	// Within the interval nothing is looked at; after it, again.
+	stale := Path(dir, "sidor", gone)
+	os.WriteFile(stale, []byte("x"), 0o644)
+	os.Chtimes(stale, old, old)
+	if n := Prune(dir, here, 30*24*time.Hour, 24*time.Hour, now.Add(time.Hour)); n != 0 {
+		t.Errorf("a second prune within the day removed %d files", n)
+	}
+	if n := Prune(dir, here, 30*24*time.Hour, 24*time.Hour, now.Add(25*time.Hour)); n != 1 {
+		t.Errorf("a prune a day later removed %d files, want 1", n)
+	}
+	if Prune("", here, time.Hour, time.Hour, now) != 0 {
+		t.Error("a prune without a cache folder")
 	}
 }
