@@ -803,13 +803,22 @@ func TestBuildPrunesCache(t *testing.T) {
 	for _, f := range own {
 		os.Chtimes(f, old, old)
 	}
-	os.Chtimes(filepath.Join(base, ".rensat"), old, old)
+	marks, _ := filepath.Glob(filepath.Join(base, ".rensat-*"))
+	if len(marks) != 1 {
+		t.Fatalf("marks of the day's prune: %v", marks)
+	}
+	os.Chtimes(marks[0], old, old)
 	if code, _, stderr := run(t, "build", "-root", dir, "-search=false"); code != ExitOK {
 		t.Fatalf("second build: exit %d: %s", code, stderr)
 	}
 	for _, f := range own {
-		if _, err := os.Stat(f); err != nil && f != recent {
+		st, err := os.Stat(f)
+		switch {
+		case f == recent:
+		case err != nil:
 			t.Errorf("the site's own store %s was removed", f)
+		case time.Since(st.ModTime()) > time.Hour:
+			t.Errorf("the site's own store %s is not marked as used: %v", f, st.ModTime())
 		}
 	}
 }

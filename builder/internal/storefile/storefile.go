@@ -201,24 +201,27 @@ func (d *Decoder) Err() bool { return d.damaged }
 
 // Prune removes the files in dir's folders (dir/<folder>/<file>: the
 // stores of every site built on this machine, and the files kept by
-// content, such as compiled stylesheets) that nothing has written for
-// maxAge, except the stores of the site at root, which is being built.
-// Such files belong to sites that were moved or removed, or to versions
-// of the content long replaced; without pruning the cache folder would
-// only grow. It runs at most once per interval (the time of the file
-// dir/.rensat) and reports how many files it removed; a file it cannot
-// remove stays, and nothing here fails a build.
+// content, such as compiled stylesheets) that nothing has written or used
+// for maxAge. Such files belong to sites that were moved or removed, or
+// to versions of the content long replaced; without pruning the cache
+// folder would only grow. The stores of the site at root, which is being
+// built, are kept and marked as used (their time set to now: a store a
+// build reads but need not write again keeps its old time otherwise), so
+// a site's files go only when it has not been built for maxAge. It runs
+// at most once per interval for each site (the time of the file
+// dir/.rensat-<site>) and reports how many files it removed; a file it
+// cannot remove stays, and nothing here fails a build.
 func Prune(dir, root string, maxAge, interval time.Duration, now time.Time) int {
-	if dir == "" {
-		return 0
-	}
-	mark := filepath.Join(dir, ".rensat")
-	if st, err := os.Stat(mark); err == nil && now.Sub(st.ModTime()) < interval {
-		return 0
-	}
 	own := ""
 	if p := Path(dir, "x", root); p != "" {
 		own = strings.TrimSuffix(filepath.Base(p), ".bin")
+	}
+	if own == "" {
+		return 0
+	}
+	mark := filepath.Join(dir, ".rensat-"+own)
+	if st, err := os.Stat(mark); err == nil && now.Sub(st.ModTime()) < interval {
+		return 0
 	}
 	folders, err := os.ReadDir(dir)
 	if err != nil {
@@ -238,14 +241,18 @@ func Prune(dir, root string, maxAge, interval time.Duration, now time.Time) int 
 		}
 		for _, e := range files {
 			name := e.Name()
-			if !e.Type().IsRegular() || own != "" && (strings.HasPrefix(name, own+".") || strings.HasPrefix(name, own+"-")) {
+			if !e.Type().IsRegular() {
 				continue
 			}
-			info, err := e.Info()
-			if err != nil || now.Sub(info.ModTime()) < maxAge {
+			file := filepath.Join(sub, name)
+			if strings.HasPrefix(name, own+".") || strings.HasPrefix(name, own+"-") {
+				os.Chtimes(file, now, now)
 				continue
 			}
-			if os.Remove(filepath.Join(sub, name)) == nil {
+			if info, err := e.Info(); err != nil || now.Sub(info.ModTime()) < maxAge {
+				continue
+			}
+			if os.Remove(file) == nil {
 				removed++
 			}
 		}

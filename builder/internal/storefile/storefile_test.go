@@ -98,8 +98,9 @@ func TestPath(t *testing.T) {
 }
 
 // TestPrune: files nothing wrote for maxAge go, except the stores of the
-// site being built and the unpacked themes; the rest stay, and a second
-// prune within the interval does nothing.
+// site being built (marked as used) and the unpacked themes; the rest
+// stay, and a second prune of the same site within the interval does
+// nothing.
 func TestPrune(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
@@ -128,9 +129,13 @@ func TestPrune(t *testing.T) {
 		t.Errorf("%d files removed, want %d", n, len(gonePaths))
 	}
 	for f := range files {
-		_, err := os.Stat(f)
+		st, err := os.Stat(f)
 		if want := !slices.Contains(gonePaths, f); (err == nil) != want {
 			t.Errorf("%s: kept %v, want %v", f, err == nil, want)
+		}
+		// The site's own stores are marked as used.
+		if own := strings.Contains(f, filepath.Base(strings.TrimSuffix(Path(dir, "x", here), ".bin"))); err == nil && own != st.ModTime().Equal(now) {
+			t.Errorf("%s: time %v, now %v (the site's own: %v)", f, st.ModTime(), now, own)
 		}
 	}
 	// Within the interval nothing is looked at; after it, again.
@@ -145,5 +150,11 @@ func TestPrune(t *testing.T) {
 	}
 	if Prune("", here, time.Hour, time.Hour, now) != 0 {
 		t.Error("a prune without a cache folder")
+	}
+	// Each site keeps its own day: another site's build prunes at once.
+	os.WriteFile(stale, []byte("x"), 0o644)
+	os.Chtimes(stale, old, old)
+	if n := Prune(dir, filepath.Join(dir, "annan"), 30*24*time.Hour, 24*time.Hour, now.Add(26*time.Hour)); n != 1 {
+		t.Errorf("another site's first prune removed %d files, want 1", n)
 	}
 }
