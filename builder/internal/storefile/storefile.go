@@ -229,6 +229,13 @@ func Prune(dir, root string, maxAge, interval time.Duration, now time.Time) int 
 	}
 	removed := 0
 	for _, f := range folders {
+		// Other sites' marks go with their files.
+		if f.Type().IsRegular() && strings.HasPrefix(f.Name(), ".rensat-") {
+			if info, err := f.Info(); err == nil && now.Sub(info.ModTime()) >= maxAge {
+				os.Remove(filepath.Join(dir, f.Name()))
+			}
+			continue
+		}
 		// The unpacked themes (tema-…) are whole folders that a build
 		// may be reading: not pruned here.
 		if !f.IsDir() || strings.HasPrefix(f.Name(), "tema-") || strings.HasPrefix(f.Name(), ".") {

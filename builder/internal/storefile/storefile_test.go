@@ -151,10 +151,17 @@ func TestPrune(t *testing.T) {
 	if Prune("", here, time.Hour, time.Hour, now) != 0 {
 		t.Error("a prune without a cache folder")
 	}
-	// Each site keeps its own day: another site's build prunes at once.
+	// Each site keeps its own day: another site's build prunes at once,
+	// and a month later the first site's mark goes with its files.
 	os.WriteFile(stale, []byte("x"), 0o644)
 	os.Chtimes(stale, old, old)
-	if n := Prune(dir, filepath.Join(dir, "annan"), 30*24*time.Hour, 24*time.Hour, now.Add(26*time.Hour)); n != 1 {
+	other := filepath.Join(dir, "annan")
+	if n := Prune(dir, other, 30*24*time.Hour, 24*time.Hour, now.Add(26*time.Hour)); n != 1 {
 		t.Errorf("another site's first prune removed %d files, want 1", n)
+	}
+	Prune(dir, other, 30*24*time.Hour, 24*time.Hour, now.Add(60*24*time.Hour))
+	marks, _ := filepath.Glob(filepath.Join(dir, ".rensat-*"))
+	if len(marks) != 1 {
+		t.Errorf("marks left: %v", marks)
 	}
 }
