@@ -207,7 +207,8 @@ func (c *buildCmd) run(env Env) int {
 		res.Phases = append(res.Phases, site.Phase{Name: "spara sökindexets cache (väntan)", Duration: time.Since(t)})
 	}
 	// Once a day: the files of the cache folder that no build has written
-	// for a month (sites moved or removed, styles and data long replaced).
+	// or used for a month (sites moved or removed, styles and data long
+	// replaced); this site's stores are marked as used.
 	pruned := storefile.Prune(cacheDir(), c.root, cacheMaxAge, 24*time.Hour, time.Now())
 	PrintWarnings(env.Stderr, res.Site.Warnings)
 	if res.NoEditor {
@@ -241,7 +242,7 @@ func cacheDir() string {
 }
 
 // cacheMaxAge is how long a file in the cache folder stays that no build
-// writes (storefile.Prune).
+// writes or uses (storefile.Prune).
 const cacheMaxAge = 30 * 24 * time.Hour
 
 // searchCache is the file the search index of the site at root is kept
