@@ -104,8 +104,11 @@ func (c *Cache) put(file string, hash uint64, st fileStamp, drafts bool, doc any
 			keep.f = nil
 		}
 	}
-	snap := &diag.List{}
-	snap.Merge(errs)
+	var snap *diag.List // nil: none (most files; one object fewer each)
+	if errs.Len() > 0 {
+		snap = &diag.List{}
+		snap.Merge(errs)
+	}
 	c.mu.Lock()
 	c.m[file] = cacheEntry{hash: hash, stamp: st, drafts: drafts, doc: cloneDoc(doc), fm: keep, errs: snap, draft: draft}
 	c.mu.Unlock()

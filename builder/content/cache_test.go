@@ -31,6 +31,10 @@ func TestCacheSkipsSettledFiles(t *testing.T) {
 		if p.errs.Len() > 0 || p.doc == nil {
 			t.Fatalf("parse: %v", p.errs)
 		}
+		// A file without errors keeps no error list in the cache.
+		if e, ok := c.getAny("a.md", false); !ok || e.errs != nil {
+			t.Fatalf("cache entry %v, errors %v: want one without a list", ok, e.errs)
+		}
 		return p.doc.(*Page).Title, docReads.Load() - before
 	}
 	write("Ett")

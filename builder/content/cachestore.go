@@ -157,7 +157,7 @@ func readCacheSegment(file, key string) map[string]cacheEntry {
 	m := make(map[string]cacheEntry, n)
 	for range n {
 		f := d.Str()
-		e := cacheEntry{hash: d.Uint(), drafts: d.Uint() == 1, draft: d.Str(), errs: &diag.List{}}
+		e := cacheEntry{hash: d.Uint(), drafts: d.Uint() == 1, draft: d.Str()}
 		e.stamp = fileStamp{size: int64(d.Uint()), mtime: int64(d.Uint()), ctime: int64(d.Uint()), ino: d.Uint()}
 		if d.Uint() == 1 {
 			var fs *fields

@@ -91,13 +91,22 @@ func (l *List) Merge(o *List) {
 	}
 }
 
-// Len reports the number of errors.
-func (l *List) Len() int { return len(l.errs) }
+// Len reports the number of errors; a nil *List has none.
+func (l *List) Len() int {
+	if l == nil {
+		return 0
+	}
+	return len(l.errs)
+}
 
 // Errors returns the errors sorted by file, line, column and message,
 // with exact duplicates removed. It returns a new slice and leaves l as it
-// is, so that two goroutines may print the same list.
+// is, so that two goroutines may print the same list. A nil *List has
+// none.
 func (l *List) Errors() []*Error {
+	if l == nil {
+		return nil
+	}
 	sorted := append([]*Error(nil), l.errs...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		a, b := sorted[i], sorted[j]

@@ -84,10 +84,10 @@ type Input struct {
 
 // Rendered is the result of rendering one document.
 type Rendered struct {
-	HTML  string   // exactly sized; shared by every page that shows it
-	Links []string // site URLs this document links to, in order, unique
-	Terms []string // glossary slugs linked automatically, in order
-	Errs  *diag.List
+	HTML  string     // exactly sized; shared by every page that shows it
+	Links []string   // site URLs this document links to, in order, unique
+	Terms []string   // glossary slugs linked automatically, in order
+	Errs  *diag.List // the document's errors; nil when there are none
 }
 
 // Renderer converts markdown to HTML.
@@ -216,6 +216,9 @@ func (r *Renderer) Render(in Input) (*Rendered, error) {
 	out.HTML = string(w.b)
 	if cap(w.b) > maxKeptBuffer {
 		w.b = nil
+	}
+	if out.Errs.Len() == 0 {
+		out.Errs = nil // nothing kept for a body without errors
 	}
 	return out, nil
 }

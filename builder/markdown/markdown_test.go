@@ -120,6 +120,9 @@ func TestLinks(t *testing.T) {
 			if len(tt.errs) == 0 && out.Errs.Len() > 0 {
 				t.Errorf("unexpected errors: %v", got)
 			}
+			if (out.Errs == nil) != (len(tt.errs) == 0) {
+				t.Errorf("Errs %v, want nil exactly when there are no errors", out.Errs)
+			}
 			for _, l := range tt.links {
 				if !strings.Contains(strings.Join(out.Links, " "), l) {
 					t.Errorf("links %v lack %s", out.Links, l)
