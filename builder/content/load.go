@@ -833,6 +833,10 @@ type parsed struct {
 	errs  *diag.List
 	hash  uint64
 	draft string // slug of a draft that was skipped (drafts not included)
+	// slot is where a case taken from the cache is copied (fromCache):
+	// an element of one array for the load's cases, which the collector
+	// visits as one object instead of one per case. nil: a new one.
+	slot *Case
 }
 
 // parseAll parses every file in parallel; results are in a stable order.
@@ -843,9 +847,16 @@ func parseAll(root string, files map[Section][]string, cache *Cache, changed *ch
 	}
 	all := make([]parsed, 0, n) // one allocation for every document's
 	jobs := make([]*parsed, 0, n)
+	var slots []Case
+	if cache != nil {
+		slots = make([]Case, len(files[SectionCase]))
+	}
 	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
-		for _, f := range files[sec] {
+		for i, f := range files[sec] {
 			all = append(all, parsed{sec: sec, file: f})
+			if sec == SectionCase && slots != nil {
+				all[len(all)-1].slot = &slots[i]
+			}
 			jobs = append(jobs, &all[len(all)-1])
 		}
 	}
@@ -993,7 +1004,12 @@ func (p *parsed) fromCache(c *cacheEntry) {
 	p.errs.Merge(c.errs)
 	p.draft = c.draft
 	if c.doc != nil {
-		p.doc, p.fm = cloneDoc(c.doc), c.fm
+		if cs, ok := c.doc.(*Case); ok && p.slot != nil {
+			*p.slot = *cs // as cloneDoc, into the load's array
+			p.doc, p.fm = p.slot, c.fm
+		} else {
+			p.doc, p.fm = cloneDoc(c.doc), c.fm
+		}
 		if f := c.fm.f; f != nil {
 			f := *f // its errs are set by each load
 			p.fm.f = &f
@@ -1042,7 +1058,7 @@ func parseRaw(p *parsed, raw []byte, st fileStamp, cache *Cache, drafts bool) {
 		return
 	}
 	doc.Title, _ = f.str("title", true)
-	doc.titleKey = sv.Key(doc.Title)
+	doc.titleKey = sv.NewKey(doc.Title) // kept with the document, not by sv
 	doc.Updated = f.date("updated", false)
 	switch p.sec {
 	case SectionCase:

@@ -238,12 +238,20 @@ func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 	}
 	r.s.frontCtx = resolveKey(ctx, year, 0)
 	var ix *resolveIndex
-	var last map[string]resolvedCase // the last load's, in this context
-	var got []resolvedCase           // this load's, by case
+	var got []resolvedCase    // this load's, by case
+	var hits []resolvedCase   // by case, the last load's resolution of the same file (ok)
+	var into []resolvedArrays // each case's windows of the arrays its references go in
 	if memo != nil {
 		ix = r.newResolveIndex()
-		last = memo.in(ctx)
+		last := memo.in(ctx)
 		got = make([]resolvedCase, len(r.cases))
+		hits = make([]resolvedCase, len(r.cases))
+		for i, c := range r.cases {
+			if rc, ok := last[c.File]; ok && rc.hash == c.Hash {
+				hits[i] = rc
+			}
+		}
+		into = newResolvedArrays(hits)
 	}
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -257,7 +265,7 @@ func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 					r.resolveCase(c, fold, &lists[w])
 					continue
 				}
-				if rc, ok := last[c.File]; ok && rc.hash == c.Hash && r.applyResolved(c, rc, &lists[w]) {
+				if rc := hits[i]; rc.ok && r.applyResolved(c, rc, into[i], &lists[w]) {
 					got[i] = rc
 					resolvedFromMemo.Add(1)
 					continue
@@ -265,7 +273,7 @@ func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 				n := lists[w].Len()
 				r.resolveCase(c, fold, &lists[w])
 				if lists[w].Len() == n {
-					got[i] = ix.record(c)
+					got[i], _ = ix.record(c)
 				}
 			}
 		}()

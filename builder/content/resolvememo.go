@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -83,16 +84,36 @@ func compareDocs(a, b *Doc) int {
 }
 
 // resolvedCase is one case's resolution, by positions in the site's data
-// (which contextSig covers) and by slugs.
+// (which contextSig covers) and by slugs. The positions are in one slice,
+// a kind after the other (n: how many of each), so that a case kept in
+// the memo is a few objects, not one per kind: the preview keeps one per
+// case, and the collector visits each.
 type resolvedCase struct {
-	ok              bool
-	hash            uint64  // the file's (Doc.Hash)
-	municipalities  []int32 // in Site.Kommuner
-	regions         []int32 // the explicit ones, in Site.Lan
-	targetGroups    []int32 // in the vocabulary's Values
-	focusAreas      []int32
-	caseType        int32    // -1: none
-	models, related []string // slugs of the terms and cases named, published or not
+	ok       bool
+	hash     uint64  // the file's (Doc.Hash)
+	idx      []int32 // the positions, in the order of the resolved* kinds
+	n        [resolvedKinds]uint16
+	caseType int32    // -1: none
+	models   []string // slugs of the terms named, published or not
+	related  []string // slugs of the cases named, published or not
+}
+
+// The kinds of position in resolvedCase.idx, in their order there.
+const (
+	resolvedMunicipalities = iota // in Site.Kommuner
+	resolvedRegions               // the explicit ones, in Site.Lan
+	resolvedTargetGroups          // in the vocabulary's Values
+	resolvedFocusAreas
+	resolvedKinds
+)
+
+// of returns the positions of kind.
+func (rc *resolvedCase) of(kind int) []int32 {
+	start := 0
+	for k := range kind {
+		start += int(rc.n[k])
+	}
+	return rc.idx[start : start+int(rc.n[kind]) : start+int(rc.n[kind])]
 }
 
 // in returns the resolutions of the last load if it had the context ctx,
@@ -184,28 +205,82 @@ func (r *resolution) newResolveIndex() *resolveIndex {
 	return ix
 }
 
-// record returns the resolution of c, just resolved.
-func (ix *resolveIndex) record(c *Case) resolvedCase {
+// record returns the resolution of c, just resolved. It reports false
+// when c names more of a kind than resolvedCase counts (65,535): such a
+// case is resolved anew each load.
+func (ix *resolveIndex) record(c *Case) (resolvedCase, bool) {
 	rc := resolvedCase{ok: true, hash: c.Hash, caseType: -1, related: c.RelatedSlugs}
+	counts := [resolvedKinds]int{len(c.Municipalities), len(c.ExplicitRegions), len(c.TargetGroups), len(c.FocusAreas)}
+	total := 0
+	for k, n := range counts {
+		if n > math.MaxUint16 {
+			return resolvedCase{}, false
+		}
+		rc.n[k] = uint16(n)
+		total += n
+	}
+	if total > 0 {
+		rc.idx = make([]int32, 0, total)
+	}
 	for _, k := range c.Municipalities {
-		rc.municipalities = append(rc.municipalities, ix.kommun[k])
+		rc.idx = append(rc.idx, ix.kommun[k])
 	}
 	for _, l := range c.ExplicitRegions {
-		rc.regions = append(rc.regions, ix.lan[l])
+		rc.idx = append(rc.idx, ix.lan[l])
 	}
 	for _, v := range c.TargetGroups {
-		rc.targetGroups = append(rc.targetGroups, ix.value[v])
+		rc.idx = append(rc.idx, ix.value[v])
 	}
 	for _, v := range c.FocusAreas {
-		rc.focusAreas = append(rc.focusAreas, ix.value[v])
+		rc.idx = append(rc.idx, ix.value[v])
 	}
 	if c.CaseType != nil {
 		rc.caseType = ix.value[c.CaseType]
 	}
-	for _, t := range c.InvestmentModels {
-		rc.models = append(rc.models, t.Slug)
+	if len(c.InvestmentModels) > 0 {
+		rc.models = make([]string, len(c.InvestmentModels))
+		for i, t := range c.InvestmentModels {
+			rc.models[i] = t.Slug
+		}
 	}
-	return rc
+	return rc, true
+}
+
+// resolvedArrays holds the resolved references of the cases a load takes
+// from the memo, each kind in one array (applyResolved takes a window of
+// each): four objects for the load instead of four for each case.
+type resolvedArrays struct {
+	kommuner []*Kommun
+	lan      []*Lan
+	values   []*Value
+	terms    []*Term
+}
+
+// sizes returns how much of each kind rc takes in resolvedArrays.
+func (rc *resolvedCase) sizes() (kommuner, lan, values, terms int) {
+	m, r := int(rc.n[resolvedMunicipalities]), int(rc.n[resolvedRegions])
+	return m, 2*r + m, int(rc.n[resolvedTargetGroups]) + int(rc.n[resolvedFocusAreas]), len(rc.models)
+}
+
+// newResolvedArrays returns arrays for the resolutions rcs (the zero
+// value ones are none) and, for each, its windows of them.
+func newResolvedArrays(rcs []resolvedCase) []resolvedArrays {
+	var total resolvedArrays
+	var nk, nl, nv, nt int
+	for i := range rcs {
+		k, l, v, t := rcs[i].sizes()
+		nk, nl, nv, nt = nk+k, nl+l, nv+v, nt+t
+	}
+	total.kommuner, total.lan = make([]*Kommun, nk), make([]*Lan, nl)
+	total.values, total.terms = make([]*Value, nv), make([]*Term, nt)
+	out := make([]resolvedArrays, len(rcs))
+	for i := range rcs {
+		k, l, v, t := rcs[i].sizes()
+		out[i] = resolvedArrays{total.kommuner[:0:k], total.lan[:0:l], total.values[:0:v], total.terms[:0:t]}
+		total.kommuner, total.lan = total.kommuner[k:], total.lan[l:]
+		total.values, total.terms = total.values[v:], total.terms[t:]
+	}
+	return out
 }
 
 // applyResolved resolves c as the earlier load resolved it (rc), with the
@@ -215,37 +290,57 @@ func (ix *resolveIndex) record(c *Case) resolvedCase {
 // cheap, and the year may have changed). It reports false, and leaves c
 // as it was, when rc names something this load does not have (which the
 // context's hash rules out, short of a collision).
-func (r *resolution) applyResolved(c *Case, rc resolvedCase, errs *diag.List) bool {
+func (r *resolution) applyResolved(c *Case, rc resolvedCase, into resolvedArrays, errs *diag.List) bool {
 	s := r.s
 	if !r.has(rc) {
 		return false
 	}
-	for _, i := range rc.municipalities {
-		c.Municipalities = append(c.Municipalities, s.Kommuner[i])
+	// Each kind goes into its window of into, which has room for it
+	// (newResolvedArrays): the regions are the explicit ones, then the
+	// explicit ones again followed by each municipality's län, once.
+	munis, explicit := rc.of(resolvedMunicipalities), rc.of(resolvedRegions)
+	if len(munis) > 0 {
+		for _, i := range munis {
+			into.kommuner = append(into.kommuner, s.Kommuner[i])
+		}
+		c.Municipalities = into.kommuner
 	}
-	for _, i := range rc.regions {
-		c.ExplicitRegions = append(c.ExplicitRegions, s.Lan[i])
-	}
-	c.Regions = append([]*Lan(nil), c.ExplicitRegions...)
-	for _, k := range c.Municipalities {
-		c.Regions = appendUnique(c.Regions, k.Lan)
+	if len(explicit)+len(munis) > 0 {
+		for _, i := range explicit {
+			into.lan = append(into.lan, s.Lan[i])
+		}
+		if len(explicit) > 0 {
+			c.ExplicitRegions = into.lan[:len(explicit):len(explicit)]
+		}
+		c.Regions = append(into.lan[len(explicit):], c.ExplicitRegions...)
+		for _, k := range c.Municipalities {
+			c.Regions = appendUnique(c.Regions, k.Lan)
+		}
 	}
 	c.Sources = r.citations(c.File, c.Sources, errs)
 	r.dateStatus(c)
-	values := func(vocab string, is []int32) []*Value {
-		var out []*Value
-		for _, i := range is {
-			out = append(out, s.Vocab[vocab].Values[i])
-		}
-		return out
+	// The target groups and focus areas, likewise.
+	groups, areas := rc.of(resolvedTargetGroups), rc.of(resolvedFocusAreas)
+	for _, i := range groups {
+		into.values = append(into.values, s.Vocab["target_group"].Values[i])
 	}
-	c.TargetGroups = values("target_group", rc.targetGroups)
-	c.FocusAreas = values("focus_area", rc.focusAreas)
+	for _, i := range areas {
+		into.values = append(into.values, s.Vocab["focus_area"].Values[i])
+	}
+	if len(groups) > 0 {
+		c.TargetGroups = into.values[:len(groups):len(groups)]
+	}
+	if len(areas) > 0 {
+		c.FocusAreas = into.values[len(groups):]
+	}
 	if rc.caseType >= 0 {
 		c.CaseType = s.Vocab["case_type"].Values[rc.caseType]
 	}
-	for _, slug := range rc.models {
-		c.InvestmentModels = append(c.InvestmentModels, r.termBySlug[slug])
+	if len(rc.models) > 0 {
+		for _, slug := range rc.models {
+			into.terms = append(into.terms, r.termBySlug[slug])
+		}
+		c.InvestmentModels = into.terms
 	}
 	c.RelatedSlugs = slices.Clone(rc.related)
 	for _, slug := range rc.related {
@@ -273,8 +368,8 @@ func (r *resolution) has(rc resolvedCase) bool {
 		}
 		return 0
 	}
-	if !in(rc.municipalities, len(s.Kommuner)) || !in(rc.regions, len(s.Lan)) ||
-		!in(rc.targetGroups, vocab("target_group")) || !in(rc.focusAreas, vocab("focus_area")) ||
+	if !in(rc.of(resolvedMunicipalities), len(s.Kommuner)) || !in(rc.of(resolvedRegions), len(s.Lan)) ||
+		!in(rc.of(resolvedTargetGroups), vocab("target_group")) || !in(rc.of(resolvedFocusAreas), vocab("focus_area")) ||
 		(rc.caseType >= 0 && !in([]int32{rc.caseType}, vocab("case_type"))) {
 		return false
 	}

@@ -98,6 +98,22 @@ func TestResolveMemo(t *testing.T) {
 			}
 			t.Fatalf("%s: the site differs from a load without the cache", st.name)
 		}
+		// The cases' references are windows of a few arrays
+		// (resolvedArrays): each must be apart from the others.
+		var kommuner [][]*content.Kommun
+		var lan [][]*content.Lan
+		var values [][]*content.Value
+		var terms [][]*content.Term
+		for _, cs := range got.Cases {
+			kommuner = append(kommuner, cs.Municipalities)
+			lan = append(lan, cs.ExplicitRegions, cs.Regions)
+			values = append(values, cs.TargetGroups, cs.FocusAreas)
+			terms = append(terms, cs.InvestmentModels)
+		}
+		sitetest.ListsApart(t, st.name+": municipalities", kommuner)
+		sitetest.ListsApart(t, st.name+": regions", lan)
+		sitetest.ListsApart(t, st.name+": values", values)
+		sitetest.ListsApart(t, st.name+": models", terms)
 		wantN := st.memo
 		switch st.memo {
 		case all:

@@ -114,17 +114,25 @@ func Key(s string) []byte {
 	if k, ok := keys.Load(s); ok {
 		return k.([]byte)
 	}
+	out := NewKey(s)
+	if keyCount.Add(1) > maxKeys {
+		keys.Clear()
+		keyCount.Store(0)
+	}
+	keys.Store(strings.Clone(s), out) // not a part of a larger string kept alive
+	return out
+}
+
+// NewKey returns Key(s), made anew and not kept: for a string whose key
+// its owner keeps (a document's title, computed when its file is read),
+// where keeping it here too would only hold more memory.
+func NewKey(s string) []byte {
 	c := collators.Get().(*collator)
 	k := c.c.KeyFromString(&c.buf, s)
 	out := append([]byte(nil), k...)
 	out = out[:len(out):len(out)] // an append copies
 	c.buf.Reset()
 	collators.Put(c)
-	if keyCount.Add(1) > maxKeys {
-		keys.Clear()
-		keyCount.Store(0)
-	}
-	keys.Store(strings.Clone(s), out) // not a part of a larger string kept alive
 	return out
 }
 

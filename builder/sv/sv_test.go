@@ -230,3 +230,20 @@ func BenchmarkSortStableKeyed(b *testing.B) {
 		})
 	}
 }
+
+// TestNewKey: NewKey gives Key's key without keeping it.
+func TestNewKey(t *testing.T) {
+	for _, s := range []string{"", "Ale", "Älvkarleby", "Öckerö", "Åre", "aaa", "Zeta nummer 12"} {
+		n := keyCount.Load()
+		k := NewKey(s)
+		if keyCount.Load() != n {
+			t.Errorf("%q: NewKey kept its key", s)
+		}
+		if !bytes.Equal(k, Key(s)) {
+			t.Errorf("%q: NewKey %x, Key %x", s, k, Key(s))
+		}
+		if cap(k) != len(k) {
+			t.Errorf("%q: a key with room to grow (%d of %d)", s, len(k), cap(k))
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/exempelbanken/portal/builder/internal/fsutil"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -227,4 +228,24 @@ func OtherStatus(tb testing.TB, text string, e int) string {
 		}
 	}
 	return text[:i] + other[e%2] + text[end:]
+}
+
+// ListsApart fails the test when a list's spare capacity reaches into
+// another list: lists made as windows of one array must each have their
+// own, so that an append to one cannot change the next. It overwrites
+// the spare capacity of every list with zero values.
+func ListsApart[T comparable](t testing.TB, name string, lists [][]T) {
+	t.Helper()
+	before := make([][]T, len(lists))
+	for i, l := range lists {
+		before[i] = slices.Clone(l)
+	}
+	for _, l := range lists {
+		clear(l[len(l):cap(l)]) // what appends to l would overwrite
+	}
+	for i, l := range lists {
+		if !slices.Equal(l, before[i]) {
+			t.Fatalf("%s: appending to another list changed list %d", name, i)
+		}
+	}
 }
