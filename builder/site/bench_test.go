@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"sort"
 	"strconv"
@@ -132,7 +134,10 @@ func BenchmarkBuild(b *testing.B) {
 // and open data only when read) after an edit of one case's status, on
 // 10,000 generated cases: p50 and p95 over 20 edits, the process's CPU
 // time per edit, and the mean time of each phase over them (one build's
-// phases move too much to compare). (An edit of a text field such as the
+// phases move too much to compare). Then what the collector visits in the
+// heap the preview keeps (kobjects, scan-MB) and what a full collection
+// of it costs (gc-cpu-ms, gc-wall-ms): the price of every collection
+// that falls in an edit. (An edit of a text field such as the
 // summary does not come here in a preview: Patch takes it.) The first
 // builds read every file and fill the memos; then each build is told
 // which file changed (Builder.Changed), as the preview's watcher tells it.
@@ -197,6 +202,25 @@ func BenchmarkPreviewFrontMatter(b *testing.B) {
 		b.Logf("%-56s %8v", n, (sum[n] / time.Duration(len(lat)*b.N)).Round(100*time.Microsecond))
 	}
 	b.Logf("%d of %d pages rendered, %d with the facet overview spliced in", last.Rendered, last.Pages, last.Spliced)
+	// What the collector has to visit in the preview's heap after the
+	// edits, and what one collection of it costs: the objects and the
+	// bytes that may hold pointers, and the CPU and wall time of a full
+	// collection (the mean of five).
+	ms := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/heap/objects:objects"}, {Name: "/gc/scan/heap:bytes"}}
+	runtime.GC()
+	metrics.Read(ms)
+	gcCPU := ms[0].Value.Float64()
+	start := time.Now()
+	for range 5 {
+		runtime.GC()
+	}
+	wall := time.Since(start) / 5
+	metrics.Read(ms)
+	b.ReportMetric((ms[0].Value.Float64()-gcCPU)/5*1000, "gc-cpu-ms")
+	b.ReportMetric(float64(wall.Microseconds())/1000, "gc-wall-ms")
+	b.ReportMetric(float64(ms[1].Value.Uint64())/1000, "kobjects")
+	b.ReportMetric(float64(ms[2].Value.Uint64())/1e6, "scan-MB")
+	runtime.KeepAlive(bl)
 }
 
 func roundAll(ds []time.Duration) []time.Duration {

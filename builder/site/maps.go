@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/exempelbanken/portal/builder/chart"
 	"github.com/exempelbanken/portal/builder/content"
@@ -210,6 +212,10 @@ type Dot struct{ X, Y string }
 type locators struct {
 	m           *geo.Map
 	kommun, lan map[string]locArea
+	// cases keeps the cases' locators by the codes of the places they
+	// mark (ofCase): thousands of cases share a few hundred places.
+	mu    sync.Mutex
+	cases map[string]*Locator
 }
 
 type locArea struct {
@@ -221,7 +227,7 @@ func newLocators(m *geo.Map) *locators {
 	if m == nil {
 		return nil
 	}
-	l := &locators{m: m, kommun: map[string]locArea{}, lan: map[string]locArea{}}
+	l := &locators{m: m, kommun: map[string]locArea{}, lan: map[string]locArea{}, cases: map[string]*Locator{}}
 	for i := range m.Kommuner {
 		a := &m.Kommuner[i]
 		l.kommun[a.Code] = locArea{a, Dot{chart.Num(a.Centroid[0]), chart.Num(a.Centroid[1])}}
@@ -259,6 +265,48 @@ func (l *locators) of(title string, kommuner []*content.Kommun, lan []*content.L
 	if len(loc.Marks) == 0 {
 		return nil
 	}
+	return loc
+}
+
+// ofCase returns the locator of a case's page: of its municipalities,
+// else of its regions, named after them (placeOf). Cases with the same
+// places share one; a locator is only read.
+func (l *locators) ofCase(c *content.Case) *Locator {
+	if l == nil {
+		return nil
+	}
+	// The codes say which places, in their order, and so the title too
+	// (names are unique); the regions count also with municipalities,
+	// which they stand in for when these are not on the map.
+	var key string
+	switch {
+	case len(c.Municipalities) == 1 && len(c.ExplicitRegions) == 0:
+		key = c.Municipalities[0].Code
+	case len(c.Municipalities) == 0 && len(c.ExplicitRegions) == 0:
+		return nil // no place on the map
+	default:
+		var b strings.Builder
+		for _, k := range c.Municipalities {
+			b.WriteString(k.Code)
+			b.WriteByte(',')
+		}
+		b.WriteByte('|')
+		for _, r := range c.ExplicitRegions {
+			b.WriteString(r.Code)
+			b.WriteByte(',')
+		}
+		key = b.String()
+	}
+	l.mu.Lock()
+	loc, ok := l.cases[key]
+	l.mu.Unlock()
+	if ok {
+		return loc
+	}
+	loc = l.of(placeOf(c)+" på Sverigekartan", c.Municipalities, c.ExplicitRegions)
+	l.mu.Lock()
+	l.cases[key] = loc
+	l.mu.Unlock()
 	return loc
 }
 

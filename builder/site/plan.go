@@ -263,21 +263,34 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 		}
 	}
 	card := func(c *content.Case) uint64 { return cardHash[c] }
-	// pageJob makes the job of the page p at path (safe on every core:
-	// it changes p alone); page plans it.
-	pageJob := func(path, layout string, p *Page) *job {
+	// fillJob makes j the job of the page p at path (safe on every core:
+	// it changes j and p alone); pageJob makes it in a new job, and page
+	// plans that.
+	fillJob := func(j *job, path, layout string, p *Page) {
 		p.Site, p.Layout, p.Path = sd, layout, path
 		if p.Pager != nil && p.Pager.Number > 1 {
 			p.Title += " – sida " + strconv.Itoa(p.Pager.Number) + " av " + strconv.Itoa(p.Pager.Total)
 		}
-		if sd.BaseURL != "" {
-			p.Canonical = sd.BaseURL + path
-		}
 		file := strings.TrimPrefix(path, "/")
-		if strings.HasSuffix(file, "/") || file == "" {
+		dir := strings.HasSuffix(file, "/") || file == ""
+		switch {
+		case sd.BaseURL != "" && dir:
+			// One string holds both the canonical URL and, at its
+			// end, the file: one object fewer for each page.
+			full := sd.BaseURL + path + "index.html"
+			p.Canonical = full[:len(sd.BaseURL)+len(path)]
+			file = full[len(full)-len(file)-len("index.html"):]
+		case sd.BaseURL != "":
+			p.Canonical = sd.BaseURL + path
+		case dir:
 			file += "index.html"
 		}
-		return &job{path: file, layout: layout, page: p}
+		*j = job{path: file, layout: layout, page: p}
+	}
+	pageJob := func(path, layout string, p *Page) *job {
+		j := &job{}
+		fillJob(j, path, layout, p)
+		return j
 	}
 	page := func(path, layout string, p *Page) { jobs = append(jobs, pageJob(path, layout, p)) }
 	home := Crumb{"Startsida", homeURL}
@@ -340,17 +353,21 @@ func (b *Builder) plan(s *content.Site, g *crossRefs, tpl *templates, css []byte
 	}
 	// The cases' pages and their jobs, made on every core (the maps are
 	// only read), then planned in order.
-	caseJobs := make([]*job, len(s.Cases))
+	// Their pages and jobs are two arrays, not 20,000 objects: the
+	// collector visits each object the preview keeps.
+	caseJobs := make([]job, len(s.Cases))
+	casePages := make([]Page, len(s.Cases))
 	crumbs := []Crumb{home, examples} // only read
 	par.For(len(s.Cases), func(i int) {
 		c := s.Cases[i]
 		u := c.URL()
-		caseJobs[i] = pageJob(u, "case", &Page{Title: c.Title, Description: c.Summary, Crumbs: crumbs, Case: c, Doc: &c.Doc,
+		casePages[i] = Page{Title: c.Title, Description: c.Summary, Crumbs: crumbs, Case: c, Doc: &c.Doc,
 			Draft: c.Draft, Body: g.body[&c.Doc], Related: g.related[c], Backlinks: g.backlinks[u], Indexed: true,
-			Locator: loc.of(placeOf(c)+" på Sverigekartan", c.Municipalities, c.ExplicitRegions)})
+			Locator: loc.ofCase(c)}
+		fillJob(&caseJobs[i], u, "case", &casePages[i])
 	})
 	for i, c := range s.Cases {
-		jobs = append(jobs, caseJobs[i])
+		jobs = append(jobs, &caseJobs[i])
 		for _, old := range c.FormerSlugs {
 			jobs = append(jobs, &job{path: casesURL[1:] + old + "/index.html", data: redirectPage(sd.BaseURL+c.URL(), c.Title)})
 		}

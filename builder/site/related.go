@@ -133,17 +133,34 @@ func (m *relatedMemo) rank(s *content.Site, k int) (map[*content.Case][]*content
 		for i, c := range s.Cases {
 			pos[c] = int32(i)
 		}
+		// The positions in one array, each case's a window of it: two
+		// objects kept, not one per case.
+		total := 0
+		for _, c := range s.Cases {
+			total += len(out[c])
+		}
+		flat := make([]int32, 0, total)
 		m.key, m.k, m.idx = key, k, make([][]int32, len(s.Cases))
 		for i, c := range s.Cases {
+			start := len(flat)
 			for _, r := range out[c] {
-				m.idx[i] = append(m.idx[i], pos[r])
+				flat = append(flat, pos[r])
 			}
+			m.idx[i] = flat[start:len(flat):len(flat)]
 		}
 		return out, true
 	}
+	// Likewise the lists: windows of one array, each with its own
+	// capacity, so that an append to one cannot reach the next.
+	total := 0
+	for i := range s.Cases {
+		total += len(m.idx[i])
+	}
+	all := make([]*content.Case, total)
 	out := make(map[*content.Case][]*content.Case, len(s.Cases))
 	for i, c := range s.Cases {
-		rs := make([]*content.Case, len(m.idx[i]))
+		rs := all[:len(m.idx[i]):len(m.idx[i])]
+		all = all[len(m.idx[i]):]
 		for j, p := range m.idx[i] {
 			rs[j] = s.Cases[p]
 		}

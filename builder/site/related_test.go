@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/exempelbanken/portal/builder/content"
+	"github.com/exempelbanken/portal/builder/diag"
 	"github.com/exempelbanken/portal/builder/internal/sitetest"
 )
 
@@ -184,9 +186,55 @@ func TestRelatedMemo(t *testing.T) {
 				t.Errorf("%s: %s: related %s, want %s", tt.name, c.Slug, slugs(got[c]), slugs(want[c]))
 			}
 		}
+		var lists [][]*content.Case
+		for _, c := range s.Cases {
+			lists = append(lists, got[c])
+		}
+		sitetest.ListsApart(t, tt.name, lists)
 		if tt.same && len(first) != len(got) {
 			t.Errorf("%s: %d cases", tt.name, len(got))
 		}
 		m.related(loadSite(t, base), 2) // back to the base
+	}
+}
+
+// TestLocatorOfCase: a case's locator is the one of its places (locators.of
+// with its title), and cases with the same places share one.
+func TestLocatorOfCase(t *testing.T) {
+	place := func(slug, fields string) string {
+		return fmt.Sprintf("-- content/exempel/%s.md --\n---\ntitle: %s\nsummary: S\n%starget_group: Barn 6–12 år\ninvestment_model: Social investeringsfond\nstatus: pågående\ndate: 2015-01-01\n---\n", slug, strings.ToUpper(slug[:1])+slug[1:], fields)
+	}
+	s := loadSite(t, place("alfa", "municipality: Ale\n")+
+		place("beta", "municipality: Ale\n")+
+		place("gamma", "municipality: Ale\nregion: Hallands län\n")+
+		place("delta", "municipality: [Ale, Kungälv]\n")+
+		place("epsilon", "municipality: [Kungälv, Ale]\n")+
+		place("zeta", "region: Hallands län\n")+
+		place("eta", "region: [Hallands län, Örebro län]\n")+
+		place("theta", "country: Storbritannien\n")+
+		place("iota", "country: Sverige\n"))
+	var errs diag.List
+	loc := newLocators(readMap(s, &errs, nil))
+	if loc == nil || errs.Len() > 0 {
+		t.Fatalf("no map: %v", errs.Err())
+	}
+	got := map[string]*Locator{}
+	for _, c := range s.Cases {
+		got[c.Slug] = loc.ofCase(c)
+		want := loc.of(placeOf(c)+" på Sverigekartan", c.Municipalities, c.ExplicitRegions)
+		if !reflect.DeepEqual(got[c.Slug], want) {
+			t.Errorf("%s: locator %+v, want %+v", c.Slug, got[c.Slug], want)
+		}
+	}
+	if got["alfa"] != got["beta"] {
+		t.Error("two cases in Ale have a locator each")
+	}
+	for _, slug := range []string{"alfa", "delta", "epsilon", "zeta", "eta"} {
+		if got[slug] == nil {
+			t.Errorf("%s: no locator", slug)
+		}
+	}
+	if got["theta"] != nil || got["iota"] != nil {
+		t.Errorf("a locator for a case without a place on the map: %v, %v", got["theta"], got["iota"])
 	}
 }

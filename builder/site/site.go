@@ -907,7 +907,13 @@ type link struct {
 // newLink returns the list entry for d, with its sort key computed once:
 // one link is shared by every backlink list d appears in.
 func newLink(d *content.Doc) *link {
-	l := &link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d), key: d.TitleKey()}
+	l := makeLink(d)
+	return &l
+}
+
+// makeLink is newLink's link, for an array of them.
+func makeLink(d *content.Doc) link {
+	l := link{Title: d.Title, URL: d.URL(), Summary: d.Summary, Kind: kindLabel(d), key: d.TitleKey()}
 	l.hash = l.fieldHash()
 	return l
 }
@@ -1015,9 +1021,11 @@ func newCrossRefs(s *content.Site, rendered map[*content.Doc]*markdown.Rendered,
 		}
 	}
 	linkListsMade.Add(1)
+	links := make([]link, len(refs)) // one object, not one per document
 	par.For(len(refs), func(i int) {
 		if f := &refs[i]; f.r != nil && len(f.r.Links) > 0 {
-			f.from = newLink(f.d)
+			links[i] = makeLink(f.d)
+			f.from = &links[i]
 		}
 	})
 	g.backlinks = map[string][]*link{}
