@@ -251,7 +251,7 @@ func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 				hits[i] = rc
 			}
 		}
-		into = newResolvedArrays(hits)
+		into = newResolvedArrays(r.cases, hits)
 	}
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -327,7 +327,7 @@ func (r *resolution) resolveCase(c *Case, fold folder, errs *diag.List) {
 	case !f.present("municipality") && !f.present("region") && c.Country == "":
 		errs.Addf(c.File, f.line, "ange municipality (en kommun) eller region (ett län), eller country för nationella och internationella exempel")
 	}
-	c.Sources = r.citations(c.File, c.Sources, errs)
+	c.Sources = r.citations(c.File, c.Sources, nil, errs)
 	r.dateStatus(c)
 	c.TargetGroups = s.values(c, f, "target_group", true, fold, errs)
 	c.FocusAreas = s.values(c, f, "focus_area", false, fold, errs)
@@ -373,7 +373,7 @@ func (r *resolution) resolveCase(c *Case, fold folder, errs *diag.List) {
 // title and alias.
 func (r *resolution) resolveTerms(errs *diag.List) {
 	for _, t := range r.terms {
-		t.Sources = r.citations(t.File, t.Sources, errs)
+		t.Sources = r.citations(t.File, t.Sources, nil, errs)
 		f := r.termFields[t]
 		for _, it := range f.list("related", false) {
 			slug := strings.TrimSuffix(strings.TrimPrefix(strings.Trim(it.Value, "/"), "begrepp/"), ".md")
@@ -414,14 +414,19 @@ func (r *resolution) dateStatus(c *Case) {
 }
 
 // citations returns the citations of a document with the register
-// documents they name (a new slice: the parsed one may be shared with
-// another load through the cache). An unknown id is an error with the
-// closest id.
-func (r *resolution) citations(file string, cites []Source, errs *diag.List) []Source {
+// documents they name, in into when it has room for them, else in a new
+// slice (never in cites: the parsed one may be shared with another load
+// through the cache). An unknown id is an error with the closest id.
+func (r *resolution) citations(file string, cites []Source, into []Source, errs *diag.List) []Source {
 	if len(cites) == 0 {
 		return nil
 	}
-	out := make([]Source, 0, len(cites))
+	var out []Source
+	if cap(into) >= len(cites) {
+		out = into[:0:len(cites)]
+	} else {
+		out = make([]Source, 0, len(cites))
+	}
 	for _, c := range cites {
 		d := r.s.sourceByID[c.ID]
 		if d == nil {

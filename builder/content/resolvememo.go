@@ -94,7 +94,6 @@ type resolvedCase struct {
 	idx      []int32 // the positions, in the order of the resolved* kinds
 	n        [resolvedKinds]uint16
 	caseType int32    // -1: none
-	models   []string // slugs of the terms named, published or not
 	related  []string // slugs of the cases named, published or not
 }
 
@@ -104,6 +103,7 @@ const (
 	resolvedRegions               // the explicit ones, in Site.Lan
 	resolvedTargetGroups          // in the vocabulary's Values
 	resolvedFocusAreas
+	resolvedModels // the terms named, published or not, in the load's terms (their files are in the context)
 	resolvedKinds
 )
 
@@ -186,11 +186,15 @@ type resolveIndex struct {
 	kommun map[*Kommun]int32
 	lan    map[*Lan]int32
 	value  map[*Value]int32
+	term   map[*Term]int32 // in resolution.terms
 }
 
 func (r *resolution) newResolveIndex() *resolveIndex {
 	ix := &resolveIndex{kommun: make(map[*Kommun]int32, len(r.s.Kommuner)), lan: make(map[*Lan]int32, len(r.s.Lan)),
-		value: map[*Value]int32{}}
+		value: map[*Value]int32{}, term: make(map[*Term]int32, len(r.terms))}
+	for i, t := range r.terms {
+		ix.term[t] = int32(i)
+	}
 	for i, k := range r.s.Kommuner {
 		ix.kommun[k] = int32(i)
 	}
@@ -210,7 +214,7 @@ func (r *resolution) newResolveIndex() *resolveIndex {
 // case is resolved anew each load.
 func (ix *resolveIndex) record(c *Case) (resolvedCase, bool) {
 	rc := resolvedCase{ok: true, hash: c.Hash, caseType: -1, related: c.RelatedSlugs}
-	counts := [resolvedKinds]int{len(c.Municipalities), len(c.ExplicitRegions), len(c.TargetGroups), len(c.FocusAreas)}
+	counts := [resolvedKinds]int{len(c.Municipalities), len(c.ExplicitRegions), len(c.TargetGroups), len(c.FocusAreas), len(c.InvestmentModels)}
 	total := 0
 	for k, n := range counts {
 		if n > math.MaxUint16 {
@@ -234,14 +238,11 @@ func (ix *resolveIndex) record(c *Case) (resolvedCase, bool) {
 	for _, v := range c.FocusAreas {
 		rc.idx = append(rc.idx, ix.value[v])
 	}
+	for _, t := range c.InvestmentModels {
+		rc.idx = append(rc.idx, ix.term[t])
+	}
 	if c.CaseType != nil {
 		rc.caseType = ix.value[c.CaseType]
-	}
-	if len(c.InvestmentModels) > 0 {
-		rc.models = make([]string, len(c.InvestmentModels))
-		for i, t := range c.InvestmentModels {
-			rc.models[i] = t.Slug
-		}
 	}
 	return rc, true
 }
@@ -254,31 +255,34 @@ type resolvedArrays struct {
 	lan      []*Lan
 	values   []*Value
 	terms    []*Term
+	sources  []Source
 }
 
-// sizes returns how much of each kind rc takes in resolvedArrays.
-func (rc *resolvedCase) sizes() (kommuner, lan, values, terms int) {
-	m, r := int(rc.n[resolvedMunicipalities]), int(rc.n[resolvedRegions])
-	return m, 2*r + m, int(rc.n[resolvedTargetGroups]) + int(rc.n[resolvedFocusAreas]), len(rc.models)
-}
-
-// newResolvedArrays returns arrays for the resolutions rcs (the zero
-// value ones are none) and, for each, its windows of them.
-func newResolvedArrays(rcs []resolvedCase) []resolvedArrays {
-	var total resolvedArrays
-	var nk, nl, nv, nt int
-	for i := range rcs {
-		k, l, v, t := rcs[i].sizes()
-		nk, nl, nv, nt = nk+k, nl+l, nv+v, nt+t
+// sizes returns how much of each kind the case c, resolved as rc,
+// takes in resolvedArrays; nothing when rc is not ok.
+func (rc *resolvedCase) sizes(c *Case) (kommuner, lan, values, terms, sources int) {
+	if !rc.ok {
+		return 0, 0, 0, 0, 0
 	}
-	total.kommuner, total.lan = make([]*Kommun, nk), make([]*Lan, nl)
-	total.values, total.terms = make([]*Value, nv), make([]*Term, nt)
+	m, r := int(rc.n[resolvedMunicipalities]), int(rc.n[resolvedRegions])
+	return m, 2*r + m, int(rc.n[resolvedTargetGroups]) + int(rc.n[resolvedFocusAreas]), int(rc.n[resolvedModels]), len(c.Sources)
+}
+
+// newResolvedArrays returns arrays for the cases resolved as rcs (those
+// not ok take none) and, for each, its windows of them.
+func newResolvedArrays(cases []*Case, rcs []resolvedCase) []resolvedArrays {
+	var nk, nl, nv, nt, ns int
+	for i, c := range cases {
+		k, l, v, t, src := rcs[i].sizes(c)
+		nk, nl, nv, nt, ns = nk+k, nl+l, nv+v, nt+t, ns+src
+	}
+	total := resolvedArrays{make([]*Kommun, nk), make([]*Lan, nl), make([]*Value, nv), make([]*Term, nt), make([]Source, ns)}
 	out := make([]resolvedArrays, len(rcs))
-	for i := range rcs {
-		k, l, v, t := rcs[i].sizes()
-		out[i] = resolvedArrays{total.kommuner[:0:k], total.lan[:0:l], total.values[:0:v], total.terms[:0:t]}
-		total.kommuner, total.lan = total.kommuner[k:], total.lan[l:]
-		total.values, total.terms = total.values[v:], total.terms[t:]
+	for i, c := range cases {
+		k, l, v, t, src := rcs[i].sizes(c)
+		out[i] = resolvedArrays{total.kommuner[:0:k], total.lan[:0:l], total.values[:0:v], total.terms[:0:t], total.sources[:0:src]}
+		total.kommuner, total.lan, total.values = total.kommuner[k:], total.lan[l:], total.values[v:]
+		total.terms, total.sources = total.terms[t:], total.sources[src:]
 	}
 	return out
 }
@@ -317,7 +321,7 @@ func (r *resolution) applyResolved(c *Case, rc resolvedCase, into resolvedArrays
 			c.Regions = appendUnique(c.Regions, k.Lan)
 		}
 	}
-	c.Sources = r.citations(c.File, c.Sources, errs)
+	c.Sources = r.citations(c.File, c.Sources, into.sources, errs)
 	r.dateStatus(c)
 	// The target groups and focus areas, likewise.
 	groups, areas := rc.of(resolvedTargetGroups), rc.of(resolvedFocusAreas)
@@ -336,9 +340,9 @@ func (r *resolution) applyResolved(c *Case, rc resolvedCase, into resolvedArrays
 	if rc.caseType >= 0 {
 		c.CaseType = s.Vocab["case_type"].Values[rc.caseType]
 	}
-	if len(rc.models) > 0 {
-		for _, slug := range rc.models {
-			into.terms = append(into.terms, r.termBySlug[slug])
+	if models := rc.of(resolvedModels); len(models) > 0 {
+		for _, i := range models {
+			into.terms = append(into.terms, r.terms[i])
 		}
 		c.InvestmentModels = into.terms
 	}
@@ -370,13 +374,8 @@ func (r *resolution) has(rc resolvedCase) bool {
 	}
 	if !in(rc.of(resolvedMunicipalities), len(s.Kommuner)) || !in(rc.of(resolvedRegions), len(s.Lan)) ||
 		!in(rc.of(resolvedTargetGroups), vocab("target_group")) || !in(rc.of(resolvedFocusAreas), vocab("focus_area")) ||
-		(rc.caseType >= 0 && !in([]int32{rc.caseType}, vocab("case_type"))) {
+		(rc.caseType >= 0 && !in([]int32{rc.caseType}, vocab("case_type"))) || !in(rc.of(resolvedModels), len(r.terms)) {
 		return false
-	}
-	for _, slug := range rc.models {
-		if r.termBySlug[slug] == nil {
-			return false
-		}
 	}
 	for _, slug := range rc.related {
 		if r.caseBySlug[slug] == nil {

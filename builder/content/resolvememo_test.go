@@ -104,7 +104,9 @@ func TestResolveMemo(t *testing.T) {
 		var lan [][]*content.Lan
 		var values [][]*content.Value
 		var terms [][]*content.Term
+		var sources [][]content.Source
 		for _, cs := range got.Cases {
+			sources = append(sources, cs.Sources)
 			kommuner = append(kommuner, cs.Municipalities)
 			lan = append(lan, cs.ExplicitRegions, cs.Regions)
 			values = append(values, cs.TargetGroups, cs.FocusAreas)
@@ -114,6 +116,7 @@ func TestResolveMemo(t *testing.T) {
 		sitetest.ListsApart(t, st.name+": regions", lan)
 		sitetest.ListsApart(t, st.name+": values", values)
 		sitetest.ListsApart(t, st.name+": models", terms)
+		sitetest.ListsApart(t, st.name+": sources", sources)
 		wantN := st.memo
 		switch st.memo {
 		case all:
