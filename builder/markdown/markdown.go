@@ -220,6 +220,13 @@ func (r *Renderer) Render(in Input) (*Rendered, error) {
 	if out.Errs.Len() == 0 {
 		out.Errs = nil // nothing kept for a body without errors
 	}
+	// The links and terms in one array (the memo keeps every body's):
+	// two windows, each with its own capacity.
+	if len(out.Links) > 0 && len(out.Terms) > 0 {
+		both := make([]string, 0, len(out.Links)+len(out.Terms))
+		both = append(append(both, out.Links...), out.Terms...)
+		out.Links, out.Terms = both[:len(out.Links):len(out.Links)], both[len(out.Links):]
+	}
 	return out, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/exempelbanken/portal/builder/internal/sitetest"
 )
 
 type fakeResolver map[string]Target
@@ -218,6 +220,8 @@ func TestGlossary(t *testing.T) {
 			if strings.Join(out.Terms, ",") != strings.Join(tt.terms, ",") {
 				t.Errorf("terms = %v, want %v\n%s", out.Terms, tt.terms, out.HTML)
 			}
+			// A body's links and terms share one array.
+			sitetest.ListsApart(t, tt.name, [][]string{out.Links, out.Terms})
 			for _, w := range tt.want {
 				if !strings.Contains(string(out.HTML), w) {
 					t.Errorf("missing %q in\n%s", w, out.HTML)
