@@ -124,10 +124,12 @@ func (m *Memo) Terms(pages []PageText, extra string, groups []content.SynonymGro
 			changed = append(changed, i)
 		}
 	}
+	made := make([]memoPage, len(changed)) // one object, not one per page
 	par.For(len(changed), func(k int) {
 		i := changed[k]
 		texts[i] = pages[i].Text()
-		entries[i] = &memoPage{key: pages[i].Key, seen: m.round, words: joinWords(distinctWords(texts[i]))}
+		made[k] = memoPage{key: pages[i].Key, seen: m.round, words: joinWords(distinctWords(texts[i]))}
+		entries[i] = &made[k]
 	})
 
 	// The lexicon's counts, and the words that came or went (not

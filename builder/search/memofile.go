@@ -54,9 +54,11 @@ func LoadMemo(file, version string) *Memo {
 		if !ok || d.Str() != version || d.Uint() != m.gens[i] {
 			return NewMemo()
 		}
-		for range d.Count() {
+		es := make([]memoPage, d.Count()) // one object per segment
+		for k := range es {
 			id := d.Str()
-			e := &memoPage{key: d.Uint(), words: d.Str()}
+			e := &es[k]
+			*e = memoPage{key: d.Uint(), words: d.Str()}
 			e.terms.Title, e.terms.Rest = d.Str(), d.Str()
 			m.pages[id] = e
 		}
