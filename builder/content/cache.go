@@ -131,6 +131,29 @@ func cloneDoc(d any) any {
 	return d
 }
 
+// compactCases moves the cases of the given files, as the cache keeps
+// them, into one array: a load that parsed many files (the preview's
+// first) leaves the cache one object for them instead of one per case,
+// which the collector visits on every cycle. Copies handed out before
+// stay as they are. Not for a cache kept between processes, whose
+// entries serve one load.
+func (c *Cache) compactCases(files []string) {
+	if c == nil || c.persist != nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cases := make([]Case, 0, len(files))
+	for _, f := range files {
+		e, ok := c.m[f]
+		if cs, isCase := e.doc.(*Case); ok && isCase {
+			cases = append(cases, *cs)
+			e.doc = &cases[len(cases)-1]
+			c.m[f] = e
+		}
+	}
+}
+
 // restamp gives the entry of file, read again with the same hash, the
 // stamp st (when settled), so the next load need not read it.
 func (c *Cache) restamp(file string, hash uint64, st fileStamp) {

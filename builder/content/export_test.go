@@ -3,7 +3,9 @@ package content
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
+	"unsafe"
 )
 
 // Test hooks for the external test package (content_test), which can use
@@ -101,3 +103,23 @@ func DiffCaches(a, b *Cache) (string, int) {
 // ResolvedFromMemo counts the cases resolved from the cache's memo of the
 // last load (resolveMemo).
 var ResolvedFromMemo = &resolvedFromMemo
+
+// CachedCaseRuns returns how many cases c keeps and in how many runs of
+// adjacent array elements they lie (1: all in one array).
+func CachedCaseRuns(c *Cache) (cases, runs int) {
+	c.mu.RLock()
+	var addrs []uintptr
+	for _, e := range c.m {
+		if cs, ok := e.doc.(*Case); ok {
+			addrs = append(addrs, uintptr(unsafe.Pointer(cs)))
+		}
+	}
+	c.mu.RUnlock()
+	slices.Sort(addrs)
+	for i, a := range addrs {
+		if i == 0 || a-addrs[i-1] != unsafe.Sizeof(Case{}) {
+			runs++
+		}
+	}
+	return len(addrs), runs
+}

@@ -833,6 +833,9 @@ type parsed struct {
 	errs  *diag.List
 	hash  uint64
 	draft string // slug of a draft that was skipped (drafts not included)
+	// parsedNow reports that the file was parsed, not taken from the
+	// cache.
+	parsedNow bool
 	// slot is where a case taken from the cache is copied (fromCache):
 	// an element of one array for the load's cases, which the collector
 	// visits as one object instead of one per case. nil: a new one.
@@ -883,6 +886,16 @@ func parseAll(root string, files map[Section][]string, cache *Cache, changed *ch
 		}()
 	}
 	wg.Wait()
+	// The cases parsed now, if many, go into one array in the cache.
+	var parsedNow []string
+	for _, p := range jobs {
+		if p.parsedNow && p.sec == SectionCase {
+			parsedNow = append(parsedNow, p.file)
+		}
+	}
+	if len(parsedNow) >= compactFrom {
+		cache.compactCases(parsedNow)
+	}
 	out := jobs[:0]
 	for _, p := range jobs {
 		errs.Merge(p.errs)
@@ -892,6 +905,10 @@ func parseAll(root string, files map[Section][]string, cache *Cache, changed *ch
 	}
 	return out
 }
+
+// compactFrom is how many cases a load must parse, not take from the
+// cache, for the cache to keep them in one array (Cache.compactCases).
+const compactFrom = 256
 
 // hashBytes hashes the bytes of a document file (Doc.Hash), the same way
 // in every process: page keys that include it are kept between builds.
@@ -1071,6 +1088,7 @@ func parseRaw(p *parsed, raw []byte, st fileStamp, cache *Cache, drafts bool) {
 		p.doc = &Page{Doc: doc}
 	}
 	cache.put(p.file, p.hash, st, drafts, p.doc, &p.fm, p.errs, "")
+	p.parsedNow = true
 }
 
 var caseKeys = []string{"title", "summary", "municipality", "region", "country", "place",

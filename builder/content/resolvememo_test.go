@@ -150,3 +150,26 @@ func TestResolveMemo(t *testing.T) {
 		lastKeys = keys
 	}
 }
+
+// TestCacheCompactsCases: a load that parses many cases leaves the cache
+// one array of them, and the loads after it are those without a cache.
+func TestCacheCompactsCases(t *testing.T) {
+	dir := generated(t, 300)
+	c := content.NewCache()
+	want, err := content.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		got, err := content.Load(dir, content.WithCache(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("load %d differs from a load without the cache", i+1)
+		}
+		if cases, runs := content.CachedCaseRuns(c); cases < 300 || runs != 1 {
+			t.Errorf("load %d: the cache keeps %d cases in %d runs, want one array", i+1, cases, runs)
+		}
+	}
+}
