@@ -131,6 +131,30 @@ func cloneDoc(d any) any {
 	return d
 }
 
+// held is which of some files a cache has an entry for (holds).
+type held struct {
+	has   []bool
+	count int
+}
+
+// holds reports which of files c has an entry for, however read; none for
+// a nil cache.
+func (c *Cache) holds(files []string) held {
+	h := held{has: make([]bool, len(files))}
+	if c == nil {
+		return h
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for i, f := range files {
+		if _, ok := c.m[f]; ok {
+			h.has[i] = true
+			h.count++
+		}
+	}
+	return h
+}
+
 // compactCases moves the cases of the given files, as the cache keeps
 // them, into one array: a load that parsed many files (the preview's
 // first) leaves the cache one object for them instead of one per case,

@@ -850,15 +850,18 @@ func parseAll(root string, files map[Section][]string, cache *Cache, changed *ch
 	}
 	all := make([]parsed, 0, n) // one allocation for every document's
 	jobs := make([]*parsed, 0, n)
+	// A slot for each case the cache has, for its copy (parsed.slot).
+	held := cache.holds(files[SectionCase])
 	var slots []Case
-	if cache != nil {
-		slots = make([]Case, len(files[SectionCase]))
+	if n := held.count; n > 0 {
+		slots = make([]Case, 0, n)
 	}
 	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
 		for i, f := range files[sec] {
 			all = append(all, parsed{sec: sec, file: f})
-			if sec == SectionCase && slots != nil {
-				all[len(all)-1].slot = &slots[i]
+			if sec == SectionCase && held.has[i] {
+				slots = slots[:len(slots)+1]
+				all[len(all)-1].slot = &slots[len(slots)-1]
 			}
 			jobs = append(jobs, &all[len(all)-1])
 		}
