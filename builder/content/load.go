@@ -838,7 +838,8 @@ type parsed struct {
 	parsedNow bool
 	// slot is where a case taken from the cache is copied (fromCache):
 	// an element of one array for the load's cases, which the collector
-	// visits as one object instead of one per case. nil: a new one.
+	// visits as one object instead of one per case. nil (a case the cache
+	// did not hold when the load began): a clone of its own.
 	slot *Case
 }
 

@@ -273,7 +273,7 @@ func (r *resolution) resolveCases(memo *resolveMemo, errs *diag.List) {
 				n := lists[w].Len()
 				r.resolveCase(c, fold, &lists[w])
 				if lists[w].Len() == n {
-					got[i], _ = ix.record(c)
+					got[i] = ix.record(c)
 				}
 			}
 		}()
