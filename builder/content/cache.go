@@ -131,28 +131,14 @@ func cloneDoc(d any) any {
 	return d
 }
 
-// held is which of some files a cache has an entry for (holds).
-type held struct {
-	has   []bool
-	count int
-}
-
-// holds reports which of files c has an entry for, however read; none for
-// a nil cache.
-func (c *Cache) holds(files []string) held {
-	h := held{has: make([]bool, len(files))}
+// empty reports whether c holds no entry (a nil cache holds none).
+func (c *Cache) empty() bool {
 	if c == nil {
-		return h
+		return true
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	for i, f := range files {
-		if _, ok := c.m[f]; ok {
-			h.has[i] = true
-			h.count++
-		}
-	}
-	return h
+	return len(c.m) == 0
 }
 
 // compactCases moves the cases of the given files, as the cache keeps

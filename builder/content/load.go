@@ -838,8 +838,8 @@ type parsed struct {
 	parsedNow bool
 	// slot is where a case taken from the cache is copied (fromCache):
 	// an element of one array for the load's cases, which the collector
-	// visits as one object instead of one per case. nil (a case the cache
-	// did not hold when the load began): a clone of its own.
+	// visits as one object instead of one per case. nil (the cache was
+	// empty when the load began): a clone of its own.
 	slot *Case
 }
 
@@ -851,18 +851,18 @@ func parseAll(root string, files map[Section][]string, cache *Cache, changed *ch
 	}
 	all := make([]parsed, 0, n) // one allocation for every document's
 	jobs := make([]*parsed, 0, n)
-	// A slot for each case the cache has, for its copy (parsed.slot).
-	held := cache.holds(files[SectionCase])
+	// A slot for each case, for its copy from the cache (parsed.slot);
+	// none when the cache is empty, as for a build with nothing saved,
+	// which parses every file.
 	var slots []Case
-	if n := held.count; n > 0 {
-		slots = make([]Case, 0, n)
+	if !cache.empty() {
+		slots = make([]Case, len(files[SectionCase]))
 	}
 	for _, sec := range []Section{SectionCase, SectionTerm, SectionPage} {
 		for i, f := range files[sec] {
 			all = append(all, parsed{sec: sec, file: f})
-			if sec == SectionCase && held.has[i] {
-				slots = slots[:len(slots)+1]
-				all[len(all)-1].slot = &slots[len(slots)-1]
+			if sec == SectionCase && slots != nil {
+				all[len(all)-1].slot = &slots[i]
 			}
 			jobs = append(jobs, &all[len(all)-1])
 		}
